@@ -1,0 +1,22 @@
+"""Errors that are the user's to fix: shown as a message, never as a traceback."""
+from __future__ import annotations
+
+
+class QAPackError(Exception):
+    """A problem with the user's input, params or environment, explained in words."""
+
+
+class ParamsError(QAPackError):
+    """The params file is missing, unreadable or holds a value we cannot use."""
+
+
+class ValidationFailed(QAPackError):
+    """The audits file broke the data contract; carries every problem found."""
+
+    def __init__(self, report: "object") -> None:  # ValidationReport, typed loosely to avoid a cycle
+        self.report = report
+        super().__init__(report.render())  # type: ignore[attr-defined]
+
+
+class RunFailed(QAPackError):
+    """A notebook failed while the report was being built; nothing was published."""

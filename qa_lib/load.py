@@ -1,0 +1,339 @@
+"""Read an audits file, normalise it to the data contract and validate it.
+
+One pass finds every problem: each names the file, the row as the spreadsheet
+user sees it (header = row 1), the column and what was expected. The checks
+themselves are a pandera schema (`qa_lib.schema`); this module reads the file,
+normalises spellings, runs the schema and turns its failure cases into words.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import QAPackError, ValidationFailed
+from .params import Params
+from .schema import (
+    GRADE_SPELLINGS,
+    NA_SPELLINGS,
+    STATUSES,
+    YES_NO,
+    Rule,
+    audits_schema,
+    base_columns,
+)
+
+MAX_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file, where the user will find it."""
+
+    row: int  # spreadsheet row; 1 = header
+    column: str  # the header as the user typed it
+    message: str
+    col_order: int = 0
+
+    def render(self, file: str) -> str:
+        return f"{file} row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """Every problem in the file, and how many rows were read."""
+
+    file: str
+    rows_read: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def render(self, limit: int | None = MAX_SHOWN) -> str:
+        n = len(self.problems)
+        if not n:
+            return f"{self.file}: {self.rows_read} rows, no problems found."
+        head = f"{self.file}: {n} problem{'s' if n != 1 else ''} found in {self.rows_read} rows; nothing was run."
+        shown = self.problems if not limit else self.problems[:limit]
+        lines = [head, *(p.render(self.file) for p in shown)]
+        if len(shown) < n:
+            lines.append(f"... and {n - len(shown)} more problems not shown (use --max-errors 0 to list them all).")
+        return "\n".join(lines)
+
+
+@dataclass
+class AuditData:
+    """A validated audits frame with the counts the report's data-quality notes need."""
+
+    frame: pd.DataFrame
+    file: str
+    sha256: str
+    rows_read: int
+    rejected: list[tuple[int, str]]  # (spreadsheet row, reason): rows not used
+
+    @property
+    def rows_used(self) -> int:
+        return len(self.frame)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+    def summary(self) -> dict[str, object]:
+        """Rows in = rows used + rows rejected, for the manifest and the report."""
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "rows_rejected": self.rows_rejected,
+            "rejected": [{"row": r, "reason": why} for r, why in self.rejected],
+        }
+
+
+# ---------------------------------------------------------------- reading
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as Excel's "CSV" export writes."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise QAPackError(f"{name}: cannot read the text (byte {exc.start}); expected UTF-8 or Windows-1252 CSV") from None
+
+
+def read_raw(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """The file's cells as text, headers as typed. Raises QAPackError if unreadable."""
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise QAPackError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".xlsx", ".xlsm"}:
+            try:
+                frame = pd.read_excel(path, sheet_name=sheet if sheet else 0, dtype=str,
+                                      keep_default_na=False, na_filter=False, engine="openpyxl")
+            except ValueError as exc:
+                if "not found" in str(exc).lower() or "worksheet" in str(exc).lower():
+                    import openpyxl
+
+                    sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
+                    raise QAPackError(f"{name}: no sheet named {sheet!r}; the sheets are {', '.join(sheets)}") from None
+                raise
+        elif suffix in {".csv", ".txt"}:
+            text = _decode(path.read_bytes(), name)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+        else:
+            raise QAPackError(f"{name}: unknown file type {suffix!r}; expected .csv or .xlsx")
+    except QAPackError:
+        raise
+    except pd.errors.ParserError as exc:
+        raise QAPackError(f"{name}: not a well-formed CSV file ({_parser_message(str(exc))})") from None
+    except pd.errors.EmptyDataError:
+        raise QAPackError(f"{name}: the file is empty; expected a header row and one row per audit") from None
+    except Exception as exc:  # zip/xml errors from a broken workbook, and the like
+        raise QAPackError(f"{name}: cannot be read as {suffix} ({type(exc).__name__}: {exc})") from None
+    frame.columns = [str(c) for c in frame.columns]
+    return frame.astype(str)
+
+
+def _parser_message(msg: str) -> str:
+    """pandas says "line 7" for the 7th line of text: that is spreadsheet row 7."""
+    return msg.replace("Error tokenizing data. C error: ", "").replace("line", "row").strip()
+
+
+# ---------------------------------------------------------------- normalising
+
+
+def _lookup(series: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """Map case-insensitively; values not in the mapping are kept as typed (stripped)."""
+    stripped = series.str.strip()
+    mapped = stripped.str.lower().map(mapping)
+    return mapped.fillna(stripped).astype(str)
+
+
+def _normalise_month(series: pd.Series) -> pd.Series:
+    """"2021-10" stays; an ISO date ("2021-10-31", or Excel's "2021-10-31 00:00:00") becomes its month."""
+    s = series.str.strip()
+    parts = s.str.extract(r"^(\d{4}-\d{2})(?:-(\d{2})(?:[ T]00:00(?::00)?)?)?$")
+    has_day = parts[1].notna()
+    valid_day = pd.to_datetime(s.where(has_day).str.slice(0, 10), format="%Y-%m-%d", errors="coerce").notna()
+    ok = parts[0].notna() & (~has_day | valid_day)
+    return parts[0].where(ok, s).astype(str)
+
+
+def _normalise_date(series: pd.Series) -> pd.Series:
+    """ISO dates, with Excel's " 00:00:00" dropped; anything else kept for the schema to refuse."""
+    s = series.str.strip()
+    return s.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(?::00)?$", r"\1", regex=True)
+
+
+def normalise(raw: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Contract spellings: grades as O/G/RI/I (N/A, blank), yes/no, statuses, months, known names."""
+    df = raw.copy()
+    grade_map = {**GRADE_SPELLINGS, **{s: "N/A" for s in NA_SPELLINGS}}
+    for col in df.columns:
+        if col in {"overall_grade", "moderated_grade"} or col.startswith("grade_"):
+            df[col] = _lookup(df[col], grade_map)
+        elif col in {"sw_participated", "moderated"}:
+            df[col] = _lookup(df[col], YES_NO)
+        else:
+            df[col] = df[col].str.strip()
+    if "status" in df:
+        s = df["status"].str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+        df["status"] = s.where(s.isin(STATUSES), df["status"])
+    if "audit_month" in df:
+        df["audit_month"] = _normalise_month(df["audit_month"])
+    for col in ("date_distributed", "date_returned"):
+        if col in df:
+            df[col] = _normalise_date(df[col])
+    if "cohort" in df:
+        cohorts = {k.lower(): k for k in params.cohorts} | {v.lower(): k for k, v in params.cohorts.items()}
+        df["cohort"] = _lookup(df["cohort"], cohorts)
+    if "service_area" in df:
+        areas = {" ".join(a.lower().split()): a for a in params.service_areas}
+        squeezed = df["service_area"].str.replace(r"\s+", " ", regex=True)
+        df["service_area"] = _lookup(squeezed, areas)
+    return df
+
+
+def match_headers(raw: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, dict[str, str], list[Problem]]:
+    """Headers trimmed and lower-cased, renamed per params `columns`; duplicates reported."""
+    typed = {}
+    problems: list[Problem] = []
+    names = []
+    for i, header in enumerate(raw.columns):
+        key = " ".join(str(header).split()).lower()
+        key = params.columns.get(key, key)
+        if key in typed:
+            problems.append(Problem(1, header.strip(), f"the same column appears twice (also {typed[key]!r}); expected each column once", i))
+            key = f"{key}__dup{i}"
+        typed[key] = str(header).strip()
+        names.append(key)
+    out = raw.copy()
+    out.columns = names
+    return out, typed, problems
+
+
+# ---------------------------------------------------------------- validating
+
+
+def _did_you_mean(value: str, rule: Rule) -> str:
+    if not rule.choices or not value.strip():
+        return ""
+    lowered = {c.lower(): c for c in rule.choices}
+    match = difflib.get_close_matches(value.strip().lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean {lowered[match[0]]!r}?)" if match else ""
+
+
+def _value_text(value: str) -> str:
+    return "blank" if not value.strip() else repr(value)
+
+
+def _failures_to_problems(err: pa.errors.SchemaErrors, raw: pd.DataFrame, headers: dict[str, str],
+                          rules: dict[str, Rule], order: dict[str, int]) -> list[Problem]:
+    """pandera failure cases -> one Problem per (row, column, rule), in the user's words."""
+    fc = err.failure_cases
+    problems: list[Problem] = []
+    for check, group in fc.groupby("check", sort=False):
+        rule = rules.get(str(check))
+        if check == "column_in_dataframe":
+            for missing in group["failure_case"]:
+                present = [h for k, h in headers.items() if k not in order]
+                match = difflib.get_close_matches(str(missing), [p.lower() for p in present], n=1, cutoff=0.7)
+                hint = f" (did you mean {match[0]!r}?)" if match else ""
+                problems.append(Problem(1, str(missing), f"missing; expected a column headed {missing!r}{hint}", -1))
+            continue
+        if check == "field_uniqueness":
+            col = str(group["column"].iloc[0])
+            idx = pd.Index(group["index"].astype(int).unique())
+            values = raw.loc[idx, col]
+            first = values.reset_index().groupby(col, sort=False)["index"].transform("min")
+            for i, v, f in zip(idx, values, first):
+                if i != f:
+                    problems.append(Problem(int(i) + 2, headers.get(col, col),
+                                            f"{v!r} is also on row {int(f) + 2}; expected each {col} only once", order.get(col, 0)))
+            continue
+        if rule is None:  # a pandera check we did not name: still say it, plainly
+            for _, r in group.iterrows():
+                row = int(r["index"]) + 2 if pd.notna(r["index"]) else 1
+                col = str(r["column"])
+                problems.append(Problem(row, headers.get(col, col), f"failed check {check}", order.get(col, 0)))
+            continue
+        # Row-wide (DataFrame-level) checks report every column: keep the rule's own column.
+        rows = group if rule.column is None else group[group["column"] == rule.column]
+        for idx, col in zip(rows["index"].astype(int), rows["column"].astype(str)):
+            value = str(raw.at[idx, col])
+            problems.append(Problem(idx + 2, headers.get(col, col),
+                                    f"{_value_text(value)} {rule.problem}; expected {rule.expected}{_did_you_mean(value, rule)}",
+                                    order.get(col, 0)))
+    return problems
+
+
+def validate(raw_typed: pd.DataFrame, normalised: pd.DataFrame, headers: dict[str, str], params: Params) -> list[Problem]:
+    """Run the pandera schema lazily (all problems at once) and word each failure."""
+    schema, rules = audits_schema(params, present=set(normalised.columns))
+    order = {c: i for i, c in enumerate(base_columns(params))}
+    try:
+        schema.validate(normalised, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        return _failures_to_problems(err, raw_typed, headers, rules, order)
+    return []
+
+
+def _finish(df: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Typed columns for analysis: booleans for yes/no; absent optional columns as blanks."""
+    out = df.copy()
+    for col in base_columns(params):
+        if col not in out:
+            out[col] = ""
+    out["sw_participated"] = out["sw_participated"].map({"yes": True, "no": False}).astype("boolean")
+    out["moderated"] = out["moderated"].eq("yes")
+    return out
+
+
+def load_audits(path: str | Path, params: Params, sheet: str | None = None) -> AuditData:
+    """Read, normalise and validate an audits file; raise ValidationFailed listing every problem.
+
+    Entirely blank rows (common at the end of a spreadsheet) are not audits: they
+    are counted as rejected, with their row numbers, so rows in = used + rejected.
+    """
+    path = Path(path)
+    name = path.name
+    raw = read_raw(path, sheet)
+    raw_typed, headers, problems = match_headers(raw, params)
+    blank = raw_typed.apply(lambda s: s.str.strip().eq("")).all(axis=1) if len(raw_typed.columns) else pd.Series(False, index=raw_typed.index)
+    rejected = [(int(i) + 2, "blank row") for i in raw_typed.index[blank]]
+    rows = raw_typed[~blank]
+    report = ValidationReport(file=name, rows_read=len(raw_typed))
+    if rows.empty and not problems:
+        problems.append(Problem(2, "(all)", "no audit rows; expected one row per audit under the header row"))
+    normalised = normalise(rows, params)
+    problems += validate(rows, normalised, headers, params)
+    if problems:
+        report.problems = sorted(problems, key=lambda p: (p.row, p.col_order, p.column))
+        raise ValidationFailed(report)
+    frame = _finish(normalised, params)
+    frame.insert(0, "source_row", (rows.index + 2).astype("int64"))
+    frame = frame.reset_index(drop=True)
+    return AuditData(frame=frame, file=name, sha256=file_sha256(path), rows_read=len(raw_typed), rejected=rejected)

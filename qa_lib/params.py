@@ -1,0 +1,143 @@
+"""Run parameters: plain YAML read into a small typed object.
+
+A params file may `include:` other YAML files (paths relative to itself); keys in
+the including file win. Paths in params are relative to the file they appear in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ParamsError
+from .period import Period
+
+
+@dataclass(frozen=True)
+class ReasonCategory:
+    """A non-participation reason category: how it is shown and matched."""
+
+    label: str
+    phrase: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Everything a run needs besides the audits file itself."""
+
+    standards: dict[str, str]
+    service_areas: tuple[str, ...]
+    cohorts: dict[str, str]
+    reason_categories: tuple[ReasonCategory, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)
+    period: Period | None = None
+    target_return_rate: float = 80.0
+    audits: Path | None = None
+    sheet: str | None = None
+    output: Path | None = None
+    programme: dict[str, str] = field(default_factory=dict)
+    notebooks: tuple[str, ...] = ("compliance",)
+    execution_timeout: int = 600
+    kernel_name: str = "python3"
+    source: Path | None = None
+
+    def with_overrides(self, **changes: Any) -> "Params":
+        """A copy with the given fields replaced (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def require_period(self) -> Period:
+        if self.period is None:
+            raise ParamsError("no reporting period: set period: {from: YYYY-MM, to: YYYY-MM} in params or pass --from/--to")
+        return self.period
+
+
+def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    path = path.resolve()
+    if path in seen:
+        raise ParamsError(f"{path}: includes itself")
+    if not path.is_file():
+        raise ParamsError(f"params file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path}: expected a mapping of settings at the top level")
+    merged: dict[str, Any] = {}
+    for inc in data.pop("include", None) or []:
+        merged.update(_read_yaml(path.parent / inc, seen + (path,)))
+    for key, value in data.items():
+        if isinstance(value, (str,)) and key in {"audits", "output"}:
+            value = str((path.parent / value).resolve())
+        merged[key] = value
+    return merged
+
+
+def _mapping(raw: Any, key: str, src: Path) -> dict[str, str]:
+    if not isinstance(raw, dict) or not raw:
+        raise ParamsError(f"{src}: '{key}' must be a non-empty mapping of key: label")
+    return {str(k).strip(): str(v).strip() for k, v in raw.items()}
+
+
+def load_params(path: str | Path) -> Params:
+    """Read a params YAML file (and its includes) into `Params`."""
+    src = Path(path)
+    raw = _read_yaml(src)
+    known = {
+        "standards", "service_areas", "cohorts", "non_participation_reasons", "columns", "period",
+        "target_return_rate", "audits", "sheet", "output", "programme", "notebooks",
+        "execution_timeout", "kernel_name",
+    }
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ParamsError(f"{src}: unknown setting(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
+    for key in ("standards", "service_areas", "cohorts"):
+        if key not in raw:
+            raise ParamsError(f"{src}: '{key}' is missing (include pack.yml or list them)")
+    areas = raw["service_areas"]
+    if not isinstance(areas, list) or not areas:
+        raise ParamsError(f"{src}: 'service_areas' must be a non-empty list")
+    reasons = []
+    for i, item in enumerate(raw.get("non_participation_reasons") or [], start=1):
+        if not isinstance(item, dict) or "label" not in item:
+            raise ParamsError(f"{src}: non_participation_reasons item {i} needs a label")
+        reasons.append(ReasonCategory(
+            label=str(item["label"]),
+            phrase=str(item.get("phrase", item["label"])),
+            keywords=tuple(str(k).lower() for k in item.get("keywords") or []),
+        ))
+    period = None
+    if raw.get("period"):
+        p = raw["period"]
+        if not isinstance(p, dict) or "from" not in p or "to" not in p:
+            raise ParamsError(f"{src}: period must be {{from: YYYY-MM, to: YYYY-MM}}")
+        period = Period(str(p["from"]), str(p["to"]))
+    try:
+        target = float(raw.get("target_return_rate", 80))
+    except (TypeError, ValueError):
+        raise ParamsError(f"{src}: target_return_rate must be a number of percent, e.g. 80") from None
+    if not 0 <= target <= 100:
+        raise ParamsError(f"{src}: target_return_rate {target} is not between 0 and 100")
+    columns = raw.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise ParamsError(f"{src}: 'columns' must map your header to a contract column")
+    return Params(
+        standards=_mapping(raw["standards"], "standards", src),
+        service_areas=tuple(str(a).strip() for a in areas),
+        cohorts=_mapping(raw["cohorts"], "cohorts", src),
+        reason_categories=tuple(reasons),
+        columns={str(k).strip().lower(): str(v).strip().lower() for k, v in columns.items()},
+        period=period,
+        target_return_rate=target,
+        audits=Path(raw["audits"]) if raw.get("audits") else None,
+        sheet=raw.get("sheet"),
+        output=Path(raw["output"]) if raw.get("output") else None,
+        programme={str(k): str(v) for k, v in (raw.get("programme") or {}).items()},
+        notebooks=tuple(raw.get("notebooks") or ("compliance",)),
+        execution_timeout=int(raw.get("execution_timeout", 600)),
+        kernel_name=str(raw.get("kernel_name", "python3")),
+        source=src.resolve(),
+    )
