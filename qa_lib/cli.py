@@ -1,0 +1,101 @@
+"""`qa-pack`: validate, demo, run. A user's mistake is a message and exit status 1, never a traceback."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import QAPackError, ValidationFailed
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_PACK_PARAMS = REPO / "params" / "pack.yml"
+
+
+@click.group(help="Case file audit QA pack: validated audit returns in, QA Highlight Report out.")
+@click.version_option(package_name="qa-pack")
+def cli() -> None:
+    pass
+
+
+@cli.command(help="Check an audits file against the data contract and list every problem.")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--params", "params_path", type=click.Path(path_type=Path), default=DEFAULT_PACK_PARAMS,
+              show_default=True, help="Params naming the standards, service areas and cohorts.")
+@click.option("--sheet", default=None, help="For .xlsx: the sheet to read (default: the first).")
+@click.option("--max-errors", default=50, show_default=True, help="How many problems to print (0 = all).")
+def validate(file: Path, params_path: Path, sheet: str | None, max_errors: int) -> None:
+    from .load import load_audits
+    from .params import load_params
+
+    params = load_params(params_path)
+    try:
+        data = load_audits(file, params, sheet=sheet)
+    except ValidationFailed as exc:
+        click.echo(exc.report.render(limit=max_errors or None), err=True)
+        sys.exit(1)
+    rejected = f"{data.rows_rejected} rejected (blank rows: {', '.join(str(r) for r, _ in data.rejected)})" if data.rejected else "0 rejected"
+    click.echo(f"{data.file}: {data.rows_read} rows read, {data.rows_used} used, {rejected}; no problems found.")
+
+
+@cli.command(help="Write the synthetic demo year of audits (2021) in contract format.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=REPO / "data" / "demo", show_default=True)
+def demo(out_dir: Path) -> None:
+    from .demo import write_demo
+
+    path = write_demo(out_dir)
+    click.echo(f"Demo audits written to {path}")
+
+
+@cli.command(help="Validate, run the notebooks and publish offline HTML reports and CSV tables.")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), required=True, help="The run's params YAML.")
+@click.option("--audits", type=click.Path(path_type=Path), default=None, help="Audits file (default: from params).")
+@click.option("--from", "period_from", default=None, help="First month, YYYY-MM (default: from params).")
+@click.option("--to", "period_to", default=None, help="Last month, YYYY-MM (default: from params).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: from params).")
+@click.option("--quiet", is_flag=True, help="Print only the result.")
+def run(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None,
+        out_dir: Path | None, quiet: bool) -> None:
+    from .params import load_params
+    from .period import Period
+    from .runner import run as run_pack
+
+    params = load_params(params_path)
+    period = None
+    if period_from or period_to:
+        base = params.period
+        start = period_from or (base.start if base else None)
+        end = period_to or (base.end if base else None)
+        if not start or not end:
+            raise QAPackError("give both --from and --to (or set period in params)")
+        period = Period(start, end)
+    try:
+        result = run_pack(params, audits=audits, period=period, out=out_dir, quiet=quiet)
+    except ValidationFailed as exc:
+        click.echo(exc.report.render(), err=True)
+        sys.exit(1)
+    click.echo(f"Report written to {result.out}")
+    for path in result.html:
+        click.echo(f"  {path}")
+    click.echo(f"  tables: {result.out / 'tables'}")
+
+
+def main() -> None:
+    """Entry point: click handles usage errors (exit 2); our errors print as one message (exit 1)."""
+    try:
+        cli.main(standalone_mode=False)
+    except QAPackError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

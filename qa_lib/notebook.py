@@ -1,0 +1,104 @@
+"""What a notebook needs besides `qa_lib`'s figures: open the run's data, show things.
+
+`open_run` is the first call of every notebook. Under the runner it reads the
+validated copy the runner wrote (parquet plus a JSON summary) and validates
+nothing again; in JupyterLab it reads and validates the audits file itself.
+"""
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from .charts import Chart
+from .load import AuditData, load_audits
+from .params import Params, load_params
+from .period import Period
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_AUDITS = REPO / "data" / "demo" / "audits.csv"
+
+
+@dataclass
+class Run:
+    """One notebook's view of a run: params, period, validated audits and the row counts."""
+
+    params: Params
+    period: Period
+    audits: pd.DataFrame
+    data: dict
+    target: float
+
+    @property
+    def months(self) -> list[str]:
+        return self.period.months
+
+    @property
+    def trend_months(self) -> list[str]:
+        return self.period.trend_months
+
+    @property
+    def trend_months_with_data(self) -> list[str]:
+        """The trend window, starting at the first month that has any audit."""
+        present = set(self.audits["audit_month"])
+        months = self.trend_months
+        first = next((i for i, m in enumerate(months) if m in present), len(months) - len(self.months))
+        return months[first:]
+
+    @property
+    def areas(self) -> list[str]:
+        return list(self.params.service_areas)
+
+
+def write_validated(data: AuditData, folder: Path) -> Path:
+    """Write the validated frame (parquet) and its row summary (JSON) for notebooks to open."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "audits.parquet"
+    data.frame.to_parquet(path, index=False)
+    (folder / "audits.summary.json").write_text(json.dumps(data.summary(), indent=1), encoding="utf-8")
+    return path
+
+
+def open_run(params_path: str, audits_path: str, period_from: str, period_to: str,
+             target_return_rate: float, sheet: str | None = None) -> Run:
+    """Params and validated audits for a notebook (parquet from the runner, or a raw file)."""
+    params = load_params(params_path)
+    period = Period(period_from, period_to)
+    path = Path(audits_path)
+    if path.suffix == ".parquet":
+        frame = pd.read_parquet(path)
+        summary = json.loads(path.with_name("audits.summary.json").read_text(encoding="utf-8"))
+    else:
+        if path.resolve() == DEMO_AUDITS and not path.exists():
+            from .demo import write_demo
+
+            write_demo(DEMO_AUDITS.parent)
+        data = load_audits(path, params, sheet=sheet)
+        frame, summary = data.frame, data.summary()
+    return Run(params=params, period=period, audits=frame, data=summary, target=float(target_return_rate))
+
+
+def show_text(text: str | list[str]) -> None:
+    """Drafted commentary: one paragraph per sentence (list) or a markdown string."""
+    if isinstance(text, list):
+        text = "\n\n".join(text)
+    display(Markdown(text))
+
+
+def show_table(frame: pd.DataFrame, caption: str) -> None:
+    """A real HTML table with header cells and a caption; no index column."""
+    table = frame.to_html(index=False, escape=True, border=0, classes="qa-table", na_rep="–")
+    table = table.replace(">\n  <thead>", f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
+    display(HTML(table))
+
+
+def show_chart(chart: Chart) -> None:
+    """The chart as an embedded PNG with alt text, so the HTML needs no other file."""
+    img = (f'<figure class="qa-figure"><img src="data:image/png;base64,{chart.png_base64()}" '
+           f'alt="{html.escape(chart.alt, quote=True)}"/>'
+           f'<figcaption>{html.escape(chart.title)}</figcaption></figure>')
+    display(HTML(img))

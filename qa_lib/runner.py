@@ -1,0 +1,206 @@
+"""The monthly run: validate once, execute the notebooks, publish offline HTML and tables.
+
+Everything is built in a temporary folder beside the output folder and moved
+into place only when every step has succeeded, so a failed run never produces
+or overwrites a report. The validated audits are handed to the notebooks as
+parquet in a private work folder that is deleted before publishing: the
+published folder holds aggregates only.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+
+from . import __version__
+from .errors import QAPackError, RunFailed
+from .html import notebook_to_html
+from .load import AuditData, load_audits
+from .notebook import write_validated
+from .params import Params
+from .period import Period
+from .tables import all_tables, write_tables
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+VERSIONED = ("pandas", "pandera", "numpy", "matplotlib", "seaborn", "afcharts", "papermill", "nbconvert", "pyarrow", "openpyxl")
+
+
+@dataclass
+class RunResult:
+    out: Path
+    html: list[Path]
+    tables: list[Path]
+    manifest: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    name: str
+    source: Path
+    output: Path
+    parameters: dict
+    kernel_name: str
+    timeout: int
+    progress: bool
+
+
+def _execute(job: NotebookJob) -> tuple[str, float, str | None]:
+    """Run one notebook with papermill; return (name, seconds, error or None). Runs in a worker process."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(job.source), str(job.output), parameters=job.parameters, kernel_name=job.kernel_name,
+            cwd=str(job.source.parent), execution_timeout=job.timeout, progress_bar=job.progress,
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        return job.name, time.perf_counter() - start, (
+            f"notebook {job.name}.ipynb failed at cell {exc.cell_index} (execution count {exc.exec_count}): "
+            f"{exc.ename}: {exc.evalue}")
+    except Exception as exc:  # no kernel, timeout, unreadable notebook
+        return job.name, time.perf_counter() - start, f"notebook {job.name}.ipynb could not run: {type(exc).__name__}: {exc}"
+    return job.name, time.perf_counter() - start, None
+
+
+def _run_notebooks(jobs: list[NotebookJob]) -> list[tuple[str, float, str | None]]:
+    """Notebooks side by side in worker processes (papermill's cwd is process-wide), one per core."""
+    if len(jobs) == 1:
+        return [_execute(jobs[0])]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(_execute, jobs))
+
+
+def _check_out_dir(out: Path) -> None:
+    """Refuse to replace a folder that is not an earlier run of the pack."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists())):
+        raise QAPackError(f"{out} exists and is not a qa-pack run folder; choose another --out")
+
+
+def _publish(build: Path, out: Path) -> None:
+    """Swap the finished build into place; the earlier run is removed only after the swap."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    build.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "qa_pack": __version__}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def say(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
+def run(params: Params, audits: Path | None = None, period: Period | None = None, out: Path | None = None,
+        quiet: bool = False, notebooks_dir: Path = NOTEBOOKS) -> RunResult:
+    """Validate, execute every notebook in params, convert to offline HTML, write tables and manifest."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    period = period or params.require_period()
+    audits = audits or params.audits
+    if audits is None:
+        raise QAPackError("no audits file: set audits: in params or pass --audits FILE")
+    out = (out or params.output or Path("outputs/run")).resolve()
+    _check_out_dir(out)
+    for name in params.notebooks:
+        if not (notebooks_dir / f"{name}.ipynb").is_file():
+            raise QAPackError(f"params notebooks: no notebook {name}.ipynb in {notebooks_dir}")
+
+    say(f"Validating {audits} ...", quiet)
+    data: AuditData = load_audits(audits, params, sheet=params.sheet)
+    timings["load_and_validate"] = time.perf_counter() - t0
+    say(f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected", quiet)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        work = build / "_work"
+        parquet = write_validated(data, work)
+        t = time.perf_counter()
+        table_paths = write_tables(all_tables(data.frame, params, period), build)
+        timings["tables"] = time.perf_counter() - t
+
+        jobs = [NotebookJob(
+            name=name, source=notebooks_dir / f"{name}.ipynb", output=work / f"{name}.ipynb",
+            parameters={"params_path": str(params.source), "audits_path": str(parquet), "period_from": period.start,
+                        "period_to": period.end, "target_return_rate": float(params.target_return_rate), "output_dir": ""},
+            kernel_name=params.kernel_name, timeout=params.execution_timeout, progress=not quiet and sys.stderr.isatty(),
+        ) for name in params.notebooks]
+        say(f"Running {len(jobs)} notebook(s): {', '.join(params.notebooks)} ...", quiet)
+        t = time.perf_counter()
+        results = _run_notebooks(jobs)
+        timings["notebooks"] = time.perf_counter() - t
+        failures = [err for _, _, err in results if err]
+        if failures:
+            kept = out.with_name(f"{out.name}.failed")
+            shutil.rmtree(kept, ignore_errors=True)
+            kept.mkdir(parents=True)
+            for job in jobs:
+                if job.output.exists():
+                    shutil.copy2(job.output, kept / job.output.name)
+            raise RunFailed("; ".join(failures) + f". No report was published and {out} is unchanged; "
+                            f"the executed notebook(s) are in {kept} for checking.")
+        for name, secs, _ in results:
+            timings[f"notebook:{name}"] = secs
+
+        t = time.perf_counter()
+        html_paths = []
+        for job in jobs:
+            nb = nbformat.read(job.output, as_version=4)
+            title = f"{nb.metadata.get('qa_title', job.name)} – {period.label}"
+            path = build / f"{job.name}.html"
+            path.write_text(notebook_to_html(nb, title), encoding="utf-8")
+            html_paths.append(path)
+        timings["html"] = time.perf_counter() - t
+        shutil.rmtree(work)
+        timings["total"] = time.perf_counter() - t0
+        manifest = {
+            "qa_pack_version": __version__,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "params_file": str(params.source),
+            "period": {"from": period.start, "to": period.end, "months": period.months},
+            "target_return_rate": params.target_return_rate,
+            "input": data.summary(),
+            "notebooks": list(params.notebooks),
+            "outputs": [{"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size} for p in html_paths + table_paths],
+            "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+            "versions": _versions(),
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        }
+        (build / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        umask = os.umask(0)
+        os.umask(umask)
+        build.chmod(0o777 & ~umask)  # mkdtemp makes 0700; publish with the user's usual permissions
+        _publish(build, out)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
+    return RunResult(out=out, html=[out / p.name for p in html_paths], tables=[out / "tables" / p.name for p in table_paths], manifest=manifest)

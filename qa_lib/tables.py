@@ -1,0 +1,43 @@
+"""The CSV tables every run writes (data contract, section 3), from the section modules.
+
+Percentages 0-100 with one decimal; counts integers; blank where a rate has no
+denominator. One row per month of the reporting period unless said otherwise.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from . import compliance
+from .params import Params
+from .period import Period
+
+
+def compliance_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
+    """returns, returns_by_area, participation and non_participation_reasons for the period."""
+    months = period.months
+    return {
+        "returns": compliance.returns(audits, months),
+        "returns_by_area": compliance.returns_by_area(audits, months),
+        "participation": compliance.participation(audits, months),
+        "non_participation_reasons": compliance.non_participation_reasons(audits, months, params.reason_categories),
+    }
+
+
+def all_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
+    """Every table of the contract that the pack computes so far."""
+    return {**compliance_tables(audits, params, period)}
+
+
+def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> list[Path]:
+    """Write each table as <folder>/tables/<name>.csv (UTF-8, one decimal for rates)."""
+    out = Path(folder) / "tables"
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in tables.items():
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False, float_format="%.1f", lineterminator="\n")
+        paths.append(path)
+    return paths
