@@ -142,7 +142,11 @@ def read_raw(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
                 raise
         elif suffix in {".csv", ".txt"}:
             text = _decode(path.read_bytes(), name)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+            # header=None: the header is just row 1, so a row longer than it is an error
+            # (pandas would otherwise quietly turn the extra cells into an index).
+            cells = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False)
+            frame = cells.iloc[1:].reset_index(drop=True)
+            frame.columns = [str(c) for c in cells.iloc[0]]
         else:
             raise QAPackError(f"{name}: unknown file type {suffix!r}; expected .csv or .xlsx")
     except QAPackError:

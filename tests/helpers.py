@@ -1,0 +1,30 @@
+"""Builders for small hand-made audits files, shared by the tests."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+STANDARDS = ["risk", "assessment", "planning", "voice", "family", "partners", "management", "records", "impact"]
+HEADER = ["audit_id", "audit_month", "cohort", "child_id", "social_worker_id", "service_area", "status",
+          "sw_participated", "non_participation_reason", "overall_grade", *[f"grade_{s}" for s in STANDARDS],
+          "moderated", "moderated_grade"]
+
+
+def row(**values: str) -> dict[str, str]:
+    """A valid returned audit; keyword arguments override columns."""
+    base = {"audit_id": "A1", "audit_month": "2021-10", "cohort": "cin", "child_id": "CH-1", "social_worker_id": "SW-1",
+            "service_area": "Central", "status": "returned", "sw_participated": "yes", "non_participation_reason": "",
+            "overall_grade": "Good", **{f"grade_{s}": "Good" for s in STANDARDS}, "moderated": "no", "moderated_grade": ""}
+    base.update(values)
+    return base
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], header: list[str] | None = None, encoding: str = "utf-8") -> Path:
+    header = header or list(rows[0].keys()) if rows else HEADER
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        w = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+    return path
