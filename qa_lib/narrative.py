@@ -59,8 +59,9 @@ def compliance_sentences(monthly: pd.DataFrame, months: list[str], target: float
         since = f"{whole(prev_rate)} in {join_words([_month(x, end) for x in same])}"
         change = round(rate) - round(prev_rate)
         if whole(rate) == whole(prev_rate):
+            clause = _target_clause(rate, prev_rate, target)
             out.append(f"Compliance remained at {whole(rate)} in {_month(month, end)}, as in {join_words([_month(x, end) for x in same])}"
-                       f"{_target_clause(rate, prev_rate, target)}.")
+                       f"{',' if clause.startswith(' and') else ''}{clause}.")
             continue
         verb = "increased" if change > 0 else "dropped"
         if abs(change) >= SHARP_CHANGE:

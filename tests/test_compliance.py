@@ -1,0 +1,106 @@
+"""Compliance figures on hand-worked data (every expected number worked out by hand below)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from qa_lib import compliance as c
+from qa_lib.params import ReasonCategory
+from qa_lib.stats import pct, whole
+
+
+def frame(rows: list[tuple]) -> pd.DataFrame:
+    """(month, cohort, area, status, participated, reason) -> a validated-shape frame."""
+    return pd.DataFrame(rows, columns=["audit_month", "cohort", "service_area", "status", "sw_participated",
+                                       "non_participation_reason"]).astype({"sw_participated": "boolean"})
+
+
+# October: Central 2 returned of 2; West 1 returned, 2 not returned, 1 exempt.
+# November: West 1 returned of 1, plus 2 exempt. December: nothing.
+AUDITS = frame([
+    ("2021-10", "cin", "Central", "returned", True, ""),
+    ("2021-10", "cin", "Central", "returned", False, "Worker has left"),
+    ("2021-10", "cin", "West", "returned", False, ""),
+    ("2021-10", "cin", "West", "not_returned", None, ""),
+    ("2021-10", "cin", "West", "not_returned", None, ""),
+    ("2021-10", "cin", "West", "exempt", None, ""),
+    ("2021-11", "cp", "West", "returned", True, ""),
+    ("2021-11", "cp", "West", "exempt", None, ""),
+    ("2021-11", "cp", "Central", "exempt", None, ""),
+])
+MONTHS = ["2021-10", "2021-11", "2021-12"]
+
+
+def test_pct_rounds_half_up_and_blanks_zero_denominators():
+    assert pct(21, 38) == 55.3  # 55.263...
+    assert pct(1, 8) == 12.5
+    assert pct(221, 400) == 55.3  # exactly 55.25: half up, not banker's 55.2
+    assert pct(1, 6) == 16.7
+    assert pct(38, 69, 0) == 55.0 and pct(37, 77, 0) == 48.0  # the reference report's 55% and 48%
+    assert math.isnan(pct(0, 0))
+    assert whole(48.5) == "49%" and whole(55.1) == "55%"
+
+
+def test_returns_per_month_and_cohort():
+    r = c.returns(AUDITS, MONTHS)
+    assert r.columns.tolist() == ["audit_month", "cohort", "distributed", "returned", "exempt", "return_rate"]
+    oct_, nov, dec = (r.iloc[i] for i in range(3))
+    assert (oct_["distributed"], oct_["returned"], oct_["exempt"], oct_["return_rate"]) == (5, 3, 1, 60.0)
+    assert (nov["distributed"], nov["returned"], nov["exempt"], nov["return_rate"]) == (1, 1, 2, 100.0)
+    assert dec["audit_month"] == "2021-12" and dec["distributed"] == 0 and math.isnan(dec["return_rate"])
+
+
+def test_two_cohorts_in_one_month_are_separate_rows_and_summed_monthly():
+    a = pd.concat([AUDITS, frame([("2021-10", "cp", "East", "returned", True, "")])])
+    r = c.returns(a, ["2021-10"])
+    assert r[["cohort", "distributed", "returned"]].values.tolist() == [["cin", 5, 3], ["cp", 1, 1]]
+    m = c.monthly_returns(a, ["2021-10"])
+    assert (m.at[0, "distributed"], m.at[0, "returned"], m.at[0, "return_rate"]) == (6, 4, 66.7)
+
+
+def test_returns_by_area_and_full_returns():
+    b = c.returns_by_area(AUDITS, MONTHS)
+    assert b[["audit_month", "service_area", "distributed", "returned", "return_rate"]].values.tolist() == [
+        ["2021-10", "Central", 2, 2, 100.0], ["2021-10", "West", 3, 1, 33.3], ["2021-11", "West", 1, 1, 100.0]]
+    # Central in November had only an exempt case: nothing distributed, so not "100%".
+    assert c.full_return_areas(b, MONTHS) == {"2021-10": ["Central"], "2021-11": ["West"], "2021-12": []}
+
+
+def test_participation():
+    p = c.participation(AUDITS, MONTHS)
+    assert p.values.tolist()[:2] == [["2021-10", 3, 1, 33.3], ["2021-11", 1, 1, 100.0]]
+    assert p.iloc[2]["returned"] == 0 and math.isnan(p.iloc[2]["participation_rate"])
+
+
+CATS = (ReasonCategory("Social worker left the organisation", "the social worker having left", ("left", "leaver")),
+        ReasonCategory("Social worker on leave", "leave", ("leave", "sick")))
+
+
+@pytest.mark.parametrize("text,label", [
+    ("", "No reason recorded"), ("  ", "No reason recorded"), ("None", "No reason recorded"), ("n/a", "No reason recorded"),
+    ("Worker LEFT in May", "Social worker left the organisation"),
+    ("Jane Smith is a leaver", "Social worker left the organisation"),  # first category wins over "leave"
+    ("on sick leave", "Social worker on leave"),
+    ("Spoke to Mr Bloggs instead", "Other reason"),
+])
+def test_reason_categories(text, label):
+    assert c.reason_category(pd.Series([text]), CATS).iloc[0] == label
+
+
+def test_non_participation_reasons_counts_and_ties():
+    a = frame([
+        ("2021-10", "cin", "West", "returned", False, "left"),
+        ("2021-10", "cin", "West", "returned", False, ""),
+        ("2021-10", "cin", "West", "returned", False, "sick"),
+        ("2021-10", "cin", "West", "returned", False, "has left"),
+        ("2021-10", "cin", "West", "returned", False, "no reason"),
+        ("2021-10", "cin", "West", "returned", True, "left"),  # took part: its reason is not counted
+        ("2021-10", "cin", "West", "not_returned", None, "left"),
+    ])
+    r = c.non_participation_reasons(a, ["2021-10"], CATS)
+    assert r[["reason", "count"]].values.tolist() == [
+        ["No reason recorded", 2], ["Social worker left the organisation", 2], ["Social worker on leave", 1]]
+    assert c.top_reasons(r, "2021-10") == ["No reason recorded", "Social worker left the organisation"]
+    assert c.top_reasons(r, "2021-11") == []
