@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PARAMS ?= params/demo.yml
 
-.PHONY: report demo test lab bench clean
+.PHONY: report demo test lab clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,9 +27,6 @@ test: $(STAMP)
 
 lab: demo
 	$(VENV)/bin/jupyter lab notebooks/
-
-bench: demo
-	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) outputs/demo data/demo

@@ -69,9 +69,10 @@ def _execute(job: NotebookJob) -> tuple[str, float, str | None]:
             request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
+        first_line = next((ln.strip() for ln in (exc.source or "").splitlines() if ln.strip()), "")
         return job.name, time.perf_counter() - start, (
-            f"notebook {job.name}.ipynb failed at cell {exc.cell_index} (execution count {exc.exec_count}): "
-            f"{exc.ename}: {exc.evalue}")
+            f"notebook {job.name}.ipynb failed at cell {exc.cell_index} (execution count {exc.exec_count}, "
+            f"starting {first_line[:80]!r}): {exc.ename}: {exc.evalue}")
     except Exception as exc:  # no kernel, timeout, unreadable notebook
         return job.name, time.perf_counter() - start, f"notebook {job.name}.ipynb could not run: {type(exc).__name__}: {exc}"
     return job.name, time.perf_counter() - start, None

@@ -1,0 +1,34 @@
+"""Every notebook runs top to bottom with its default parameters, as an analyst opens it in JupyterLab."""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill as pm
+import pytest
+from helpers import REPO
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_with_defaults(path, tmp_path):
+    out = tmp_path / path.name
+    pm.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(path.parent), progress_bar=False,
+                        execution_timeout=300)
+    nb = nbformat.read(out, as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    shown = json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert "data:image/png;base64" in shown  # charts were drawn
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_shape(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", []), "first code cell is tagged parameters"
+    assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "committed without outputs"
+    assert all(len(c.source.splitlines()) <= 6 for c in code[1:]), "short cells calling qa_lib: logic belongs in qa_lib"

@@ -1,0 +1,170 @@
+"""`qa-pack run` end to end on the demo data: offline HTML, no identifiers, contract tables, atomic publishing."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from helpers import REPO
+
+from qa_lib.errors import RunFailed
+from qa_lib.params import load_params
+from qa_lib.runner import run
+
+QA_PACK = str(Path(sys.executable).with_name("qa-pack"))
+PLANTED = "Zebedee Quartermaine"  # a name an auditor might type into free text
+FREE_TEXT = ["exemption_reason", "non_participation_reason", "strengths", "learning", "team",
+             *[f"comment_{s}" for s in ("risk", "voice", "records")]]
+
+
+@pytest.fixture(scope="module")
+def planted_csv(demo_csv, tmp_path_factory) -> Path:
+    """The demo file with a name and an e-mail address planted in every free-text cell that has text."""
+    df = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)
+    for col in FREE_TEXT:
+        has = df[col].ne("")
+        df.loc[has, col] = f"{PLANTED} (zq@example.org): " + df.loc[has, col]
+    path = tmp_path_factory.mktemp("planted") / "audits.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def published(planted_csv, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("runs") / "demo"
+    proc = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(planted_csv),
+                           "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert f"Report written to {out}" in proc.stdout
+    return out
+
+
+def test_html_is_self_contained_and_offline(published):
+    html = (published / "compliance.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert not re.search(r"<link[^>]+href=[\"']?https?:", html, re.I)
+    assert not re.search(r"@import\s+url\(\s*[\"']?https?:", html, re.I)
+    assert not re.search(r"(src|href)=[\"']?(https?:)?//", html, re.I)
+    assert html.count("data:image/png;base64,") >= 4  # every chart embedded
+    assert (published / "compliance.html").stat().st_size < 1_500_000
+
+
+def test_html_has_title_headings_alt_text_and_hidden_code(published):
+    html = (published / "compliance.html").read_text(encoding="utf-8")
+    assert "<title>Audit compliance and social worker participation – October, November and December 2021</title>" in html
+    assert re.search(r"<h2[^>]*>1\. Audits distributed and returned", html)
+    assert 'alt="Audit return rate by month, against the 80% target.' in html
+    assert "Oct 2021 55% (38 of 69)" in html  # alt text states the figures
+    assert "open_run(" not in html and "import " not in html  # code cells hidden
+    assert "<th>Audits distributed</th>" in html  # real table header cells
+    assert "Compliance has increased from 55% in October to 71% in November although remains below the 80% target." in html
+
+
+def test_no_identifier_or_free_text_reaches_html_or_tables(published, planted_csv):
+    df = pd.read_csv(planted_csv, dtype=str, keep_default_na=False)
+    outputs = [published / "compliance.html", published / "manifest.json", *(published / "tables").glob("*.csv")]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in outputs)
+    for col in ("child_id", "social_worker_id", "auditor_id", "audit_id"):
+        leaked = [v for v in df[col].unique() if v and v in text]
+        assert not leaked, f"{col} values in outputs: {leaked[:5]}"
+    assert PLANTED not in text and "zq@example.org" not in text
+
+
+def test_tables_follow_the_contract(published):
+    t = published / "tables"
+    returns = pd.read_csv(t / "returns.csv", dtype={"audit_month": str})
+    assert returns.columns.tolist() == ["audit_month", "cohort", "distributed", "returned", "exempt", "return_rate"]
+    assert returns.values.tolist() == [["2021-10", "no_plan_nfa", 69, 38, 17, 55.1], ["2021-11", "cin", 69, 49, 23, 71.0],
+                                       ["2021-12", "cp", 77, 37, 10, 48.1]]
+    assert (t / "returns.csv").read_text().splitlines()[2] == "2021-11,cin,69,49,23,71.0"  # one decimal, always
+    area = pd.read_csv(t / "returns_by_area.csv")
+    assert area.columns.tolist() == ["audit_month", "service_area", "distributed", "returned", "return_rate"]
+    assert area[(area["audit_month"] == "2021-10") & (area["service_area"] == "CCHDT")][["distributed", "returned", "return_rate"]].values.tolist() == [[4, 4, 100.0]]
+    part = pd.read_csv(t / "participation.csv")
+    assert part.columns.tolist() == ["audit_month", "returned", "participated", "participation_rate"]
+    assert part["participation_rate"].tolist() == [55.3, 65.3, 51.4]
+    reasons = pd.read_csv(t / "non_participation_reasons.csv")
+    assert reasons.columns.tolist() == ["audit_month", "reason", "count"]
+    assert reasons.groupby("audit_month")["count"].sum().tolist() == [17, 17, 18]  # returned - participated
+
+
+def test_manifest_accounts_for_every_row(published, planted_csv):
+    m = json.loads((published / "manifest.json").read_text())
+    rows = sum(1 for _ in open(planted_csv, encoding="utf-8")) - 1
+    assert m["input"]["rows_read"] == rows == m["input"]["rows_used"] + m["input"]["rows_rejected"]
+    assert m["input"]["sha256"] == hashlib.sha256(planted_csv.read_bytes()).hexdigest()
+    assert m["period"] == {"from": "2021-10", "to": "2021-12", "months": ["2021-10", "2021-11", "2021-12"]}
+    assert {"pandas", "pandera", "papermill", "nbconvert"} <= set(m["versions"])
+    assert m["timings_seconds"]["total"] > 0
+    assert {o["file"] for o in m["outputs"]} >= {"compliance.html", "tables/returns.csv"}
+
+
+def test_nothing_private_is_left_behind(published):
+    files = [p.relative_to(published).as_posix() for p in published.rglob("*")]
+    assert not any(f.endswith((".parquet", ".ipynb")) or f.startswith("_work") for f in files), files
+    assert not list(published.parent.glob(".demo.*"))  # no build or old folders
+
+
+def _broken_notebooks(tmp_path: Path) -> Path:
+    folder = tmp_path / "notebooks"
+    shutil.copytree(REPO / "notebooks", folder)
+    nb = nbformat.read(folder / "compliance.ipynb", as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell("raise ValueError('planted failure')"))
+    nbformat.write(nb, folder / "compliance.ipynb")
+    return folder
+
+
+def test_failed_notebook_publishes_nothing_and_keeps_the_last_report(published, planted_csv, tmp_path):
+    out = tmp_path / "run"
+    shutil.copytree(published, out)
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    params = load_params(REPO / "params" / "demo.yml")
+    with pytest.raises(RunFailed) as exc:
+        run(params, audits=planted_csv, out=out, quiet=True, notebooks_dir=_broken_notebooks(tmp_path))
+    msg = str(exc.value)
+    # Cell 5 of the executed notebook: papermill inserts its injected-parameters cell after cell 1.
+    assert "notebook compliance.ipynb failed at cell 5" in msg and "starting \"raise ValueError('planted failure')\"" in msg
+    assert "ValueError: planted failure" in msg
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert (tmp_path / "run.failed" / "compliance.ipynb").exists()
+    assert not list(tmp_path.glob(".run.*"))
+
+
+def test_bad_data_stops_the_run_before_anything_is_written(tmp_path, demo_csv):
+    df = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)
+    df.loc[6, "grade_voice"] = "Excelent"
+    bad = tmp_path / "audits.csv"
+    df.to_csv(bad, index=False)
+    out = tmp_path / "out"
+    proc = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(bad),
+                           "--out", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "audits.csv row 8, column grade_voice: 'Excelent' is not a grade" in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_run(tmp_path, demo_csv):
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.docx").write_text("keep me")
+    proc = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(demo_csv),
+                           "--out", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "is not a qa-pack run folder" in proc.stderr
+    assert (out / "thesis.docx").read_text() == "keep me"
+
+
+def test_period_override_from_the_command_line(tmp_path, demo_csv):
+    out = tmp_path / "nov"
+    proc = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(demo_csv),
+                           "--from", "2021-11", "--to", "2021-11", "--out", str(out), "--quiet"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    returns = pd.read_csv(out / "tables" / "returns.csv", dtype={"audit_month": str})
+    assert returns[["audit_month", "distributed", "returned"]].values.tolist() == [["2021-11", 69, 49]]
+    assert "<title>Audit compliance and social worker participation – November 2021</title>" in (out / "compliance.html").read_text()
