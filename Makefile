@@ -9,8 +9,9 @@ PARAMS ?= params/demo.yml
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	@echo "Installing the pack and its dependencies into $(VENV) (log: $(VENV)/pip.log) ..."
+	@$(PY) -m pip install --upgrade pip > $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
+	@$(PY) -m pip install -e ".[test]" >> $(VENV)/pip.log 2>&1 || (cat $(VENV)/pip.log; exit 1)
 	# Register the venv's interpreter as the "python3" kernel papermill asks for.
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (qa-pack)" >/dev/null
 	touch $(STAMP)

@@ -138,6 +138,10 @@ def run(params: Params, audits: Path | None = None, period: Period | None = None
     data: AuditData = load_audits(audits, params, sheet=params.sheet)
     timings["load_and_validate"] = time.perf_counter() - t0
     say(f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected", quiet)
+    present = sorted(data.frame["audit_month"].unique())
+    if not set(period.months) & set(present):
+        raise QAPackError(f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
+                          f"its months run from {present[0]} to {present[-1]}")
 
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))

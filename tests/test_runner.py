@@ -168,3 +168,10 @@ def test_period_override_from_the_command_line(tmp_path, demo_csv):
     returns = pd.read_csv(out / "tables" / "returns.csv", dtype={"audit_month": str})
     assert returns[["audit_month", "distributed", "returned"]].values.tolist() == [["2021-11", 69, 49]]
     assert "<title>Audit compliance and social worker participation – November 2021</title>" in (out / "compliance.html").read_text()
+
+
+def test_a_period_with_no_audits_is_explained(tmp_path, demo_csv):
+    proc = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(demo_csv),
+                           "--from", "2022-01", "--to", "2022-03", "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "has no audits in the reporting period 2022-01 to 2022-03; its months run from 2021-01 to 2021-12" in proc.stderr
