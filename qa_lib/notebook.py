@@ -6,6 +6,7 @@ nothing again; in JupyterLab it reads and validates the audits file itself.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from dataclasses import dataclass
@@ -89,11 +90,18 @@ def show_text(text: str | list[str]) -> None:
     display(Markdown(text))
 
 
+NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+\))?)\s*$"
+
+
 def show_table(frame: pd.DataFrame, caption: str) -> None:
-    """A real HTML table with header cells and a caption; no index column."""
-    table = frame.to_html(index=False, escape=True, border=0, classes="qa-table", na_rep="–")
-    table = table.replace(">\n  <thead>", f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
-    display(HTML(table))
+    """A real HTML table with header cells and a caption: words left-aligned, figures right-aligned."""
+    numeric = [c for c in frame.columns if frame[c].astype(str).str.match(NUMBER_LIKE).all()]
+    uuid = hashlib.sha1(caption.encode()).hexdigest()[:8]
+    styler = (frame.style.hide(axis="index").set_uuid(uuid).set_caption(caption)
+              .set_table_attributes('class="qa-table"')
+              .set_properties(subset=numeric, **{"text-align": "right"})
+              .set_table_styles([{"selector": "th.col_heading", "props": "text-align: left;"}]))
+    display(HTML(styler.to_html()))
 
 
 def show_chart(chart: Chart) -> None:
