@@ -22,7 +22,7 @@ from afcharts.af_colours import get_af_colours  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from .period import month_short  # noqa: E402
-from .stats import whole  # noqa: E402
+from .stats import one_decimal, whole  # noqa: E402
 
 plt.style.use("afcharts.afcharts")
 CATEGORICAL = get_af_colours("categorical")
@@ -115,7 +115,7 @@ def participation_chart(part: pd.DataFrame) -> Chart:
     x = np.arange(len(part))
     ax.bar(x, part["participation_rate"].fillna(0), color=CATEGORICAL[1], width=0.6)
     for xi, (_, r) in zip(x, part.iterrows()):
-        label = "no returns" if r["returned"] == 0 else f"{r['participation_rate']:.1f}%\n{r['participated']}/{r['returned']}"
+        label = "no returns" if r["returned"] == 0 else f"{one_decimal(r['participation_rate'])}\n{r['participated']}/{r['returned']}"
         ax.text(xi, (r["participation_rate"] if r["returned"] else 0) + 1.5, label, ha="center", va="bottom", fontsize=9)
     ax.set_xticks(x, _axis_months(part["audit_month"].tolist()))
     ax.set_ylim(0, 115)
@@ -123,7 +123,7 @@ def participation_chart(part: pd.DataFrame) -> Chart:
     ax.set_xlabel("Audit month (labels: %, took part/returned)")
     ax.set_title(title, loc="left")
     alt = f"{title}. " + "; ".join(
-        f"{month_short(m)} {r:.1f}% ({k} of {n})" for m, r, k, n in
+        f"{month_short(m)} {one_decimal(r)} ({k} of {n})" for m, r, k, n in
         zip(part["audit_month"], part["participation_rate"], part["participated"], part["returned"]) if n) + "."
     return Chart(fig, alt, title)
 
@@ -151,3 +151,135 @@ def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
     totals = reasons.groupby("reason")["count"].sum().sort_values(ascending=False)
     alt = f"{title}. Over the period: " + "; ".join(f"{r} {n}" for r, n in totals.items()) + "."
     return Chart(fig, alt, title)
+
+
+# ---------------------------------------------------------------- grades, moderation, standards
+
+GRADE_ORDER = ["O", "G", "RI", "I"]
+GRADE_NAMES = {"O": "Outstanding", "G": "Good", "RI": "Requires Improvement", "I": "Inadequate"}
+GRADE_COLOURS = {"O": "#12436D", "G": "#28A197", "RI": "#F46A25", "I": "#801650"}
+
+
+def _stack(ax, x, frame: pd.DataFrame, horizontal: bool, width: float = 0.6) -> None:
+    """Stacked % bars by grade, each segment labelled "n (x%)" where it is wide enough."""
+    base = np.zeros(len(x))
+    for g in GRADE_ORDER:
+        seg = frame[g + "_pct"].to_numpy()
+        counts = frame[g].to_numpy()
+        if horizontal:
+            ax.barh(x, seg, left=base, color=GRADE_COLOURS[g], label=GRADE_NAMES[g], height=width)
+        else:
+            ax.bar(x, seg, bottom=base, color=GRADE_COLOURS[g], label=GRADE_NAMES[g], width=width)
+        for xi, b, v, c in zip(x, base, seg, counts):
+            if v >= 9:
+                pos = (b + v / 2, xi) if horizontal else (xi, b + v / 2)
+                ax.text(*pos, f"{int(c)}\n({whole(v)})" if not horizontal else f"{int(c)} ({whole(v)})",
+                        ha="center", va="center", color="white", fontsize=7.5)
+        base = base + seg
+
+
+def _wide(grades: pd.DataFrame) -> pd.DataFrame:
+    w = grades.pivot(index="audit_month", columns="grade", values="count").reindex(columns=GRADE_ORDER, fill_value=0)
+    total = w.sum(axis=1).replace(0, np.nan)
+    for g in GRADE_ORDER:
+        w[g + "_pct"] = (100 * w[g] / total).fillna(0)
+    w["n"] = w[GRADE_ORDER].sum(axis=1)
+    return w
+
+
+def overall_grades_chart(before: pd.DataFrame, after: pd.DataFrame, months: list[str]) -> Chart:
+    """Per month, two stacked bars: the auditors' overall grades and the grades after moderation."""
+    title = "Overall grades by month, before and after moderation (number and % of returned audits)"
+    b, a = _wide(before).reindex(months), _wide(after).reindex(months)
+    rows = []
+    for m in months:
+        rows.append((f"{month_short(m)} before (n={int(b.at[m, 'n'])})", b.loc[m]))
+        rows.append((f"{month_short(m)} after (n={int(a.at[m, 'n'])})", a.loc[m]))
+    frame = pd.DataFrame([r for _, r in rows])
+    fig = Figure(figsize=(9, 0.55 * len(rows) + 1.6))
+    ax = fig.subplots()
+    y = np.arange(len(rows))[::-1]
+    _stack(ax, y, frame, horizontal=True)
+    ax.set_yticks(y, [label for label, _ in rows], fontsize=9)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Returned audits (%); labels: number (%)")
+    ax.set_ylabel("Audit month and grading")
+    ax.legend(ncol=4, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
+    ax.set_title(title, loc="left", pad=28)
+    alt = f"{title}. " + "; ".join(
+        f"{month_short(m)}: before {', '.join(f'{GRADE_NAMES[g]} {int(b.at[m, g])}' for g in GRADE_ORDER)}; "
+        f"after {', '.join(f'{GRADE_NAMES[g]} {int(a.at[m, g])}' for g in GRADE_ORDER)}" for m in months) + "."
+    return Chart(fig, alt, title)
+
+
+def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
+    """Overall grades (before moderation) per month over the trend window, stacked to 100%."""
+    title = "Overall audit grades by month, before moderation (% of returned audits)"
+    w = _wide(before).reindex(months)
+    fig = Figure(figsize=(9, 4.4))
+    ax = fig.subplots()
+    x = np.arange(len(months))
+    _stack(ax, x, w.fillna(0).astype({g: int for g in GRADE_ORDER}), horizontal=False, width=0.7)
+    ax.set_xticks(x, [f"{month_short(m).replace(' ', chr(10))}\nn={int(w.at[m, 'n']) if w.at[m, 'n'] == w.at[m, 'n'] else 0}" for m in months], fontsize=8)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("Returned audits (%)")
+    ax.set_xlabel("Audit month (n = returned audits; labels: number (%))")
+    ax.legend(ncol=4, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
+    ax.set_title(title, loc="left", pad=28)
+    go = [(m, int(w.at[m, "O"] + w.at[m, "G"]), int(w.at[m, "n"])) for m in months if w.at[m, "n"] > 0]
+    alt = f"{title}. Good or outstanding: " + "; ".join(f"{month_short(m)} {k} of {n} ({whole(100 * k / n)})" for m, k, n in go) + "."
+    return Chart(fig, alt, title)
+
+
+def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
+    """Auditor's grade against moderator's grade: counts, agreement on the diagonal."""
+    title = "Auditor's overall grade against the grade after moderation (number of moderated audits)"
+    fig = Figure(figsize=(6.2, 4.6))
+    ax = fig.subplots()
+    cmap = sns.blend_palette(["#FFFFFF", *get_af_colours("sequential")[::-1][1:]], as_cmap=True)
+    sns.heatmap(matrix, annot=True, fmt="d", cmap=cmap, cbar=False, linewidths=0.5, linecolor="#BFBFBF", ax=ax,
+                annot_kws={"fontsize": 10})
+    for i in range(len(matrix)):
+        ax.add_patch(matplotlib.patches.Rectangle((i, i), 1, 1, fill=False, edgecolor=ORANGE, linewidth=2))
+    names = [GRADE_NAMES[g] for g in matrix.index]
+    ax.set_yticklabels(names, rotation=0)
+    ax.set_xticklabels([GRADE_NAMES[g] for g in matrix.columns], rotation=20, ha="right")
+    ax.set_ylabel("Auditor's grade")
+    ax.set_xlabel("Grade after moderation (outlined: unchanged)")
+    ax.set_title(title, loc="left", fontsize=10)
+    n = int(matrix.to_numpy().sum())
+    same = int(np.trace(matrix.to_numpy()))
+    changed = [f"{GRADE_NAMES[f]} to {GRADE_NAMES[t]} {int(matrix.at[f, t])}" for f in matrix.index for t in matrix.columns
+               if f != t and matrix.at[f, t] > 0]
+    alt = f"{title}. {same} of {n} unchanged" + (f"; changed: {'; '.join(changed)}." if changed else ".")
+    return Chart(fig, alt, title)
+
+
+def standards_heatmap(table: pd.DataFrame, labels: dict[str, str], months: list[str]) -> Chart:
+    """% Good/Outstanding by standard (rows) and month (columns), each cell with its n graded."""
+    title = "Audits graded good or outstanding, by practice standard and month (% of audits graded; n)"
+    rate = table.pivot(index="standard", columns="audit_month", values="pct_good_or_outstanding").reindex(index=list(labels), columns=months)
+    n = table.pivot(index="standard", columns="audit_month", values="graded").reindex(index=list(labels), columns=months)
+    annot = np.array([[("–" if pd.isna(rate.at[s, m]) else f"{whole(rate.at[s, m])}\nn={int(n.at[s, m])}") for m in months]
+                      for s in labels], dtype=object)
+    short = [_wrap(labels[s], 48) for s in labels]
+    fig = Figure(figsize=(max(7, 1.2 * len(months) + 5.5), 0.62 * len(labels) + 1.8))
+    ax = fig.subplots()
+    cmap = sns.blend_palette(["#FFFFFF", *get_af_colours("sequential")[::-1][1:]], as_cmap=True)
+    sns.heatmap(rate.astype(float), annot=annot, fmt="", cmap=cmap, vmin=0, vmax=100, linewidths=0.5, linecolor="#FFFFFF",
+                cbar_kws={"label": "% good or outstanding"}, annot_kws={"fontsize": 8}, ax=ax)
+    ax.set_yticklabels(short, rotation=0, fontsize=8)
+    ax.set_xticklabels([month_short(m).replace(" ", "\n") for m in months], rotation=0, fontsize=8)
+    ax.set_xlabel("Audit month (– = nothing graded)")
+    ax.set_ylabel("Practice standard")
+    ax.set_title(title, loc="left", fontsize=10)
+    last = months[-1]
+    alt = f"{title}. {month_short(last)}: " + "; ".join(
+        f"{labels[s]} {whole(rate.at[s, last])} (n={int(n.at[s, last])})" for s in labels if not pd.isna(rate.at[s, last])) + "."
+    return Chart(fig, alt, title)
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)[:3])

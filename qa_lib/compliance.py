@@ -121,3 +121,10 @@ def top_reasons(reasons: pd.DataFrame, month: str) -> list[str]:
     if m.empty:
         return []
     return m.loc[m["count"] == m["count"].max(), "reason"].tolist()
+
+
+def month_themes(audits: pd.DataFrame, months: list[str], cohorts: dict[str, str]) -> dict[str, str]:
+    """Each month's cohort label(s), e.g. {"2021-11": "Child in Need plan"}; "" for a month with no audits."""
+    a = audits[audits["audit_month"].isin(months)]
+    keys = a.groupby("audit_month")["cohort"].unique()
+    return {m: " and ".join(cohorts.get(k, k) for k in sorted(keys.get(m, []))) for m in months}

@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .stats import pct
+from .stats import pct, round_half_up
 
 SEED = 20211231
 AREAS = ["16+", "CCHDT", "Central", "East", "Keighley & Shipley", "South", "West", "Safeguarding and Review"]
@@ -201,11 +201,11 @@ def _solve_counts(n_returned: int, target: tuple[int, int] | int, rng: np.random
     for na in range(n_returned):
         n = n_returned - na
         for go in range(n + 1):
-            if int(pct(go, n, 0)) != (target[0] if isinstance(target, tuple) else target):
+            if int(round_half_up(pct(go, n), 0)) != (target[0] if isinstance(target, tuple) else target):
                 continue
             if isinstance(target, tuple):
                 for ri in range(n - go + 1):
-                    if int(pct(ri, n, 0)) == target[1]:
+                    if int(round_half_up(pct(ri, n), 0)) == target[1]:
                         return go, ri, n - go - ri, na
             else:
                 ri = int(round((n - go) * rng.uniform(0.5, 0.75)))

@@ -11,7 +11,7 @@ import pandas as pd
 from .compliance import NO_REASON, OTHER_REASON, top_reasons
 from .params import ReasonCategory
 from .period import join_words, month_name
-from .stats import whole
+from .stats import fisher_exact_p, one_decimal, pct, signed_points, whole
 
 SHARP_CHANGE = 20  # percentage points: "dropped sharply" (a description, not a significance test)
 
@@ -122,7 +122,7 @@ def participation_sentences(part: pd.DataFrame, reasons: pd.DataFrame, months: l
             continue
         rate = float(p.at[month, "participation_rate"])
         n, k = int(p.at[month, "returned"]), int(p.at[month, "participated"])
-        sentence = f"The percentage of social workers engaged in audit for {name} was {rate:.1f}% ({k} of {n} returned audits)"
+        sentence = f"The percentage of social workers engaged in audit for {name} was {one_decimal(rate)} ({k} of {n} returned audits)"
         top = top_reasons(reasons, month)
         if not top:
             out.append(sentence + ".")
@@ -130,4 +130,125 @@ def participation_sentences(part: pd.DataFrame, reasons: pd.DataFrame, months: l
         phrases = join_words([_reason_phrase(t, categories) for t in top])
         plural = "reasons" if len(top) > 1 else "reason"
         out.append(f"{sentence}, with the most common {plural} given for non-participation relating to {phrases}.")
+    return out
+
+
+# ---------------------------------------------------------------- quality findings (section 2.3, 3.1)
+
+GRADE_NAMES = {"O": "Outstanding", "G": "Good", "RI": "Requires Improvement", "I": "Inadequate"}
+
+
+def _were(n: int) -> str:
+    return f"{n} was" if n == 1 else f"{n} were"
+
+
+def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[str],
+                    themes: dict[str, str] | None = None) -> list[str]:
+    """Per month, section 2.3's wording: a heading ("October moderations – <cohort>"), then
+    "15 out of 38 audits were moderated in October." and the outcome list."""
+    s = summary.set_index("audit_month")
+    end = months[-1]
+    blocks = []
+    for month in months:
+        name = _month(month, end)
+        theme = (themes or {}).get(month)
+        blocks.append(f"**{name} moderations{' – ' + theme if theme else ''}**")
+        moderated, returned = int(s.at[month, "moderated"]), int(s.at[month, "returned"])
+        if moderated == 0:
+            blocks.append(f"No audits were moderated in {name}." if returned else f"No audits were returned in {name}.")
+            continue
+        o = outcomes[outcomes["audit_month"] == month]
+        lines = [f"{moderated} out of {returned} audits were moderated in {name}.", "", "The outcome of the moderations was:", ""]
+        same = int(o.loc[o["outcome"] == "same", "count"].sum())
+        lines.append(f"- {same} remained the same grade following moderation" if same else "- None remained the same grade following moderation")
+        for kind in ("downgraded", "upgraded"):
+            moves = o[o["outcome"] == kind].sort_values("count", ascending=False, kind="stable")
+            if moves.empty:
+                lines.append(f"- No moderations were {kind}")
+            for _, r in moves.iterrows():
+                lines.append(f"- {_were(int(r['count']))} {kind} from {GRADE_NAMES[r['from_grade']]} to {GRADE_NAMES[r['to_grade']]}")
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _kappa_words(kappa: float) -> str:
+    """Landis and Koch's bands for kappa."""
+    if kappa < 0:
+        return "poor"
+    for limit, words in ((0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial")):
+        if kappa <= limit:
+            return words
+    return "almost perfect"
+
+
+def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
+    """How often auditor and moderator agreed, with n, kappa, and whether month-to-month change is beyond chance."""
+    a = agree.set_index("audit_month")
+    end = months[-1]
+    out = []
+    period = a.loc["period"]
+    if period["moderated"] < 10:
+        return [f"Only {int(period['moderated'])} audits were moderated over the period: too few to measure how far "
+                "auditors and moderators agree."]
+    out.append(
+        f"Over the period, moderators kept the auditor's overall grade in {int(period['agreed'])} of {int(period['moderated'])} "
+        f"moderated audits ({whole(period['exact_agreement'])}, 95% confidence interval {whole(period['agreement_low'])} to "
+        f"{whole(period['agreement_high'])}); weighted kappa {period['weighted_kappa']:.2f}, "
+        f"{_kappa_words(period['weighted_kappa'])} agreement beyond chance.")
+    shown = [m for m in months if a.at[m, "moderated"] > 0]
+    for prev, month in zip(shown, shown[1:]):
+        p, c = a.loc[prev], a.loc[month]
+        pv = fisher_exact_p(int(c["agreed"]), int(c["moderated"]), int(p["agreed"]), int(p["moderated"]))
+        direction = "rose" if c["exact_agreement"] > p["exact_agreement"] else "fell" if c["exact_agreement"] < p["exact_agreement"] else "stayed"
+        verdict = ("a change unlikely to be chance" if pv < 0.05 else "a change that could be chance at these numbers")
+        out.append(f"Agreement {direction} from {whole(p['exact_agreement'])} ({int(p['agreed'])} of {int(p['moderated'])}) in "
+                   f"{_month(prev, end)} to {whole(c['exact_agreement'])} ({int(c['agreed'])} of {int(c['moderated'])}) in "
+                   f"{_month(month, end)}: {verdict} (Fisher's exact test, p = {pv:.2f}).")
+    small = [f"{_month(m, end)} (n={int(a.at[m, 'moderated'])})" for m in months if 0 < a.at[m, "moderated"] < 30]
+    if small:
+        out.append(f"Monthly figures rest on small samples, {join_words(small)}: read them with caution.")
+    return out
+
+
+def overall_grade_sentences(before: pd.DataFrame, after: pd.DataFrame, months: list[str]) -> list[str]:
+    """Per month: % graded good or outstanding overall, before and after moderation, with n."""
+    end = months[-1]
+    out = []
+    for month in months:
+        b, f = before[before["audit_month"] == month], after[after["audit_month"] == month]
+        n = int(b["count"].sum())
+        if n == 0:
+            out.append(f"No audits were returned in {_month(month, end)}.")
+            continue
+        go_b = int(b.loc[b["grade"].isin(["O", "G"]), "count"].sum())
+        go_a = int(f.loc[f["grade"].isin(["O", "G"]), "count"].sum())
+        out.append(f"In {_month(month, end)}, {go_b} of {n} audits ({whole(pct(go_b, n))}) were graded good or outstanding "
+                   f"overall by the auditor; after moderation, {go_a} ({whole(pct(go_a, n))}).")
+    return out
+
+
+def standards_sentences(trend: pd.DataFrame, labels: dict[str, str], months: list[str]) -> list[str]:
+    """Which standards improved, declined or were inconsistent (% Good/Outstanding), by the noise rule."""
+    if trend["first_month"].isna().all():
+        return ["There are not enough graded months to compare."]
+    first, last = trend["first_month"].dropna().min(), trend["last_month"].dropna().max()
+    span = f"between {month_name(first, True)} and {month_name(last, True)}"
+    out = []
+
+    def items(reading: str) -> list[str]:
+        rows = trend[trend["reading"] == reading]
+        return [f"- {labels.get(r.standard, r.standard)} ({whole(r.first_pct)} to {whole(r.last_pct)}, {signed_points(r.change)} points)"
+                for r in rows.itertuples()]
+
+    for reading, head in (("improved", f"Good or outstanding grades rose {span} for:"),
+                          ("declined", f"Good or outstanding grades fell {span} for:"),
+                          ("inconsistent", "Performance was inconsistent, rising and falling beyond chance from month to month, for:")):
+        lines = items(reading)
+        if lines:
+            out.append("\n".join([head, "", *lines]))
+    quiet = int((trend["reading"] == "no clear change").sum())
+    if quiet:
+        noun = "standard" if quiet == 1 else "standards"
+        out.append(f"For the other {quiet} {noun}, the changes {span} are within what sampling noise would produce "
+                   "at these sample sizes (Fisher's exact test, 95% level), so no rise or fall is claimed.")
     return out

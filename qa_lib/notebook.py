@@ -18,7 +18,7 @@ from IPython.display import HTML, Markdown, display
 from .charts import Chart
 from .load import AuditData, load_audits
 from .params import Params, load_params
-from .period import Period
+from .period import Period, add_months
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_AUDITS = REPO / "data" / "demo" / "audits.csv"
@@ -49,6 +49,12 @@ class Run:
         months = self.trend_months
         first = next((i for i, m in enumerate(months) if m in present), len(months) - len(self.months))
         return months[first:]
+
+    @property
+    def months_with_previous(self) -> list[str]:
+        """The period with the month before it (when it has audits), the baseline for month-on-month change."""
+        before = add_months(self.period.start, -1)
+        return ([before] if before in set(self.audits["audit_month"]) else []) + self.months
 
     @property
     def areas(self) -> list[str]:

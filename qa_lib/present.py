@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .period import month_short
-from .stats import whole
+from .stats import one_decimal, signed_points, whole
 
 
 def _rate(rate: float, k: int, n: int) -> str:
@@ -41,7 +41,7 @@ def participation_table(part: pd.DataFrame) -> pd.DataFrame:
         "Month": part["audit_month"].map(month_short),
         "Audits returned": part["returned"],
         "Social worker took part": part["participated"],
-        "% took part": [("–" if n == 0 else f"{r:.1f}%") for r, n in zip(part["participation_rate"], part["returned"])],
+        "% took part": [("–" if n == 0 else one_decimal(r)) for r, n in zip(part["participation_rate"], part["returned"])],
     })
 
 
@@ -78,3 +78,98 @@ def rejected_note(summary: dict) -> str:
         shown = ", ".join(str(r) for r in rows[:20]) + (f" and {len(rows) - 20} more" if len(rows) > 20 else "")
         parts.append(f"{len(rows)} {reason}{'s' if len(rows) != 1 else ''} (row{'s' if len(rows) != 1 else ''} {shown})")
     return "Rejected: " + "; ".join(parts) + "."
+
+
+# ---------------------------------------------------------------- quality findings
+
+GRADE_NAMES = {"O": "Outstanding", "G": "Good", "RI": "Requires Improvement", "I": "Inadequate"}
+
+
+def moderation_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Month": summary["audit_month"].map(month_short),
+        "Audits returned": summary["returned"],
+        "Moderated": summary["moderated"],
+        "Same grade": summary["same"],
+        "Upgraded": summary["upgraded"],
+        "Downgraded": summary["downgraded"],
+    })
+
+
+def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Auditor's grade down, grade after moderation across."""
+    t = matrix.rename(index=GRADE_NAMES, columns=GRADE_NAMES)
+    t.columns = [f"After moderation: {c}" for c in t.columns]
+    return t.rename_axis("Auditor's grade").reset_index()
+
+
+def agreement_table(agree: pd.DataFrame) -> pd.DataFrame:
+    def month(m: str) -> str:
+        return "Whole period" if m == "period" else month_short(m)
+
+    return pd.DataFrame({
+        "Month": agree["audit_month"].map(month),
+        "Moderated": agree["moderated"],
+        "Same grade": agree["agreed"],
+        "Exact agreement": [("–" if pd.isna(v) else f"{whole(v)} ({whole(lo)[:-1]}–{whole(hi)})") if n else "–"
+                            for v, lo, hi, n in zip(agree["exact_agreement"], agree["agreement_low"], agree["agreement_high"], agree["moderated"])],
+        "Weighted kappa": ["–" if pd.isna(k) else f"{k:.2f}" for k in agree["weighted_kappa"]],
+        "Reading": agree["reading"],
+    })
+
+
+def overall_grades_table(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Months down; for each grade "n (x%)" before and after moderation."""
+    def cells(frame: pd.DataFrame) -> pd.DataFrame:
+        f = frame.assign(cell=[f"{c} ({whole(p)})" if not pd.isna(p) else "–" for c, p in zip(frame["count"], frame["percent"])])
+        return f.pivot(index="audit_month", columns="grade", values="cell")[list(GRADE_NAMES)]
+
+    b, a = cells(before), cells(after)
+    out = pd.DataFrame({"Month": [month_short(m) for m in b.index]})
+    for g, name in GRADE_NAMES.items():
+        out[f"{name} (auditor)"] = b[g].to_numpy()
+        out[f"{name} (moderated)"] = a[g].to_numpy()
+    out["Returned"] = before.groupby("audit_month")["count"].sum().reindex(b.index).to_numpy()
+    return out
+
+
+def grades_by_area_table(table: pd.DataFrame) -> pd.DataFrame:
+    return table.rename(columns={"service_area": "Grade by service area"})
+
+
+def standards_table(table: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str], months: list[str]) -> pd.DataFrame:
+    """The reference layout: standards down, months across, each with % G/O and % RI as "43% (16/37) ≈ −4"."""
+    t = table.set_index(["standard", "audit_month"])
+    mv = moves.set_index(["standard", "audit_month"]) if not moves.empty else None
+
+    def cell(std: str, month: str, count: str, rate: str, label: str) -> str:
+        r = t.loc[(std, month)]
+        if r["graded"] == 0:
+            return "–"
+        text = f"{whole(r[rate])} ({int(r[count])}/{int(r['graded'])})"
+        if mv is not None and (std, month) in mv.index:
+            m = mv.loc[(std, month)]
+            if m[f"{label}_mark"]:
+                text += f" {m[f'{label}_mark']} {signed_points(m[f'{label}_change'])}"
+        return text
+
+    columns = pd.MultiIndex.from_tuples([(month_short(m), k) for m in months for k in ("G/O", "RI")])
+    rows = [[cell(s, m, c, r, lab) for m in months for c, r, lab in
+             (("good_or_outstanding", "pct_good_or_outstanding", "go"), ("requires_improvement", "pct_requires_improvement", "ri"))]
+            for s in labels]
+    out = pd.DataFrame(rows, columns=columns, index=pd.Index([labels[s] for s in labels], name="Performance area"))
+    return out.reset_index()
+
+
+def standards_quality_note(quality: pd.DataFrame, labels: dict[str, str]) -> str:
+    """N/A and ungraded standards, which the percentages leave out."""
+    na = quality.groupby("standard")["not_applicable"].sum()
+    blank = quality.groupby("standard")["not_graded"].sum()
+    parts = []
+    if blank.sum():
+        parts.append("Left ungraded on returned audits (not in the percentages): " +
+                     "; ".join(f"{labels.get(s, s)} {int(n)}" for s, n in blank.items() if n) + ".")
+    if na.sum():
+        parts.append("Marked not applicable (not in the percentages): " +
+                     "; ".join(f"{labels.get(s, s)} {int(n)}" for s, n in na.items() if n) + ".")
+    return " ".join(parts) if parts else "Every standard was graded on every returned audit."

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import compliance
+from . import compliance, grades, moderation, standards
 from .params import Params
 from .period import Period
+from .stats import round_half_up
 
 
 def compliance_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
@@ -26,9 +27,20 @@ def compliance_tables(audits: pd.DataFrame, params: Params, period: Period) -> d
     }
 
 
+def quality_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
+    """moderation, grades_by_area, overall_grades and standards for the period."""
+    months = period.months
+    return {
+        "moderation": moderation.moderation_outcomes(audits, months),
+        "grades_by_area": grades.grades_by_area(audits, months, list(params.service_areas)),
+        "overall_grades": grades.overall_grades(audits, months),
+        "standards": standards.standards(audits, months, list(params.standards)),
+    }
+
+
 def all_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
     """Every table of the contract that the pack computes so far."""
-    return {**compliance_tables(audits, params, period)}
+    return {**compliance_tables(audits, params, period), **quality_tables(audits, params, period)}
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> list[Path]:
@@ -38,6 +50,9 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> 
     paths = []
     for name, frame in tables.items():
         path = out / f"{name}.csv"
-        frame.to_csv(path, index=False, float_format="%.1f", lineterminator="\n")
+        rounded = frame.copy()
+        for col in rounded.select_dtypes("float").columns:
+            rounded[col] = round_half_up(rounded[col], 1)
+        rounded.to_csv(path, index=False, float_format="%.1f", lineterminator="\n")
         paths.append(path)
     return paths

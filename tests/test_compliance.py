@@ -8,7 +8,7 @@ import pytest
 
 from qa_lib import compliance as c
 from qa_lib.params import ReasonCategory
-from qa_lib.stats import pct, whole
+from qa_lib.stats import one_decimal, pct, round_half_up, whole
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
@@ -33,14 +33,16 @@ AUDITS = frame([
 MONTHS = ["2021-10", "2021-11", "2021-12"]
 
 
-def test_pct_rounds_half_up_and_blanks_zero_denominators():
-    assert pct(21, 38) == 55.3  # 55.263...
-    assert pct(1, 8) == 12.5
-    assert pct(221, 400) == 55.3  # exactly 55.25: half up, not banker's 55.2
-    assert pct(1, 6) == 16.7
-    assert pct(38, 69, 0) == 55.0 and pct(37, 77, 0) == 48.0  # the reference report's 55% and 48%
-    assert math.isnan(pct(0, 0))
-    assert whole(48.5) == "49%" and whole(55.1) == "55%"
+def test_percentages_are_exact_and_rounded_once_half_up():
+    assert pct(21, 38) == pytest.approx(55.263, abs=1e-3)  # exact in the frame
+    assert round_half_up(pct(21, 38), 1) == 55.3
+    assert round_half_up(pct(221, 400), 1) == 55.3  # exactly 55.25: half up, not banker's 55.2
+    assert round_half_up(pct(1, 8), 1) == 12.5 and round_half_up(pct(1, 6), 1) == 16.7
+    assert round_half_up(pct(247, 2000), 1) == 12.4  # 12.35 is not exact in binary; still rounds up
+    assert whole(pct(38, 69)) == "55%" and whole(pct(37, 77)) == "48%"  # the reference report's 55% and 48%
+    assert whole(pct(15, 38)) == "39%"  # 39.47%: rounding the one-decimal 39.5 again would say 40%
+    assert whole(48.5) == "49%" and one_decimal(pct(32, 49)) == "65.3%"
+    assert math.isnan(pct(0, 0)) and whole(float("nan")) == "n/a"
 
 
 def test_returns_per_month_and_cohort():
@@ -57,20 +59,22 @@ def test_two_cohorts_in_one_month_are_separate_rows_and_summed_monthly():
     r = c.returns(a, ["2021-10"])
     assert r[["cohort", "distributed", "returned"]].values.tolist() == [["cin", 5, 3], ["cp", 1, 1]]
     m = c.monthly_returns(a, ["2021-10"])
-    assert (m.at[0, "distributed"], m.at[0, "returned"], m.at[0, "return_rate"]) == (6, 4, 66.7)
+    assert (m.at[0, "distributed"], m.at[0, "returned"]) == (6, 4) and m.at[0, "return_rate"] == pytest.approx(200 / 3)
 
 
 def test_returns_by_area_and_full_returns():
     b = c.returns_by_area(AUDITS, MONTHS)
-    assert b[["audit_month", "service_area", "distributed", "returned", "return_rate"]].values.tolist() == [
-        ["2021-10", "Central", 2, 2, 100.0], ["2021-10", "West", 3, 1, 33.3], ["2021-11", "West", 1, 1, 100.0]]
+    assert b[["audit_month", "service_area", "distributed", "returned"]].values.tolist() == [
+        ["2021-10", "Central", 2, 2], ["2021-10", "West", 3, 1], ["2021-11", "West", 1, 1]]
+    assert b["return_rate"].tolist() == pytest.approx([100.0, 100 / 3, 100.0])
     # Central in November had only an exempt case: nothing distributed, so not "100%".
     assert c.full_return_areas(b, MONTHS) == {"2021-10": ["Central"], "2021-11": ["West"], "2021-12": []}
 
 
 def test_participation():
     p = c.participation(AUDITS, MONTHS)
-    assert p.values.tolist()[:2] == [["2021-10", 3, 1, 33.3], ["2021-11", 1, 1, 100.0]]
+    assert p[["audit_month", "returned", "participated"]].values.tolist()[:2] == [["2021-10", 3, 1], ["2021-11", 1, 1]]
+    assert p["participation_rate"].tolist()[:2] == pytest.approx([100 / 3, 100.0])
     assert p.iloc[2]["returned"] == 0 and math.isnan(p.iloc[2]["participation_rate"])
 
 

@@ -46,14 +46,18 @@ def published(planted_csv, tmp_path_factory) -> Path:
     return out
 
 
-def test_html_is_self_contained_and_offline(published):
-    html = (published / "compliance.html").read_text(encoding="utf-8")
+REPORTS = ["compliance.html", "grades.html"]
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_html_is_self_contained_and_offline(published, name):
+    html = (published / name).read_text(encoding="utf-8")
     assert "<script" not in html.lower()
     assert not re.search(r"<link[^>]+href=[\"']?https?:", html, re.I)
     assert not re.search(r"@import\s+url\(\s*[\"']?https?:", html, re.I)
     assert not re.search(r"(src|href)=[\"']?(https?:)?//", html, re.I)
     assert html.count("data:image/png;base64,") >= 4  # every chart embedded
-    assert (published / "compliance.html").stat().st_size < 1_500_000
+    assert (published / name).stat().st_size < 1_500_000
 
 
 def test_html_has_title_headings_alt_text_and_hidden_code(published):
@@ -70,7 +74,7 @@ def test_html_has_title_headings_alt_text_and_hidden_code(published):
 
 def test_no_identifier_or_free_text_reaches_html_or_tables(published, planted_csv):
     df = pd.read_csv(planted_csv, dtype=str, keep_default_na=False)
-    outputs = [published / "compliance.html", published / "manifest.json", *(published / "tables").glob("*.csv")]
+    outputs = [*(published / n for n in REPORTS), published / "manifest.json", *(published / "tables").glob("*.csv")]
     text = "\n".join(p.read_text(encoding="utf-8") for p in outputs)
     for col in ("child_id", "social_worker_id", "auditor_id", "audit_id"):
         leaked = [v for v in df[col].unique() if v and v in text]
@@ -94,6 +98,36 @@ def test_tables_follow_the_contract(published):
     reasons = pd.read_csv(t / "non_participation_reasons.csv")
     assert reasons.columns.tolist() == ["audit_month", "reason", "count"]
     assert reasons.groupby("audit_month")["count"].sum().tolist() == [17, 17, 18]  # returned - participated
+
+
+def test_grades_report_content(published):
+    html = (published / "grades.html").read_text(encoding="utf-8")
+    assert "<title>Audit quality: moderation, overall grades and practice standards – October, November and December 2021</title>" in html
+    assert "15 out of 38 audits were moderated in October." in html
+    assert "<strong>November moderations – Child in Need plan</strong>" in html
+    assert "weighted kappa 0.59" in html
+    assert re.search(r"Fisher(&#x27;|')s exact test", html)
+    assert html.count("data:image/png;base64,") >= 5
+
+
+def test_quality_tables_follow_the_contract(published):
+    t = published / "tables"
+    mod = pd.read_csv(t / "moderation.csv", dtype={"audit_month": str})
+    assert mod.columns.tolist() == ["audit_month", "from_grade", "to_grade", "outcome", "count"]
+    assert set(mod["outcome"]) == {"same", "upgraded", "downgraded"}
+    assert mod.groupby("audit_month")["count"].sum().tolist() == [15, 37, 20]
+    area = pd.read_csv(t / "grades_by_area.csv")
+    assert area.columns.tolist() == ["service_area", "O", "G", "RI", "I", "ALL"]
+    assert area.iloc[-1].tolist() == ["TOTAL", 1, 32, 64, 27, 124]
+    og = pd.read_csv(t / "overall_grades.csv", dtype={"audit_month": str})
+    assert og.columns.tolist() == ["audit_month", "grade", "count", "percent"]
+    assert og[og["audit_month"] == "2021-10"]["grade"].tolist() == ["O", "G", "RI", "I"]
+    st = pd.read_csv(t / "standards.csv", dtype={"audit_month": str})
+    assert st.columns.tolist() == ["audit_month", "standard", "graded", "good_or_outstanding", "requires_improvement", "inadequate",
+                                   "pct_good_or_outstanding", "pct_requires_improvement", "pct_inadequate"]
+    risk_nov = st[(st["audit_month"] == "2021-11") & (st["standard"] == "risk")].iloc[0]
+    assert (risk_nov["graded"], risk_nov["good_or_outstanding"], risk_nov["pct_good_or_outstanding"]) == (49, 29, 59.2)
+    assert len(st) == 27  # 3 months x 9 standards
 
 
 def test_manifest_accounts_for_every_row(published, planted_csv):
