@@ -137,26 +137,32 @@ def grades_by_area_table(table: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"service_area": "Grade by service area"})
 
 
-def standards_table(table: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str], months: list[str]) -> pd.DataFrame:
-    """The reference layout: standards down, months across, each with % G/O and % RI as "43% (16/37) ≈ −4"."""
+KINDS = {"G/O": ("good_or_outstanding", "pct_good_or_outstanding", "go"),
+         "RI": ("requires_improvement", "pct_requires_improvement", "ri"),
+         "I": ("inadequate", "pct_inadequate", None)}
+
+
+def standards_table(table: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str], months: list[str],
+                    kinds: tuple[str, ...] = ("G/O", "RI")) -> pd.DataFrame:
+    """The reference layout: standards down, months across, each with "% (count/graded)" per kind
+    (G/O, RI, I) and, for G/O and RI, the change from the month before: "43% (16/37) ≈ −3.6"."""
     t = table.set_index(["standard", "audit_month"])
     mv = moves.set_index(["standard", "audit_month"]) if not moves.empty else None
 
-    def cell(std: str, month: str, count: str, rate: str, label: str) -> str:
+    def cell(std: str, month: str, kind: str) -> str:
+        count, rate, label = KINDS[kind]
         r = t.loc[(std, month)]
         if r["graded"] == 0:
             return "–"
         text = f"{whole(r[rate])} ({int(r[count])}/{int(r['graded'])})"
-        if mv is not None and (std, month) in mv.index:
+        if label and mv is not None and (std, month) in mv.index:
             m = mv.loc[(std, month)]
             if m[f"{label}_mark"]:
                 text += f" {m[f'{label}_mark']} {signed_points(m[f'{label}_change'])}"
         return text
 
-    columns = pd.MultiIndex.from_tuples([(month_short(m), k) for m in months for k in ("G/O", "RI")])
-    rows = [[cell(s, m, c, r, lab) for m in months for c, r, lab in
-             (("good_or_outstanding", "pct_good_or_outstanding", "go"), ("requires_improvement", "pct_requires_improvement", "ri"))]
-            for s in labels]
+    columns = pd.MultiIndex.from_tuples([(month_short(m), k) for m in months for k in kinds])
+    rows = [[cell(s, m, k) for m in months for k in kinds] for s in labels]
     out = pd.DataFrame(rows, columns=columns, index=pd.Index([labels[s] for s in labels], name="Performance area"))
     return out.reset_index()
 

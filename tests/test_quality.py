@@ -159,3 +159,5 @@ def test_standards_table_layout():
     # G/O: 16/37 = 43.243% to 29/49 = 59.184%, +15.94 points; RI: 43.243% to 17/49 = 34.694%, -8.55 points.
     assert row == ["Risk", "43% (16/37)", "43% (16/37)", "59% (29/49) ≈ +15.9", "35% (17/49) ≈ −8.5"]
     assert shown.iloc[1].tolist()[1] == "–"  # nothing graded
+    inadequate = present.standards_table(t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk"}, ["2021-10", "2021-11"], kinds=("I",))
+    assert inadequate.iloc[0].tolist() == ["Risk", "14% (5/37)", "6% (3/49)"]  # 37-16-16 = 5; 49-29-17 = 3
