@@ -283,3 +283,51 @@ def _wrap(text: str, width: int) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width)[:3])
+
+
+def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels: dict[str, str]) -> Chart:
+    """% Good/Outstanding per standard for each month the cohort was audited: grouped bars labelled with n."""
+    c = comp[comp["cohort"] == cohort]
+    months = sorted(c["audit_month"].unique())
+    names = ", ".join(month_short(m).split()[0] for m in months[:-1]) + (" and " if len(months) > 1 else "") + month_short(months[-1])
+    title = f"% {cohort_label} audits where case work was graded good or outstanding, {names}"
+    data = c.assign(month=c["audit_month"].map(month_short), label=c["standard"].map(lambda s: _wrap(labels.get(s, s), 40)))
+    fig = Figure(figsize=(9, 0.42 * len(labels) * max(1, len(months)) + 1.8))
+    ax = fig.subplots()
+    sns.barplot(data=data, y="label", x="pct_good_or_outstanding", hue="month", ax=ax, orient="h",
+                palette=CATEGORICAL[: len(months)], hue_order=[month_short(m) for m in months],
+                order=[_wrap(labels.get(s, s), 40) for s in labels])
+    for container, m in zip(ax.containers, months):
+        sub = c[c["audit_month"] == m].set_index("standard").reindex(list(labels))
+        ax.bar_label(container, labels=[("–" if pd.isna(p) else f"{whole(p)} (n={int(n)})") for p, n in zip(sub["pct_good_or_outstanding"], sub["graded"])],
+                     fontsize=7, padding=2)
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("Audits graded good or outstanding (% of audits graded on the standard)")
+    ax.set_ylabel("Practice standard")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.legend(title="Audit month", frameon=False, loc="lower right", fontsize=8)
+    ax.set_title(_wrap(title, 80), loc="left", fontsize=10)
+    last = c[c["audit_month"] == months[-1]]
+    alt = f"{title}. {month_short(months[-1])}: " + "; ".join(
+        f"{labels.get(s, s)} {whole(p)} (n={int(n)})" for s, p, n in zip(last["standard"], last["pct_good_or_outstanding"], last["graded"]) if n) + "."
+    return Chart(fig, alt, title)
+
+
+def themes_chart(counts: pd.DataFrame, months: list[str]) -> Chart:
+    """Audits whose free text mentions each recurring theme, by month (number; % of returned audits)."""
+    title = "Recurring themes in auditors' comments: audits mentioning each theme, by month"
+    total = counts.groupby("label")["audits"].sum().sort_values(ascending=False)
+    order = total[total > 0].index.tolist() or total.index.tolist()
+    data = counts[counts["label"].isin(order)].assign(month=counts["audit_month"].map(month_short))
+    fig = Figure(figsize=(9, 0.45 * len(order) * max(1, len(months)) ** 0.6 + 1.8))
+    ax = fig.subplots()
+    sns.barplot(data=data, y="label", x="audits", hue="month", order=order, ax=ax, orient="h",
+                palette=CATEGORICAL[: len(months)], hue_order=[month_short(m) for m in months])
+    for container in ax.containers:
+        ax.bar_label(container, fontsize=7, padding=2)
+    ax.set_xlabel("Returned audits whose comments mention the theme (number)")
+    ax.set_ylabel("Theme")
+    ax.legend(title="Audit month", frameon=False, fontsize=8)
+    ax.set_title(title, loc="left", fontsize=10)
+    alt = f"{title}. Over the period: " + "; ".join(f"{label} {int(n)}" for label, n in total.items() if n) + "."
+    return Chart(fig, alt, title)

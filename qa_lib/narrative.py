@@ -252,3 +252,96 @@ def standards_sentences(trend: pd.DataFrame, labels: dict[str, str], months: lis
         out.append(f"For the other {quiet} {noun}, the changes {span} are within what sampling noise would produce "
                    "at these sample sizes (Fisher's exact test, 95% level), so no rise or fall is claimed.")
     return out
+
+
+# ---------------------------------------------------------------- comparators and themes (3.1.3-3.2, 4)
+
+
+def _month_list(months: list[str]) -> str:
+    """["2021-01", "2021-05", "2021-11"] -> "January, May and November 2021" (years shown when they change)."""
+    if not months:
+        return ""
+    years = {m[:4] for m in months}
+    if len(years) == 1:
+        return join_words([month_name(m) for m in months[:-1]] + [month_name(months[-1], True)])
+    return join_words([month_name(m, True) for m in months])
+
+
+def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, picture: str | None,
+                    labels: dict[str, str]) -> list[str]:
+    """Sections 3.1.3-3.1.5 in the report's voice, with the noise rule deciding what counts as a change."""
+    if len(months) < 2:
+        return [f"{cohort_label}: audited only in {_month_list(months)}, so there is no earlier audit to compare."]
+    prev, last = months[-2], months[-1]
+    opening = f"{cohort_label}: audited in {_month_list(months)}."
+    verdict = {
+        "improving": " Compared with the previous audit, the data indicates an improving picture.",
+        "declining": " Compared with the previous audit, the data indicates a declining picture.",
+        "mixed": " Compared with the previous audit, the data indicates a mixed picture.",
+    }.get(picture or "", " Compared with the previous audit, no change is large enough to be told apart from sampling noise.")
+    out = [opening + verdict]
+
+    def names(reading: str) -> list[str]:
+        rows = cmp[cmp["reading"] == reading]
+        return [f"- {labels.get(r.standard, r.standard)} ({whole(r.previous_pct)} to {whole(r.pct)})" for r in rows.itertuples()]
+
+    then = f"{month_name(prev)} {prev[:4]}" if prev[:4] != last[:4] else month_name(prev)
+    when = f"between {then} and {month_name(last, True)}"
+    for reading, head in (("improved", f"Improvements beyond chance in good or outstanding grades {when}, for:"),
+                          ("declined", f"Declines beyond chance in good or outstanding grades {when}, for:")):
+        lines = names(reading)
+        if lines:
+            out.append("\n".join([head, "", *lines]))
+    for reading, head in (("rose within noise", "Good or outstanding grades also rose, by amounts within sampling noise, for:"),
+                          ("fell within noise", "They fell, by amounts within sampling noise, for:"),
+                          ("no change", "No change for:")):
+        lines = names(reading)
+        if lines:
+            out.append("\n".join([head, "", *lines]))
+    return out
+
+
+def strength_line(row: pd.Series, name: str) -> str:
+    """"**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding." """
+    return (f"**{name}:** {int(row['good_or_outstanding'])} ({whole(row['pct_good_or_outstanding'])}) audits were graded "
+            f"as good or outstanding.")
+
+
+def learning_line(row: pd.Series, name: str) -> str:
+    """"**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were
+    graded as inadequate." """
+    return (f"**{name}:** {int(row['requires_improvement'])} ({whole(row['pct_requires_improvement'])}) of the audits were "
+            f"graded as requires improvement and {int(row['inadequate'])} ({whole(row['pct_inadequate'])}) audits were "
+            f"graded as inadequate.")
+
+
+def _comment_themes(by_standard: pd.DataFrame, month: str, standard: str, top: int = 3) -> str:
+    t = by_standard[(by_standard["audit_month"] == month) & (by_standard["standard"] == standard) & (by_standard["audits"] > 0)]
+    t = t.sort_values("audits", ascending=False, kind="stable").head(top)
+    if t.empty:
+        return ""
+    items = [f"{r.label.lower()} ({r.audits} audit{'s' if r.audits != 1 else ''})" for r in t.itertuples()]
+    return f" Auditors' comments on this standard most often mentioned {join_words(items)}."
+
+
+def key_theme_text(table: pd.DataFrame, month: str, strengths: list[str], learning: list[str], short_names: dict[str, str],
+                   by_standard: pd.DataFrame | None = None) -> str:
+    """Section 3.2 for one month: "Strengths" and "Learning" lists drafted from the standards figures."""
+    t = table[table["audit_month"] == month].set_index("standard")
+    extra = (lambda s: _comment_themes(by_standard, month, s)) if by_standard is not None else (lambda s: "")
+    lines = ["**Strengths**", ""]
+    lines += [f"- {strength_line(t.loc[s], short_names.get(s, s))}{extra(s)}" for s in strengths] or ["- None stood out this month."]
+    lines += ["", "**Learning**", ""]
+    lines += [f"- {learning_line(t.loc[s], short_names.get(s, s))}{extra(s)}" for s in learning] or ["- None stood out this month."]
+    return "\n".join(lines)
+
+
+def recurring_themes_sentence(counts: pd.DataFrame, months: list[str], top: int = 3) -> str:
+    """The themes auditors' free text mentioned most over the period, with the number of audits."""
+    total = counts.groupby("label")["audits"].sum().sort_values(ascending=False, kind="stable")
+    total = total[total > 0].head(top)
+    returned = int(counts.drop_duplicates("audit_month")["returned"].sum())
+    if total.empty:
+        return "No recurring theme from params/themes.yml was found in the auditors' comments this period."
+    items = [f"{label.lower()} ({n} of {returned} returned audits)" for label, n in total.items()]
+    return f"Across {_month_list(months)}, auditors' comments most often mentioned {join_words(items)}."

@@ -18,7 +18,7 @@ from IPython.display import HTML, Markdown, display
 from .charts import Chart
 from .load import AuditData, load_audits
 from .params import Params, load_params
-from .period import Period, add_months
+from .period import Period, add_months, month_name
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_AUDITS = REPO / "data" / "demo" / "audits.csv"
@@ -55,6 +55,9 @@ class Run:
         """The period with the month before it (when it has audits), the baseline for month-on-month change."""
         before = add_months(self.period.start, -1)
         return ([before] if before in set(self.audits["audit_month"]) else []) + self.months
+
+    def month_name(self, month: str) -> str:
+        return month_name(month, with_year=True)
 
     @property
     def areas(self) -> list[str]:
@@ -116,3 +119,19 @@ def show_chart(chart: Chart) -> None:
            f'alt="{html.escape(chart.alt, quote=True)}"/>'
            f'<figcaption>{html.escape(chart.title)}</figcaption></figure>')
     display(HTML(img))
+
+
+def show_quotes(run: Run) -> None:
+    """Exemplar quotes, only when params switch them on, and always redacted first."""
+    from .present import quotes_table
+    from .redact import Redactor
+    from .themes import quotes, text_columns
+
+    settings = run.params.quotes
+    if not settings.enabled:
+        show_text("*Exemplar quotes are switched off (params `quotes: enabled: false`), so no auditor's words appear in this report.*")
+        return
+    keys = list(run.params.standards)
+    redactor = Redactor.for_audits(run.audits, text_columns(run.audits, keys), settings.redact_names, settings.allowed_words)
+    q = quotes(run.audits, run.months, run.params.themes, keys, redactor, settings.per_theme)
+    show_table(quotes_table(q, run.params.short_names), "Exemplar quotes from auditors' comments (redacted)")

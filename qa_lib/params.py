@@ -25,6 +25,25 @@ class ReasonCategory:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """A recurring theme in auditors' free text and the phrases that mark it."""
+
+    key: str
+    label: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuoteSettings:
+    """Exemplar quotes: off unless enabled; always redacted when on."""
+
+    enabled: bool = False
+    per_theme: int = 2
+    redact_names: tuple[str, ...] = ()
+    allowed_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Params:
     """Everything a run needs besides the audits file itself."""
 
@@ -42,7 +61,21 @@ class Params:
     notebooks: tuple[str, ...] = ("compliance",)
     execution_timeout: int = 600
     kernel_name: str = "python3"
+    standard_short_names: dict[str, str] = field(default_factory=dict)
+    themes: tuple[Theme, ...] = ()
+    key_themes: dict[str, int] = field(default_factory=lambda: {"strengths": 3, "learning": 3})
+    quotes: QuoteSettings = QuoteSettings()
+    actions: Path | None = None
     source: Path | None = None
+
+    @property
+    def short_names(self) -> dict[str, str]:
+        """Every standard's short name (or label), in params order."""
+        return {k: self.short_name(k) for k in self.standards}
+
+    def short_name(self, standard: str) -> str:
+        """The standard's short name for the key themes, else its label."""
+        return self.standard_short_names.get(standard) or self.standards.get(standard, standard)
 
     def with_overrides(self, **changes: Any) -> "Params":
         """A copy with the given fields replaced (None values are ignored)."""
@@ -70,7 +103,7 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     for inc in data.pop("include", None) or []:
         merged.update(_read_yaml(path.parent / inc, seen + (path,)))
     for key, value in data.items():
-        if isinstance(value, (str,)) and key in {"audits", "output"}:
+        if isinstance(value, (str,)) and key in {"audits", "output", "actions"}:
             value = str((path.parent / value).resolve())
         merged[key] = value
     return merged
@@ -89,7 +122,7 @@ def load_params(path: str | Path) -> Params:
     known = {
         "standards", "service_areas", "cohorts", "non_participation_reasons", "columns", "period",
         "target_return_rate", "audits", "sheet", "output", "programme", "notebooks",
-        "execution_timeout", "kernel_name",
+        "execution_timeout", "kernel_name", "standard_short_names", "themes", "key_themes", "quotes", "actions",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -124,7 +157,27 @@ def load_params(path: str | Path) -> Params:
     columns = raw.get("columns") or {}
     if not isinstance(columns, dict):
         raise ParamsError(f"{src}: 'columns' must map your header to a contract column")
+    themes = []
+    for key, item in (raw.get("themes") or {}).items():
+        if not isinstance(item, dict) or not item.get("phrases"):
+            raise ParamsError(f"{src}: theme {key!r} needs a list of phrases")
+        themes.append(Theme(str(key), str(item.get("label", key)), tuple(str(p) for p in item["phrases"])))
+    quotes_raw = raw.get("quotes") or {}
+    if not isinstance(quotes_raw, dict):
+        raise ParamsError(f"{src}: 'quotes' must be a mapping (enabled, per_theme, redact_names, allowed_words)")
+    quotes = QuoteSettings(
+        enabled=bool(quotes_raw.get("enabled", False)),
+        per_theme=int(quotes_raw.get("per_theme", 2)),
+        redact_names=tuple(str(n) for n in quotes_raw.get("redact_names") or []),
+        allowed_words=tuple(str(w) for w in quotes_raw.get("allowed_words") or []),
+    )
+    key_themes = {"strengths": 3, "learning": 3} | {str(k): int(v) for k, v in (raw.get("key_themes") or {}).items()}
     return Params(
+        standard_short_names={str(k): str(v) for k, v in (raw.get("standard_short_names") or {}).items()},
+        themes=tuple(themes),
+        key_themes=key_themes,
+        quotes=quotes,
+        actions=Path(raw["actions"]) if raw.get("actions") else None,
         standards=_mapping(raw["standards"], "standards", src),
         service_areas=tuple(str(a).strip() for a in areas),
         cohorts=_mapping(raw["cohorts"], "cohorts", src),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import compliance, grades, moderation, standards
+from . import comparators, compliance, grades, moderation, standards, themes
 from .params import Params
 from .period import Period
 from .stats import round_half_up
@@ -38,9 +38,22 @@ def quality_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict
     }
 
 
+def comparator_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
+    """comparators (contract) for the period's cohorts."""
+    comp = comparators.comparators(audits, period.months, list(params.standards))
+    return {"comparators": comp[comparators.CONTRACT_COLUMNS]}
+
+
+def theme_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
+    """themes.csv (an addition to the contract): per month and theme, audits whose comments mention it."""
+    counts = themes.theme_counts(audits, period.months, params.themes, list(params.standards))
+    return {"themes": counts[["audit_month", "theme", "audits", "returned", "percent"]]}
+
+
 def all_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
-    """Every table of the contract that the pack computes so far."""
-    return {**compliance_tables(audits, params, period), **quality_tables(audits, params, period)}
+    """Every table the pack writes: the contract's, plus themes.csv."""
+    return {**compliance_tables(audits, params, period), **quality_tables(audits, params, period),
+            **comparator_tables(audits, params, period), **theme_tables(audits, params, period)}
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> list[Path]:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from qa_lib import compliance as c
-from qa_lib import grades, moderation, narrative, standards
+from qa_lib import comparators, grades, moderation, narrative, standards
 from qa_lib.demo import write_demo
 from qa_lib.load import load_audits
 from qa_lib.stats import one_decimal, whole
@@ -179,3 +179,35 @@ def test_demo_sampling_rules(audits):
 def test_demo_is_deterministic(tmp_path, demo_csv):
     again = write_demo(tmp_path)
     assert again.read_bytes() == demo_csv.read_bytes()
+
+
+# Section 3.2.2, November - Child in Need: the reference's strengths and learning, drafted from the demo figures.
+NOVEMBER_THEMES = {
+    "risk": "**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding.",
+    "assessment": "**Assessments are timely, comprehensive, analytical and of good quality:** 21 (43%) audits were graded as good or outstanding.",
+    "family": "**Families are appropriately engaged in the work:** 20 (41%) audits were graded as good or outstanding.",
+    "management": "**Management oversight:** 19 (39%) audits were graded as good or outstanding.",
+}
+NOVEMBER_LEARNING = {
+    "voice": "**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were graded as inadequate.",
+    "partners": "**Professionals work collaboratively around family to improve child's life:** 17 (35%) of the audits were graded as "
+                "requires improvement and 9 (18%) audits were graded as inadequate.",
+    "records": "**Case records are correct and up to date:** 31 (63%) of the audits were graded as requires improvement and 9 (18%) "
+               "audits were graded as inadequate.",
+    "impact": "**A positive difference:** 19 (39%) of the audits were graded as requires improvement and 8 (16%) audits were graded as inadequate.",
+}
+
+
+def test_november_key_themes_section_3_2_2(audits, params):
+    t = standards.standards(audits, ["2021-11"], list(params.standards)).set_index("standard")
+    for std, sentence in NOVEMBER_THEMES.items():
+        assert narrative.strength_line(t.loc[std], params.short_name(std)) == sentence
+    for std, sentence in NOVEMBER_LEARNING.items():
+        assert narrative.learning_line(t.loc[std], params.short_name(std)) == sentence
+
+
+def test_comparator_cohorts_match_the_reference_months(audits, params):
+    comp = comparators.comparators(audits, Q4, list(params.standards))
+    months = comp.groupby("cohort")["audit_month"].unique().map(list).to_dict()
+    assert months == {"no_plan_nfa": ["2021-04", "2021-10"], "cin": ["2021-01", "2021-05", "2021-11"],
+                      "cp": ["2021-02", "2021-09", "2021-12"]}  # "audited in January, May and November 2021" etc.

@@ -46,7 +46,8 @@ def published(planted_csv, tmp_path_factory) -> Path:
     return out
 
 
-REPORTS = ["compliance.html", "grades.html"]
+CHARTS = {"compliance.html": 4, "grades.html": 4, "comparators.html": 3, "themes.html": 1}  # charts each report draws
+REPORTS = list(CHARTS)
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -56,7 +57,9 @@ def test_html_is_self_contained_and_offline(published, name):
     assert not re.search(r"<link[^>]+href=[\"']?https?:", html, re.I)
     assert not re.search(r"@import\s+url\(\s*[\"']?https?:", html, re.I)
     assert not re.search(r"(src|href)=[\"']?(https?:)?//", html, re.I)
-    assert html.count("data:image/png;base64,") >= 4  # every chart embedded
+    images = re.findall(r"<img [^>]*>", html)
+    assert len(images) == CHARTS[name]  # every chart, each embedded with alt text
+    assert all('src="data:image/png;base64,' in img and 'alt="' in img for img in images)
     assert (published / name).stat().st_size < 1_500_000
 
 
@@ -210,3 +213,55 @@ def test_a_period_with_no_audits_is_explained(tmp_path, demo_csv):
                            "--from", "2022-01", "--to", "2022-03", "--out", str(tmp_path / "out")], capture_output=True, text=True)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "has no audits in the reporting period 2022-01 to 2022-03; its months run from 2021-01 to 2021-12" in proc.stderr
+
+
+def test_comparator_and_theme_reports_and_tables(published):
+    comp = (published / "comparators.html").read_text(encoding="utf-8")
+    assert "Child in Need plan: audited in January, May and November 2021." in comp
+    themes_html = (published / "themes.html").read_text(encoding="utf-8")
+    assert "<strong>4.1</strong>" in themes_html and "Exemplar quotes are switched off" in themes_html
+    assert "23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were graded as inadequate" in themes_html
+    t = pd.read_csv(published / "tables" / "comparators.csv", dtype={"audit_month": str})
+    assert t.columns.tolist() == ["cohort", "audit_month", "standard", "graded", "pct_good_or_outstanding"]
+    assert sorted(t.loc[t["cohort"] == "cin", "audit_month"].unique()) == ["2021-01", "2021-05", "2021-11"]
+    th = pd.read_csv(published / "tables" / "themes.csv")
+    assert th.columns.tolist() == ["audit_month", "theme", "audits", "returned", "percent"]
+
+
+@pytest.fixture(scope="module")
+def quoted(demo_csv, tmp_path_factory):
+    """A run with quotes switched on, on a file whose comments hold identifiers, a name and personal details."""
+    folder = tmp_path_factory.mktemp("quoted")
+    for name in ("pack.yml", "themes.yml", "actions.yml"):
+        shutil.copy(REPO / "params" / name, folder / name)
+    (folder / "run.yml").write_text(
+        "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nnotebooks: [themes]\nactions: actions.yml\n"
+        "quotes: {enabled: true, per_theme: 3, redact_names: [Zebedee Quartermaine], allowed_words: [NHS]}\n")
+    df = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)
+    ids = df[["child_id", "social_worker_id", "auditor_id"]].values
+    secrets = []
+    for i, col in enumerate([c for c in df.columns if c.startswith("comment_")]):
+        has = df[col].ne("")
+        child, worker, auditor = ids[i]
+        planted = (f"Genogram shared with Zebedee Quartermaine and {child} ({worker}, {auditor}); mum on 07700 900{i:03d}, "
+                   f"zq{i}@example.org, NHS 943 476 59{i:02d}, BD{i + 1} 4AS, seen 1{i}/03/2021. Chronology and genogram updated")
+        secrets += [child, worker, auditor, f"07700 900{i:03d}", f"zq{i}@example.org", f"943 476 59{i:02d}", f"BD{i + 1} 4AS", f"1{i}/03/2021"]
+        df.loc[has, col] = planted + ". " + df.loc[has, col]
+    audits = folder / "audits.csv"
+    df.to_csv(audits, index=False)
+    out = folder / "out"
+    proc = subprocess.run([QA_PACK, "run", "--params", str(folder / "run.yml"), "--audits", str(audits), "--out", str(out), "--quiet"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return out, secrets
+
+
+def test_quotes_are_redacted_before_they_reach_the_html(quoted):
+    out, secrets = quoted
+    html = (out / "themes.html").read_text(encoding="utf-8")
+    assert "Exemplar quotes from auditors&#x27; comments (redacted)" in html or "Exemplar quotes from auditors' comments (redacted)" in html
+    assert "Genogram shared with [redacted]" in html  # the planted sentence was quoted, redacted
+    for value in [*secrets, "Zebedee", "Quartermaine", "example.org"]:
+        assert value not in html, value
+    tables = "\n".join(p.read_text() for p in (out / "tables").glob("*.csv"))
+    assert "Zebedee" not in tables and not any(s in tables for s in secrets)
