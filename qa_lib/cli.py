@@ -54,8 +54,9 @@ def demo(out_dir: Path) -> None:
 @click.option("--to", "period_to", default=None, help="Last month, YYYY-MM (default: from params).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: from params).")
 @click.option("--quiet", is_flag=True, help="Print only the result.")
+@click.option("--email", "then_email", is_flag=True, help="After a successful run, send the report by e-mail (params email:).")
 def run(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None,
-        out_dir: Path | None, quiet: bool) -> None:
+        out_dir: Path | None, quiet: bool, then_email: bool) -> None:
     from .params import load_params
     from .period import Period
     from .runner import run as run_pack
@@ -77,7 +78,33 @@ def run(params_path: Path, audits: Path | None, period_from: str | None, period_
     click.echo(f"Report written to {result.out}")
     for path in result.html:
         click.echo(f"  {path}")
-    click.echo(f"  tables: {result.out / 'tables'}")
+    click.echo(f"  tables: {result.out / 'tables'} and {result.out / 'tables.xlsx'}")
+    if then_email:
+        from .emailer import email_run
+
+        email_run(result.out, params.email, do_send=True, say=click.echo)
+
+
+@cli.command(help="E-mail a completed run's report. Without --send, only write <run>/email.eml to check.")
+@click.option("--run", "run_dir", type=click.Path(path_type=Path), required=True, help="The run's output folder.")
+@click.option("--send", "do_send", is_flag=True, help="Send it (SMTP settings from params email:).")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), default=None,
+              help="Params with the email settings (default: the params the run used).")
+def email(run_dir: Path, do_send: bool, params_path: Path | None) -> None:
+    import json
+
+    from .emailer import email_run
+    from .params import load_params
+
+    if params_path is None:
+        manifest_path = run_dir / "manifest.json"
+        if not manifest_path.is_file():
+            raise QAPackError(f"{run_dir} is not a completed run (no manifest.json): nothing is e-mailed")
+        params_path = Path(json.loads(manifest_path.read_text(encoding="utf-8"))["params_file"])
+    settings = load_params(params_path).email
+    path = email_run(run_dir, settings, do_send=do_send, say=click.echo)
+    if not do_send:
+        click.echo(f"Message written to {path} (not sent; add --send to send it)")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ never shows a traceback or a warning.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
@@ -36,4 +37,35 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     nb = _clean(nb)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    return add_contents(body)
+
+
+HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+
+
+def add_contents(body: str, minimum: int = 3) -> str:
+    """A linked table of contents (h2 and h3 headings) before the first h2, built from the ids nbconvert
+    gave the headings, so every link resolves. Pages with fewer than `minimum` h2 headings get none."""
+    found = HEADING.findall(body)
+    if sum(1 for level, _, _ in found if level == "2") < minimum:
+        return body
+    items, open_sub = [], False
+    for level, anchor, text in found:
+        text = re.sub(r"<[^>]+>", "", text).strip()
+        if level == "2":
+            if open_sub:
+                items.append("</ul></li>")
+                open_sub = False
+            if items and not items[-1].endswith("</li>"):
+                items.append("</li>")
+            items.append(f'<li><a href="#{anchor}">{text}</a>')
+        else:
+            if not open_sub:
+                items.append("<ul>")
+                open_sub = True
+            items.append(f'<li><a href="#{anchor}">{text}</a></li>')
+    items.append("</ul></li>" if open_sub else "</li>")
+    nav = ('<nav class="qa-toc" aria-label="Contents"><h2 class="qa-toc-title">Contents</h2><ul>' + "".join(items) + "</ul></nav>")
+    first = body.find("<h2")
+    cell = body.rfind('<div class="jp-Cell', 0, first)
+    return body[:cell] + nav + body[cell:]

@@ -345,3 +345,8 @@ def recurring_themes_sentence(counts: pd.DataFrame, months: list[str], top: int 
         return "No recurring theme from params/themes.yml was found in the auditors' comments this period."
     items = [f"{label.lower()} ({n} of {returned} returned audits)" for label, n in total.items()]
     return f"Across {_month_list(months)}, auditors' comments most often mentioned {join_words(items)}."
+
+
+def cohort_theme_lines(themes: dict[str, str], months: list[str]) -> str:
+    """Section 1's "Themes": "- October cohort – No current plan, assessment outcome NFA"."""
+    return "\n".join(f"- {month_name(m)} cohort – {themes.get(m) or 'no audits'}" for m in months)

@@ -102,12 +102,15 @@ def show_text(text: str | list[str]) -> None:
 NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+\))?)\s*$"
 
 
-def show_table(frame: pd.DataFrame, caption: str) -> None:
-    """A real HTML table with header cells and a caption: words left-aligned, figures right-aligned."""
+def show_table(frame: pd.DataFrame, caption: str | None) -> None:
+    """A real HTML table with header cells and a caption (None: the header says it all):
+    words left-aligned, figures right-aligned."""
     numeric = [c for c in frame.columns if frame[c].astype(str).str.match(NUMBER_LIKE).all()]
-    uuid = hashlib.sha1(caption.encode()).hexdigest()[:8]
-    styler = (frame.style.hide(axis="index").set_uuid(uuid).set_caption(caption)
-              .set_table_attributes('class="qa-table"')
+    uuid = hashlib.sha1((caption or str(list(frame.columns))).encode()).hexdigest()[:8]
+    styler = frame.style.hide(axis="index").set_uuid(uuid)
+    if caption:
+        styler = styler.set_caption(caption)
+    styler = (styler.set_table_attributes('class="qa-table"')
               .set_properties(subset=numeric, **{"text-align": "right"})
               .set_table_styles([{"selector": "th.col_heading", "props": "text-align: left;"}]))
     display(HTML(styler.to_html()))

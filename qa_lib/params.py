@@ -44,6 +44,28 @@ class QuoteSettings:
 
 
 @dataclass(frozen=True)
+class EmailSettings:
+    """Who gets the report and how it is sent. The password is never in params: only the name of
+    the environment variable that holds it."""
+
+    subject: str = "QA Highlight Report: {period}"
+    sender: str = ""
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # starttls, ssl or none (none: only for a relay on this machine)
+    username: str = ""
+    password_env: str = ""
+    cafile: str = ""  # a council's own certificate authority, if its mail server uses one
+    timeout: float = 30.0
+    retries: int = 3
+    retry_delay: float = 10.0
+    attach_tables: bool = False
+    report: str = "highlight_report"
+
+
+@dataclass(frozen=True)
 class Params:
     """Everything a run needs besides the audits file itself."""
 
@@ -66,6 +88,8 @@ class Params:
     key_themes: dict[str, int] = field(default_factory=lambda: {"strengths": 3, "learning": 3})
     quotes: QuoteSettings = QuoteSettings()
     actions: Path | None = None
+    email: EmailSettings = EmailSettings()
+    audience: str = "internal"
     source: Path | None = None
 
     @property
@@ -123,6 +147,7 @@ def load_params(path: str | Path) -> Params:
         "standards", "service_areas", "cohorts", "non_participation_reasons", "columns", "period",
         "target_return_rate", "audits", "sheet", "output", "programme", "notebooks",
         "execution_timeout", "kernel_name", "standard_short_names", "themes", "key_themes", "quotes", "actions",
+        "email", "audience",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -172,12 +197,18 @@ def load_params(path: str | Path) -> Params:
         allowed_words=tuple(str(w) for w in quotes_raw.get("allowed_words") or []),
     )
     key_themes = {"strengths": 3, "learning": 3} | {str(k): int(v) for k, v in (raw.get("key_themes") or {}).items()}
+    email = _email(raw.get("email") or {}, src)
+    audience = str(raw.get("audience", "internal"))
+    if audience not in {"internal", "wider"}:
+        raise ParamsError(f"{src}: audience {audience!r}; expected internal or wider")
     return Params(
         standard_short_names={str(k): str(v) for k, v in (raw.get("standard_short_names") or {}).items()},
         themes=tuple(themes),
         key_themes=key_themes,
         quotes=quotes,
         actions=Path(raw["actions"]) if raw.get("actions") else None,
+        email=email,
+        audience=audience,
         standards=_mapping(raw["standards"], "standards", src),
         service_areas=tuple(str(a).strip() for a in areas),
         cohorts=_mapping(raw["cohorts"], "cohorts", src),
@@ -194,3 +225,32 @@ def load_params(path: str | Path) -> Params:
         kernel_name=str(raw.get("kernel_name", "python3")),
         source=src.resolve(),
     )
+
+
+def _email(raw: Any, src: Path) -> EmailSettings:
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{src}: 'email' must be a mapping (subject, from, to, smtp, ...)")
+    smtp = raw.get("smtp") or {}
+    if "password" in smtp or "password" in raw:
+        raise ParamsError(f"{src}: email: never put a password in params; name the environment variable that holds it "
+                          "with smtp: {password_env: QA_SMTP_PASSWORD}")
+
+    def addresses(key: str) -> tuple[str, ...]:
+        value = raw.get(key) or []
+        return tuple([value] if isinstance(value, str) else [str(v) for v in value])
+
+    security = str(smtp.get("security", "starttls")).lower()
+    if security not in {"starttls", "ssl", "none"}:
+        raise ParamsError(f"{src}: email smtp security {security!r}; expected starttls, ssl or none")
+    try:
+        return EmailSettings(
+            subject=str(raw.get("subject", EmailSettings.subject)), sender=str(raw.get("from", "")),
+            to=addresses("to"), cc=addresses("cc"), host=str(smtp.get("host", "localhost")),
+            port=int(smtp.get("port", 465 if security == "ssl" else 587)), security=security,
+            username=str(smtp.get("username", "")), password_env=str(smtp.get("password_env", "")),
+            cafile=str(smtp.get("cafile", "")), timeout=float(smtp.get("timeout", 30)),
+            retries=int(raw.get("retries", 3)), retry_delay=float(raw.get("retry_delay", 10)),
+            attach_tables=bool(raw.get("attach_tables", False)), report=str(raw.get("report", "highlight_report")),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ParamsError(f"{src}: email: {exc}") from None

@@ -214,3 +214,25 @@ def theme_standard_table(by_standard: pd.DataFrame, labels: dict[str, str]) -> p
     total = total.loc[total.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     total.columns = [labels[s] for s in total.columns]
     return total.rename_axis("Theme").reset_index()
+
+
+def programme_table(programme: dict[str, str], period_label: str, report_date: str) -> pd.DataFrame:
+    """The reference report's programme summary box."""
+    rows = [("Programme name", programme.get("name", "Quality Assurance Framework – Findings of Monthly Case File Audits")),
+            ("Directorate", programme.get("directorate", "")), ("Reporting period", period_label),
+            ("Date of report", programme.get("date") or report_date), ("Author(s)", programme.get("author", ""))]
+    return pd.DataFrame(rows, columns=["Programme summary", ""])
+
+
+SAMPLING_NOTE = ("All cohorts are filtered to ensure there is only one case per social worker included in the sample, in order "
+                 "to offer the opportunity of a consultation to the widest number of staff. The samples are mapped against "
+                 "recent audit records to ensure children's case files are not audited more frequently than once every 6 months.")
+
+EXCLUSIONS = [
+    "Exempt cases are not in the return rate: distributed = returned + not returned.",
+    "Grades come from returned audits only.",
+    "A practice standard marked N/A or left blank on an audit is left out of that standard's percentages.",
+    "Overall grades in section 3.1.1 are the auditors' grades before moderation unless labelled otherwise.",
+    "Non-participation reasons are shown as categories set in params; the text auditors typed is never shown.",
+    "Changes are called rises or falls only where Fisher's exact test (two-sided, 95% level) finds them unlikely to be chance.",
+]

@@ -31,7 +31,8 @@ from .load import AuditData, load_audits
 from .notebook import write_validated
 from .params import Params
 from .period import Period
-from .tables import all_tables, write_tables
+from .summary import headlines
+from .tables import all_tables, write_tables, write_workbook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 VERSIONED = ("pandas", "pandera", "numpy", "matplotlib", "seaborn", "afcharts", "papermill", "nbconvert", "pyarrow", "openpyxl")
@@ -149,7 +150,11 @@ def run(params: Params, audits: Path | None = None, period: Period | None = None
         work = build / "_work"
         parquet = write_validated(data, work)
         t = time.perf_counter()
-        table_paths = write_tables(all_tables(data.frame, params, period), build)
+        tables = all_tables(data.frame, params, period)
+        table_paths = write_tables(tables, build)
+        table_paths.append(write_workbook(tables, build / "tables.xlsx"))
+        (build / "headlines.json").write_text(json.dumps(headlines(data.frame, params, period), indent=1, ensure_ascii=False),
+                                              encoding="utf-8")
         timings["tables"] = time.perf_counter() - t
 
         jobs = [NotebookJob(
@@ -208,4 +213,5 @@ def run(params: Params, audits: Path | None = None, period: Period | None = None
         shutil.rmtree(build, ignore_errors=True)
         raise
     shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
-    return RunResult(out=out, html=[out / p.name for p in html_paths], tables=[out / "tables" / p.name for p in table_paths], manifest=manifest)
+    return RunResult(out=out, html=[out / p.name for p in html_paths],
+                     tables=[out / p.relative_to(build) for p in table_paths], manifest=manifest)

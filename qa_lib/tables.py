@@ -69,3 +69,48 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> 
         rounded.to_csv(path, index=False, float_format="%.1f", lineterminator="\n")
         paths.append(path)
     return paths
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_workbook(tables: dict[str, pd.DataFrame], path: str | os.PathLike) -> Path:
+    """Every table as a sheet of one workbook (openpyxl): bold filled headers, frozen header row,
+    percentages as numbers with a % format, counts as integers. Text that starts with = + - @ is
+    stored as text with Excel's quote prefix, so Excel never runs it as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame in tables.items():
+        ws = wb.create_sheet(title=name[:31])
+        floats = set(frame.select_dtypes("float").columns)
+        for j, col in enumerate(frame.columns, start=1):
+            cell = ws.cell(row=1, column=j, value=str(col))
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="12436D")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.column_dimensions[get_column_letter(j)].width = max(10, min(45, len(str(col)) + 2,
+                                                                             *(len(str(v)) + 2 for v in frame[col].head(200))))
+        for i, row in enumerate(frame.itertuples(index=False), start=2):
+            for j, (col, value) in enumerate(zip(frame.columns, row), start=1):
+                cell = ws.cell(row=i, column=j)
+                if col in floats:
+                    if not pd.isna(value):
+                        cell.value = float(round_half_up(value, 1)) / 100
+                        cell.number_format = "0.0%"
+                elif isinstance(value, str):
+                    cell.value = value
+                    if value.startswith(FORMULA_START):
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
+                elif pd.isna(value):
+                    continue
+                else:
+                    cell.value = int(value) if float(value).is_integer() else float(value)
+        ws.freeze_panes = "A2"
+    path = Path(path)
+    wb.save(path)
+    return path

@@ -1,0 +1,26 @@
+"""Headline figures for the e-mail body: the same narrative functions on the same exact figures as the report."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import compliance, grades, narrative, standards
+from .params import Params
+from .period import Period
+
+
+def headlines(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, object]:
+    """Return rates against target, overall grades, and the standards that moved beyond chance."""
+    months = period.months
+    monthly = compliance.monthly_returns(audits, period.trend_months)
+    before = grades.overall_grades(audits, months)
+    after = grades.overall_grades(audits, months, after_moderation=True)
+    previous = [m for m in period.trend_months if m < period.start and m in set(audits["audit_month"])][-1:]
+    table = standards.standards(audits, previous + months, list(params.standards))
+    moved = standards.trends(table, previous + months)
+    return {
+        "title": params.programme.get("name", "Quality Assurance Highlight Report"),
+        "period": period.label,
+        "returns": narrative.compliance_sentences(monthly, months, params.target_return_rate),
+        "grades": narrative.overall_grade_sentences(before, after, months),
+        "standards": narrative.standards_sentences(moved, params.standards, months),
+    }
