@@ -90,6 +90,7 @@ class Params:
     actions: Path | None = None
     email: EmailSettings = EmailSettings()
     audience: str = "internal"
+    notebooks_dir: Path | None = None  # default: the pack's notebooks/
     source: Path | None = None
 
     @property
@@ -127,7 +128,7 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     for inc in data.pop("include", None) or []:
         merged.update(_read_yaml(path.parent / inc, seen + (path,)))
     for key, value in data.items():
-        if isinstance(value, (str,)) and key in {"audits", "output", "actions"}:
+        if isinstance(value, (str,)) and key in {"audits", "output", "actions", "notebooks_dir"}:
             value = str((path.parent / value).resolve())
         merged[key] = value
     return merged
@@ -147,7 +148,7 @@ def load_params(path: str | Path) -> Params:
         "standards", "service_areas", "cohorts", "non_participation_reasons", "columns", "period",
         "target_return_rate", "audits", "sheet", "output", "programme", "notebooks",
         "execution_timeout", "kernel_name", "standard_short_names", "themes", "key_themes", "quotes", "actions",
-        "email", "audience",
+        "email", "audience", "notebooks_dir",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -209,6 +210,7 @@ def load_params(path: str | Path) -> Params:
         actions=Path(raw["actions"]) if raw.get("actions") else None,
         email=email,
         audience=audience,
+        notebooks_dir=Path(raw["notebooks_dir"]) if raw.get("notebooks_dir") else None,
         standards=_mapping(raw["standards"], "standards", src),
         service_areas=tuple(str(a).strip() for a in areas),
         cohorts=_mapping(raw["cohorts"], "cohorts", src),

@@ -121,8 +121,9 @@ def say(message: str, quiet: bool) -> None:
 
 
 def run(params: Params, audits: Path | None = None, period: Period | None = None, out: Path | None = None,
-        quiet: bool = False, notebooks_dir: Path = NOTEBOOKS) -> RunResult:
+        quiet: bool = False, notebooks_dir: Path | None = None) -> RunResult:
     """Validate, execute every notebook in params, convert to offline HTML, write tables and manifest."""
+    notebooks_dir = notebooks_dir or params.notebooks_dir or NOTEBOOKS
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     period = period or params.require_period()

@@ -1,8 +1,11 @@
 """Shared fixtures: the repo's params and the demo file."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers import REPO
 
@@ -18,3 +21,32 @@ def params() -> Params:
 @pytest.fixture(scope="session")
 def demo_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_demo(tmp_path_factory.mktemp("demo"))
+
+
+QA_PACK = str(Path(sys.executable).with_name("qa-pack"))
+PLANTED = "Zebedee Quartermaine"  # a name an auditor might type into free text
+FREE_TEXT = ["exemption_reason", "non_participation_reason", "strengths", "learning", "team",
+             *[f"comment_{s}" for s in ("risk", "voice", "records")]]
+
+
+@pytest.fixture(scope="session")
+def planted_csv(demo_csv, tmp_path_factory) -> Path:
+    """The demo file with a name and an e-mail address planted in every free-text cell that has text."""
+    df = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)
+    for col in FREE_TEXT:
+        has = df[col].ne("")
+        df.loc[has, col] = f"{PLANTED} (zq@example.org): " + df.loc[has, col]
+    path = tmp_path_factory.mktemp("planted") / "audits.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def published(planted_csv, tmp_path_factory) -> Path:
+    """One real `qa-pack run` of the demo params on the planted file, shared by the end-to-end tests."""
+    out = tmp_path_factory.mktemp("runs") / "demo"
+    proc = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(planted_csv),
+                           "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert f"Report written to {out}" in proc.stdout
+    return out

@@ -18,35 +18,9 @@ from qa_lib.errors import RunFailed
 from qa_lib.params import load_params
 from qa_lib.runner import run
 
-QA_PACK = str(Path(sys.executable).with_name("qa-pack"))
-PLANTED = "Zebedee Quartermaine"  # a name an auditor might type into free text
-FREE_TEXT = ["exemption_reason", "non_participation_reason", "strengths", "learning", "team",
-             *[f"comment_{s}" for s in ("risk", "voice", "records")]]
+from conftest import PLANTED, QA_PACK
 
-
-@pytest.fixture(scope="module")
-def planted_csv(demo_csv, tmp_path_factory) -> Path:
-    """The demo file with a name and an e-mail address planted in every free-text cell that has text."""
-    df = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)
-    for col in FREE_TEXT:
-        has = df[col].ne("")
-        df.loc[has, col] = f"{PLANTED} (zq@example.org): " + df.loc[has, col]
-    path = tmp_path_factory.mktemp("planted") / "audits.csv"
-    df.to_csv(path, index=False)
-    return path
-
-
-@pytest.fixture(scope="module")
-def published(planted_csv, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("runs") / "demo"
-    proc = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(planted_csv),
-                           "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    assert f"Report written to {out}" in proc.stdout
-    return out
-
-
-CHARTS = {"compliance.html": 4, "grades.html": 4, "comparators.html": 3, "themes.html": 1}  # charts each report draws
+CHARTS = {"highlight_report.html": 10, "compliance.html": 4, "grades.html": 4, "comparators.html": 3, "themes.html": 1}  # charts each report draws
 REPORTS = list(CHARTS)
 
 
@@ -165,7 +139,8 @@ def test_failed_notebook_publishes_nothing_and_keeps_the_last_report(published, 
     before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     params = load_params(REPO / "params" / "demo.yml")
     with pytest.raises(RunFailed) as exc:
-        run(params, audits=planted_csv, out=out, quiet=True, notebooks_dir=_broken_notebooks(tmp_path))
+        run(params.with_overrides(notebooks=("compliance",)), audits=planted_csv, out=out, quiet=True,
+            notebooks_dir=_broken_notebooks(tmp_path))
     msg = str(exc.value)
     # Cell 5 of the executed notebook: papermill inserts its injected-parameters cell after cell 1.
     assert "notebook compliance.ipynb failed at cell 5" in msg and "starting \"raise ValueError('planted failure')\"" in msg
@@ -200,7 +175,9 @@ def test_refuses_to_replace_a_folder_that_is_not_a_run(tmp_path, demo_csv):
 
 def test_period_override_from_the_command_line(tmp_path, demo_csv):
     out = tmp_path / "nov"
-    proc = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(demo_csv),
+    shutil.copy(REPO / "params" / "pack.yml", tmp_path / "pack.yml")
+    (tmp_path / "run.yml").write_text("include: [pack.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nnotebooks: [compliance]\n")
+    proc = subprocess.run([QA_PACK, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(demo_csv),
                            "--from", "2021-11", "--to", "2021-11", "--out", str(out), "--quiet"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     returns = pd.read_csv(out / "tables" / "returns.csv", dtype={"audit_month": str})
@@ -265,3 +242,41 @@ def test_quotes_are_redacted_before_they_reach_the_html(quoted):
         assert value not in html, value
     tables = "\n".join(p.read_text() for p in (out / "tables").glob("*.csv"))
     assert "Zebedee" not in tables and not any(s in tables for s in secrets)
+
+
+def test_highlight_report_is_one_document_in_the_reference_order(published):
+    html = (published / "highlight_report.html").read_text(encoding="utf-8")
+    assert "<title>Quality Assurance Highlight Report – October, November and December 2021</title>" in html
+    headings = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h[23] id=\"[^\"]+\">(.*?)</h[23]>", html, re.S)]
+    expected = ["1. Context and background: Quality Assurance Framework", "2. Audit compliance and quality", "2.1 Audit compliance",
+                "2.2 Social worker participation", "2.3 Audit quality: moderation", "3. Findings of monthly case file audits",
+                "3.1.1 Overall grades", "3.1.2 Audit grades across the practice standards", "3.1.3 Comparator cohorts",
+                "3.2 Key themes", "4. Themes and actions taken forward", "Appendix: data quality"]
+    assert headings == expected
+    for words in ("Programme name", "Children &amp; Young People Service", "There were 17 exemptions in October",
+                  "15 out of 38 audits were moderated in October.", "Rows in audits.csv: read = used + rejected",
+                  "<strong>4.1</strong>", "Compliance has increased from 55% in October to 71% in November"):
+        assert words in html, words
+
+
+def test_contents_links_all_resolve(published):
+    html = (published / "highlight_report.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="qa-toc".*?</nav>', html, re.S).group(0)
+    links = re.findall(r'href="#([^"]+)"', nav)
+    assert len(links) == 12
+    for anchor in links:
+        assert f'id="{anchor}"' in html, anchor
+    assert html.index("<nav") < html.index("1. Context and background")
+
+
+def test_tables_workbook(published):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(published / "tables.xlsx")
+    csvs = sorted(p.stem for p in (published / "tables").glob("*.csv"))
+    assert sorted(wb.sheetnames) == csvs
+    ws = wb["returns"]
+    assert [c.value for c in ws[1]] == ["audit_month", "cohort", "distributed", "returned", "exempt", "return_rate"]
+    assert ws["A1"].font.bold
+    assert ws["F2"].value == pytest.approx(0.551) and ws["F2"].number_format == "0.0%"  # 55.1% stored as a number
+    assert ws["C2"].value == 69 and isinstance(ws["C2"].value, int)
