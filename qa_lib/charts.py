@@ -37,6 +37,7 @@ class Chart:
     figure: Figure
     alt: str
     title: str
+    counts: tuple[int, ...] = ()  # every count the chart shows (labels or bar sizes), for disclosure control
 
     def png_base64(self) -> str:
         """The chart as PNG, reduced to a 256-colour palette (about 3x smaller, no visible change)."""
@@ -48,6 +49,14 @@ class Chart:
         out = io.BytesIO()
         image.save(out, format="PNG", optimize=True)
         return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _ints(*series) -> tuple[int, ...]:
+    """All the counts a chart shows, as plain ints (NaN left out)."""
+    out = []
+    for values in series:
+        out += [int(v) for v in np.asarray(values, dtype=float).ravel() if not np.isnan(v)]
+    return tuple(out)
 
 
 def _axis_months(months: list[str]) -> list[str]:
@@ -83,7 +92,7 @@ def returns_trend(monthly: pd.DataFrame, target: float) -> Chart:
     alt = f"{title}. " + "; ".join(
         f"{month_short(m)} {whole(r)} ({k} of {n})" for m, r, k, n in
         zip(shown["audit_month"], shown["return_rate"], shown["returned"], shown["distributed"])) + "."
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(monthly["returned"], monthly["distributed"]))
 
 
 def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) -> Chart:
@@ -110,7 +119,7 @@ def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) 
         "Areas with 100% returns: " + "; ".join(
             f"{month_short(m)}: {', '.join(g['service_area'])}" for m, g in full.groupby("audit_month")) + "."
         if not full.empty else "No area returned every audit in any month shown.")
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(by_area["returned"], by_area["distributed"]))
 
 
 def participation_chart(part: pd.DataFrame) -> Chart:
@@ -131,7 +140,7 @@ def participation_chart(part: pd.DataFrame) -> Chart:
     alt = f"{title}. " + "; ".join(
         f"{month_short(m)} {one_decimal(r)} ({k} of {n})" for m, r, k, n in
         zip(part["audit_month"], part["participation_rate"], part["participated"], part["returned"]) if n) + "."
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(part["participated"], part["returned"]))
 
 
 def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
@@ -156,7 +165,7 @@ def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
     ax.set_title(title, loc="left")
     totals = reasons.groupby("reason")["count"].sum().sort_values(ascending=False)
     alt = f"{title}. Over the period: " + "; ".join(f"{r} {n}" for r, n in totals.items()) + "."
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(reasons["count"]))
 
 
 # ---------------------------------------------------------------- grades, moderation, standards
@@ -215,7 +224,7 @@ def overall_grades_chart(before: pd.DataFrame, after: pd.DataFrame, months: list
     alt = f"{title}. " + "; ".join(
         f"{month_short(m)}: before {', '.join(f'{GRADE_NAMES[g]} {int(b.at[m, g])}' for g in GRADE_ORDER)}; "
         f"after {', '.join(f'{GRADE_NAMES[g]} {int(a.at[m, g])}' for g in GRADE_ORDER)}" for m in months) + "."
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(before["count"], after["count"]))
 
 
 def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
@@ -234,7 +243,7 @@ def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
     ax.set_title(title, loc="left", pad=28)
     go = [(m, int(w.at[m, "O"] + w.at[m, "G"]), int(w.at[m, "n"])) for m in months if w.at[m, "n"] > 0]
     alt = f"{title}. Good or outstanding: " + "; ".join(f"{month_short(m)} {k} of {n} ({whole(100 * k / n)})" for m, k, n in go) + "."
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(before["count"]))
 
 
 def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
@@ -258,7 +267,7 @@ def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
     changed = [f"{GRADE_NAMES[f]} to {GRADE_NAMES[t]} {int(matrix.at[f, t])}" for f in matrix.index for t in matrix.columns
                if f != t and matrix.at[f, t] > 0]
     alt = f"{title}. {same} of {n} unchanged" + (f"; changed: {'; '.join(changed)}." if changed else ".")
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(matrix.to_numpy().ravel()))
 
 
 def standards_heatmap(table: pd.DataFrame, labels: dict[str, str], months: list[str]) -> Chart:
@@ -282,7 +291,7 @@ def standards_heatmap(table: pd.DataFrame, labels: dict[str, str], months: list[
     last = months[-1]
     alt = f"{title}. {month_short(last)}: " + "; ".join(
         f"{labels[s]} {whole(rate.at[s, last])} (n={int(n.at[s, last])})" for s in labels if not pd.isna(rate.at[s, last])) + "."
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(table["graded"], table["good_or_outstanding"]))
 
 
 def _wrap(text: str, width: int) -> str:
@@ -316,7 +325,7 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
     last = c[c["audit_month"] == months[-1]]
     alt = f"{title}. {month_short(months[-1])}: " + "; ".join(
         f"{labels.get(s, s)} {whole(p)} (n={int(n)})" for s, p, n in zip(last["standard"], last["pct_good_or_outstanding"], last["graded"]) if n) + "."
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(c["graded"], c["good_or_outstanding"]))
 
 
 def themes_chart(counts: pd.DataFrame, months: list[str]) -> Chart:
@@ -336,4 +345,4 @@ def themes_chart(counts: pd.DataFrame, months: list[str]) -> Chart:
     ax.legend(title="Audit month", frameon=False, fontsize=8)
     ax.set_title(title, loc="left", fontsize=10)
     alt = f"{title}. Over the period: " + "; ".join(f"{label} {int(n)}" for label, n in total.items() if n) + "."
-    return Chart(fig, alt, title)
+    return Chart(fig, alt, title, counts=_ints(counts["audits"]))

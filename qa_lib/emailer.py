@@ -42,7 +42,8 @@ def _bodies(head: dict, settings: EmailSettings) -> tuple[str, str]:
     """Plain-text and HTML bodies: aggregates only, never an identifier or free text."""
     sections = [("Audit returns against target", head.get("returns", [])),
                 ("Overall grades", head.get("grades", [])),
-                ("Practice standards", head.get("standards", []))]
+                ("Practice standards", head.get("standards", [])),
+                ("Note", head.get("note", []))]
     attached = "the highlight report" + (" and the tables workbook" if settings.attach_tables else "")
     intro = f"{head.get('title', 'QA Highlight Report')}: {head.get('period', '')}."
     text = [intro, "", f"Attached: {attached}. Open the HTML file in any web browser; it needs no internet connection.", ""]

@@ -21,6 +21,7 @@ from .params import Params, load_params
 from .period import Period, add_months, month_name
 
 REPO = Path(__file__).resolve().parent.parent
+AUDIENCE = {"value": "internal"}  # set by open_run from params; the show_* helpers apply disclosure control for "wider"
 DEMO_AUDITS = REPO / "data" / "demo" / "audits.csv"
 
 
@@ -60,6 +61,13 @@ class Run:
         return month_name(month, with_year=True)
 
     @property
+    def audience_note(self) -> str:
+        """For a wider audience, what the symbol c means; nothing for the QA team."""
+        from .disclosure import NOTE
+
+        return f"*This report is for wider circulation. {NOTE}*" if self.params.audience == "wider" else ""
+
+    @property
     def areas(self) -> list[str]:
         return list(self.params.service_areas)
 
@@ -89,14 +97,20 @@ def open_run(params_path: str, audits_path: str, period_from: str, period_to: st
             write_demo(DEMO_AUDITS.parent)
         data = load_audits(path, params, sheet=sheet)
         frame, summary = data.frame, data.summary()
+    AUDIENCE["value"] = params.audience
     return Run(params=params, period=period, audits=frame, data=summary, target=float(target_return_rate))
 
 
 def show_text(text: str | list[str]) -> None:
     """Drafted commentary: one paragraph per sentence (list) or a markdown string."""
-    if isinstance(text, list):
-        text = "\n\n".join(text)
-    display(Markdown(text))
+    blocks = text if isinstance(text, list) else [text]
+    if AUDIENCE["value"] == "wider":
+        from .disclosure import protect_text
+
+        blocks = [protect_text(b) for b in blocks]
+    text = "\n\n".join(b for b in blocks if b)
+    if text:
+        display(Markdown(text))
 
 
 NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+\))?)\s*$"
@@ -105,7 +119,11 @@ NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+\))?)\s*$"
 def show_table(frame: pd.DataFrame, caption: str | None) -> None:
     """A real HTML table with header cells and a caption (None: the header says it all):
     words left-aligned, figures right-aligned."""
-    numeric = [c for c in frame.columns if frame[c].astype(str).str.match(NUMBER_LIKE).all()]
+    if AUDIENCE["value"] == "wider":
+        from .disclosure import protect_display
+
+        frame = protect_display(frame)
+    numeric = [c for c in frame.columns if frame[c].astype(str).str.match(NUMBER_LIKE + "|^c$").all()]
     uuid = hashlib.sha1((caption or str(list(frame.columns))).encode()).hexdigest()[:8]
     styler = frame.style.hide(axis="index").set_uuid(uuid)
     if caption:
@@ -117,7 +135,14 @@ def show_table(frame: pd.DataFrame, caption: str | None) -> None:
 
 
 def show_chart(chart: Chart) -> None:
-    """The chart as an embedded PNG with alt text, so the HTML needs no other file."""
+    """The chart as an embedded PNG with alt text, so the HTML needs no other file. For a wider
+    audience, a chart that would show a count from 1 to 4 is withheld (its bars and labels would disclose it)."""
+    if AUDIENCE["value"] == "wider":
+        from .disclosure import small
+
+        if any(small(c) for c in chart.counts):
+            display(Markdown(f"*Chart withheld for wider circulation: {chart.title.lower()} would show counts under five.*"))
+            return
     img = (f'<figure class="qa-figure"><img src="data:image/png;base64,{chart.png_base64()}" '
            f'alt="{html.escape(chart.alt, quote=True)}"/>'
            f'<figcaption>{html.escape(chart.title)}</figcaption></figure>')

@@ -216,8 +216,11 @@ def theme_standard_table(by_standard: pd.DataFrame, labels: dict[str, str]) -> p
     return total.rename_axis("Theme").reset_index()
 
 
-def programme_table(programme: dict[str, str], period_label: str, report_date: str) -> pd.DataFrame:
-    """The reference report's programme summary box."""
+def programme_table(programme: dict[str, str], period_label: str, report_date: str | None = None) -> pd.DataFrame:
+    """The reference report's programme summary box (date of report: params, else today, dd/mm/yyyy)."""
+    import datetime
+
+    report_date = report_date or datetime.date.today().strftime("%d/%m/%Y")
     rows = [("Programme name", programme.get("name", "Quality Assurance Framework – Findings of Monthly Case File Audits")),
             ("Directorate", programme.get("directorate", "")), ("Reporting period", period_label),
             ("Date of report", programme.get("date") or report_date), ("Author(s)", programme.get("author", ""))]

@@ -32,9 +32,10 @@ from .notebook import write_validated
 from .params import Params
 from .period import Period
 from .summary import headlines
-from .tables import all_tables, write_tables, write_workbook
+from .tables import all_tables, for_audience, write_tables, write_workbook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+WIDER_NOTEBOOKS = ("highlight_report",)  # built with disclosure control throughout
 VERSIONED = ("pandas", "pandera", "numpy", "matplotlib", "seaborn", "afcharts", "papermill", "nbconvert", "pyarrow", "openpyxl")
 
 
@@ -132,6 +133,9 @@ def run(params: Params, audits: Path | None = None, period: Period | None = None
         raise QAPackError("no audits file: set audits: in params or pass --audits FILE")
     out = (out or params.output or Path("outputs/run")).resolve()
     _check_out_dir(out)
+    if params.audience == "wider" and set(params.notebooks) - set(WIDER_NOTEBOOKS):
+        say(f"audience: wider: publishing only {', '.join(WIDER_NOTEBOOKS)} (the section notebooks are for the QA team)", quiet)
+        params = params.with_overrides(notebooks=WIDER_NOTEBOOKS)
     for name in params.notebooks:
         if not (notebooks_dir / f"{name}.ipynb").is_file():
             raise QAPackError(f"params notebooks: no notebook {name}.ipynb in {notebooks_dir}")
@@ -151,9 +155,9 @@ def run(params: Params, audits: Path | None = None, period: Period | None = None
         work = build / "_work"
         parquet = write_validated(data, work)
         t = time.perf_counter()
-        tables = all_tables(data.frame, params, period)
-        table_paths = write_tables(tables, build)
-        table_paths.append(write_workbook(tables, build / "tables.xlsx"))
+        published = for_audience(all_tables(data.frame, params, period), params.audience)
+        table_paths = write_tables(published, build)
+        table_paths.append(write_workbook(published, build / "tables.xlsx"))
         (build / "headlines.json").write_text(json.dumps(headlines(data.frame, params, period), indent=1, ensure_ascii=False),
                                               encoding="utf-8")
         timings["tables"] = time.perf_counter() - t

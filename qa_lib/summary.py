@@ -6,6 +6,7 @@ import pandas as pd
 from . import compliance, grades, narrative, standards
 from .params import Params
 from .period import Period
+from .disclosure import NOTE, protect_text
 
 
 def headlines(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, object]:
@@ -17,10 +18,12 @@ def headlines(audits: pd.DataFrame, params: Params, period: Period) -> dict[str,
     previous = [m for m in period.trend_months if m < period.start and m in set(audits["audit_month"])][-1:]
     table = standards.standards(audits, previous + months, list(params.standards))
     moved = standards.trends(table, previous + months)
-    return {
-        "title": params.programme.get("name", "Quality Assurance Highlight Report"),
-        "period": period.label,
+    sections = {
         "returns": narrative.compliance_sentences(monthly, months, params.target_return_rate),
         "grades": narrative.overall_grade_sentences(before, after, months),
         "standards": narrative.standards_sentences(moved, params.standards, months),
     }
+    if params.audience == "wider":
+        sections = {k: [protect_text(t) for t in v] for k, v in sections.items()}
+        sections["note"] = [NOTE]
+    return {"title": params.programme.get("name", "Quality Assurance Highlight Report"), "period": period.label, **sections}

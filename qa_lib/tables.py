@@ -56,17 +56,38 @@ def all_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str
             **comparator_tables(audits, params, period), **theme_tables(audits, params, period)}
 
 
+def is_percent(column: str) -> bool:
+    return column.startswith("pct_") or column.endswith("_rate") or column == "percent"
+
+
+def rounded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Percentages rounded once, half up, to one decimal (the contract's precision)."""
+    out = {}
+    for name, frame in tables.items():
+        f = frame.copy()
+        for col in f.columns:
+            if is_percent(col):
+                f[col] = round_half_up(f[col].astype(float), 1)
+        out[name] = f
+    return out
+
+
+def for_audience(tables: dict[str, pd.DataFrame], audience: str) -> dict[str, pd.DataFrame]:
+    """The tables as published: rounded, and for a wider audience with small counts suppressed (c)."""
+    from .disclosure import protect_tables
+
+    r = rounded(tables)
+    return protect_tables(r) if audience == "wider" else r
+
+
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> list[Path]:
-    """Write each table as <folder>/tables/<name>.csv (UTF-8, one decimal for rates)."""
+    """Write each table, as given (pass it through `for_audience` first), as <folder>/tables/<name>.csv."""
     out = Path(folder) / "tables"
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, frame in tables.items():
         path = out / f"{name}.csv"
-        rounded = frame.copy()
-        for col in rounded.select_dtypes("float").columns:
-            rounded[col] = round_half_up(rounded[col], 1)
-        rounded.to_csv(path, index=False, float_format="%.1f", lineterminator="\n")
+        frame.to_csv(path, index=False, float_format="%.1f", lineterminator="\n")
         paths.append(path)
     return paths
 
@@ -86,7 +107,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: str | os.PathLike) -> 
     wb.remove(wb.active)
     for name, frame in tables.items():
         ws = wb.create_sheet(title=name[:31])
-        floats = set(frame.select_dtypes("float").columns)
+        floats = {c for c in frame.columns if is_percent(c)}
         for j, col in enumerate(frame.columns, start=1):
             cell = ws.cell(row=1, column=j, value=str(col))
             cell.font = Font(bold=True, color="FFFFFF")
@@ -97,7 +118,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: str | os.PathLike) -> 
         for i, row in enumerate(frame.itertuples(index=False), start=2):
             for j, (col, value) in enumerate(zip(frame.columns, row), start=1):
                 cell = ws.cell(row=i, column=j)
-                if col in floats:
+                if col in floats and not isinstance(value, str):
                     if not pd.isna(value):
                         cell.value = float(round_half_up(value, 1)) / 100
                         cell.number_format = "0.0%"
