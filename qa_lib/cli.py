@@ -44,7 +44,7 @@ def demo(out_dir: Path) -> None:
     from .demo import write_demo
 
     path = write_demo(out_dir)
-    click.echo(f"Demo audits written to {path}")
+    click.echo(f"Demo audits written to {path} (and the demo caseload to {path.with_name('caseload.csv')})")
 
 
 @cli.command(help="Validate, run the notebooks and publish offline HTML reports and CSV tables.")
@@ -105,6 +105,40 @@ def email(run_dir: Path, do_send: bool, params_path: Path | None) -> None:
     path = email_run(run_dir, settings, do_send=do_send, say=click.echo)
     if not do_send:
         click.echo(f"Message written to {path} (not sent; add --send to send it)")
+
+
+@cli.command(help="Draw a month's audit sample from the caseload: cohort, 6-month rule, one child per worker.")
+@click.option("--caseload", type=click.Path(path_type=Path), required=True, help="Caseload file (CSV or .xlsx).")
+@click.option("--history", type=click.Path(path_type=Path), required=True, help="Audits file with past samples.")
+@click.option("--month", required=True, help="The month to sample, YYYY-MM.")
+@click.option("--cohort", required=True, help="Cohort key, e.g. cin.")
+@click.option("--seed", default=1, show_default=True, help="Random seed: the same seed gives the same sample.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="Sample file to write (default outputs/samples/<month>-<cohort>/sample.csv); sampling_summary.csv goes beside it.")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), default=REPO / "params" / "demo.yml", show_default=True)
+def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, out_file: Path | None, params_path: Path) -> None:
+    from .caseload import load_caseload
+    from .load import load_audits
+    from .params import load_params
+    from .period import MONTH_RE
+    from .sampling import draw, write_sample
+
+    if not MONTH_RE.match(month):
+        raise QAPackError(f"--month {month!r} is not a month; expected YYYY-MM, e.g. 2022-01")
+    params = load_params(params_path)
+    try:
+        cases = load_caseload(caseload, params)
+        past = load_audits(history, params)
+    except ValidationFailed as exc:
+        click.echo(exc.report.render(), err=True)
+        sys.exit(1)
+    result = draw(cases.frame, past.frame, month, cohort, params, seed)
+    out_file = out_file or REPO / "outputs" / "samples" / f"{month}-{cohort}" / "sample.csv"
+    path, summary = write_sample(result, out_file)
+    final = result.summary[result.summary["service_area"] == "All service areas"]
+    for _, row in final.iterrows():
+        click.echo(f"  {row['step']}. {row['rule']}: {row['after']} (excluded {row['excluded']})")
+    click.echo(f"Sample of {len(result.sample)} written to {path}; summary in {summary}")
 
 
 def main() -> None:

@@ -383,12 +383,41 @@ def demo_audits(seed: int = SEED) -> pd.DataFrame:
     return frame.sort_values(["audit_month", "audit_id"]).reset_index(drop=True)
 
 
+def demo_caseload(audits: pd.DataFrame, seed: int = SEED + 1) -> pd.DataFrame:
+    """An open caseload for January 2022, consistent with the demo audits: the same workers and areas,
+    some children audited in late 2021 (so the 6-month rule bites), and some children with two plans."""
+    rng = np.random.default_rng(seed)
+    people = _People(np.random.default_rng(SEED))  # the demo's own pseudonymous workers
+    recent = audits[audits["audit_month"] >= "2021-08"].drop_duplicates("child_id")
+    rows = []
+    k = 0
+    for area in AREAS:
+        for worker in people.workers[area][: 30 if area != "Safeguarding and Review" else 8]:
+            for _ in range(int(rng.integers(1, 6))):
+                k += 1
+                plan = str(rng.choice(["none", "cin", "cp", "cla", "care_leaver"], p=[0.2, 0.35, 0.2, 0.2, 0.05]))
+                outcome = str(rng.choice(["NFA", "Step down to early help", ""])) if plan == "none" else ""
+                rows.append({"child_id": f"CH-{700000 + k}", "social_worker_id": worker, "service_area": area,
+                             "team": f"{area} team {int(rng.integers(1, 4))}", "plan_type": plan, "assessment_outcome": outcome})
+    # Children audited from August to December 2021 are still open (the 6-month rule will exclude them in January).
+    for _, r in recent.sample(n=120, random_state=int(rng.integers(1 << 31))).iterrows():
+        rows.append({"child_id": r["child_id"], "social_worker_id": r["social_worker_id"], "service_area": r["service_area"],
+                     "team": r["team"], "plan_type": {"no_plan_nfa": "none", "care_leaver": "care_leaver"}.get(r["cohort"], r["cohort"]),
+                     "assessment_outcome": "NFA" if r["cohort"] == "no_plan_nfa" else ""})
+    frame = pd.DataFrame(rows)
+    # A child on a CP plan and a CIN plan appears twice; the CP row counts.
+    twice = frame[frame["plan_type"] == "cp"].head(15).assign(plan_type="cin")
+    return pd.concat([frame, twice], ignore_index=True)
+
+
 def write_demo(out_dir: str | Path) -> Path:
-    """Write `audits.csv` (UTF-8) into `out_dir`; return its path. Same bytes every time."""
+    """Write `audits.csv` and `caseload.csv` (UTF-8) into `out_dir`; return the audits path. Same bytes every time."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    audits = demo_audits()
     path = out / "audits.csv"
-    tmp = path.with_suffix(".csv.tmp")
-    demo_audits().to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-    tmp.replace(path)
+    for frame, target in ((audits, path), (demo_caseload(audits), out / "caseload.csv")):
+        tmp = target.with_name(target.name + ".tmp")
+        frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        tmp.replace(target)
     return path

@@ -163,3 +163,19 @@ def show_quotes(run: Run) -> None:
     redactor = Redactor.for_audits(run.audits, text_columns(run.audits, keys), settings.redact_names, settings.allowed_words)
     q = quotes(run.audits, run.months, run.params.themes, keys, redactor, settings.per_theme)
     show_table(quotes_table(q, run.params.short_names), "Exemplar quotes from auditors' comments (redacted)")
+
+
+DEMO_CASELOAD = REPO / "data" / "demo" / "caseload.csv"
+
+
+def open_sampling(params_path: str, caseload_path: str, history_path: str):
+    """Params, validated caseload and audit history for the sampling notebook (demo files written if missing)."""
+    from .caseload import load_caseload
+
+    params = load_params(params_path)
+    if Path(caseload_path).resolve() == DEMO_CASELOAD and not DEMO_CASELOAD.exists():
+        from .demo import write_demo
+
+        write_demo(DEMO_CASELOAD.parent)
+    AUDIENCE["value"] = params.audience
+    return params, load_caseload(caseload_path, params).frame, load_audits(history_path, params).frame

@@ -66,6 +66,17 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
+class SamplingSettings:
+    """How a month's sample is drawn from the caseload."""
+
+    cohort_rules: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    plan_precedence: tuple[str, ...] = ("cla", "cp", "cin", "care_leaver", "none")
+    window_months: int = 6
+    exclusions: tuple[str, ...] = ()
+    max_sample: int | None = None
+
+
+@dataclass(frozen=True)
 class Params:
     """Everything a run needs besides the audits file itself."""
 
@@ -91,6 +102,7 @@ class Params:
     email: EmailSettings = EmailSettings()
     audience: str = "internal"
     notebooks_dir: Path | None = None  # default: the pack's notebooks/
+    sampling: SamplingSettings = SamplingSettings()
     source: Path | None = None
 
     @property
@@ -148,7 +160,7 @@ def load_params(path: str | Path) -> Params:
         "standards", "service_areas", "cohorts", "non_participation_reasons", "columns", "period",
         "target_return_rate", "audits", "sheet", "output", "programme", "notebooks",
         "execution_timeout", "kernel_name", "standard_short_names", "themes", "key_themes", "quotes", "actions",
-        "email", "audience", "notebooks_dir",
+        "email", "audience", "notebooks_dir", "cohort_rules", "plan_precedence", "sampling",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -211,6 +223,7 @@ def load_params(path: str | Path) -> Params:
         email=email,
         audience=audience,
         notebooks_dir=Path(raw["notebooks_dir"]) if raw.get("notebooks_dir") else None,
+        sampling=_sampling(raw, src),
         standards=_mapping(raw["standards"], "standards", src),
         service_areas=tuple(str(a).strip() for a in areas),
         cohorts=_mapping(raw["cohorts"], "cohorts", src),
@@ -256,3 +269,26 @@ def _email(raw: Any, src: Path) -> EmailSettings:
         )
     except (TypeError, ValueError) as exc:
         raise ParamsError(f"{src}: email: {exc}") from None
+
+
+def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
+    rules = {}
+    for cohort, rule in (raw.get("cohort_rules") or {}).items():
+        if not isinstance(rule, dict) or not rule.get("plan_type"):
+            raise ParamsError(f"{src}: cohort_rules {cohort!r} needs plan_type: [...]")
+        rules[str(cohort)] = {k: tuple(str(v).lower() for v in (vals if isinstance(vals, list) else [vals]))
+                              for k, vals in rule.items()}
+    s = raw.get("sampling") or {}
+    if not isinstance(s, dict):
+        raise ParamsError(f"{src}: 'sampling' must be a mapping (window_months, exclusions, max_sample)")
+    try:
+        cap = s.get("max_sample")
+        return SamplingSettings(
+            cohort_rules=rules,
+            plan_precedence=tuple(str(p).lower() for p in raw.get("plan_precedence") or SamplingSettings.plan_precedence),
+            window_months=int(s.get("window_months", 6)),
+            exclusions=tuple(str(c).strip() for c in s.get("exclusions") or []),
+            max_sample=int(cap) if cap not in (None, "", "null") else None,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ParamsError(f"{src}: sampling: {exc}") from None

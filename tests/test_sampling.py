@@ -1,0 +1,161 @@
+"""Drawing the monthly sample: every rule on hand-made caseloads, reproducibility, and the demo."""
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+
+import nbformat
+import pandas as pd
+import papermill as pm
+import pytest
+from conftest import QA_PACK
+from helpers import REPO
+
+from qa_lib import sampling
+from qa_lib.caseload import load_caseload
+from qa_lib.errors import QAPackError, ValidationFailed
+from qa_lib.html import notebook_to_html
+from qa_lib.load import load_audits
+
+
+def caseload(rows: list[tuple]) -> pd.DataFrame:
+    """(child, worker, area, plan, outcome)"""
+    f = pd.DataFrame(rows, columns=["child_id", "social_worker_id", "service_area", "plan_type", "assessment_outcome"])
+    return f.assign(team="", source_row=range(2, len(f) + 2))
+
+
+def history(rows: list[tuple[str, str]]) -> pd.DataFrame:
+    """(child, audit month)"""
+    return pd.DataFrame(rows, columns=["child_id", "audit_month"])
+
+
+def with_sampling(params, **changes):
+    return dataclasses.replace(params, sampling=dataclasses.replace(params.sampling, **changes))
+
+
+def after(result, step: int, area: str = "All service areas") -> int:
+    s = result.summary
+    return int(s[(s["step"] == step) & (s["service_area"] == area)]["after"].iloc[0])
+
+
+def test_a_child_in_cp_and_cin_counts_as_cp(params):
+    c = caseload([("CH-1", "SW-1", "East", "cin", ""), ("CH-1", "SW-1", "East", "cp", ""), ("CH-2", "SW-2", "East", "cin", "")])
+    cin = sampling.draw(c, history([]), "2022-01", "cin", params, seed=1)
+    assert cin.sample["child_id"].tolist() == ["CH-2"]
+    assert after(cin, 1) == 2 and after(cin, 2) == 1  # two children, one of them in the CIN cohort
+    cp = sampling.draw(c, history([]), "2022-01", "cp", params, seed=1)
+    assert cp.sample["child_id"].tolist() == ["CH-1"]
+
+
+def test_no_plan_cohort_needs_the_assessment_outcome(params):
+    c = caseload([("CH-1", "SW-1", "East", "none", "NFA"), ("CH-2", "SW-2", "East", "none", "Step down"),
+                  ("CH-3", "SW-3", "West", "none", " nfa ")])
+    r = sampling.draw(c, history([]), "2022-01", "no_plan_nfa", params, seed=1)
+    assert sorted(r.sample["child_id"]) == ["CH-1", "CH-3"]
+
+
+def test_six_month_window(params):
+    # January 2022: the window is July to December 2021.
+    c = caseload([("CH-5", "SW-1", "East", "cin", ""), ("CH-6", "SW-2", "East", "cin", ""), ("CH-7", "SW-3", "East", "cin", ""),
+                  ("CH-0", "SW-4", "East", "cin", "")])
+    h = history([("CH-5", "2021-08"), ("CH-6", "2021-07"), ("CH-7", "2021-06"), ("CH-0", "2022-01")])
+    r = sampling.draw(c, h, "2022-01", "cin", params, seed=1)
+    # audited 5 months ago: out; 6 months ago: out; 7 months ago: in; audited this month already: not "before", so in.
+    assert sorted(r.sample["child_id"]) == ["CH-0", "CH-7"]
+    assert r.summary.query("step == 3 and service_area == 'All service areas'")["excluded"].item() == 2
+
+
+def test_one_child_per_worker_chosen_at_random_but_reproducibly(params):
+    c = caseload([(f"CH-{k}", "SW-1", "East", "cin", "") for k in range(5)] + [("CH-9", "SW-2", "West", "cin", "")])
+    picks = {sampling.draw(c, history([]), "2022-01", "cin", params, seed=s).sample["child_id"].tolist()[0] for s in range(12)}
+    assert len(picks) > 1 and picks <= {f"CH-{k}" for k in range(5)}  # different seeds, different choices
+    a = sampling.draw(c, history([]), "2022-01", "cin", params, seed=3).sample
+    b = sampling.draw(c, history([]), "2022-01", "cin", params, seed=3).sample
+    pd.testing.assert_frame_equal(a, b)
+    assert len(a) == 2 and a["social_worker_id"].is_unique
+
+
+def test_exclusions_list(params):
+    c = caseload([("CH-1", "SW-1", "East", "cin", ""), ("CH-2", "SW-1", "East", "cin", "")])
+    r = sampling.draw(c, history([]), "2022-01", "cin", with_sampling(params, exclusions=("CH-1",)), seed=1)
+    assert r.sample["child_id"].tolist() == ["CH-2"]  # the worker keeps an audit: exclusions come before the per-worker choice
+    assert r.summary.query("step == 4 and service_area == 'All service areas'")["excluded"].item() == 1
+
+
+def test_cap_shared_fairly_across_areas(params):
+    rows = [(f"CH-E{k}", f"SW-E{k}", "East", "cin", "") for k in range(10)]
+    rows += [(f"CH-W{k}", f"SW-W{k}", "West", "cin", "") for k in range(5)]
+    rows += [(f"CH-S{k}", f"SW-S{k}", "South", "cin", "") for k in range(5)]
+    r = sampling.draw(caseload(rows), history([]), "2022-01", "cin", with_sampling(params, max_sample=8), seed=1)
+    # 8 of 20 in proportion: East 10 x 8/20 = 4, West 2, South 2.
+    assert r.sample["service_area"].value_counts().to_dict() == {"East": 4, "South": 2, "West": 2}
+    assert after(r, 6) == 8 and after(r, 6, "East") == 4
+
+
+def test_an_empty_cohort_is_a_clear_message(params):
+    c = caseload([("CH-1", "SW-1", "East", "cin", "")])
+    with pytest.raises(QAPackError, match="no child in the caseload is in the cohort 'cla'.*no file was written"):
+        sampling.draw(c, history([]), "2022-01", "cla", params, seed=1)
+    with pytest.raises(QAPackError, match="none left after the rule 'Not audited in the 6 months before 2022-01'"):
+        sampling.draw(c, history([("CH-1", "2021-12")]), "2022-01", "cin", params, seed=1)
+
+
+def test_caseload_errors_name_row_and_column(tmp_path, params):
+    path = tmp_path / "caseload.csv"
+    path.write_text("child_id,social_worker_id,service_area,plan_type\nCH-1,SW-1,East,cin\nCH-2,SW-2,CCHD,cpp\n,SW-3,West,cla\n")
+    with pytest.raises(ValidationFailed) as exc:
+        load_caseload(path, params)
+    text = str(exc.value)
+    assert "caseload.csv row 3, column service_area: 'CCHD' is not a service area in params" in text and "did you mean 'CCHDT'?" in text
+    assert "caseload.csv row 3, column plan_type: 'cpp' is not a plan type; expected none, cin, cp, cla or care_leaver" in text
+    assert "caseload.csv row 4, column child_id: blank is not allowed" in text
+
+
+def test_cli_is_reproducible_byte_for_byte_and_writes_nothing_on_an_empty_cohort(tmp_path, demo_csv):
+    caseload_csv = demo_csv.with_name("caseload.csv")
+    runs = {}
+    for name, seed in (("a", "5"), ("b", "5"), ("c", "6")):
+        out = tmp_path / name / "sample.csv"
+        proc = subprocess.run([QA_PACK, "sample", "--caseload", str(caseload_csv), "--history", str(demo_csv), "--month", "2022-01",
+                               "--cohort", "cin", "--seed", seed, "--out", str(out)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        runs[name] = out.read_bytes()
+        assert (out.parent / "sampling_summary.csv").is_file()
+    assert runs["a"] == runs["b"] and runs["a"] != runs["c"]
+    empty = tmp_path / "none" / "sample.csv"
+    (tmp_path / "one.csv").write_text("child_id,social_worker_id,service_area,plan_type\nCH-1,SW-1,East,cin\n")
+    proc = subprocess.run([QA_PACK, "sample", "--caseload", str(tmp_path / "one.csv"), "--history", str(demo_csv), "--month", "2022-01",
+                           "--cohort", "cla", "--out", str(empty)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "no child in the caseload is in the cohort 'cla'" in proc.stderr and "Traceback" not in proc.stderr
+    assert not empty.parent.exists()
+
+
+def test_demo_draw_respects_every_rule(demo_csv, params):
+    cases = load_caseload(demo_csv.with_name("caseload.csv"), params).frame
+    past = load_audits(demo_csv, params).frame
+    r = sampling.draw(cases, past, "2022-01", "cin", params, seed=1)
+    s = r.sample
+    recent = set(past.loc[past["audit_month"].between("2021-07", "2021-12"), "child_id"])
+    assert not set(s["child_id"]) & recent  # nobody audited in the window
+    assert after(r, 3) < after(r, 2)  # the demo caseload holds recently audited children, and they were left out
+    assert s["social_worker_id"].is_unique and s["child_id"].is_unique
+    highest = sampling.highest_plans(cases, params.sampling.plan_precedence).set_index("child_id")["plan_type"]
+    assert (highest.loc[s["child_id"]] == "cin").all()
+    twice = cases[cases.duplicated("child_id", keep=False)]
+    assert not set(twice.loc[twice["plan_type"] == "cp", "child_id"]) & set(s["child_id"])  # CP+CIN children count as CP
+    # The sample is an audits file in contract format, ready to distribute and fill in.
+    path = demo_csv.parent / "sample-check.csv"
+    s.to_csv(path, index=False)
+    loaded = load_audits(path, params).frame
+    assert (loaded["status"] == "not_returned").all() and len(loaded) == len(s)
+
+
+def test_sampling_notebook_html_has_no_identifiers(demo_csv, tmp_path):
+    out = tmp_path / "sampling.ipynb"
+    pm.execute_notebook(str(REPO / "notebooks" / "sampling.ipynb"), str(out), kernel_name="python3", cwd=str(REPO / "notebooks"),
+                        parameters={"caseload_path": str(demo_csv.with_name("caseload.csv")), "history_path": str(demo_csv)},
+                        progress_bar=False)
+    html = notebook_to_html(nbformat.read(out, as_version=4), "Drawing the monthly audit sample")
+    cases = pd.read_csv(demo_csv.with_name("caseload.csv"), dtype=str)
+    assert not [v for col in ("child_id", "social_worker_id") for v in cases[col].unique() if v in html]
+    assert "Children before and after each rule" in html and "<script" not in html
