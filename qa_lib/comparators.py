@@ -16,22 +16,23 @@ from .stats import fisher_exact_p, whole
 
 def cohort_months(audits: pd.DataFrame, cohort: str, up_to: str) -> list[str]:
     """Months (to `up_to`) in which `cohort` had at least one returned audit, oldest first."""
-    a = audits[audits["cohort"].eq(cohort) & audits["status"].eq("returned") & audits["audit_month"].le(up_to)]
-    return sorted(a["audit_month"].unique())
+    a = audits.loc[audits["cohort"].eq(cohort) & audits["status"].eq("returned") & audits["audit_month"].le(up_to), "audit_month"]
+    return sorted(a.unique())
 
 
 def period_cohorts(audits: pd.DataFrame, months: list[str]) -> list[str]:
     """Cohorts with returned audits in the period, in the order they were first audited in it."""
-    a = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")].sort_values("audit_month")
-    return list(dict.fromkeys(a["cohort"]))
+    a = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month", "cohort"]]
+    return list(dict.fromkeys(a.sort_values("audit_month", kind="stable")["cohort"]))
 
 
 def comparators(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
     """Contract `comparators.csv`: cohort, audit_month, standard, graded, pct_good_or_outstanding."""
     frames = []
+    needed = ["audit_month", "cohort", "status", *(f"grade_{k}" for k in keys)]
     for cohort in period_cohorts(audits, months):
         ms = cohort_months(audits, cohort, months[-1])
-        t = standards.standards(audits[audits["cohort"].eq(cohort)], ms, keys)
+        t = standards.standards(audits.loc[audits["cohort"].eq(cohort), needed], ms, keys)
         frames.append(t.assign(cohort=cohort))
     cols = ["cohort", "audit_month", "standard", "graded", "good_or_outstanding", "pct_good_or_outstanding"]
     if not frames:

@@ -27,9 +27,9 @@ CONTRACT_COLUMNS = ["audit_month", "standard", "graded", "good_or_outstanding", 
 
 def _long(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
     """One row per returned audit and standard: audit_month, standard, grade ('' = not graded)."""
-    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
     cols = [f"grade_{k}" for k in keys]
-    long = r[["audit_month", *cols]].melt(id_vars="audit_month", var_name="standard", value_name="grade")
+    r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month", *cols]]
+    long = r.melt(id_vars="audit_month", var_name="standard", value_name="grade")
     long["standard"] = long["standard"].str.removeprefix("grade_")
     return long
 

@@ -33,13 +33,15 @@ def text_columns(audits: pd.DataFrame, keys: list[str]) -> list[str]:
 
 def mentions(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], keys: list[str]) -> pd.DataFrame:
     """Boolean frame: one row per returned audit in the months, one column per (theme, text column)."""
-    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
-    cols = text_columns(r, keys)
+    cols = text_columns(audits, keys)
+    r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), cols]
     out = {}
+    coded = {col: pd.factorize(r[col].fillna("").astype(str)) for col in cols}  # each distinct text matched once
     for theme in themes:
         pattern = theme_pattern(theme)
-        for col in cols:
-            out[(theme.key, col)] = r[col].fillna("").astype(str).str.contains(pattern, regex=True)
+        for col, (codes, uniques) in coded.items():
+            hits = pd.Series(uniques, dtype=object).str.contains(pattern, regex=True).to_numpy(dtype=bool)
+            out[(theme.key, col)] = pd.Series(hits[codes] if len(uniques) else False, index=r.index)
     frame = pd.DataFrame(out, index=r.index)
     frame.columns = pd.MultiIndex.from_tuples(frame.columns, names=["theme", "column"]) if out else frame.columns
     return frame
@@ -47,7 +49,7 @@ def mentions(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...],
 
 def theme_counts(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], keys: list[str]) -> pd.DataFrame:
     """Per month and theme: returned audits whose free text mentions the theme, and the % of returned audits."""
-    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
+    r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month"]]
     m = mentions(audits, months, themes, keys)
     returned = r.groupby("audit_month").size().reindex(months, fill_value=0)
     rows = []
@@ -64,7 +66,7 @@ def theme_counts(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, .
 
 def theme_by_standard(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], keys: list[str]) -> pd.DataFrame:
     """Per month, theme and standard: returned audits whose comment on that standard mentions the theme."""
-    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
+    r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month"]]
     m = mentions(audits, months, themes, keys)
     rows = []
     for theme in themes:

@@ -1,0 +1,22 @@
+"""Synthetic audits files of any size: the demo year, repeated across councils and years (vectorised)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qa_lib.demo import demo_audits
+
+
+def scaled_audits(rows: int) -> pd.DataFrame:
+    """`rows` audit rows: copies of the demo year, each a different council (IDs prefixed) and year (months shifted)."""
+    base = demo_audits()
+    copies = -(-rows // len(base))
+    frame = pd.concat([base] * copies, ignore_index=True).iloc[:rows].copy()
+    copy = np.repeat(np.arange(copies), len(base))[:rows]
+    council, year = copy // 10, copy % 10
+    prefix = pd.Series(council, dtype="int64").astype(str).radd("L").add("-")
+    for col in ("audit_id", "child_id", "social_worker_id", "auditor_id"):
+        frame[col] = prefix + frame[col] + "-" + pd.Series(year).astype(str)
+    month = frame["audit_month"].str.slice(5, 7)
+    frame["audit_month"] = (2021 + pd.Series(year)).astype(str) + "-" + month
+    return frame
