@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PARAMS ?= params/demo.yml
 
-.PHONY: report demo test lab clean
+.PHONY: report demo test lab bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(STAMP)
 
 lab: demo
 	$(VENV)/bin/jupyter lab notebooks/
+
+bench: demo
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) outputs/demo data/demo

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +17,12 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from .charts import Chart
-from .load import AuditData, load_audits
 from .params import Params, load_params
 from .period import Period, add_months, month_name
 
 REPO = Path(__file__).resolve().parent.parent
-AUDIENCE = {"value": "internal"}  # set by open_run from params; the show_* helpers apply disclosure control for "wider"
+AUDIENCE = {"value": "internal"}
+CHART_CACHE: dict[str, Path | None] = {"dir": None}  # under the runner: charts drawn once per run, reused by other notebooks  # set by open_run from params; the show_* helpers apply disclosure control for "wider"
 DEMO_AUDITS = REPO / "data" / "demo" / "audits.csv"
 
 
@@ -72,7 +73,7 @@ class Run:
         return list(self.params.service_areas)
 
 
-def write_validated(data: AuditData, folder: Path) -> Path:
+def write_validated(data, folder: Path) -> Path:
     """Write the validated frame (parquet) and its row summary (JSON) for notebooks to open."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "audits.parquet"
@@ -88,9 +89,13 @@ def open_run(params_path: str, audits_path: str, period_from: str, period_to: st
     period = Period(period_from, period_to)
     path = Path(audits_path)
     if path.suffix == ".parquet":
+        CHART_CACHE["dir"] = path.parent / "charts"
+        CHART_CACHE["dir"].mkdir(exist_ok=True)
         frame = pd.read_parquet(path)
         summary = json.loads(path.with_name("audits.summary.json").read_text(encoding="utf-8"))
     else:
+        from .load import load_audits  # pandera is only needed for a raw file, not the runner's parquet
+
         if path.resolve() == DEMO_AUDITS and not path.exists():
             from .demo import write_demo
 
@@ -143,10 +148,30 @@ def show_chart(chart: Chart) -> None:
         if any(small(c) for c in chart.counts):
             display(Markdown(f"*Chart withheld for wider circulation: {chart.title.lower()} would show counts under five.*"))
             return
-    img = (f'<figure class="qa-figure"><img src="data:image/png;base64,{chart.png_base64()}" '
+    img = (f'<figure class="qa-figure"><img src="data:image/png;base64,{_png(chart)}" '
            f'alt="{html.escape(chart.alt, quote=True)}"/>'
            f'<figcaption>{html.escape(chart.title)}</figcaption></figure>')
     display(HTML(img))
+
+
+def _png(chart: Chart) -> str:
+    """The chart's PNG (base64), from the run's cache when another notebook of this run already drew it.
+
+    A chart is the same chart when its title, alt text (which states its figures), every count it shows
+    and its size are the same; the cache lives in the run's private work folder and goes with it."""
+    folder = CHART_CACHE["dir"]
+    if folder is None:
+        return chart.png_base64()
+    key = hashlib.sha1(repr((chart.title, chart.alt, chart.counts, chart.figure.get_size_inches().tolist(),
+                             AUDIENCE["value"])).encode()).hexdigest()
+    path = folder / f"{key}.b64"
+    if path.is_file():
+        return path.read_text(encoding="ascii")
+    png = chart.png_base64()
+    tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
+    tmp.write_text(png, encoding="ascii")
+    tmp.replace(path)
+    return png
 
 
 def show_quotes(run: Run) -> None:
@@ -171,6 +196,7 @@ DEMO_CASELOAD = REPO / "data" / "demo" / "caseload.csv"
 def open_sampling(params_path: str, caseload_path: str, history_path: str):
     """Params, validated caseload and audit history for the sampling notebook (demo files written if missing)."""
     from .caseload import load_caseload
+    from .load import load_audits
 
     params = load_params(params_path)
     if Path(caseload_path).resolve() == DEMO_CASELOAD and not DEMO_CASELOAD.exists():

@@ -22,11 +22,9 @@ from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
 
-import nbformat
-
 from . import __version__
 from .errors import QAPackError, RunFailed
-from .html import notebook_to_html
+from .execute import NotebookJob, execute
 from .load import AuditData, load_audits
 from .notebook import write_validated
 from .params import Params
@@ -36,6 +34,7 @@ from .tables import all_tables, for_audience, write_tables, write_workbook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 WIDER_NOTEBOOKS = ("highlight_report",)  # built with disclosure control throughout
+COMBINED = {"highlight_report"}  # reports assembled from the sections' figures and charts
 VERSIONED = ("pandas", "pandera", "numpy", "matplotlib", "seaborn", "afcharts", "papermill", "nbconvert", "pyarrow", "openpyxl")
 
 
@@ -47,46 +46,25 @@ class RunResult:
     manifest: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class NotebookJob:
-    name: str
-    source: Path
-    output: Path
-    parameters: dict
-    kernel_name: str
-    timeout: int
-    progress: bool
-
-
-def _execute(job: NotebookJob) -> tuple[str, float, str | None]:
-    """Run one notebook with papermill; return (name, seconds, error or None). Runs in a worker process."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    start = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            str(job.source), str(job.output), parameters=job.parameters, kernel_name=job.kernel_name,
-            cwd=str(job.source.parent), execution_timeout=job.timeout, progress_bar=job.progress,
-            request_save_on_cell_execute=False,
-        )
-    except PapermillExecutionError as exc:
-        first_line = next((ln.strip() for ln in (exc.source or "").splitlines() if ln.strip()), "")
-        return job.name, time.perf_counter() - start, (
-            f"notebook {job.name}.ipynb failed at cell {exc.cell_index} (execution count {exc.exec_count}, "
-            f"starting {first_line[:80]!r}): {exc.ename}: {exc.evalue}")
-    except Exception as exc:  # no kernel, timeout, unreadable notebook
-        return job.name, time.perf_counter() - start, f"notebook {job.name}.ipynb could not run: {type(exc).__name__}: {exc}"
-    return job.name, time.perf_counter() - start, None
-
-
-def _run_notebooks(jobs: list[NotebookJob]) -> list[tuple[str, float, str | None]]:
-    """Notebooks side by side in worker processes (papermill's cwd is process-wide), one per core."""
+def _start_notebooks(jobs: list[NotebookJob]):
+    """Notebooks side by side in worker processes (papermill's cwd is process-wide), one per core.
+    The combined report goes last: it draws the same charts as the section notebooks and takes them from
+    the run's chart cache. Returns a callable that waits for the results, so the caller can work meanwhile."""
+    jobs = sorted(jobs, key=lambda j: j.name in COMBINED)
+    names = [j.name for j in jobs]
     if len(jobs) == 1:
-        return [_execute(jobs[0])]
-    workers = min(len(jobs), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(_execute, jobs))
+        return lambda: [execute(jobs[0])]
+    pool = ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1), mp_context=get_context("spawn"))
+    futures = [pool.submit(execute, job) for job in jobs]
+
+    def wait() -> list[tuple[str, float, str | None]]:
+        try:
+            done = {r[0]: r for r in (f.result() for f in futures)}
+            return [done[name] for name in names]
+        finally:
+            pool.shutdown()
+
+    return wait
 
 
 def _check_out_dir(out: Path) -> None:
@@ -154,24 +132,25 @@ def run(params: Params, audits: Path | None = None, period: Period | None = None
     try:
         work = build / "_work"
         parquet = write_validated(data, work)
-        t = time.perf_counter()
-        published = for_audience(all_tables(data.frame, params, period), params.audience)
-        table_paths = write_tables(published, build)
-        table_paths.append(write_workbook(published, build / "tables.xlsx"))
-        (build / "headlines.json").write_text(json.dumps(headlines(data.frame, params, period), indent=1, ensure_ascii=False),
-                                              encoding="utf-8")
-        timings["tables"] = time.perf_counter() - t
-
         jobs = [NotebookJob(
-            name=name, source=notebooks_dir / f"{name}.ipynb", output=work / f"{name}.ipynb",
+            name=name, source=notebooks_dir / f"{name}.ipynb", output=work / f"{name}.ipynb", html=build / f"{name}.html",
+            period_label=period.label,
             parameters={"params_path": str(params.source), "audits_path": str(parquet), "period_from": period.start,
                         "period_to": period.end, "target_return_rate": float(params.target_return_rate), "output_dir": ""},
             kernel_name=params.kernel_name, timeout=params.execution_timeout, progress=not quiet and sys.stderr.isatty(),
         ) for name in params.notebooks]
         say(f"Running {len(jobs)} notebook(s): {', '.join(params.notebooks)} ...", quiet)
         t = time.perf_counter()
-        results = _run_notebooks(jobs)
-        timings["notebooks"] = time.perf_counter() - t
+        wait = _start_notebooks(jobs)
+        # The tables, the workbook and the e-mail headlines are made here while the notebooks run.
+        published = for_audience(all_tables(data.frame, params, period), params.audience)
+        table_paths = write_tables(published, build)
+        table_paths.append(write_workbook(published, build / "tables.xlsx"))
+        (build / "headlines.json").write_text(json.dumps(headlines(data.frame, params, period), indent=1, ensure_ascii=False),
+                                              encoding="utf-8")
+        timings["tables"] = time.perf_counter() - t
+        results = wait()
+        timings["notebooks_and_html"] = time.perf_counter() - t
         failures = [err for _, _, err in results if err]
         if failures:
             kept = out.with_name(f"{out.name}.failed")
@@ -184,16 +163,7 @@ def run(params: Params, audits: Path | None = None, period: Period | None = None
                             f"the executed notebook(s) are in {kept} for checking.")
         for name, secs, _ in results:
             timings[f"notebook:{name}"] = secs
-
-        t = time.perf_counter()
-        html_paths = []
-        for job in jobs:
-            nb = nbformat.read(job.output, as_version=4)
-            title = f"{nb.metadata.get('qa_title', job.name)} – {period.label}"
-            path = build / f"{job.name}.html"
-            path.write_text(notebook_to_html(nb, title), encoding="utf-8")
-            html_paths.append(path)
-        timings["html"] = time.perf_counter() - t
+        html_paths = [job.html for job in jobs]
         shutil.rmtree(work)
         timings["total"] = time.perf_counter() - t0
         manifest = {
