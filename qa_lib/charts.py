@@ -22,6 +22,8 @@ from afcharts.af_colours import get_af_colours  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from .period import month_short  # noqa: E402
+from .schema import GRADE_LABELS as GRADE_NAMES  # noqa: E402
+from .schema import GRADES  # noqa: E402
 from .stats import one_decimal, whole  # noqa: E402
 
 plt.style.use("afcharts.afcharts")
@@ -171,8 +173,7 @@ def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
 
 # ---------------------------------------------------------------- grades, moderation, standards
 
-GRADE_ORDER = ["O", "G", "RI", "I"]
-GRADE_NAMES = {"O": "Outstanding", "G": "Good", "RI": "Requires Improvement", "I": "Inadequate"}
+GRADE_ORDER = list(GRADES)
 GRADE_COLOURS = {"O": "#12436D", "G": "#28A197", "RI": "#F46A25", "I": "#801650"}
 
 

@@ -8,6 +8,8 @@ and returns a tidy frame; months with no audits appear with zero counts.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -91,15 +93,9 @@ def reason_category(reasons: pd.Series, categories: tuple[ReasonCategory, ...]) 
     labels = [NO_REASON]
     for cat in categories:
         if cat.keywords:
-            conditions.append(text.str.contains("|".join(map(_escape, cat.keywords)), regex=True))
+            conditions.append(text.str.contains("|".join(map(re.escape, cat.keywords)), regex=True))
             labels.append(cat.label)
     return pd.Series(np.select(conditions, labels, default=OTHER_REASON), index=reasons.index, dtype=str)
-
-
-def _escape(keyword: str) -> str:
-    import re
-
-    return re.escape(keyword)
 
 
 def non_participation_reasons(audits: pd.DataFrame, months: list[str], categories: tuple[ReasonCategory, ...]) -> pd.DataFrame:

@@ -48,13 +48,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .schema import GRADE_LABELS, GRADES
 from .stats import pct, round_half_up
 
 SEED = 20211231
 AREAS = ["16+", "CCHDT", "Central", "East", "Keighley & Shipley", "South", "West", "Safeguarding and Review"]
 STANDARDS = ["risk", "assessment", "planning", "voice", "family", "partners", "management", "records", "impact"]
-GRADE_ORDER = ["O", "G", "RI", "I"]
-GRADE_WORD = {"O": "Outstanding", "G": "Good", "RI": "Requires Improvement", "I": "Inadequate"}
+GRADE_ORDER = list(GRADES)
+GRADE_WORD = GRADE_LABELS  # the demo file spells grades out, as auditors' returns usually do
 
 COHORT_BY_MONTH = {
     "2021-01": "cin", "2021-02": "cp", "2021-03": "cla", "2021-04": "no_plan_nfa", "2021-05": "cin",

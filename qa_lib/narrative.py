@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .schema import GRADE_LABELS as GRADE_NAMES
 from .compliance import NO_REASON, OTHER_REASON, top_reasons
 from .params import ReasonCategory
 from .period import join_words, month_name
@@ -135,7 +136,6 @@ def participation_sentences(part: pd.DataFrame, reasons: pd.DataFrame, months: l
 
 # ---------------------------------------------------------------- quality findings (section 2.3, 3.1)
 
-GRADE_NAMES = {"O": "Outstanding", "G": "Good", "RI": "Requires Improvement", "I": "Inadequate"}
 
 
 def _were(n: int) -> str:

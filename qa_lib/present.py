@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .schema import GRADE_LABELS as GRADE_NAMES
 from .period import month_short
 from .stats import one_decimal, signed_points, whole
 
@@ -82,7 +83,6 @@ def rejected_note(summary: dict) -> str:
 
 # ---------------------------------------------------------------- quality findings
 
-GRADE_NAMES = {"O": "Outstanding", "G": "Good", "RI": "Requires Improvement", "I": "Inadequate"}
 
 
 def moderation_summary_table(summary: pd.DataFrame) -> pd.DataFrame:

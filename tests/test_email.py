@@ -132,7 +132,9 @@ def test_without_send_only_an_eml_is_written(published, smtp_server):
     assert parse(path.read_bytes())["Subject"].startswith("QA Highlight Report")
 
 
-def test_starttls_with_login(published, smtp_server, certificate, monkeypatch):
+@pytest.fixture
+def tls_server(smtp_server, certificate):
+    """A server that requires STARTTLS and a login: (received, port, logins, certificate)."""
     import ssl
 
     cert, key = certificate
@@ -140,20 +142,19 @@ def test_starttls_with_login(published, smtp_server, certificate, monkeypatch):
     context.load_cert_chain(cert, key)
     logins = Logins()
     sink, port = smtp_server(tls_context=context, require_starttls=True, authenticator=logins, auth_require_tls=True)
+    return sink, port, logins, cert
+
+
+def test_starttls_with_login(published, tls_server, monkeypatch):
+    sink, port, logins, cert = tls_server
     monkeypatch.setenv("QA_TEST_SMTP_PASSWORD", "s3cret")
     email_run(published, settings(port, security="starttls", cafile=str(cert), username="qa-team",
                                   password_env="QA_TEST_SMTP_PASSWORD"), do_send=True, say=lambda *_: None)
     assert len(sink.received) == 1 and logins.tries == 1
 
 
-def test_refused_login_is_a_clear_message_and_not_retried(published, smtp_server, certificate, monkeypatch):
-    import ssl
-
-    cert, key = certificate
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    logins = Logins()
-    sink, port = smtp_server(tls_context=context, require_starttls=True, authenticator=logins, auth_require_tls=True)
+def test_refused_login_is_a_clear_message_and_not_retried(published, tls_server, monkeypatch):
+    sink, port, logins, cert = tls_server
     monkeypatch.setenv("QA_TEST_SMTP_PASSWORD", "wrong")
     with pytest.raises(SendFailed, match="refused the login for 'qa-team' \\(535\\); check the username and the password in QA_TEST_SMTP_PASSWORD"):
         email_run(published, settings(port, security="starttls", cafile=str(cert), username="qa-team",
@@ -162,13 +163,8 @@ def test_refused_login_is_a_clear_message_and_not_retried(published, smtp_server
     assert logins.tries == 2 and not sink.received
 
 
-def test_an_untrusted_certificate_is_refused(published, smtp_server, certificate):
-    import ssl
-
-    cert, key = certificate
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    sink, port = smtp_server(tls_context=context, require_starttls=True)
+def test_an_untrusted_certificate_is_refused(published, tls_server):
+    sink, port, _, _ = tls_server
     with pytest.raises(SendFailed, match="a secure connection to 127.0.0.1:.* could not be made"):
         email_run(published, settings(port, security="starttls"), do_send=True, say=lambda *_: None)  # no cafile
     assert not sink.received
