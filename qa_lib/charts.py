@@ -196,10 +196,11 @@ def _stack(ax, x, frame: pd.DataFrame, horizontal: bool, width: float = 0.6) -> 
 
 
 def _wide(grades: pd.DataFrame) -> pd.DataFrame:
+    """`overall_grades` by month: counts and the frame's own percentages (nothing recomputed)."""
     w = grades.pivot(index="audit_month", columns="grade", values="count").reindex(columns=GRADE_ORDER, fill_value=0)
-    total = w.sum(axis=1).replace(0, np.nan)
+    p = grades.pivot(index="audit_month", columns="grade", values="percent").reindex(columns=GRADE_ORDER).fillna(0)
     for g in GRADE_ORDER:
-        w[g + "_pct"] = (100 * w[g] / total).fillna(0)
+        w[g + "_pct"] = p[g]
     w["n"] = w[GRADE_ORDER].sum(axis=1)
     return w
 
@@ -243,8 +244,12 @@ def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
     ax.set_xlabel("Audit month (n = returned audits; labels: number (%))")
     ax.legend(ncol=4, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
     ax.set_title(title, loc="left", pad=28)
-    go = [(m, int(w.at[m, "O"] + w.at[m, "G"]), int(w.at[m, "n"])) for m in months if w.at[m, "n"] > 0]
-    alt = f"{title}. Good or outstanding: " + "; ".join(f"{month_short(m)} {k} of {n} ({whole(100 * k / n)})" for m, k, n in go) + "."
+    from .grades import good_or_outstanding
+
+    go = good_or_outstanding(before)
+    alt = f"{title}. Good or outstanding: " + "; ".join(
+        f"{month_short(m)} {k} of {n} ({whole(p)})" for m, k, n, p in
+        zip(go["audit_month"], go["good_or_outstanding"], go["returned"], go["percent"]) if n) + "."
     return Chart(fig, alt, title, counts=_ints(before["count"]))
 
 

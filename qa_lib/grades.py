@@ -41,3 +41,12 @@ def grades_by_area(audits: pd.DataFrame, months: list[str], areas: list[str]) ->
     table["ALL"] = table.sum(axis=1)
     table.loc["TOTAL"] = table.sum()
     return table.rename_axis("service_area").reset_index().astype({c: "int64" for c in [*GRADES, "ALL"]})
+
+
+def good_or_outstanding(grades: pd.DataFrame) -> pd.DataFrame:
+    """Per month, from `overall_grades` (before or after moderation): audits graded good or outstanding
+    overall, returned audits, and the % (the headline overall-grade figure)."""
+    g = grades.assign(go=grades["count"].where(grades["grade"].isin(["O", "G"]), 0))
+    out = g.groupby("audit_month", sort=False).agg(good_or_outstanding=("go", "sum"), returned=("count", "sum")).reset_index()
+    out["percent"] = pct(out["good_or_outstanding"], out["returned"])
+    return out.astype({"good_or_outstanding": "int64", "returned": "int64"})

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .schema import GRADES
-from .stats import pct, weighted_kappa, wilson_interval
+from .stats import fisher_exact_p, pct, weighted_kappa, wilson_interval
 
 RANK = {g: i for i, g in enumerate(GRADES)}  # 0 = Outstanding ... 3 = Inadequate
 MIN_N = 10  # fewer moderated audits than this: agreement is not reported
@@ -77,3 +77,19 @@ def agreement(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
         rows.append({"audit_month": label, "moderated": n, "agreed": same, "exact_agreement": pct(same, n),
                      "agreement_low": lo, "agreement_high": hi, "weighted_kappa": kappa, "reading": reading})
     return pd.DataFrame(rows)
+
+
+def agreement_changes(agree: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Exact agreement from one month with moderations to the next: the change and Fisher's exact p."""
+    a = agree.set_index("audit_month")
+    shown = [m for m in months if m in a.index and a.at[m, "moderated"] > 0]
+    rows = []
+    for prev, month in zip(shown, shown[1:]):
+        p, c = a.loc[prev], a.loc[month]
+        rows.append({"previous_month": prev, "audit_month": month,
+                     "previous_agreed": int(p["agreed"]), "previous_moderated": int(p["moderated"]), "previous_agreement": p["exact_agreement"],
+                     "agreed": int(c["agreed"]), "moderated": int(c["moderated"]), "agreement": c["exact_agreement"],
+                     "change": c["exact_agreement"] - p["exact_agreement"],
+                     "p": fisher_exact_p(int(c["agreed"]), int(c["moderated"]), int(p["agreed"]), int(p["moderated"]))})
+    return pd.DataFrame(rows, columns=["previous_month", "audit_month", "previous_agreed", "previous_moderated", "previous_agreement",
+                                       "agreed", "moderated", "agreement", "change", "p"])

@@ -195,15 +195,14 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
         f"moderated audits ({whole(period['exact_agreement'])}, 95% confidence interval {whole(period['agreement_low'])} to "
         f"{whole(period['agreement_high'])}); weighted kappa {period['weighted_kappa']:.2f}, "
         f"{_kappa_words(period['weighted_kappa'])} agreement beyond chance.")
-    shown = [m for m in months if a.at[m, "moderated"] > 0]
-    for prev, month in zip(shown, shown[1:]):
-        p, c = a.loc[prev], a.loc[month]
-        pv = fisher_exact_p(int(c["agreed"]), int(c["moderated"]), int(p["agreed"]), int(p["moderated"]))
-        direction = "rose" if c["exact_agreement"] > p["exact_agreement"] else "fell" if c["exact_agreement"] < p["exact_agreement"] else "stayed"
-        verdict = ("a change unlikely to be chance" if pv < 0.05 else "a change that could be chance at these numbers")
-        out.append(f"Agreement {direction} from {whole(p['exact_agreement'])} ({int(p['agreed'])} of {int(p['moderated'])}) in "
-                   f"{_month(prev, end)} to {whole(c['exact_agreement'])} ({int(c['agreed'])} of {int(c['moderated'])}) in "
-                   f"{_month(month, end)}: {verdict} (Fisher's exact test, p = {pv:.2f}).")
+    from .moderation import agreement_changes
+
+    for c in agreement_changes(agree, months).itertuples():
+        direction = "rose" if c.change > 0 else "fell" if c.change < 0 else "stayed"
+        verdict = "a change unlikely to be chance" if c.p < 0.05 else "a change that could be chance at these numbers"
+        out.append(f"Agreement {direction} from {whole(c.previous_agreement)} ({c.previous_agreed} of {c.previous_moderated}) in "
+                   f"{_month(c.previous_month, end)} to {whole(c.agreement)} ({c.agreed} of {c.moderated}) in "
+                   f"{_month(c.audit_month, end)}: {verdict} (Fisher's exact test, p = {c.p:.2f}).")
     small = [f"{_month(m, end)} (n={int(a.at[m, 'moderated'])})" for m in months if 0 < a.at[m, "moderated"] < 30]
     if small:
         out.append(f"Monthly figures rest on small samples, {join_words(small)}: read them with caution.")
@@ -212,18 +211,19 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
 
 def overall_grade_sentences(before: pd.DataFrame, after: pd.DataFrame, months: list[str]) -> list[str]:
     """Per month: % graded good or outstanding overall, before and after moderation, with n."""
+    from .grades import good_or_outstanding
+
     end = months[-1]
+    b = good_or_outstanding(before).set_index("audit_month")
+    a = good_or_outstanding(after).set_index("audit_month")
     out = []
     for month in months:
-        b, f = before[before["audit_month"] == month], after[after["audit_month"] == month]
-        n = int(b["count"].sum())
-        if n == 0:
+        if month not in b.index or b.at[month, "returned"] == 0:
             out.append(f"No audits were returned in {_month(month, end)}.")
             continue
-        go_b = int(b.loc[b["grade"].isin(["O", "G"]), "count"].sum())
-        go_a = int(f.loc[f["grade"].isin(["O", "G"]), "count"].sum())
-        out.append(f"In {_month(month, end)}, {go_b} of {n} audits ({whole(pct(go_b, n))}) were graded good or outstanding "
-                   f"overall by the auditor; after moderation, {go_a} ({whole(pct(go_a, n))}).")
+        out.append(f"In {_month(month, end)}, {b.at[month, 'good_or_outstanding']} of {b.at[month, 'returned']} audits "
+                   f"({whole(b.at[month, 'percent'])}) were graded good or outstanding overall by the auditor; after moderation, "
+                   f"{a.at[month, 'good_or_outstanding']} ({whole(a.at[month, 'percent'])}).")
     return out
 
 

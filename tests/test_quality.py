@@ -161,3 +161,15 @@ def test_standards_table_layout():
     assert shown.iloc[1].tolist()[1] == "–"  # nothing graded
     inadequate = present.standards_table(t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk"}, ["2021-10", "2021-11"], kinds=("I",))
     assert inadequate.iloc[0].tolist() == ["Risk", "14% (5/37)", "6% (3/49)"]  # 37-16-16 = 5; 49-29-17 = 3
+
+
+def test_good_or_outstanding_overall_is_one_figure():
+    g = grades.good_or_outstanding(grades.overall_grades(A, MONTHS)).set_index("audit_month")
+    # October: G 1 of 4 returned (25%); November: G 1 of 1; December: nothing returned.
+    assert g.loc["2021-10", ["good_or_outstanding", "returned"]].tolist() == [1, 4] and g.at["2021-10", "percent"] == 25.0
+    assert g.loc["2021-11", ["good_or_outstanding", "returned"]].tolist() == [1, 1]
+    assert g.at["2021-12", "returned"] == 0 and pd.isna(g.at["2021-12", "percent"])
+    text = narrative.overall_grade_sentences(grades.overall_grades(A, MONTHS), grades.overall_grades(A, MONTHS, True), MONTHS)
+    assert text[0] == ("In October, 1 of 4 audits (25%) were graded good or outstanding overall by the auditor; "
+                       "after moderation, 0 (0%).")  # the one Good was moderated down to RI
+    assert text[2] == "No audits were returned in December."
