@@ -14,6 +14,9 @@ from .params import Params
 from .schema import Rule
 
 PLAN_TYPES = ("none", "cin", "cp", "cla", "care_leaver")
+PLAN_SPELLINGS = {p: p for p in PLAN_TYPES} | {  # after spaces and hyphens become underscores
+    "no_plan": "none", "child_in_need": "cin", "child_protection": "cp", "looked_after": "cla",
+    "child_looked_after": "cla", "children_looked_after": "cla", "care_leavers": "care_leaver", "": ""}
 REQUIRED = ["child_id", "social_worker_id", "service_area", "plan_type"]
 OPTIONAL = ["team", "assessment_outcome"]
 
@@ -56,9 +59,7 @@ def load_caseload(path: str | Path, params: Params, sheet: str | None = None) ->
     rows = typed[~blank]
     df = rows.apply(lambda s: s.str.strip())
     if "plan_type" in df:
-        df["plan_type"] = _lookup(df["plan_type"].str.replace(r"[\s\-]+", "_", regex=True),
-                                  {p: p for p in PLAN_TYPES} | {"child in need": "cin", "child protection": "cp",
-                                                                "looked after": "cla", "care leaver": "care_leaver", "": ""})
+        df["plan_type"] = _lookup(df["plan_type"].str.strip().str.replace(r"[\s\-]+", "_", regex=True), PLAN_SPELLINGS)
     if "service_area" in df:
         areas = {" ".join(a.lower().split()): a for a in params.service_areas}
         df["service_area"] = _lookup(df["service_area"].str.replace(r"\s+", " ", regex=True), areas)

@@ -270,13 +270,19 @@ def normalise(raw: pd.DataFrame, params: Params) -> pd.DataFrame:
     return df
 
 
+def header_key(header: object) -> str:
+    """A header as the contract names columns: trimmed, lower case, inner spaces as underscores
+    ("Service Area" -> "service_area"); every contract header is unchanged by this."""
+    return "_".join(str(header).split()).lower()
+
+
 def match_headers(raw: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, dict[str, str], list[Problem]]:
     """Headers trimmed and lower-cased, renamed per params `columns`; duplicates reported."""
     typed = {}
     problems: list[Problem] = []
     names = []
     for i, header in enumerate(raw.columns):
-        key = " ".join(str(header).split()).lower()
+        key = header_key(header)
         key = params.columns.get(key, key)
         if key in typed:
             problems.append(Problem(1, header.strip(), f"the same column appears twice (also {typed[key]!r}); expected each column once", i))

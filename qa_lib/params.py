@@ -228,7 +228,7 @@ def load_params(path: str | Path) -> Params:
         service_areas=tuple(str(a).strip() for a in areas),
         cohorts=_mapping(raw["cohorts"], "cohorts", src),
         reason_categories=tuple(reasons),
-        columns={str(k).strip().lower(): str(v).strip().lower() for k, v in columns.items()},
+        columns={"_".join(str(k).split()).lower(): str(v).strip().lower() for k, v in columns.items()},
         period=period,
         target_return_rate=target,
         audits=Path(raw["audits"]) if raw.get("audits") else None,

@@ -73,12 +73,22 @@ def test_missing_column_is_row_1_with_a_suggestion(tmp_path, monkeypatch, capsys
     assert "Traceback" not in text
 
 
-def test_header_typed_differently_is_quoted_as_typed(tmp_path, monkeypatch, capsys):
-    header = ["Audit ID" if h == "audit_id" else h for h in HEADER]
+def test_header_typed_differently_is_accepted_and_quoted_as_typed(tmp_path, monkeypatch, capsys):
+    header = ["Audit ID" if h == "audit_id" else "Service Area" if h == "service_area" else h for h in HEADER]
+    rows = [list(row(audit_id="A1").values()), list(row(audit_id="A1", child_id="CH-2", social_worker_id="SW-2").values())]
     path = tmp_path / "audits.csv"
-    path.write_text(",".join(header) + "\n" + ",".join(row(grade_risk="Great").values()) + "\n")
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n")
     code, text = run_cli(monkeypatch, capsys, "validate", str(path))
-    assert code == 1 and "row 1, column audit_id: missing" in text and "did you mean 'audit id'?" in text
+    # "Audit ID" and "Service Area" are read as audit_id and service_area; the problem names the column as typed.
+    assert code == 1 and "audits.csv row 3, column Audit ID: 'A1' is also on row 2" in text and "missing" not in text
+
+
+def test_a_near_miss_header_is_missing_with_a_suggestion(tmp_path, monkeypatch, capsys):
+    header = ["Audit-Ident" if h == "audit_id" else h for h in HEADER]
+    path = tmp_path / "audits.csv"
+    path.write_text(",".join(header) + "\n" + ",".join(row().values()) + "\n")
+    code, text = run_cli(monkeypatch, capsys, "validate", str(path))
+    assert code == 1 and "row 1, column audit_id: missing" in text and "did you mean 'audit-ident'?" in text
 
 
 def test_all_problems_in_one_pass_sorted_by_row(tmp_path, monkeypatch, capsys):

@@ -230,3 +230,15 @@ def test_passwords_never_come_from_params(tmp_path, published, monkeypatch):
     monkeypatch.delenv("QA_TEST_UNSET", raising=False)
     with pytest.raises(QAPackError, match="the environment variable QA_TEST_UNSET \\(smtp password_env\\) is not set"):
         email_run(published, settings(free_port(), username="qa-team", password_env="QA_TEST_UNSET"), do_send=True)
+
+
+def test_implicit_ssl(published, smtp_server, certificate):
+    import ssl
+
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    sink, port = smtp_server(ssl_context=context)  # SMTPS: TLS from the first byte (port 465 style)
+    email_run(published, settings(port, security="ssl", cafile=str(cert)), do_send=True, say=lambda *_: None)
+    assert len(sink.received) == 1
+    assert parse(sink.received[0][2])["Subject"].startswith("QA Highlight Report")

@@ -159,3 +159,19 @@ def test_sampling_notebook_html_has_no_identifiers(demo_csv, tmp_path):
     cases = pd.read_csv(demo_csv.with_name("caseload.csv"), dtype=str)
     assert not [v for col in ("child_id", "social_worker_id") for v in cases[col].unique() if v in html]
     assert "Children before and after each rule" in html and "<script" not in html
+
+
+def test_caseload_from_a_named_excel_sheet(tmp_path, params):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    ws = wb.create_sheet("Open cases")
+    ws.append(["Child_ID", "social_worker_id", "Service Area", "plan_type", "assessment_outcome"])
+    ws.append(["CH-1", "SW-1", "east", "Child in Need", ""])
+    ws.append(["CH-2", "SW-2", "West", "CP", ""])
+    path = tmp_path / "caseload.xlsx"
+    wb.save(path)
+    frame = load_caseload(path, params, sheet="Open cases").frame
+    assert frame[["child_id", "service_area", "plan_type"]].values.tolist() == [["CH-1", "East", "cin"], ["CH-2", "West", "cp"]]
+    assert frame["source_row"].tolist() == [2, 3]
