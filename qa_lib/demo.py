@@ -178,7 +178,7 @@ def _area_plan(month: str, rng: np.random.Generator) -> list[tuple[str, int, int
     dist = _split(distributed, weights, rng)
     ret = []
     left = returned
-    for k, d in enumerate(dist):  # spread returns in proportion, never above distributed
+    for d in dist:  # spread returns in proportion, never above distributed
         share = min(d, int(round(returned * d / distributed)))
         ret.append(share)
         left -= share

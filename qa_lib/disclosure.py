@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 SYMBOL = "c"
@@ -49,7 +48,7 @@ def suppress_lines(values: list[float], lines: list[list[int]]) -> set[int]:
     return hidden
 
 
-def protect_grid(grid: pd.DataFrame, total_row: str | None = None, total_col: str | None = None) -> pd.DataFrame:
+def protect_grid(grid: pd.DataFrame) -> pd.DataFrame:
     """A count table with optional margins -> the same table as text with `c` where suppressed.
 
     Every row and every column is a line (margins included), so no suppressed cell can be
@@ -123,7 +122,7 @@ def protect_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = {}
     for name, frame in tables.items():
         if name == "grades_by_area":
-            out[name] = protect_grid(frame.set_index("service_area"), "TOTAL", "ALL").reset_index()
+            out[name] = protect_grid(frame.set_index("service_area")).reset_index()
         elif name in TABLE_RULES:
             out[name] = protect_long(frame, *TABLE_RULES[name])
         else:

@@ -12,7 +12,7 @@ from .schema import GRADE_LABELS as GRADE_NAMES
 from .compliance import NO_REASON, OTHER_REASON, top_reasons
 from .params import ReasonCategory
 from .period import join_words, month_name
-from .stats import fisher_exact_p, one_decimal, pct, signed_points, whole
+from .stats import one_decimal, signed_points, whole
 
 SHARP_CHANGE = 20  # percentage points: "dropped sharply" (a description, not a significance test)
 
@@ -227,7 +227,7 @@ def overall_grade_sentences(before: pd.DataFrame, after: pd.DataFrame, months: l
     return out
 
 
-def standards_sentences(trend: pd.DataFrame, labels: dict[str, str], months: list[str]) -> list[str]:
+def standards_sentences(trend: pd.DataFrame, labels: dict[str, str]) -> list[str]:
     """Which standards improved, declined or were inconsistent (% Good/Outstanding), by the noise rule."""
     if trend["first_month"].isna().all():
         return ["There are not enough graded months to compare."]

@@ -21,7 +21,7 @@ def headlines(audits: pd.DataFrame, params: Params, period: Period) -> dict[str,
     sections = {
         "returns": narrative.compliance_sentences(monthly, months, params.target_return_rate),
         "grades": narrative.overall_grade_sentences(before, after, months),
-        "standards": narrative.standards_sentences(moved, params.standards, months),
+        "standards": narrative.standards_sentences(moved, params.standards),
     }
     if params.audience == "wider":
         sections = {k: [protect_text(t) for t in v] for k, v in sections.items()}

@@ -7,7 +7,6 @@ import shutil
 import socket
 import subprocess
 from email import policy
-from pathlib import Path
 
 import pandas as pd
 import pytest

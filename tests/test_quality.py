@@ -147,7 +147,7 @@ def test_noise_rule_marks_only_changes_beyond_chance():
     trend = standards.trends(t, MONTHS).set_index("standard")
     assert trend.at["risk", "reading"] == "improved" and trend.at["risk", "change"] == 40.0
     assert trend.at["voice", "reading"] == "inconsistent"  # fell then rose, both beyond chance, no net change
-    text = narrative.standards_sentences(standards.trends(t, MONTHS), {"risk": "Risk", "voice": "Voice"}, MONTHS)
+    text = narrative.standards_sentences(standards.trends(t, MONTHS), {"risk": "Risk", "voice": "Voice"})
     assert text[0] == "Good or outstanding grades rose between October 2021 and December 2021 for:\n\n- Risk (40% to 80%, +40.0 points)"
     assert text[1].startswith("Performance was inconsistent") and text[1].endswith("- Voice (75% to 75%, ±0.0 points)")
 
