@@ -1,12 +1,13 @@
 """`qa-pack`: validate, demo, run. A user's mistake is a message and exit status 1, never a traceback."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import QAPackError, ValidationFailed
+from .errors import QAPackError, RunInterrupted, ValidationFailed, bounded
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PACK_PARAMS = REPO / "params" / "pack.yml"
@@ -142,20 +143,34 @@ def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, ou
 
 
 def main() -> None:
-    """Entry point: click handles usage errors (exit 2); our errors print as one message (exit 1)."""
+    """Entry point: click handles usage errors (exit 2); our errors, the environment's (disk full, read-only,
+    permissions) and interruptions print as one bounded message; no input gives a traceback.
+    QA_PACK_DEBUG=1 shows the traceback of an unexpected error, for the pack's maintainers."""
     try:
         cli.main(standalone_mode=False)
+    except RunInterrupted as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
     except QAPackError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {bounded(str(exc), 20_000)}", err=True)
         sys.exit(1)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("interrupted: nothing was changed", err=True)
+        sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except OSError as exc:
+        from .execute import describe_os_error
+
+        click.echo(f"Error: {describe_os_error(exc)}; nothing was published and the last good report is unchanged", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line, no data, no traceback
+        if os.environ.get("QA_PACK_DEBUG"):
+            raise
+        click.echo(f"Error: the pack failed unexpectedly ({type(exc).__name__}); nothing was published. "
+                   "Run again with QA_PACK_DEBUG=1 to see where, and report it to the pack's maintainers.", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

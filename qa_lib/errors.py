@@ -20,3 +20,20 @@ class ValidationFailed(QAPackError):
 
 class RunFailed(QAPackError):
     """A notebook failed while the report was being built; nothing was published."""
+
+
+class RunInterrupted(QAPackError):
+    """Ctrl-C or SIGTERM stopped the run; everything it made was removed and the last report is untouched."""
+
+    def __init__(self, out: object, exit_code: int) -> None:
+        self.exit_code = exit_code
+        super().__init__(f"interrupted: the last good report in {out} is unchanged")
+
+
+MAX_MESSAGE = 2000
+
+
+def bounded(text: str, limit: int = MAX_MESSAGE) -> str:
+    """A message cut to `limit` characters, saying so, so no input can make a message unbounded."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -8,11 +8,15 @@ never shows a traceback or a warning.
 from __future__ import annotations
 
 import copy
+import html
 import re
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+
+from .errors import QAPackError
+from .sanitise import escape, offline_problems
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -37,7 +41,15 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     nb = _clean(nb)
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
-    return add_contents(body)
+    page = add_contents(body)
+    problems = offline_problems(page)
+    if problems:  # the last line of defence: such a page is never published
+        raise UnsafeReport(f"the report would hold {', '.join(problems[:5])}; it was not published")
+    return page
+
+
+class UnsafeReport(QAPackError):
+    """A converted report would run a script or load something from outside the file."""
 
 
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
@@ -51,19 +63,19 @@ def add_contents(body: str, minimum: int = 3) -> str:
         return body
     items, open_sub = [], False
     for level, anchor, text in found:
-        text = re.sub(r"<[^>]+>", "", text).strip()
+        text = html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
         if level == "2":
             if open_sub:
                 items.append("</ul></li>")
                 open_sub = False
             if items and not items[-1].endswith("</li>"):
                 items.append("</li>")
-            items.append(f'<li><a href="#{anchor}">{text}</a>')
+            items.append(f'<li><a href="#{anchor}">{escape(text)}</a>')
         else:
             if not open_sub:
                 items.append("<ul>")
                 open_sub = True
-            items.append(f'<li><a href="#{anchor}">{text}</a></li>')
+            items.append(f'<li><a href="#{anchor}">{escape(text)}</a></li>')
     items.append("</ul></li>" if open_sub else "</li>")
     nav = ('<nav class="qa-toc" aria-label="Contents"><h2 class="qa-toc-title">Contents</h2><ul>' + "".join(items) + "</ul></nav>")
     first = body.find("<h2")

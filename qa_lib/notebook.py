@@ -7,16 +7,16 @@ nothing again; in JupyterLab it reads and validates the audits file itself.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
 from .charts import Chart
+from .sanitise import escape, markdown_html
 from .params import Params, load_params
 from .period import Period, add_months, month_name
 
@@ -106,8 +106,10 @@ def open_run(params_path: str, audits_path: str, period_from: str, period_to: st
     return Run(params=params, period=period, audits=frame, data=summary, target=float(target_return_rate))
 
 
-def show_text(text: str | list[str]) -> None:
-    """Drafted commentary: one paragraph per sentence (list) or a markdown string."""
+def show_text(text: str | list[str], links: bool = False) -> None:
+    """Drafted commentary: one paragraph per sentence (list) or a markdown string. Rendered here, with raw
+    HTML shown as text and the result sanitised, so a label or note can never become markup; `links` keeps
+    plain https:// links (the QA lead's actions), otherwise links are dropped."""
     blocks = text if isinstance(text, list) else [text]
     if AUDIENCE["value"] == "wider":
         from .disclosure import protect_text
@@ -115,7 +117,7 @@ def show_text(text: str | list[str]) -> None:
         blocks = [protect_text(b) for b in blocks]
     text = "\n\n".join(b for b in blocks if b)
     if text:
-        display(Markdown(text))
+        display(HTML(markdown_html(text, links=links)))
 
 
 NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+\))?)\s*$"
@@ -130,9 +132,9 @@ def show_table(frame: pd.DataFrame, caption: str | None) -> None:
         frame = protect_display(frame)
     numeric = [c for c in frame.columns if frame[c].astype(str).str.match(NUMBER_LIKE + "|^c$").all()]
     uuid = hashlib.sha1((caption or str(list(frame.columns))).encode()).hexdigest()[:8]
-    styler = frame.style.hide(axis="index").set_uuid(uuid)
+    styler = frame.style.hide(axis="index").set_uuid(uuid).format(escape="html").format_index(escape="html", axis=1)
     if caption:
-        styler = styler.set_caption(caption)
+        styler = styler.set_caption(escape(caption))
     styler = (styler.set_table_attributes('class="qa-table"')
               .set_properties(subset=numeric, **{"text-align": "right"})
               .set_table_styles([{"selector": "th.col_heading", "props": "text-align: left;"}]))
@@ -146,11 +148,11 @@ def show_chart(chart: Chart) -> None:
         from .disclosure import small
 
         if any(small(c) for c in chart.counts):
-            display(Markdown(f"*Chart withheld for wider circulation: {chart.title.lower()} would show counts under five.*"))
+            show_text(f"*Chart withheld for wider circulation: {chart.title.lower()} would show counts under five.*")
             return
     img = (f'<figure class="qa-figure"><img src="data:image/png;base64,{_png(chart)}" '
-           f'alt="{html.escape(chart.alt, quote=True)}"/>'
-           f'<figcaption>{html.escape(chart.title)}</figcaption></figure>')
+           f'alt="{escape(chart.alt)}"/>'
+           f'<figcaption>{escape(chart.title)}</figcaption></figure>')
     display(HTML(img))
 
 

@@ -1,0 +1,130 @@
+"""Where a run keeps children's data while it works, and how it lets go of it.
+
+The validated audits (every row, with IDs and comments), the executed notebooks
+and the chart cache live in a private folder (mode 0700) under the system temp
+folder, never beside the output. It is removed when the run ends, however it
+ends; a run killed outright (kill -9, power cut) leaves it locked by nobody, and
+the next run removes it on start. Signals become `Interrupted`, so every
+clean-up in the runner happens before the process exits.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+PREFIX = "qa-pack-work-"
+LOCK = ".in-use"
+GRACE_SECONDS = 60  # a folder with no lock yet may be a run that is just starting
+
+
+class Interrupted(BaseException):
+    """The run was stopped by Ctrl-C (SIGINT) or SIGTERM; carries the exit status to use."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+def _try_lock(path: Path) -> IO[str] | None:
+    """An exclusive lock on `path` (created if missing), or None if another process holds it."""
+    handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - held for the life of the run
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def remove_stale(root: Path | None = None) -> list[Path]:
+    """Remove private work folders left by runs that died (no process holds their lock). Returns them."""
+    root = Path(root or tempfile.gettempdir())
+    removed = []
+    for folder in root.glob(f"{PREFIX}*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            lock_path = folder / LOCK
+            if not lock_path.exists():
+                if time.time() - folder.stat().st_mtime < GRACE_SECONDS:
+                    continue
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                held = _try_lock(lock_path)
+                if held is None:
+                    continue  # a live run
+                shutil.rmtree(folder, ignore_errors=True)
+                held.close()
+            removed.append(folder)
+        except OSError:
+            continue
+    return removed
+
+
+@contextmanager
+def private_workdir() -> Iterator[Path]:
+    """A fresh 0700 folder under the system temp folder, locked while the run lives, always removed."""
+    remove_stale()
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))  # mkdtemp: mode 0700, owned by this user
+    lock = _try_lock(folder / LOCK)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if lock is not None:
+            lock.close()
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM raise `Interrupted` (so `finally` clauses run)."""
+    previous = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Within the block (clean-up), SIGINT and SIGTERM wait: clean-up is never cut short."""
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def worker_start() -> None:
+    """First thing in every worker process: Ctrl-C is the parent's to handle (no traceback per worker);
+    SIGTERM ends the worker through `SystemExit`, so the notebook's kernel is shut down on the way out;
+    and on Linux the worker is sent SIGTERM if the parent dies, even by kill -9."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, _frame: (_ for _ in ()).throw(SystemExit(128 + signum)))
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            raise SystemExit(143)
+    except OSError:
+        pass  # not Linux: the parent terminates its workers itself
