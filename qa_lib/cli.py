@@ -101,7 +101,10 @@ def email(run_dir: Path, do_send: bool, params_path: Path | None) -> None:
         manifest_path = run_dir / "manifest.json"
         if not manifest_path.is_file():
             raise QAPackError(f"{run_dir} is not a completed run (no manifest.json): nothing is e-mailed")
-        params_path = Path(json.loads(manifest_path.read_text(encoding="utf-8"))["params_file"])
+        try:
+            params_path = Path(json.loads(manifest_path.read_text(encoding="utf-8"))["params_file"])
+        except (ValueError, KeyError, TypeError):
+            raise QAPackError(f"{run_dir}/manifest.json is damaged or incomplete; pass --params, or run the report again") from None
     settings = load_params(params_path).email
     path = email_run(run_dir, settings, do_send=do_send, say=click.echo)
     if not do_send:
@@ -122,8 +125,10 @@ def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, ou
     from .load import load_audits
     from .params import load_params
     from .period import MONTH_RE
-    from .sampling import draw, write_sample
+    from .sampling import check_sample_path, draw, write_sample
 
+    out_file = out_file or REPO / "outputs" / "samples" / f"{month}-{cohort}" / "sample.csv"
+    check_sample_path(out_file)  # before any child's data is read
     if not MONTH_RE.match(month):
         raise QAPackError(f"--month {month!r} is not a month; expected YYYY-MM, e.g. 2022-01")
     params = load_params(params_path)
@@ -134,7 +139,6 @@ def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, ou
         click.echo(exc.report.render(), err=True)
         sys.exit(1)
     result = draw(cases.frame, past.frame, month, cohort, params, seed)
-    out_file = out_file or REPO / "outputs" / "samples" / f"{month}-{cohort}" / "sample.csv"
     path, summary = write_sample(result, out_file)
     final = result.summary[result.summary["service_area"] == "All service areas"]
     for _, row in final.iterrows():

@@ -9,6 +9,7 @@ what went wrong. The run's files are never touched by a failed send.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -19,23 +20,46 @@ import time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 
 from .errors import QAPackError
 from .params import EmailSettings
+from .publish import MARKER, run_marker
 
 
 class SendFailed(QAPackError):
     """The message could not be delivered; the run's files are kept."""
 
 
-def completed_run(run_dir: Path, report: str) -> tuple[dict, Path]:
-    """The run's manifest and report, or a clear refusal if the folder is not a completed run."""
+def completed_run(run_dir: Path, report: str) -> tuple[dict[str, Any], Path]:
+    """The run's manifest and report, or a clear refusal if the folder is not a completed run of the pack."""
     run_dir = Path(run_dir)
     manifest_path, report_path = run_dir / "manifest.json", run_dir / f"{report}.html"
+    refusal = (f"{run_dir} is not a completed run ({{}}): nothing is e-mailed. "
+               "Run `qa-pack run` first; a failed run never produces a report to send.")
     if run_dir.name.endswith(".failed") or not manifest_path.is_file() or not report_path.is_file():
-        raise QAPackError(f"{run_dir} is not a completed run (no manifest.json or {report}.html): nothing is e-mailed. "
-                          "Run `qa-pack run` first; a failed run never produces a report to send.")
-    return json.loads(manifest_path.read_text(encoding="utf-8")), report_path
+        raise QAPackError(refusal.format(f"no manifest.json or {report}.html"))
+    if run_marker(run_dir) is None:
+        raise QAPackError(refusal.format(f"no {MARKER}: the folder was not written by a qa-pack run"))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        listed = {str(o["file"]): str(o["sha256"]) for o in manifest["outputs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise QAPackError(refusal.format("manifest.json is damaged or incomplete")) from None
+    return manifest | {"_checksums": listed}, report_path
+
+
+def _attachment(run_dir: Path, manifest: dict[str, Any], name: str) -> bytes:
+    """A file's bytes, only if the run's manifest lists it and its checksum still matches: nothing else
+    (a sample, a file copied in by hand, a report edited since) is ever attached."""
+    expected = manifest["_checksums"].get(name)
+    if expected is None:
+        raise QAPackError(f"{name} is not one of the files the run wrote (manifest.json), so it is not attached")
+    data = (Path(run_dir) / name).read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise QAPackError(f"{name} has changed since the run wrote it (its checksum differs from manifest.json), "
+                          "so it is not attached; run the report again")
+    return data
 
 
 def _bodies(head: dict, settings: EmailSettings) -> tuple[str, str]:
@@ -74,10 +98,15 @@ def build_message(run_dir: Path, settings: EmailSettings) -> EmailMessage:
     if not settings.sender:
         raise QAPackError("email: no sender; set email: {from: ...} in params")
     manifest, report = completed_run(run_dir, settings.report)
-    head_path = Path(run_dir) / "headlines.json"
-    head = json.loads(head_path.read_text(encoding="utf-8")) if head_path.is_file() else {}
+    head: dict[str, Any] = {}
+    if "headlines.json" in manifest["_checksums"]:
+        try:
+            head = json.loads(_attachment(run_dir, manifest, "headlines.json").decode("utf-8"))
+        except ValueError:
+            raise QAPackError(f"{run_dir}/headlines.json is damaged; run the report again") from None
     msg = EmailMessage()
-    msg["Subject"] = settings.subject.format(period=head.get("period", manifest.get("period", {}).get("from", "")))
+    period = str(head.get("period") or manifest.get("period", {}).get("from", ""))
+    msg["Subject"] = settings.subject.replace("{period}", period)  # only {period}: other braces are kept as typed
     msg["From"] = settings.sender
     msg["To"] = ", ".join(settings.to)
     if settings.cc:
@@ -87,11 +116,10 @@ def build_message(run_dir: Path, settings: EmailSettings) -> EmailMessage:
     text, body = _bodies(head, settings)
     msg.set_content(text)
     msg.add_alternative(body, subtype="html")
-    msg.add_attachment(report.read_bytes(), maintype="text", subtype="html", filename=report.name)
-    workbook = Path(run_dir) / "tables.xlsx"
-    if settings.attach_tables and workbook.is_file():
-        msg.add_attachment(workbook.read_bytes(), maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=workbook.name)
+    msg.add_attachment(_attachment(run_dir, manifest, report.name), maintype="text", subtype="html", filename=report.name)
+    if settings.attach_tables and "tables.xlsx" in manifest["_checksums"]:
+        msg.add_attachment(_attachment(run_dir, manifest, "tables.xlsx"), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename="tables.xlsx")
     return msg
 
 

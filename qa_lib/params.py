@@ -5,14 +5,18 @@ the including file win. Paths in params are relative to the file they appear in.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import ParamsError
+from .errors import ParamsError, bounded
 from .period import Period
+
+ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,80 @@ class Params:
         return self.period
 
 
+# ---------------------------------------------------------------- typed readers: every value is checked
+
+
+def _where(src: Path, key: str) -> str:
+    return f"{src.name}: {key}"
+
+
+def _text(value: Any, key: str, src: Path, *, single_line: bool = False) -> str:
+    """A label or setting as text: a string or a number, never a list or mapping."""
+    if isinstance(value, date):  # YAML reads 2021-10-31 as a date
+        value = value.isoformat()[:10]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ParamsError(f"{_where(src, key)} must be text, not {_kind(value)}")
+    text = str(value).strip()
+    if single_line and ("\n" in text or "\r" in text):
+        raise ParamsError(f"{_where(src, key)} must be on one line (it holds a line break)")
+    return text
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "yes/no", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _int(value: Any, key: str, src: Path, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ParamsError(f"{_where(src, key)} must be a whole number, not {_kind(value)}")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ParamsError(f"{_where(src, key)} must be a whole number, e.g. 600; got {str(value)[:30]!r}") from None
+    if number < minimum:
+        raise ParamsError(f"{_where(src, key)} must be at least {minimum}; got {number}")
+    return number
+
+
+def _number(value: Any, key: str, src: Path, minimum: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ParamsError(f"{_where(src, key)} must be a number, not {_kind(value)}")
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise ParamsError(f"{_where(src, key)} must be a number; got {str(value)[:30]!r}") from None
+    if not number >= minimum:  # also refuses nan
+        raise ParamsError(f"{_where(src, key)} must be at least {minimum:g}; got {number:g}")
+    return number
+
+
+def _flag(value: Any, key: str, src: Path) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "yes", "on", "false", "no", "off"}:
+        return value.strip().lower() in {"true", "yes", "on"}
+    raise ParamsError(f"{_where(src, key)} must be true or false; got {str(value)[:30]!r}")
+
+
+def _texts(value: Any, key: str, src: Path) -> tuple[str, ...]:
+    """A list of texts (a single text is a list of one)."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+    if not isinstance(items, list):
+        raise ParamsError(f"{_where(src, key)} must be a list, not {_kind(value)}")
+    return tuple(_text(v, f"{key} item {i}", src) for i, v in enumerate(items, start=1))
+
+
+def _section(raw: dict[str, Any], key: str, src: Path) -> dict[str, Any]:
+    value = raw.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ParamsError(f"{_where(src, key)} must be a mapping of settings, not {_kind(value)}")
+    return value
+
+
 def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     path = path.resolve()
     if path in seen:
@@ -131,25 +209,31 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not path.is_file():
         raise ParamsError(f"params file not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig")) or {}
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML ({exc})") from None
+        raise ParamsError(f"{path}: not valid YAML ({bounded(str(exc), 300)})") from None
+    except OSError as exc:
+        raise ParamsError(f"{path}: cannot be read ({exc.strerror})") from None
     if not isinstance(data, dict):
         raise ParamsError(f"{path}: expected a mapping of settings at the top level")
     merged: dict[str, Any] = {}
-    for inc in data.pop("include", None) or []:
+    for inc in _texts(data.pop("include", None), "include", path):
         merged.update(_read_yaml(path.parent / inc, seen + (path,)))
     for key, value in data.items():
-        if isinstance(value, (str,)) and key in {"audits", "output", "actions", "notebooks_dir"}:
-            value = str((path.parent / value).resolve())
-        merged[key] = value
+        if key in {"audits", "output", "actions", "notebooks_dir"} and value is not None:
+            value = str((path.parent / _text(value, key, path)).resolve())
+        merged[str(key)] = value
     return merged
 
 
-def _mapping(raw: Any, key: str, src: Path) -> dict[str, str]:
-    if not isinstance(raw, dict) or not raw:
-        raise ParamsError(f"{src}: '{key}' must be a non-empty mapping of key: label")
-    return {str(k).strip(): str(v).strip() for k, v in raw.items()}
+def _mapping(raw: Any, key: str, src: Path, allow_empty: bool = False) -> dict[str, str]:
+    if raw is None and allow_empty:
+        return {}
+    if not isinstance(raw, dict) or (not raw and not allow_empty):
+        raise ParamsError(f"{src}: '{key}' must be a{'' if allow_empty else ' non-empty'} mapping of key: label")
+    return {_text(k, f"{key} key", src, single_line=True): _text(v, f"{key} {k}", src) for k, v in raw.items()}
 
 
 def load_params(path: str | Path) -> Params:
@@ -172,50 +256,61 @@ def load_params(path: str | Path) -> Params:
     if not isinstance(areas, list) or not areas:
         raise ParamsError(f"{src}: 'service_areas' must be a non-empty list")
     reasons = []
-    for i, item in enumerate(raw.get("non_participation_reasons") or [], start=1):
+    raw_reasons = raw.get("non_participation_reasons") or []
+    if not isinstance(raw_reasons, list):
+        raise ParamsError(f"{src}: non_participation_reasons must be a list of {{label, phrase, keywords}}")
+    for i, item in enumerate(raw_reasons, start=1):
         if not isinstance(item, dict) or "label" not in item:
             raise ParamsError(f"{src}: non_participation_reasons item {i} needs a label")
+        label = _text(item["label"], f"non_participation_reasons item {i} label", src)
         reasons.append(ReasonCategory(
-            label=str(item["label"]),
-            phrase=str(item.get("phrase", item["label"])),
-            keywords=tuple(str(k).lower() for k in item.get("keywords") or []),
+            label=label,
+            phrase=_text(item.get("phrase", label), f"non_participation_reasons item {i} phrase", src),
+            keywords=tuple(k.lower() for k in _texts(item.get("keywords"), f"non_participation_reasons item {i} keywords", src)),
         ))
     period = None
     if raw.get("period"):
         p = raw["period"]
         if not isinstance(p, dict) or "from" not in p or "to" not in p:
             raise ParamsError(f"{src}: period must be {{from: YYYY-MM, to: YYYY-MM}}")
-        period = Period(str(p["from"]), str(p["to"]))
+        period = Period(_text(p["from"], "period from", src), _text(p["to"], "period to", src))
     try:
         target = float(raw.get("target_return_rate", 80))
     except (TypeError, ValueError):
         raise ParamsError(f"{src}: target_return_rate must be a number of percent, e.g. 80") from None
+    if target != target:  # nan
+        raise ParamsError(f"{src}: target_return_rate must be a number of percent, e.g. 80")
     if not 0 <= target <= 100:
         raise ParamsError(f"{src}: target_return_rate {target} is not between 0 and 100")
     columns = raw.get("columns") or {}
     if not isinstance(columns, dict):
         raise ParamsError(f"{src}: 'columns' must map your header to a contract column")
     themes = []
-    for key, item in (raw.get("themes") or {}).items():
+    for key, item in _section(raw, "themes", src).items():
         if not isinstance(item, dict) or not item.get("phrases"):
             raise ParamsError(f"{src}: theme {key!r} needs a list of phrases")
-        themes.append(Theme(str(key), str(item.get("label", key)), tuple(str(p) for p in item["phrases"])))
-    quotes_raw = raw.get("quotes") or {}
-    if not isinstance(quotes_raw, dict):
-        raise ParamsError(f"{src}: 'quotes' must be a mapping (enabled, per_theme, redact_names, allowed_words)")
+        themes.append(Theme(_text(key, "themes key", src, single_line=True),
+                            _text(item.get("label", key), f"themes {key} label", src),
+                            tuple(p for p in _texts(item["phrases"], f"themes {key} phrases", src) if p)))
+    quotes_raw = _section(raw, "quotes", src)
     quotes = QuoteSettings(
-        enabled=bool(quotes_raw.get("enabled", False)),
-        per_theme=int(quotes_raw.get("per_theme", 2)),
-        redact_names=tuple(str(n) for n in quotes_raw.get("redact_names") or []),
-        allowed_words=tuple(str(w) for w in quotes_raw.get("allowed_words") or []),
+        enabled=_flag(quotes_raw.get("enabled", False), "quotes enabled", src),
+        per_theme=_int(quotes_raw.get("per_theme", 2), "quotes per_theme", src, minimum=1),
+        redact_names=_texts(quotes_raw.get("redact_names"), "quotes redact_names", src),
+        allowed_words=_texts(quotes_raw.get("allowed_words"), "quotes allowed_words", src),
     )
-    key_themes = {"strengths": 3, "learning": 3} | {str(k): int(v) for k, v in (raw.get("key_themes") or {}).items()}
+    key_themes = {"strengths": 3, "learning": 3}
+    for k, v in _section(raw, "key_themes", src).items():
+        if k not in key_themes:
+            raise ParamsError(f"{src.name}: key_themes {k!r}; expected strengths and learning")
+        key_themes[k] = _int(v, f"key_themes {k}", src)
     email = _email(raw.get("email") or {}, src)
-    audience = str(raw.get("audience", "internal"))
+    audience = _text(raw.get("audience", "internal"), "audience", src)
     if audience not in {"internal", "wider"}:
         raise ParamsError(f"{src}: audience {audience!r}; expected internal or wider")
+    sheet = raw.get("sheet")
     return Params(
-        standard_short_names={str(k): str(v) for k, v in (raw.get("standard_short_names") or {}).items()},
+        standard_short_names=_mapping(raw.get("standard_short_names"), "standard_short_names", src, allow_empty=True),
         themes=tuple(themes),
         key_themes=key_themes,
         quotes=quotes,
@@ -225,47 +320,68 @@ def load_params(path: str | Path) -> Params:
         notebooks_dir=Path(raw["notebooks_dir"]) if raw.get("notebooks_dir") else None,
         sampling=_sampling(raw, src),
         standards=_mapping(raw["standards"], "standards", src),
-        service_areas=tuple(str(a).strip() for a in areas),
+        service_areas=tuple(_text(a, f"service_areas item {i}", src, single_line=True) for i, a in enumerate(areas, start=1)),
         cohorts=_mapping(raw["cohorts"], "cohorts", src),
         reason_categories=tuple(reasons),
-        columns={"_".join(str(k).split()).lower(): str(v).strip().lower() for k, v in columns.items()},
+        columns={"_".join(_text(k, "columns key", src).split()).lower(): _text(v, f"columns {k}", src).lower()
+                 for k, v in columns.items()},
         period=period,
         target_return_rate=target,
         audits=Path(raw["audits"]) if raw.get("audits") else None,
-        sheet=raw.get("sheet"),
+        sheet=None if sheet is None else _text(sheet, "sheet", src),
         output=Path(raw["output"]) if raw.get("output") else None,
-        programme={str(k): str(v) for k, v in (raw.get("programme") or {}).items()},
-        notebooks=tuple(raw.get("notebooks") or ("compliance",)),
-        execution_timeout=int(raw.get("execution_timeout", 600)),
-        kernel_name=str(raw.get("kernel_name", "python3")),
+        programme=_mapping(raw.get("programme"), "programme", src, allow_empty=True),
+        notebooks=_notebooks(raw.get("notebooks"), src),
+        execution_timeout=_int(raw.get("execution_timeout", 600), "execution_timeout", src, minimum=1),
+        kernel_name=_text(raw.get("kernel_name", "python3"), "kernel_name", src, single_line=True),
         source=src.resolve(),
     )
+
+
+def _notebooks(value: Any, src: Path) -> tuple[str, ...]:
+    """Notebook names: plain names of notebooks in the notebooks folder, never paths."""
+    names = _texts(value, "notebooks", src) or ("compliance",)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+            raise ParamsError(f"{src.name}: notebooks: {name[:30]!r} is not a notebook name; expected names such as "
+                              "highlight_report or compliance (letters, digits, _ and -)")
+    return names
 
 
 def _email(raw: Any, src: Path) -> EmailSettings:
     if not isinstance(raw, dict):
         raise ParamsError(f"{src}: 'email' must be a mapping (subject, from, to, smtp, ...)")
-    smtp = raw.get("smtp") or {}
+    smtp = _section(raw, "smtp", src)
     if "password" in smtp or "password" in raw:
         raise ParamsError(f"{src}: email: never put a password in params; name the environment variable that holds it "
                           "with smtp: {password_env: QA_SMTP_PASSWORD}")
 
     def addresses(key: str) -> tuple[str, ...]:
-        value = raw.get(key) or []
-        return tuple([value] if isinstance(value, str) else [str(v) for v in value])
+        found = _texts(raw.get(key), f"email {key}", src)
+        for address in found:
+            if not ADDRESS.fullmatch(address):
+                raise ParamsError(f"{src.name}: email {key}: {address[:60]!r} is not an e-mail address; expected one "
+                                  "address per item, like name@council.gov.uk")
+        return found
 
-    security = str(smtp.get("security", "starttls")).lower()
+    subject = _text(raw.get("subject", EmailSettings.subject), "email subject", src, single_line=True)
+    security = _text(smtp.get("security", "starttls"), "email smtp security", src).lower()
     if security not in {"starttls", "ssl", "none"}:
         raise ParamsError(f"{src}: email smtp security {security!r}; expected starttls, ssl or none")
     try:
+        sender = addresses("from")
+        if len(sender) > 1:
+            raise ParamsError(f"{src.name}: email from: one sender address, not a list")
         return EmailSettings(
-            subject=str(raw.get("subject", EmailSettings.subject)), sender=str(raw.get("from", "")),
-            to=addresses("to"), cc=addresses("cc"), host=str(smtp.get("host", "localhost")),
-            port=int(smtp.get("port", 465 if security == "ssl" else 587)), security=security,
-            username=str(smtp.get("username", "")), password_env=str(smtp.get("password_env", "")),
-            cafile=str(smtp.get("cafile", "")), timeout=float(smtp.get("timeout", 30)),
-            retries=int(raw.get("retries", 3)), retry_delay=float(raw.get("retry_delay", 10)),
-            attach_tables=bool(raw.get("attach_tables", False)), report=str(raw.get("report", "highlight_report")),
+            subject=subject, sender=sender[0] if sender else "",
+            to=addresses("to"), cc=addresses("cc"), host=_text(smtp.get("host", "localhost"), "email smtp host", src, single_line=True),
+            port=_int(smtp.get("port", 465 if security == "ssl" else 587), "email smtp port", src, minimum=1), security=security,
+            username=_text(smtp.get("username", ""), "email smtp username", src, single_line=True),
+            password_env=_text(smtp.get("password_env", ""), "email smtp password_env", src, single_line=True),
+            cafile=_text(smtp.get("cafile", ""), "email smtp cafile", src), timeout=_number(smtp.get("timeout", 30), "email smtp timeout", src),
+            retries=_int(raw.get("retries", 3), "email retries", src), retry_delay=_number(raw.get("retry_delay", 10), "email retry_delay", src),
+            attach_tables=_flag(raw.get("attach_tables", False), "email attach_tables", src),
+            report=_notebooks(raw.get("report", "highlight_report"), src)[0],
         )
     except (TypeError, ValueError) as exc:
         raise ParamsError(f"{src}: email: {exc}") from None
@@ -273,22 +389,18 @@ def _email(raw: Any, src: Path) -> EmailSettings:
 
 def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
     rules = {}
-    for cohort, rule in (raw.get("cohort_rules") or {}).items():
+    for cohort, rule in _section(raw, "cohort_rules", src).items():
         if not isinstance(rule, dict) or not rule.get("plan_type"):
             raise ParamsError(f"{src}: cohort_rules {cohort!r} needs plan_type: [...]")
-        rules[str(cohort)] = {k: tuple(str(v).lower() for v in (vals if isinstance(vals, list) else [vals]))
+        rules[str(cohort)] = {str(k): tuple(v.lower() for v in _texts(vals, f"cohort_rules {cohort} {k}", src))
                               for k, vals in rule.items()}
-    s = raw.get("sampling") or {}
-    if not isinstance(s, dict):
-        raise ParamsError(f"{src}: 'sampling' must be a mapping (window_months, exclusions, max_sample)")
-    try:
-        cap = s.get("max_sample")
-        return SamplingSettings(
-            cohort_rules=rules,
-            plan_precedence=tuple(str(p).lower() for p in raw.get("plan_precedence") or SamplingSettings.plan_precedence),
-            window_months=int(s.get("window_months", 6)),
-            exclusions=tuple(str(c).strip() for c in s.get("exclusions") or []),
-            max_sample=int(cap) if cap not in (None, "", "null") else None,
-        )
-    except (TypeError, ValueError) as exc:
-        raise ParamsError(f"{src}: sampling: {exc}") from None
+    s = _section(raw, "sampling", src)
+    cap = s.get("max_sample")
+    return SamplingSettings(
+        cohort_rules=rules,
+        plan_precedence=tuple(p.lower() for p in _texts(raw.get("plan_precedence"), "plan_precedence", src))
+        or SamplingSettings.plan_precedence,
+        window_months=_int(s.get("window_months", 6), "sampling window_months", src),
+        exclusions=_texts(s.get("exclusions"), "sampling exclusions", src),
+        max_sample=_int(cap, "sampling max_sample", src, minimum=1) if cap not in (None, "", "null") else None,
+    )

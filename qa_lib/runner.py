@@ -192,7 +192,7 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
             "input": data.summary(),
             "notebooks": list(params.notebooks),
             "outputs": [{"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": sha256(p)}
-                        for p in html_paths + table_paths],
+                        for p in [*html_paths, *table_paths, build / "headlines.json"]],
             "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
             "versions": _versions(),
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},

@@ -13,6 +13,9 @@ costs a worker their audit. The same inputs and seed give the same sample, byte 
 """
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,14 +151,56 @@ def _as_audits(children: pd.DataFrame, month: str, cohort: str, params: Params) 
     return out[[c for c in columns if c in out.columns]]
 
 
+SAMPLE_MARKER = ".qa-pack-sample.json"
+
+
+def check_sample_path(out: Path) -> None:
+    """Refuse a sample path that could put children's names beside a report or overwrite someone's file:
+    it must be a .csv file name, outside every run folder, and new (or a sample this command wrote)."""
+    from .publish import run_marker
+
+    out = Path(out).absolute()
+    if out.suffix.lower() != ".csv":
+        raise QAPackError(f"--out {out.name}: a sample is written as a .csv file; give a name such as sample.csv")
+    if out.is_dir():
+        raise QAPackError(f"--out {out} is a folder; give a file name inside it, such as {out / 'sample.csv'}")
+    for folder in out.parents:
+        if run_marker(folder) is not None or (folder / "manifest.json").is_file():
+            raise QAPackError(f"--out {out} is inside the report folder {folder}; a sample names children and is "
+                              "never written into a report folder (it could be e-mailed). Choose a private folder")
+    ours = _samples_written(out.parent)
+    for path in (out, out.with_name("sampling_summary.csv")):
+        if path.exists() and path.name not in ours:
+            raise QAPackError(f"{path} already exists and was not written by qa-pack sample; it is not overwritten. "
+                              "Choose a new file name")
+
+
+def _samples_written(folder: Path) -> set[str]:
+    try:
+        data = json.loads((folder / SAMPLE_MARKER).read_text(encoding="utf-8"))
+        return {str(n) for n in data.get("files", [])}
+    except (OSError, ValueError, AttributeError):
+        return set()
+
+
 def write_sample(result: Sample, out: str | Path) -> tuple[Path, Path]:
-    """Write the sample (the only output carrying identifiers) and sampling_summary.csv beside it."""
+    """Write the sample (the only output carrying identifiers, readable by its owner only) and
+    sampling_summary.csv beside it. Each file is written whole or not at all."""
     out = Path(out)
+    check_sample_path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     summary_path = out.with_name("sampling_summary.csv")
+    written = _samples_written(out.parent) | {out.name, summary_path.name}
+    (out.parent / SAMPLE_MARKER).write_text(json.dumps({"written_by": "qa-pack sample", "files": sorted(written)}),
+                                            encoding="utf-8")
     for frame, path in ((result.sample, out), (result.summary, summary_path)):
-        tmp = path.with_name(path.name + ".tmp")
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-        tmp.replace(path)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                frame.to_csv(handle, index=False, lineterminator="\n")
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     return out, summary_path
-
