@@ -35,8 +35,16 @@ def validate(file: Path, params_path: Path, sheet: str | None, max_errors: int) 
     except ValidationFailed as exc:
         click.echo(exc.report.render(limit=max_errors or None), err=True)
         sys.exit(1)
-    rejected = f"{data.rows_rejected} rejected (blank rows: {', '.join(str(r) for r, _ in data.rejected)})" if data.rejected else "0 rejected"
+    rejected = f"{data.rows_rejected} rejected (blank rows: {', '.join(str(r) for r, _ in data.rejected[:20])})" if data.rejected else "0 rejected"
     click.echo(f"{data.file}: {data.rows_read} rows read, {data.rows_used} used, {rejected}; no problems found.")
+    if data.warnings:
+        shown = data.warnings if not max_errors else data.warnings[:max_errors]
+        click.echo(f"{len(data.warnings)} warning{'s' if len(data.warnings) != 1 else ''} (the rows are used; "
+                   "the report's data-quality appendix counts them):")
+        for warning in shown:
+            click.echo(f"  warning: {warning.render(data.file)}")
+        if len(shown) < len(data.warnings):
+            click.echo(f"  ... and {len(data.warnings) - len(shown)} more (use --max-errors 0 to list them all).")
 
 
 @cli.command(help="Write the synthetic demo year of audits (2021) in contract format.")

@@ -100,7 +100,7 @@ def open_run(params_path: str, audits_path: str, period_from: str, period_to: st
             from .demo import write_demo
 
             write_demo(DEMO_AUDITS.parent)
-        data = load_audits(path, params, sheet=sheet)
+        data = load_audits(path, params, sheet=sheet, period_end=period.end)
         frame, summary = data.frame, data.summary()
     AUDIENCE["value"] = params.audience
     return Run(params=params, period=period, audits=frame, data=summary, target=float(target_return_rate))

@@ -107,6 +107,7 @@ class Params:
     audience: str = "internal"
     notebooks_dir: Path | None = None  # default: the pack's notebooks/
     sampling: SamplingSettings = SamplingSettings()
+    date_format: str = "iso"  # or "dayfirst": read 31/10/2021 as a UK date
     source: Path | None = None
 
     @property
@@ -244,7 +245,7 @@ def load_params(path: str | Path) -> Params:
         "standards", "service_areas", "cohorts", "non_participation_reasons", "columns", "period",
         "target_return_rate", "audits", "sheet", "output", "programme", "notebooks",
         "execution_timeout", "kernel_name", "standard_short_names", "themes", "key_themes", "quotes", "actions",
-        "email", "audience", "notebooks_dir", "cohort_rules", "plan_precedence", "sampling",
+        "email", "audience", "notebooks_dir", "cohort_rules", "plan_precedence", "sampling", "date_format",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -306,6 +307,9 @@ def load_params(path: str | Path) -> Params:
         key_themes[k] = _int(v, f"key_themes {k}", src)
     email = _email(raw.get("email") or {}, src)
     audience = _text(raw.get("audience", "internal"), "audience", src)
+    date_format = _text(raw.get("date_format", "iso"), "date_format", src).lower()
+    if date_format not in {"iso", "dayfirst"}:
+        raise ParamsError(f"{src.name}: date_format {date_format[:30]!r}; expected iso (YYYY-MM-DD) or dayfirst (DD/MM/YYYY)")
     if audience not in {"internal", "wider"}:
         raise ParamsError(f"{src}: audience {audience!r}; expected internal or wider")
     sheet = raw.get("sheet")
@@ -317,6 +321,7 @@ def load_params(path: str | Path) -> Params:
         actions=Path(raw["actions"]) if raw.get("actions") else None,
         email=email,
         audience=audience,
+        date_format=date_format,
         notebooks_dir=Path(raw["notebooks_dir"]) if raw.get("notebooks_dir") else None,
         sampling=_sampling(raw, src),
         standards=_mapping(raw["standards"], "standards", src),

@@ -69,8 +69,12 @@ def rows_table(summary: dict) -> pd.DataFrame:
 def rejected_note(summary: dict) -> str:
     """Which rows were rejected and why (row numbers only: never a row's contents)."""
     rejected = summary.get("rejected") or []
+    warned = summary.get("warnings") or {}
+    warnings = "".join(f" {n} row{'s' if n != 1 else ''} carried {what}." for what, n in warned.items())
+    if warnings:
+        warnings = " Used, but inconsistent:" + warnings
     if not rejected:
-        return f"All {summary['rows_read']} rows were used; none were rejected."
+        return f"All {summary['rows_read']} rows were used; none were rejected." + warnings
     by_reason: dict[str, list[int]] = {}
     for item in rejected:
         by_reason.setdefault(item["reason"], []).append(int(item["row"]))
@@ -78,7 +82,7 @@ def rejected_note(summary: dict) -> str:
     for reason, rows in by_reason.items():
         shown = ", ".join(str(r) for r in rows[:20]) + (f" and {len(rows) - 20} more" if len(rows) > 20 else "")
         parts.append(f"{len(rows)} {reason}{'s' if len(rows) != 1 else ''} (row{'s' if len(rows) != 1 else ''} {shown})")
-    return "Rejected: " + "; ".join(parts) + "."
+    return "Rejected: " + "; ".join(parts) + "." + warnings
 
 
 # ---------------------------------------------------------------- quality findings

@@ -139,9 +139,10 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
             raise QAPackError(f"params notebooks: no notebook {name}.ipynb in {notebooks_dir}")
 
     say(f"Validating {Path(audits).name} ...", quiet)
-    data: AuditData = load_audits(audits, params, sheet=params.sheet)
+    data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)
     timings["load_and_validate"] = time.perf_counter() - t0
-    say(f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected", quiet)
+    say(f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected"
+        + (f"; {len(data.warnings)} rows with warnings (qa-pack validate lists them)" if data.warnings else ""), quiet)
     present = sorted(data.frame["audit_month"].unique())
     if not set(period.months) & set(present):
         raise QAPackError(f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "

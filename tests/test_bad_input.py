@@ -42,7 +42,7 @@ CASES = [
     ("unknown area", with_defect(good_rows(), 3, service_area="CCHD"), 5, "service_area", "did you mean 'CCHDT'?"),
     ("unknown cohort", with_defect(good_rows(), 0, cohort="child protection"), 2, "cohort", "is not a cohort in params"),
     ("bad status", with_defect(good_rows(), 1, status="sent"), 3, "status", "expected returned, not_returned or exempt"),
-    ("duplicate audit id", with_defect(good_rows(), 5, audit_id="A2"), 7, "audit_id", "'A2' is also on row 3"),
+    ("duplicate audit id", with_defect(good_rows(), 5, audit_id="A2"), 7, "audit_id", "a duplicated audit_id (rows 3 and 7); expected each audit_id only once"),
     ("blank child id", with_defect(good_rows(), 2, child_id=""), 4, "child_id", "blank is not allowed"),
     ("participation missing on returned", with_defect(good_rows(), 3, sw_participated=""), 5, "sw_participated",
      "blank on a returned audit; expected yes or no"),
@@ -80,7 +80,7 @@ def test_header_typed_differently_is_accepted_and_quoted_as_typed(tmp_path, monk
     path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n")
     code, text = run_cli(monkeypatch, capsys, "validate", str(path))
     # "Audit ID" and "Service Area" are read as audit_id and service_area; the problem names the column as typed.
-    assert code == 1 and "audits.csv row 3, column Audit ID: 'A1' is also on row 2" in text and "missing" not in text
+    assert code == 1 and "audits.csv row 3, column Audit ID: a duplicated audit_id (rows 2 and 3)" in text and "missing" not in text
 
 
 def test_a_near_miss_header_is_missing_with_a_suggestion(tmp_path, monkeypatch, capsys):
@@ -131,7 +131,7 @@ def test_missing_file_and_wrong_type(tmp_path, monkeypatch, capsys):
     assert code == 1 and "file not found" in text
     (tmp_path / "a.pdf").write_bytes(b"%PDF")
     code, text = run_cli(monkeypatch, capsys, "validate", str(tmp_path / "a.pdf"))
-    assert code == 1 and "expected .csv or .xlsx" in text and "Traceback" not in text
+    assert code == 1 and "this is a PDF file; save it as .xlsx or CSV (UTF-8)" in text and "Traceback" not in text
 
 
 def test_good_file_passes_and_reports_counts(tmp_path, monkeypatch, capsys):
