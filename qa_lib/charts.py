@@ -27,6 +27,8 @@ from .schema import GRADES  # noqa: E402
 from .stats import one_decimal, whole  # noqa: E402
 
 plt.style.use("afcharts.afcharts")
+# Labels come from params and may hold "$" (e.g. "£$ budget"): drawn as typed, never parsed as mathtext.
+plt.rcParams["text.parse_math"] = False
 CATEGORICAL = get_af_colours("categorical")
 DARK_BLUE, ORANGE = get_af_colours("duo")
 DPI = 100
@@ -313,10 +315,13 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
     months = sorted(c["audit_month"].unique())
     names = ", ".join(month_short(m).split()[0] for m in months[:-1]) + (" and " if len(months) > 1 else "") + month_short(months[-1])
     title = f"% {cohort_label} audits where case work was graded good or outstanding, {names}"
-    data = c.assign(month=c["audit_month"].map(month_short), label=c["standard"].map(lambda s: _wrap(labels.get(s, s), 40)))
+    # A standard with nothing graded in a month (N/A throughout) is a zero-length bar labelled "–", so every
+    # month keeps one bar per standard and the labels line up.
+    data = c.assign(month=c["audit_month"].map(month_short), label=c["standard"].map(lambda s: _wrap(labels.get(s, s), 40)),
+                    shown=c["pct_good_or_outstanding"].fillna(0.0))
     fig = Figure(figsize=(9, 0.42 * len(labels) * max(1, len(months)) + 1.8))
     ax = fig.subplots()
-    sns.barplot(data=data, y="label", x="pct_good_or_outstanding", hue="month", ax=ax, orient="h",
+    sns.barplot(data=data, y="label", x="shown", hue="month", ax=ax, orient="h",
                 palette=CATEGORICAL[: len(months)], hue_order=[month_short(m) for m in months],
                 order=[_wrap(labels.get(s, s), 40) for s in labels])
     for container, m in zip(ax.containers, months):

@@ -1,16 +1,23 @@
 """Redaction of free text before any of it may be quoted in a report.
 
 Quotes are off by default. When on, every quote passes through `Redactor`:
-identifiers from the data (child, social worker, auditor and audit IDs), names
-listed in params, e-mail addresses, phone numbers, NHS numbers, UK postcodes,
-dates, and capitalised words, the likeliest form of a name nobody listed: one
-inside a sentence unless it is an allowed word; one starting a sentence unless
-the same word also appears in lower case somewhere in the auditors' text
-("The", "Genogram" do; "Peter" does not).
+- identifiers from the data (child, social worker, auditor and audit IDs), in any case and with any
+  separator or none ("CHX 7781", "chx7781" and "CHX/7781" for CHX-7781);
+- names listed in params, in any case;
+- e-mail addresses, also written "name[at]council dot gov dot uk"; UK phone numbers in the usual
+  layouts ("(01274) 555123", "+44 7700 900123"); NHS numbers; postcodes; street addresses; dates;
+- capitalised words, the likeliest form of a name nobody listed, in any script ("Zoë", "Łukasz"): one
+  inside a sentence unless it is an allowed word; one starting a sentence unless the word is ordinary
+  (it also appears in lower case in auditors' text);
+- and the same name-like words wherever they are typed in lower case, when auditors' text capitalises
+  them mid-sentence more often than not (so "zoë" goes where "Zoë" is a name, "child" stays).
+A name typed only in lower case, never capitalised and not listed in params, cannot be told from an
+ordinary word: list such names in params (`quotes: redact_names`).
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 import pandas as pd
@@ -18,18 +25,37 @@ import pandas as pd
 REDACTED = "[redacted]"
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+AT = r"(?:@|\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*|\s+at\s+)"
+DOT = r"(?:\.|\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\s+dot\s+)"
+STREET = ("road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|court|ct|crescent|cres|grove|gr|place|pl|"
+          "terrace|gardens|gdns|walk|view|rise|hill|park|square|sq|mews|row|parade|fold|green|croft|bank")
 PATTERNS = [
     re.compile(r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+", re.I),  # e-mail
+    re.compile(rf"[\w.+\-']+{AT}[\w\-]+(?:{DOT}[\w\-]+)*{DOT}(?:uk|com|org|net|gov|nhs|ac|sch|police|gsx|gcsx|cjsm)\b", re.I),
     re.compile(r"\b\d{3}[\s\-]?\d{3}[\s\-]?\d{4}\b"),  # NHS number (3-3-4 or 10 digits)
-    re.compile(r"(?:\+44\s?\(?0?\)?|\b0)(?:[\s\-]?\d){9,10}\b"),  # UK phone
+    re.compile(r"(?:\+44\s?\(?0?\)?\s?|\(\s*0|\b0)\d{2,4}\s*\)?[\s\-.]?\d{3,4}[\s\-.]?\d{3,4}\b"),  # UK phone
     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I),  # UK postcode
+    re.compile(rf"\b\d{{1,4}}[a-z]?,?\s+(?:[^\W\d_][\w'’\-]*\s+){{1,3}}(?:{STREET})\b\.?", re.I),  # 12 Acacia Avenue
     re.compile(r"\b\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}\b"),  # 12/03/2021, 2021-03-12
     re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?:\s+\d{{2,4}})?\b", re.I),  # 12 March 2021
     re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?\b", re.I),  # March 12th, 2021
 ]
-TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*[A-Za-z0-9]|[A-Za-z0-9]")
-WORD = re.compile(r"\b[A-Za-z][A-Za-z'’\-]*\b")
+ID_PART = re.compile(r"[^\W_]+")
+ID_GAP = re.compile(r"[\s\-_./\\:#]{0,3}")
+WORD = re.compile(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*", re.UNICODE)
 SENTENCE_START = re.compile(r"(?:^|(?<=[.!?:;]\s)|(?<=[.!?:;]\s\s)|(?<=\())")
+
+
+def _id_key(value: str) -> str:
+    """An identifier without case or separators: CHX-7781, chx 7781 and CHX7781 are one key."""
+    return "".join(ID_PART.findall(str(value))).lower()
+
+
+def _mid_sentence_words(text: str) -> Iterable[str]:
+    starts = {m.start() for m in SENTENCE_START.finditer(text)}
+    for m in WORD.finditer(text):
+        if m.start() not in starts and m.group(0)[0].isupper():
+            yield m.group(0)
 
 
 class Redactor:
@@ -37,31 +63,39 @@ class Redactor:
 
     def __init__(self, identifiers: Iterable[str], names: Iterable[str] = (), allowed_words: Iterable[str] = (),
                  vocabulary: Iterable[str] = ()) -> None:
-        self.ids = {str(i).strip().lower() for i in identifiers if str(i).strip()}
+        self.ids = {k for k in (_id_key(i) for i in identifiers) if k}
+        self.id_parts = max((len(ID_PART.findall(str(i))) for i in identifiers), default=1) if self.ids else 0
         parts = set()
         for name in names:
             name = str(name).strip()
             if name:
                 parts.add(name)
                 parts.update(p for p in name.split() if len(p) > 1)
-        self.names = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)) + r")\b", re.I) if parts else None
+        self.names = (re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
+                                 + r")(?![\w])", re.I) if parts else None)
         self.allowed = {w.lower() for w in allowed_words}
         self.vocabulary = {w.lower() for w in vocabulary}
 
     @classmethod
     def for_audits(cls, audits: pd.DataFrame, text_columns: Iterable[str], names: Iterable[str] = (),
                    allowed_words: Iterable[str] = ()) -> "Redactor":
-        """A redactor knowing every identifier in the data and the lower-case words of its free text."""
+        """A redactor knowing every identifier in the data, the ordinary (lower-case) words of its free text,
+        and the words its free text uses as names (capitalised mid-sentence more often than not)."""
         ids: set[str] = set()
         for col in ("audit_id", "child_id", "social_worker_id", "auditor_id"):
             if col in audits:
                 ids.update(audits[col].dropna().astype(str))
-        vocabulary: set[str] = set()
+        lower: Counter[str] = Counter()
+        capital: Counter[str] = Counter()
+        allowed = {w.lower() for w in allowed_words}
         for col in text_columns:
             if col in audits:
                 for text in audits[col].dropna().astype(str).unique():
-                    vocabulary.update(w for w in WORD.findall(text) if w.islower())
-        return cls(ids, names, allowed_words, vocabulary)
+                    lower.update(w for w in WORD.findall(text) if w.islower())
+                    capital.update(w.lower() for w in _mid_sentence_words(text) if w.lower() not in allowed)
+        learned = {w for w, n in capital.items() if n > lower.get(w, 0)}
+        vocabulary = set(lower) - learned
+        return cls(ids, [*names, *learned], allowed_words, vocabulary)
 
     def _word(self, match: re.Match[str], starts: set[int]) -> str:
         word = match.group(0)
@@ -71,11 +105,35 @@ class Redactor:
             return word  # an ordinary word that happens to start a sentence
         return REDACTED
 
+    def _identifiers(self, text: str) -> str:
+        """Every run of 1 to n alphanumeric parts, joined by separators or nothing, that spells a known ID."""
+        if not self.ids:
+            return text
+        parts = list(ID_PART.finditer(text))
+        spans = []
+        i = 0
+        while i < len(parts):
+            hit = 0
+            for k in range(min(self.id_parts + 1, len(parts) - i), 0, -1):
+                group = parts[i:i + k]
+                if all(ID_GAP.fullmatch(text[a.end():b.start()]) for a, b in zip(group, group[1:])):
+                    if "".join(p.group(0) for p in group).lower() in self.ids:
+                        hit = k
+                        break
+            if hit:
+                spans.append((parts[i].start(), parts[i + hit - 1].end()))
+                i += hit
+            else:
+                i += 1
+        for start, end in reversed(spans):
+            text = text[:start] + REDACTED + text[end:]
+        return text
+
     def __call__(self, text: str) -> str:
         out = str(text)
         for pattern in PATTERNS:
             out = pattern.sub(REDACTED, out)
-        out = TOKEN.sub(lambda m: REDACTED if m.group(0).lower() in self.ids else m.group(0), out)
+        out = self._identifiers(out)
         if self.names is not None:
             out = self.names.sub(REDACTED, out)
         starts = {m.start() for m in SENTENCE_START.finditer(out)}

@@ -58,9 +58,9 @@ def standards_quality(audits: pd.DataFrame, months: list[str], keys: list[str]) 
     long = _long(audits, months, keys)
     g = long.groupby(["audit_month", "standard"])["grade"]
     out = pd.DataFrame({"returned": g.size(), "not_applicable": g.apply(lambda s: int((s == "N/A").sum())),
-                        "not_graded": g.apply(lambda s: int((s == "").sum()))})
+                        "not_graded": g.apply(lambda s: int((s == "").sum()))}).astype("int64")  # int even when empty
     full = pd.MultiIndex.from_product([months, keys], names=["audit_month", "standard"])
-    return out.reindex(full, fill_value=0).reset_index().astype({"returned": "int64", "not_applicable": "int64", "not_graded": "int64"})
+    return out.reindex(full, fill_value=0).reset_index()
 
 
 def _mark(p: float, change: float) -> str:
