@@ -215,10 +215,15 @@ def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
     #N/A kept as their text so validation can name them)."""
     import openpyxl
 
+    handle = open(path, "rb")  # noqa: SIM115 - a file object: openpyxl then reads by content, whatever the ending
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except KeyError:  # a zip without a workbook inside
+        handle.close()
         raise QAPackError(f"{path.name}: this is a zip file, not an .xlsx workbook; {SAVE_AS}") from None
+    except BaseException:
+        handle.close()
+        raise
     try:
         if sheet:
             if sheet not in book.sheetnames:
@@ -235,6 +240,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
         cells = [[_cell_text(v) for v in r[:width]] + [""] * (width - len(r)) for r in rows]
     finally:
         book.close()
+        handle.close()
     names = [_cell_text(h) or f"(no header, column {i + 1})" for i, h in enumerate(header)]
     frame = pd.DataFrame(cells, columns=names, dtype=object) if cells else pd.DataFrame(columns=names, dtype=object)
     # Columns with no header and nothing in them are Excel's formatting, not data.
@@ -407,7 +413,7 @@ def match_headers(raw: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, dict
 
 
 def _did_you_mean(value: str, rule: Rule) -> str:
-    if not rule.choices or not value.strip():
+    if not rule.choices or not value.strip() or len(value) > 60:  # difflib is quadratic: a long cell is no near miss
         return ""
     lowered = {c.lower(): c for c in rule.choices}
     match = difflib.get_close_matches(value.strip().lower(), list(lowered), n=1, cutoff=0.6)
@@ -418,7 +424,12 @@ NOT_SHOWN = "a value (not shown: it may identify someone)"
 FREE_TEXT_COLUMNS = {"exemption_reason", "non_participation_reason", "strengths", "learning", "team"}
 SHOWN_LENGTH = 30
 PERSON_NAME = re.compile(r"^[^\W\d_][^\W\d_'’\-]*(?:[\s\-][^\W\d_][^\W\d_'’\-]*)+$")
-ID_LIKE = re.compile(r"(?=.*[^\W\d_])(?=.*\d{3})")
+DIGITS = re.compile(r"\d{3}")
+
+
+def _id_like(text: str) -> bool:
+    """Letters and a run of three or more digits: the shape of most case-management IDs."""
+    return bool(DIGITS.search(text)) and any(c.isalpha() for c in text)
 
 
 def is_private_column(column: str) -> bool:
@@ -437,7 +448,8 @@ def _value_text(value: str, column: str = "", known_ids: frozenset[str] = frozen
         return f"an Excel error value ({text})"
     if is_private_column(column) or text.lower() in known_ids:
         return NOT_SHOWN
-    if not near_miss and (ID_LIKE.search(text) or "@" in text or (PERSON_NAME.match(text) and any(c.isupper() for c in text))):
+    head = text[:200]  # enough to judge; a huge cell is cut anyway
+    if not near_miss and (_id_like(head) or "@" in head or (PERSON_NAME.match(head) and any(c.isupper() for c in head))):
         return NOT_SHOWN
     return repr(text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…")
 

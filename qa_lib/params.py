@@ -194,12 +194,12 @@ def _texts(value: Any, key: str, src: Path) -> tuple[str, ...]:
     return tuple(_text(v, f"{key} item {i}", src) for i, v in enumerate(items, start=1))
 
 
-def _section(raw: dict[str, Any], key: str, src: Path) -> dict[str, Any]:
+def _section(raw: dict[str, Any], key: str, src: Path, within: str = "") -> dict[str, Any]:
     value = raw.get(key)
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ParamsError(f"{_where(src, key)} must be a mapping of settings, not {_kind(value)}")
+        raise ParamsError(f"{_where(src, (within + ' ' + key).strip())} must be a mapping of settings, not {_kind(value)}")
     return value
 
 
@@ -356,7 +356,7 @@ def _notebooks(value: Any, src: Path) -> tuple[str, ...]:
 def _email(raw: Any, src: Path) -> EmailSettings:
     if not isinstance(raw, dict):
         raise ParamsError(f"{src}: 'email' must be a mapping (subject, from, to, smtp, ...)")
-    smtp = _section(raw, "smtp", src)
+    smtp = _section(raw, "smtp", src, within="email")
     if "password" in smtp or "password" in raw:
         raise ParamsError(f"{src}: email: never put a password in params; name the environment variable that holds it "
                           "with smtp: {password_env: QA_SMTP_PASSWORD}")

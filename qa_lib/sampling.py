@@ -160,10 +160,10 @@ def check_sample_path(out: Path) -> None:
     from .publish import run_marker
 
     out = Path(out).absolute()
-    if out.suffix.lower() != ".csv":
-        raise QAPackError(f"--out {out.name}: a sample is written as a .csv file; give a name such as sample.csv")
     if out.is_dir():
         raise QAPackError(f"--out {out} is a folder; give a file name inside it, such as {out / 'sample.csv'}")
+    if out.suffix.lower() != ".csv":
+        raise QAPackError(f"--out {out.name}: a sample is written as a .csv file; give a name such as sample.csv")
     for folder in out.parents:
         if run_marker(folder) is not None or (folder / "manifest.json").is_file():
             raise QAPackError(f"--out {out} is inside the report folder {folder}; a sample names children and is "
