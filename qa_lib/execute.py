@@ -3,6 +3,8 @@ worker imports only papermill, nbformat and nbconvert, not the rest of the pack.
 from __future__ import annotations
 
 import errno
+import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,12 @@ def execute(job: NotebookJob) -> tuple[str, float, str | None]:
 
     from .html import notebook_to_html
 
+    # The kernel's own temporary and connection files go into the run's private folder too, so they go
+    # with it however the run ends (even when the worker is killed and cannot tidy up).
+    private = job.output.parent
+    os.environ["TMPDIR"] = str(private)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(private / "runtime")
+    tempfile.tempdir = None
     start = time.perf_counter()
     try:
         pm.execute_notebook(

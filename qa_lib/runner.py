@@ -77,7 +77,7 @@ def _start_notebooks(jobs: list[NotebookJob]) -> tuple[Callable[[], list[tuple[s
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
-    """Terminate every worker (each shuts its kernel down on SIGTERM), then kill any that linger."""
+    """Terminate every worker (its kernel follows within a second), then kill any that linger."""
     processes = list(getattr(pool, "_processes", {}).values())  # the executor offers no public handle (Python < 3.14)
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:

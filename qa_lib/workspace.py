@@ -115,16 +115,16 @@ def signals_held() -> Iterator[None]:
 
 def worker_start() -> None:
     """First thing in every worker process: Ctrl-C is the parent's to handle (no traceback per worker; the
-    kernels' stderr chatter is dropped);
-    SIGTERM ends the worker through `SystemExit`, so the notebook's kernel is shut down on the way out;
-    and on Linux the worker is sent SIGTERM if the parent dies, even by kill -9."""
+    kernels' stderr chatter is dropped); SIGTERM ends the worker at once (its kernel, started with
+    JPY_PARENT_PID, polls for its parent and exits within a second); and on Linux the worker is sent
+    SIGTERM if the parent dies, even by kill -9."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The kernels' own stderr (a TCP transport warning, shutdown chatter) is noise in a cron log; every
     # error a notebook raises comes back to the parent as a message, so the worker's stderr goes nowhere.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
-    signal.signal(signal.SIGTERM, lambda signum, _frame: (_ for _ in ()).throw(SystemExit(128 + signum)))
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # die at once; the kernel sees its parent gone and exits too
     try:
         import ctypes
 
