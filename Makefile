@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PARAMS ?= params/demo.yml
 
-.PHONY: report demo test lab bench clean
+.PHONY: report demo test test-fast lab bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ report: demo
 test: $(STAMP)
 	$(VENV)/bin/qa-pack demo --out data/demo
 	$(PY) -m pytest
+
+test-fast: $(STAMP)
+	$(VENV)/bin/qa-pack demo --out data/demo
+	$(PY) -m pytest -m "not slow"
 
 lab: demo
 	$(VENV)/bin/jupyter lab notebooks/

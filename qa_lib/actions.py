@@ -5,20 +5,25 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ParamsError
+from .errors import ParamsError, bounded
 
 MISSING = ("No themes and actions have been recorded for this period. The QA lead adds them to the actions file "
            "named in params (`actions:`, e.g. params/actions.yml); each has a theme and a list of actions.")
 
 
 def load_actions(path: Path | None) -> list[dict]:
-    """The period's themes and actions: [{"theme": str, "actions": [str, ...]}]. Missing or empty file: []."""
-    if path is None or not Path(path).is_file():
+    """The period's themes and actions: [{"theme": str, "actions": [str, ...]}]. No file named: []; a file
+    named in params but missing is an error (a typo in `actions:` must not quietly drop section 4)."""
+    if path is None:
         return []
+    if not Path(path).is_file():
+        raise ParamsError(f"params actions: {path} not found; fix the path, or remove `actions:` to report no actions")
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+        data = yaml.safe_load(Path(path).read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML ({exc})") from None
+        raise ParamsError(f"{path}: not valid YAML ({bounded(str(exc), 300)})") from None
     if not data:
         return []
     if not isinstance(data, list):

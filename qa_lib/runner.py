@@ -25,6 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import __version__
+from .actions import load_actions
 from .errors import QAPackError, RunFailed, RunInterrupted
 from .execute import NotebookJob, execute
 from .load import AuditData, load_audits
@@ -137,6 +138,7 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
     for name in params.notebooks:
         if not (notebooks_dir / f"{name}.ipynb").is_file():
             raise QAPackError(f"params notebooks: no notebook {name}.ipynb in {notebooks_dir}")
+    load_actions(params.actions)  # a bad actions file stops the run here, in words, not in a notebook
 
     say(f"Validating {Path(audits).name} ...", quiet)
     data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)

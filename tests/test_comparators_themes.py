@@ -147,7 +147,9 @@ def test_actions_numbered_and_a_missing_file_is_a_message(tmp_path):
     items = actions.load_actions(path)
     assert actions.actions_markdown(items) == ("**4.1** Voice of the child\n\n*Actions*\n\n- Reinforce voice in plans\n- Training\n\n"
                                                "**4.2** Records\n\n*No actions recorded for this theme.*")
-    assert actions.actions_markdown(actions.load_actions(tmp_path / "none.yml")) == actions.MISSING
+    assert actions.actions_markdown(actions.load_actions(None)) == actions.MISSING
+    with pytest.raises(ParamsError, match="none.yml not found; fix the path, or remove `actions:`"):
+        actions.load_actions(tmp_path / "none.yml")  # a typo in params must not quietly drop section 4
     (tmp_path / "empty.yml").write_text("")
     assert actions.load_actions(tmp_path / "empty.yml") == []
     (tmp_path / "bad.yml").write_text("- actions: [x]\n")

@@ -425,6 +425,7 @@ def test_email_attaches_only_files_the_run_wrote(published, tmp_path, monkeypatc
 
     copy = tmp_path / "copy"
     shutil.copytree(published, copy)
+    (copy / "email.eml").unlink(missing_ok=True)  # another test may have written one into the shared run
     (copy / "tables.xlsx").write_bytes(b"child-level sample, swapped in by hand")
     code, text = cli(monkeypatch, capsys, "email", "--run", str(copy))
     assert_clean(code, text)
@@ -440,6 +441,30 @@ def test_email_subject_keeps_braces_as_typed(published, tmp_path):
     settings = replace(load_params(REPO / "params" / "demo.yml").email, subject="QA {foo} {0} {period}")
     msg = build_message(published, settings)
     assert msg["Subject"] == "QA {foo} {0} October, November and December 2021"
+
+
+def test_a_missing_actions_file_stops_the_run_in_words(tmp_path, monkeypatch, capsys, audits_csv):
+    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nactions: actoins.yml\n")
+    code, text = cli(monkeypatch, capsys, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(audits_csv),
+                     "--out", str(tmp_path / "out"), "--quiet")
+    assert_clean(code, text)
+    assert f"params actions: {tmp_path / 'actoins.yml'} not found; fix the path, or remove `actions:`" in text
+    assert not (tmp_path / "out").exists()
+
+
+def test_environment_errors_are_messages(tmp_path, monkeypatch, capsys, published):
+    (tmp_path / "file").write_text("x")
+    code, text = cli(monkeypatch, capsys, "demo", "--out", str(tmp_path / "file" / "demo"))
+    assert_clean(code, text)
+    assert "Error: a part of the path is a file, not a folder" in text
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(published, copy)
+    (copy / "email.eml").mkdir()  # where the message would go, a folder stands
+    code, text = cli(monkeypatch, capsys, "email", "--run", str(copy))
+    assert_clean(code, text)
+    assert "Error: that is a folder, not a file" in text
 
 
 def test_errors_are_qapack_errors_not_crashes():
