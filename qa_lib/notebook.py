@@ -18,7 +18,7 @@ from IPython.display import HTML, display
 from .charts import Chart
 from .sanitise import escape, markdown_html
 from .params import Params, load_params
-from .period import Period, add_months, month_name
+from .period import Period, month_name
 
 REPO = Path(__file__).resolve().parent.parent
 AUDIENCE = {"value": "internal"}
@@ -55,8 +55,7 @@ class Run:
     @property
     def months_with_previous(self) -> list[str]:
         """The period with the month before it (when it has audits), the baseline for month-on-month change."""
-        before = add_months(self.period.start, -1)
-        return ([before] if before in set(self.audits["audit_month"]) else []) + self.months
+        return self.period.with_previous(set(self.audits["audit_month"]))
 
     def month_name(self, month: str) -> str:
         return month_name(month, with_year=True)

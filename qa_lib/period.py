@@ -57,6 +57,13 @@ class Period:
         """The `trend_length` months before the period, then the period itself."""
         return month_range(add_months(self.start, -self.trend_length), self.end)
 
+    def with_previous(self, present: set[str] | list[str]) -> list[str]:
+        """The period with the month just before it when that month has audits: the baseline for
+        month-on-month change. One definition for the report, the tables and the e-mail; a gap month
+        means no baseline (never an older month)."""
+        before = add_months(self.start, -1)
+        return ([before] if before in set(present) else []) + self.months
+
     @property
     def label(self) -> str:
         """"October, November and December 2021", as the reference report writes it."""

@@ -15,9 +15,9 @@ def headlines(audits: pd.DataFrame, params: Params, period: Period) -> dict[str,
     monthly = compliance.monthly_returns(audits, period.trend_months)
     before = grades.overall_grades(audits, months)
     after = grades.overall_grades(audits, months, after_moderation=True)
-    previous = [m for m in period.trend_months if m < period.start and m in set(audits["audit_month"])][-1:]
-    table = standards.standards(audits, previous + months, list(params.standards))
-    moved = standards.trends(table, previous + months)
+    compared = period.with_previous(set(audits["audit_month"]))
+    table = standards.standards(audits, compared, list(params.standards))
+    moved = standards.trends(table, compared)
     sections = {
         "returns": narrative.compliance_sentences(monthly, months, params.target_return_rate),
         "grades": narrative.overall_grade_sentences(before, after, months),
