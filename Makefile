@@ -1,11 +1,16 @@
-# The README's two commands: `make report` and `make test`. Both build .venv first.
+# The README's two commands: `make report` and `make test`. Every target builds .venv first.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PARAMS ?= params/demo.yml
+# JupyterLab refuses to start as root unless told; CI and containers run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: report demo test test-fast lab bench clean
+.PHONY: help report demo test test-fast check lab bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,25 +21,28 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (qa-pack)" >/dev/null
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) ## Write the demo data (data/demo)
 	$(VENV)/bin/qa-pack demo --out data/demo
 
-report: demo
+report: demo ## Set up and run the demo period's reports (outputs/demo)
 	$(VENV)/bin/qa-pack run --params $(PARAMS)
 
-test: $(STAMP)
-	$(VENV)/bin/qa-pack demo --out data/demo
+check: $(STAMP) ## Lint, format check and type check (ruff, mypy)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: check demo ## The whole test suite, after make check
 	$(PY) -m pytest
 
-test-fast: $(STAMP)
-	$(VENV)/bin/qa-pack demo --out data/demo
+test-fast: demo ## Every test but the real end-to-end runs (marked slow)
 	$(PY) -m pytest -m "not slow"
 
-lab: demo
-	$(VENV)/bin/jupyter lab notebooks/
+lab: demo ## Open the notebooks in JupyterLab
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/
 
-bench: demo
+bench: demo ## Measure run time, scale and report sizes (benchmarks/README.md)
 	$(PY) benchmarks/run.py
 
-clean:
+clean: ## Remove the venv, the demo data and the demo outputs
 	rm -rf $(VENV) outputs/demo data/demo

@@ -7,6 +7,7 @@
    and years): load and validate, every table of the contract, peak memory; each size in a fresh process.
 3. Report size: bytes of each HTML document of a demo run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,20 @@ def naive(folder: Path, names: list[str]) -> float:
     start = time.perf_counter()
     for name in names:
         executed = folder / f"{name}.ipynb"
-        subprocess.run([str(BIN / "papermill"), str(REPO / "notebooks" / f"{name}.ipynb"), str(executed), "-k", "python3",
-                        "--cwd", str(REPO / "notebooks"), "--no-progress-bar"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(BIN / "papermill"),
+                str(REPO / "notebooks" / f"{name}.ipynb"),
+                str(executed),
+                "-k",
+                "python3",
+                "--cwd",
+                str(REPO / "notebooks"),
+                "--no-progress-bar",
+            ],
+            check=True,
+            capture_output=True,
+        )
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], check=True, capture_output=True)
     return time.perf_counter() - start
 
@@ -59,8 +72,10 @@ def pack_vs_naive(pairs: int, tmp: Path) -> None:
         b.append(naive(tmp / f"naive-{i}", names))
         print(f"   pair {i + 1}: pack {a[-1]:6.1f} s   naive {b[-1]:6.1f} s   ratio {a[-1] / b[-1]:.2f}", flush=True)
     ratios = [x / y for x, y in zip(a, b)]
-    print(f"   median pack {statistics.median(a):.1f} s, median naive {statistics.median(b):.1f} s, "
-          f"median of pairwise ratios {statistics.median(ratios):.2f} (target <= 0.40), cores {os.cpu_count()}")
+    print(
+        f"   median pack {statistics.median(a):.1f} s, median naive {statistics.median(b):.1f} s, "
+        f"median of pairwise ratios {statistics.median(ratios):.2f} (target <= 0.40), cores {os.cpu_count()}"
+    )
 
 
 SCALE_CHILD = r"""
@@ -93,8 +108,9 @@ def scale(sizes: list[int], tmp: Path) -> None:
     for n in sizes:
         path = tmp / f"audits_{n}.csv"
         scaled_audits(n).to_csv(path, index=False)
-        out = subprocess.run([sys.executable, "-c", SCALE_CHILD, str(path), str(PARAMS), str(REPO)], check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", SCALE_CHILD, str(path), str(PARAMS), str(REPO)], check=True, capture_output=True, text=True
+        ).stdout
         r = json.loads(out.strip().splitlines()[-1])
         total = r["load"] + r["tables"]
         growth = f"{total / previous:6.1f}x" if previous else "      -"

@@ -1,4 +1,5 @@
 """Synthetic audits files of any size: the demo year, repeated across councils and years (vectorised)."""
+
 from __future__ import annotations
 
 import numpy as np

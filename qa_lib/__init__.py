@@ -1,4 +1,5 @@
 """The case file audit QA pack: every computation, chart, rule and the runner."""
+
 from importlib.metadata import PackageNotFoundError, version
 
 try:

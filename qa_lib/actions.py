@@ -1,4 +1,5 @@
 """Section 4: themes and actions taken forward, written by the QA lead in params (actions.yml)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +8,10 @@ import yaml
 
 from .errors import ParamsError, bounded
 
-MISSING = ("No themes and actions have been recorded for this period. The QA lead adds them to the actions file "
-           "named in params (`actions:`, e.g. params/actions.yml); each has a theme and a list of actions.")
+MISSING = (
+    "No themes and actions have been recorded for this period. The QA lead adds them to the actions file "
+    "named in params (`actions:`, e.g. params/actions.yml); each has a theme and a list of actions."
+)
 
 
 def load_actions(path: Path | None) -> list[dict]:

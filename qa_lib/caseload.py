@@ -1,5 +1,6 @@
 """The caseload file (data contract section 2): read, normalise and validate, with the same
 errors as the audits file (file, spreadsheet row, column, what was expected)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +16,15 @@ from .schema import Rule
 
 PLAN_TYPES = ("none", "cin", "cp", "cla", "care_leaver")
 PLAN_SPELLINGS = {p: p for p in PLAN_TYPES} | {  # after spaces and hyphens become underscores
-    "no_plan": "none", "child_in_need": "cin", "child_protection": "cp", "looked_after": "cla",
-    "child_looked_after": "cla", "children_looked_after": "cla", "care_leavers": "care_leaver", "": ""}
+    "no_plan": "none",
+    "child_in_need": "cin",
+    "child_protection": "cp",
+    "looked_after": "cla",
+    "child_looked_after": "cla",
+    "children_looked_after": "cla",
+    "care_leavers": "care_leaver",
+    "": "",
+}
 REQUIRED = ["child_id", "social_worker_id", "service_area", "plan_type"]
 OPTIONAL = ["team", "assessment_outcome"]
 
@@ -38,15 +46,38 @@ def _schema(params: Params) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
         return pa.Check(fn, error=key)
 
     areas = params.service_areas
-    not_blank = lambda s: s.ne("")  # noqa: E731
-    schema = pa.DataFrameSchema({
-        "child_id": pa.Column(str, [check("blank:child_id", not_blank, Rule("is not allowed", "a pseudonymised child ID on every row"))]),
-        "social_worker_id": pa.Column(str, [check("blank:social_worker_id", not_blank, Rule("is not allowed", "a social worker ID on every row"))]),
-        "service_area": pa.Column(str, [check("service_area", lambda s: s.isin(set(areas)),
-                                              Rule("is not a service area in params", ", ".join(areas[:-1]) + " or " + areas[-1], tuple(areas)))]),
-        "plan_type": pa.Column(str, [check("plan_type", lambda s: s.isin(set(PLAN_TYPES)),
-                                           Rule("is not a plan type", "none, cin, cp, cla or care_leaver", PLAN_TYPES))]),
-    }, strict=False)
+    not_blank = lambda s: s.ne("")
+    schema = pa.DataFrameSchema(
+        {
+            "child_id": pa.Column(
+                str, [check("blank:child_id", not_blank, Rule("is not allowed", "a pseudonymised child ID on every row"))]
+            ),
+            "social_worker_id": pa.Column(
+                str, [check("blank:social_worker_id", not_blank, Rule("is not allowed", "a social worker ID on every row"))]
+            ),
+            "service_area": pa.Column(
+                str,
+                [
+                    check(
+                        "service_area",
+                        lambda s: s.isin(set(areas)),
+                        Rule("is not a service area in params", ", ".join(areas[:-1]) + " or " + areas[-1], tuple(areas)),
+                    )
+                ],
+            ),
+            "plan_type": pa.Column(
+                str,
+                [
+                    check(
+                        "plan_type",
+                        lambda s: s.isin(set(PLAN_TYPES)),
+                        Rule("is not a plan type", "none, cin, cp, cla or care_leaver", PLAN_TYPES),
+                    )
+                ],
+            ),
+        },
+        strict=False,
+    )
     return schema, rules
 
 
@@ -72,11 +103,17 @@ def load_caseload(path: str | Path, params: Params, sheet: str | None = None) ->
     if rows.empty and not problems:
         problems.append(Problem(2, "(all)", "no caseload rows; expected one row per open child and plan"))
     if problems:
-        raise ValidationFailed(ValidationReport(file=path.name, rows_read=len(typed),
-                                                problems=sorted(problems, key=lambda p: (p.row, p.col_order, p.column))))
+        raise ValidationFailed(
+            ValidationReport(file=path.name, rows_read=len(typed), problems=sorted(problems, key=lambda p: (p.row, p.col_order, p.column)))
+        )
     for col in OPTIONAL:
         if col not in df:
             df[col] = ""
     df.insert(0, "source_row", (rows.index + 2).astype("int64"))
-    return Caseload(frame=df.reset_index(drop=True), file=path.name, sha256=file_sha256(path), rows_read=len(typed),
-                    rejected=[(int(i) + 2, "blank row") for i in typed.index[blank]])
+    return Caseload(
+        frame=df.reset_index(drop=True),
+        file=path.name,
+        sha256=file_sha256(path),
+        rows_read=len(typed),
+        rejected=[(int(i) + 2, "blank row") for i in typed.index[blank]],
+    )

@@ -5,26 +5,29 @@ the figure plus alt text stating its main figures. Every percentage is labelled
 with its n. Figures are built with `matplotlib.figure.Figure` (not pyplot), so a
 notebook shows each chart exactly once, where `qa_lib.notebook.show_chart` puts it.
 """
+
 from __future__ import annotations
 
 import base64
 import io
 from dataclasses import dataclass
+from typing import cast
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (style registry only)
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from afcharts.af_colours import get_af_colours  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from afcharts.af_colours import get_af_colours
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
 
-from .period import month_short  # noqa: E402
-from .schema import GRADE_LABELS as GRADE_NAMES  # noqa: E402
-from .schema import GRADES  # noqa: E402
-from .stats import one_decimal, whole  # noqa: E402
+from .period import month_short
+from .schema import GRADE_LABELS as GRADE_NAMES
+from .schema import GRADES
+from .stats import one_decimal, whole
 
 plt.style.use("afcharts.afcharts")
 # Labels come from params and may hold "$" (e.g. "£$ budget"): drawn as typed, never parsed as mathtext.
@@ -77,15 +80,28 @@ def returns_trend(monthly: pd.DataFrame, target: float) -> Chart:
     rates = monthly["return_rate"].fillna(0).to_numpy()
     ax.bar(x, rates, color=DARK_BLUE, width=0.65)
     ax.axhline(target, color=ORANGE, linestyle="--", linewidth=2, label=f"Target {whole(target)}")
-    for xi, (_, r) in zip(x, monthly.iterrows()):
+    for xi, (_, r) in zip(x.tolist(), monthly.iterrows()):
         if r["distributed"] == 0:
             ax.text(xi, 1.5, "no\naudits", ha="center", va="bottom", fontsize=8)
         elif r["return_rate"] >= 20:  # inside the bar, clear of the target line
-            ax.text(xi, r["return_rate"] - 2, f"{whole(r['return_rate'])}\n{r['returned']}/{r['distributed']}",
-                    ha="center", va="top", fontsize=8, color="white")
+            ax.text(
+                xi,
+                r["return_rate"] - 2,
+                f"{whole(r['return_rate'])}\n{r['returned']}/{r['distributed']}",
+                ha="center",
+                va="top",
+                fontsize=8,
+                color="white",
+            )
         else:
-            ax.text(xi, r["return_rate"] + 1.5, f"{whole(r['return_rate'])}\n{r['returned']}/{r['distributed']}",
-                    ha="center", va="bottom", fontsize=8)
+            ax.text(
+                xi,
+                r["return_rate"] + 1.5,
+                f"{whole(r['return_rate'])}\n{r['returned']}/{r['distributed']}",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
     ax.legend(loc="upper right", frameon=False, fontsize=9)
     ax.set_xticks(x, _axis_months(monthly["audit_month"].tolist()), fontsize=8)
     ax.set_ylim(0, 112)
@@ -94,9 +110,14 @@ def returns_trend(monthly: pd.DataFrame, target: float) -> Chart:
     ax.set_xlabel("Audit month (labels: % returned, returned/distributed)")
     ax.set_title(title, loc="left")
     shown = monthly[monthly["distributed"] > 0]
-    alt = f"{title}. " + "; ".join(
-        f"{month_short(m)} {whole(r)} ({k} of {n})" for m, r, k, n in
-        zip(shown["audit_month"], shown["return_rate"], shown["returned"], shown["distributed"])) + "."
+    alt = (
+        f"{title}. "
+        + "; ".join(
+            f"{month_short(m)} {whole(r)} ({k} of {n})"
+            for m, r, k, n in zip(shown["audit_month"], shown["return_rate"], shown["returned"], shown["distributed"])
+        )
+        + "."
+    )
     return Chart(fig, alt, title, counts=_ints(monthly["returned"], monthly["distributed"]))
 
 
@@ -113,17 +134,31 @@ def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) 
     fig = Figure(figsize=(max(6, 1.1 * len(months) + 3), 0.55 * len(areas) + 1.6))
     ax = fig.subplots()
     cmap = sns.blend_palette(["#FFFFFF", *get_af_colours("sequential")[::-1][1:]], as_cmap=True)
-    sns.heatmap(rate.astype(float), ax=ax, annot=labels.to_numpy(), fmt="", cmap=cmap, vmin=0, vmax=100,
-                linewidths=0.5, linecolor="#FFFFFF", cbar_kws={"label": "% returned"}, annot_kws={"fontsize": 8})
+    sns.heatmap(
+        rate.astype(float),
+        ax=ax,
+        annot=labels.to_numpy(),
+        fmt="",
+        cmap=cmap,
+        vmin=0,
+        vmax=100,
+        linewidths=0.5,
+        linecolor="#FFFFFF",
+        cbar_kws={"label": "% returned"},
+        annot_kws={"fontsize": 8},
+    )
     ax.set_xticklabels(_axis_months(months), rotation=0, fontsize=8)
     ax.set_xlabel("Audit month (– = no audits distributed)")
     ax.set_ylabel("Service area")
     ax.set_title(title, loc="left")
     full = by_area[(by_area["distributed"] > 0) & (by_area["returned"] == by_area["distributed"])]
     alt = f"{title}. " + (
-        "Areas with 100% returns: " + "; ".join(
-            f"{month_short(m)}: {', '.join(g['service_area'])}" for m, g in full.groupby("audit_month")) + "."
-        if not full.empty else "No area returned every audit in any month shown.")
+        "Areas with 100% returns: "
+        + "; ".join(f"{month_short(m)}: {', '.join(g['service_area'])}" for m, g in full.groupby("audit_month"))
+        + "."
+        if not full.empty
+        else "No area returned every audit in any month shown."
+    )
     return Chart(fig, alt, title, counts=_ints(by_area["returned"], by_area["distributed"]))
 
 
@@ -134,7 +169,7 @@ def participation_chart(part: pd.DataFrame) -> Chart:
     ax = fig.subplots()
     x = np.arange(len(part))
     ax.bar(x, part["participation_rate"].fillna(0), color=CATEGORICAL[1], width=0.6)
-    for xi, (_, r) in zip(x, part.iterrows()):
+    for xi, (_, r) in zip(x.tolist(), part.iterrows()):
         label = "no returns" if r["returned"] == 0 else f"{one_decimal(r['participation_rate'])}\n{r['participated']}/{r['returned']}"
         ax.text(xi, (r["participation_rate"] if r["returned"] else 0) + 1.5, label, ha="center", va="bottom", fontsize=9)
     ax.set_xticks(x, _axis_months(part["audit_month"].tolist()))
@@ -142,9 +177,15 @@ def participation_chart(part: pd.DataFrame) -> Chart:
     ax.set_ylabel("Returned audits with the social worker\ntaking part (%)")
     ax.set_xlabel("Audit month (labels: %, took part/returned)")
     ax.set_title(title, loc="left")
-    alt = f"{title}. " + "; ".join(
-        f"{month_short(m)} {one_decimal(r)} ({k} of {n})" for m, r, k, n in
-        zip(part["audit_month"], part["participation_rate"], part["participated"], part["returned"]) if n) + "."
+    alt = (
+        f"{title}. "
+        + "; ".join(
+            f"{month_short(m)} {one_decimal(r)} ({k} of {n})"
+            for m, r, k, n in zip(part["audit_month"], part["participation_rate"], part["participated"], part["returned"])
+            if n
+        )
+        + "."
+    )
     return Chart(fig, alt, title, counts=_ints(part["participated"], part["returned"]))
 
 
@@ -160,10 +201,19 @@ def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
         return Chart(fig, f"{title}. Every social worker took part in the months shown.", title)
     order = reasons.groupby("reason")["count"].sum().sort_values(ascending=False).index.tolist()
     data = reasons.assign(month=reasons["audit_month"].map(month_short))
-    sns.barplot(data=data, y="reason", x="count", hue="month", order=order, ax=ax,
-                palette=CATEGORICAL[: len(months)], hue_order=[month_short(m) for m in months], orient="h")
+    sns.barplot(
+        data=data,
+        y="reason",
+        x="count",
+        hue="month",
+        order=order,
+        ax=ax,
+        palette=CATEGORICAL[: len(months)],
+        hue_order=[month_short(m) for m in months],
+        orient="h",
+    )
     for container in ax.containers:
-        ax.bar_label(container, fontsize=8, padding=2)
+        ax.bar_label(cast(BarContainer, container), fontsize=8, padding=2)
     ax.set_xlabel("Returned audits where the social worker did not take part (number)")
     ax.set_ylabel("Reason given")
     ax.legend(title="Audit month", frameon=False)
@@ -192,8 +242,14 @@ def _stack(ax, x, frame: pd.DataFrame, horizontal: bool, width: float = 0.6) -> 
         for xi, b, v, c in zip(x, base, seg, counts):
             if v >= 9:
                 pos = (b + v / 2, xi) if horizontal else (xi, b + v / 2)
-                ax.text(*pos, f"{int(c)}\n({whole(v)})" if not horizontal else f"{int(c)} ({whole(v)})",
-                        ha="center", va="center", color="white", fontsize=7.5)
+                ax.text(
+                    *pos,
+                    f"{int(c)}\n({whole(v)})" if not horizontal else f"{int(c)} ({whole(v)})",
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=7.5,
+                )
         base = base + seg
 
 
@@ -226,9 +282,15 @@ def overall_grades_chart(before: pd.DataFrame, after: pd.DataFrame, months: list
     ax.set_ylabel("Audit month and grading")
     ax.legend(ncol=4, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
     ax.set_title(title, loc="left", pad=28)
-    alt = f"{title}. " + "; ".join(
-        f"{month_short(m)}: before {', '.join(f'{GRADE_NAMES[g]} {int(b.at[m, g])}' for g in GRADE_ORDER)}; "
-        f"after {', '.join(f'{GRADE_NAMES[g]} {int(a.at[m, g])}' for g in GRADE_ORDER)}" for m in months) + "."
+    alt = (
+        f"{title}. "
+        + "; ".join(
+            f"{month_short(m)}: before {', '.join(f'{GRADE_NAMES[g]} {int(b.at[m, g])}' for g in GRADE_ORDER)}; "
+            f"after {', '.join(f'{GRADE_NAMES[g]} {int(a.at[m, g])}' for g in GRADE_ORDER)}"
+            for m in months
+        )
+        + "."
+    )
     return Chart(fig, alt, title, counts=_ints(before["count"], after["count"]))
 
 
@@ -240,7 +302,11 @@ def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
     ax = fig.subplots()
     x = np.arange(len(months))
     _stack(ax, x, w.fillna(0).astype({g: int for g in GRADE_ORDER}), horizontal=False, width=0.7)
-    ax.set_xticks(x, [f"{month_short(m).replace(' ', chr(10))}\nn={int(w.at[m, 'n']) if w.at[m, 'n'] == w.at[m, 'n'] else 0}" for m in months], fontsize=8)
+    ax.set_xticks(
+        x,
+        [f"{month_short(m).replace(' ', chr(10))}\nn={int(w.at[m, 'n']) if w.at[m, 'n'] == w.at[m, 'n'] else 0}" for m in months],
+        fontsize=8,
+    )
     ax.set_ylim(0, 100)
     ax.set_ylabel("Returned audits (%)")
     ax.set_xlabel("Audit month (n = returned audits; labels: number (%))")
@@ -249,9 +315,15 @@ def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
     from .grades import good_or_outstanding
 
     go = good_or_outstanding(before)
-    alt = f"{title}. Good or outstanding: " + "; ".join(
-        f"{month_short(m)} {k} of {n} ({whole(p)})" for m, k, n, p in
-        zip(go["audit_month"], go["good_or_outstanding"], go["returned"], go["percent"]) if n) + "."
+    alt = (
+        f"{title}. Good or outstanding: "
+        + "; ".join(
+            f"{month_short(m)} {k} of {n} ({whole(p)})"
+            for m, k, n, p in zip(go["audit_month"], go["good_or_outstanding"], go["returned"], go["percent"])
+            if n
+        )
+        + "."
+    )
     return Chart(fig, alt, title, counts=_ints(before["count"]))
 
 
@@ -261,8 +333,7 @@ def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
     fig = Figure(figsize=(6.2, 4.6))
     ax = fig.subplots()
     cmap = sns.blend_palette(["#FFFFFF", *get_af_colours("sequential")[::-1][1:]], as_cmap=True)
-    sns.heatmap(matrix, annot=True, fmt="d", cmap=cmap, cbar=False, linewidths=0.5, linecolor="#BFBFBF", ax=ax,
-                annot_kws={"fontsize": 10})
+    sns.heatmap(matrix, annot=True, fmt="d", cmap=cmap, cbar=False, linewidths=0.5, linecolor="#BFBFBF", ax=ax, annot_kws={"fontsize": 10})
     for i in range(len(matrix)):
         ax.add_patch(matplotlib.patches.Rectangle((i, i), 1, 1, fill=False, edgecolor=ORANGE, linewidth=2))
     names = [GRADE_NAMES[g] for g in matrix.index]
@@ -273,8 +344,12 @@ def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
     ax.set_title(title, loc="left", fontsize=10)
     n = int(matrix.to_numpy().sum())
     same = int(np.trace(matrix.to_numpy()))
-    changed = [f"{GRADE_NAMES[f]} to {GRADE_NAMES[t]} {int(matrix.at[f, t])}" for f in matrix.index for t in matrix.columns
-               if f != t and matrix.at[f, t] > 0]
+    changed = [
+        f"{GRADE_NAMES[f]} to {GRADE_NAMES[t]} {int(matrix.at[f, t])}"
+        for f in matrix.index
+        for t in matrix.columns
+        if f != t and matrix.at[f, t] > 0
+    ]
     alt = f"{title}. {same} of {n} unchanged" + (f"; changed: {'; '.join(changed)}." if changed else ".")
     return Chart(fig, alt, title, counts=_ints(matrix.to_numpy().ravel()))
 
@@ -282,24 +357,42 @@ def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
 def standards_heatmap(table: pd.DataFrame, labels: dict[str, str], months: list[str]) -> Chart:
     """% Good/Outstanding by standard (rows) and month (columns), each cell with its n graded."""
     title = "Audits graded good or outstanding, by practice standard and month (% of audits graded; n)"
-    rate = table.pivot(index="standard", columns="audit_month", values="pct_good_or_outstanding").reindex(index=list(labels), columns=months)
+    rate = table.pivot(index="standard", columns="audit_month", values="pct_good_or_outstanding").reindex(
+        index=list(labels), columns=months
+    )
     n = table.pivot(index="standard", columns="audit_month", values="graded").reindex(index=list(labels), columns=months)
-    annot = np.array([[("–" if pd.isna(rate.at[s, m]) else f"{whole(rate.at[s, m])}\nn={int(n.at[s, m])}") for m in months]
-                      for s in labels], dtype=object)
+    annot = np.array(
+        [[("–" if pd.isna(rate.at[s, m]) else f"{whole(rate.at[s, m])}\nn={int(n.at[s, m])}") for m in months] for s in labels],
+        dtype=object,
+    )
     short = [_wrap(labels[s], 48) for s in labels]
     fig = Figure(figsize=(max(7, 1.2 * len(months) + 5.5), 0.62 * len(labels) + 1.8))
     ax = fig.subplots()
     cmap = sns.blend_palette(["#FFFFFF", *get_af_colours("sequential")[::-1][1:]], as_cmap=True)
-    sns.heatmap(rate.astype(float), annot=annot, fmt="", cmap=cmap, vmin=0, vmax=100, linewidths=0.5, linecolor="#FFFFFF",
-                cbar_kws={"label": "% good or outstanding"}, annot_kws={"fontsize": 8}, ax=ax)
+    sns.heatmap(
+        rate.astype(float),
+        annot=annot,
+        fmt="",
+        cmap=cmap,
+        vmin=0,
+        vmax=100,
+        linewidths=0.5,
+        linecolor="#FFFFFF",
+        cbar_kws={"label": "% good or outstanding"},
+        annot_kws={"fontsize": 8},
+        ax=ax,
+    )
     ax.set_yticklabels(short, rotation=0, fontsize=8)
     ax.set_xticklabels([month_short(m).replace(" ", "\n") for m in months], rotation=0, fontsize=8)
     ax.set_xlabel("Audit month (– = nothing graded)")
     ax.set_ylabel("Practice standard")
     ax.set_title(title, loc="left", fontsize=10)
     last = months[-1]
-    alt = f"{title}. {month_short(last)}: " + "; ".join(
-        f"{labels[s]} {whole(rate.at[s, last])} (n={int(n.at[s, last])})" for s in labels if not pd.isna(rate.at[s, last])) + "."
+    alt = (
+        f"{title}. {month_short(last)}: "
+        + "; ".join(f"{labels[s]} {whole(rate.at[s, last])} (n={int(n.at[s, last])})" for s in labels if not pd.isna(rate.at[s, last]))
+        + "."
+    )
     return Chart(fig, alt, title, counts=_ints(table["graded"], table["good_or_outstanding"]))
 
 
@@ -317,17 +410,32 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
     title = f"% {cohort_label} audits where case work was graded good or outstanding, {names}"
     # A standard with nothing graded in a month (N/A throughout) is a zero-length bar labelled "–", so every
     # month keeps one bar per standard and the labels line up.
-    data = c.assign(month=c["audit_month"].map(month_short), label=c["standard"].map(lambda s: _wrap(labels.get(s, s), 40)),
-                    shown=c["pct_good_or_outstanding"].fillna(0.0))
+    data = c.assign(
+        month=c["audit_month"].map(month_short),
+        label=c["standard"].map(lambda s: _wrap(str(labels.get(s, s)), 40)),
+        shown=c["pct_good_or_outstanding"].fillna(0.0),
+    )
     fig = Figure(figsize=(9, 0.42 * len(labels) * max(1, len(months)) + 1.8))
     ax = fig.subplots()
-    sns.barplot(data=data, y="label", x="shown", hue="month", ax=ax, orient="h",
-                palette=CATEGORICAL[: len(months)], hue_order=[month_short(m) for m in months],
-                order=[_wrap(labels.get(s, s), 40) for s in labels])
+    sns.barplot(
+        data=data,
+        y="label",
+        x="shown",
+        hue="month",
+        ax=ax,
+        orient="h",
+        palette=CATEGORICAL[: len(months)],
+        hue_order=[month_short(m) for m in months],
+        order=[_wrap(labels.get(s, s), 40) for s in labels],
+    )
     for container, m in zip(ax.containers, months):
         sub = c[c["audit_month"] == m].set_index("standard").reindex(list(labels))
-        ax.bar_label(container, labels=[("–" if pd.isna(p) else f"{whole(p)} (n={int(n)})") for p, n in zip(sub["pct_good_or_outstanding"], sub["graded"])],
-                     fontsize=7, padding=2)
+        ax.bar_label(
+            cast(BarContainer, container),
+            labels=[("–" if pd.isna(p) else f"{whole(p)} (n={int(n)})") for p, n in zip(sub["pct_good_or_outstanding"], sub["graded"])],
+            fontsize=7,
+            padding=2,
+        )
     ax.set_xlim(0, 110)
     ax.set_xlabel("Audits graded good or outstanding (% of audits graded on the standard)")
     ax.set_ylabel("Practice standard")
@@ -335,8 +443,15 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
     ax.legend(title="Audit month", frameon=False, loc="lower right", fontsize=8)
     ax.set_title(_wrap(title, 80), loc="left", fontsize=10)
     last = c[c["audit_month"] == months[-1]]
-    alt = f"{title}. {month_short(months[-1])}: " + "; ".join(
-        f"{labels.get(s, s)} {whole(p)} (n={int(n)})" for s, p, n in zip(last["standard"], last["pct_good_or_outstanding"], last["graded"]) if n) + "."
+    alt = (
+        f"{title}. {month_short(months[-1])}: "
+        + "; ".join(
+            f"{labels.get(s, s)} {whole(p)} (n={int(n)})"
+            for s, p, n in zip(last["standard"], last["pct_good_or_outstanding"], last["graded"])
+            if n
+        )
+        + "."
+    )
     return Chart(fig, alt, title, counts=_ints(c["graded"], c["good_or_outstanding"]))
 
 
@@ -348,10 +463,19 @@ def themes_chart(counts: pd.DataFrame, months: list[str]) -> Chart:
     data = counts[counts["label"].isin(order)].assign(month=counts["audit_month"].map(month_short))
     fig = Figure(figsize=(9, 0.45 * len(order) * max(1, len(months)) ** 0.6 + 1.8))
     ax = fig.subplots()
-    sns.barplot(data=data, y="label", x="audits", hue="month", order=order, ax=ax, orient="h",
-                palette=CATEGORICAL[: len(months)], hue_order=[month_short(m) for m in months])
+    sns.barplot(
+        data=data,
+        y="label",
+        x="audits",
+        hue="month",
+        order=order,
+        ax=ax,
+        orient="h",
+        palette=CATEGORICAL[: len(months)],
+        hue_order=[month_short(m) for m in months],
+    )
     for container in ax.containers:
-        ax.bar_label(container, fontsize=7, padding=2)
+        ax.bar_label(cast(BarContainer, container), fontsize=7, padding=2)
     ax.set_xlabel("Returned audits whose comments mention the theme (number)")
     ax.set_ylabel("Theme")
     ax.legend(title="Audit month", frameon=False, fontsize=8)

@@ -1,4 +1,5 @@
 """`qa-pack`: validate, demo, run. A user's mistake is a message and exit status 1, never a traceback."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,14 @@ def cli() -> None:
 
 @cli.command(help="Check an audits file against the data contract and list every problem.")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--params", "params_path", type=click.Path(path_type=Path), default=DEFAULT_PACK_PARAMS,
-              show_default=True, help="Params naming the standards, service areas and cohorts.")
+@click.option(
+    "--params",
+    "params_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_PACK_PARAMS,
+    show_default=True,
+    help="Params naming the standards, service areas and cohorts.",
+)
 @click.option("--sheet", default=None, help="For .xlsx: the sheet to read (default: the first).")
 @click.option("--max-errors", default=50, show_default=True, help="How many problems to print (0 = all).")
 def validate(file: Path, params_path: Path, sheet: str | None, max_errors: int) -> None:
@@ -35,12 +42,16 @@ def validate(file: Path, params_path: Path, sheet: str | None, max_errors: int) 
     except ValidationFailed as exc:
         click.echo(exc.report.render(limit=max_errors or None), err=True)
         sys.exit(1)
-    rejected = f"{data.rows_rejected} rejected (blank rows: {', '.join(str(r) for r, _ in data.rejected[:20])})" if data.rejected else "0 rejected"
+    rejected = (
+        f"{data.rows_rejected} rejected (blank rows: {', '.join(str(r) for r, _ in data.rejected[:20])})" if data.rejected else "0 rejected"
+    )
     click.echo(f"{data.file}: {data.rows_read} rows read, {data.rows_used} used, {rejected}; no problems found.")
     if data.warnings:
         shown = data.warnings if not max_errors else data.warnings[:max_errors]
-        click.echo(f"{len(data.warnings)} warning{'s' if len(data.warnings) != 1 else ''} (the rows are used; "
-                   "the report's data-quality appendix counts them):")
+        click.echo(
+            f"{len(data.warnings)} warning{'s' if len(data.warnings) != 1 else ''} (the rows are used; "
+            "the report's data-quality appendix counts them):"
+        )
         for warning in shown:
             click.echo(f"  warning: {warning.render(data.file)}")
         if len(shown) < len(data.warnings):
@@ -64,8 +75,15 @@ def demo(out_dir: Path) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: from params).")
 @click.option("--quiet", is_flag=True, help="Print only the result.")
 @click.option("--email", "then_email", is_flag=True, help="After a successful run, send the report by e-mail (params email:).")
-def run(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None,
-        out_dir: Path | None, quiet: bool, then_email: bool) -> None:
+def run(
+    params_path: Path,
+    audits: Path | None,
+    period_from: str | None,
+    period_to: str | None,
+    out_dir: Path | None,
+    quiet: bool,
+    then_email: bool,
+) -> None:
     from .params import load_params
     from .period import Period
     from .runner import run as run_pack
@@ -97,8 +115,13 @@ def run(params_path: Path, audits: Path | None, period_from: str | None, period_
 @cli.command(help="E-mail a completed run's report. Without --send, only write <run>/email.eml to check.")
 @click.option("--run", "run_dir", type=click.Path(path_type=Path), required=True, help="The run's output folder.")
 @click.option("--send", "do_send", is_flag=True, help="Send it (SMTP settings from params email:).")
-@click.option("--params", "params_path", type=click.Path(path_type=Path), default=None,
-              help="Params with the email settings (default: the params the run used).")
+@click.option(
+    "--params",
+    "params_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Params with the email settings (default: the params the run used).",
+)
 def email(run_dir: Path, do_send: bool, params_path: Path | None) -> None:
     import json
 
@@ -125,8 +148,13 @@ def email(run_dir: Path, do_send: bool, params_path: Path | None) -> None:
 @click.option("--month", required=True, help="The month to sample, YYYY-MM.")
 @click.option("--cohort", required=True, help="Cohort key, e.g. cin.")
 @click.option("--seed", default=1, show_default=True, help="Random seed: the same seed gives the same sample.")
-@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
-              help="Sample file to write (default outputs/samples/<month>-<cohort>/sample.csv); sampling_summary.csv goes beside it.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Sample file to write (default outputs/samples/<month>-<cohort>/sample.csv); sampling_summary.csv goes beside it.",
+)
 @click.option("--params", "params_path", type=click.Path(path_type=Path), default=REPO / "params" / "demo.yml", show_default=True)
 def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, out_file: Path | None, params_path: Path) -> None:
     from .caseload import load_caseload
@@ -177,11 +205,14 @@ def main() -> None:
 
         click.echo(f"Error: {describe_os_error(exc)}; nothing was published and the last good report is unchanged", err=True)
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line, no data, no traceback
+    except Exception as exc:
         if os.environ.get("QA_PACK_DEBUG"):
             raise
-        click.echo(f"Error: the pack failed unexpectedly ({type(exc).__name__}); nothing was published. "
-                   "Run again with QA_PACK_DEBUG=1 to see where, and report it to the pack's maintainers.", err=True)
+        click.echo(
+            f"Error: the pack failed unexpectedly ({type(exc).__name__}); nothing was published. "
+            "Run again with QA_PACK_DEBUG=1 to see where, and report it to the pack's maintainers.",
+            err=True,
+        )
         sys.exit(1)
 
 

@@ -6,6 +6,7 @@ standard (the one definition in `qa_lib.standards`). The period's audit is
 compared with the cohort's previous audit under the same noise rule as the
 month-on-month standards table.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -59,7 +60,12 @@ def comparison(comp: pd.DataFrame, cohort: str) -> pd.DataFrame:
     b = c[c["audit_month"] == last].set_index("standard")
     rows = []
     for std in b.index:
-        k1, n1, k2, n2 = int(b.at[std, "good_or_outstanding"]), int(b.at[std, "graded"]), int(a.at[std, "good_or_outstanding"]), int(a.at[std, "graded"])
+        k1, n1, k2, n2 = (
+            int(b.at[std, "good_or_outstanding"]),
+            int(b.at[std, "graded"]),
+            int(a.at[std, "good_or_outstanding"]),
+            int(a.at[std, "graded"]),
+        )
         change = b.at[std, "pct_good_or_outstanding"] - a.at[std, "pct_good_or_outstanding"]
         p = fisher_exact_p(k1, n1, k2, n2)
         if pd.isna(p) or pd.isna(change):
@@ -76,13 +82,23 @@ def comparison(comp: pd.DataFrame, cohort: str) -> pd.DataFrame:
             reading = "fell within noise"
         else:
             reading = "no change"
-        rows.append({"standard": std, "previous_month": prev, "month": last, "previous_pct": a.at[std, "pct_good_or_outstanding"],
-                     "pct": b.at[std, "pct_good_or_outstanding"], "change": change, "p": p, "reading": reading})
+        rows.append(
+            {
+                "standard": std,
+                "previous_month": prev,
+                "month": last,
+                "previous_pct": a.at[std, "pct_good_or_outstanding"],
+                "pct": b.at[std, "pct_good_or_outstanding"],
+                "change": change,
+                "p": p,
+                "reading": reading,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def picture(cmp: pd.DataFrame) -> str | None:
-    """"improving" / "declining" / "mixed" only when changes beyond chance support it; None otherwise."""
+    """ "improving" / "declining" / "mixed" only when changes beyond chance support it; None otherwise."""
     if cmp.empty:
         return None
     up, down = (cmp["reading"] == "improved").sum(), (cmp["reading"] == "declined").sum()

@@ -6,6 +6,7 @@ rate = returned audits with sw_participated = yes / returned audits.
 Every function takes the validated audits frame and a list of "YYYY-MM" months
 and returns a tidy frame; months with no audits appear with zero counts.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,11 @@ _NO_REASON_TEXT = r"^\s*(?:no reason(?: recorded| given)?|none(?: given)?|not re
 def _status_counts(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
     """Counts of returned, not returned and exempt audits by `keys` for the months given."""
     a = audits[audits["audit_month"].isin(months)]
-    counts = (a.assign(n=1).pivot_table(index=keys, columns="status", values="n", aggfunc="sum", fill_value=0)
-              .reindex(columns=["returned", "not_returned", "exempt"], fill_value=0))
+    counts = (
+        a.assign(n=1)
+        .pivot_table(index=keys, columns="status", values="n", aggfunc="sum", fill_value=0)
+        .reindex(columns=["returned", "not_returned", "exempt"], fill_value=0)
+    )
     counts.columns.name = None
     counts = counts.reset_index()
     counts["distributed"] = counts["returned"] + counts["not_returned"]
@@ -44,8 +48,9 @@ def returns(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     counts = counts.fillna({"returned": 0, "not_returned": 0, "exempt": 0, "distributed": 0})
     out = counts.astype({c: "int64" for c in ("returned", "not_returned", "exempt", "distributed")})
     out["return_rate"] = pct(out["returned"], out["distributed"])
-    return (out.sort_values(["audit_month", "cohort"])
-            [["audit_month", "cohort", "distributed", "returned", "exempt", "return_rate"]].reset_index(drop=True))
+    return out.sort_values(["audit_month", "cohort"])[
+        ["audit_month", "cohort", "distributed", "returned", "exempt", "return_rate"]
+    ].reset_index(drop=True)
 
 
 def monthly_returns(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
@@ -61,8 +66,9 @@ def returns_by_area(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     c = _status_counts(audits, months, ["audit_month", "service_area"])
     c = c[c["distributed"] > 0].copy()
     c["return_rate"] = pct(c["returned"], c["distributed"])
-    return (c.sort_values(["audit_month", "service_area"])
-            [["audit_month", "service_area", "distributed", "returned", "return_rate"]].reset_index(drop=True))
+    return c.sort_values(["audit_month", "service_area"])[
+        ["audit_month", "service_area", "distributed", "returned", "return_rate"]
+    ].reset_index(drop=True)
 
 
 def full_return_areas(by_area: pd.DataFrame, months: list[str]) -> dict[str, list[str]]:
@@ -74,8 +80,7 @@ def full_return_areas(by_area: pd.DataFrame, months: list[str]) -> dict[str, lis
 def participation(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     """Per month: returned audits, how many the social worker took part in, and the rate (%)."""
     r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
-    g = (r.assign(p=r["sw_participated"].fillna(False).astype(bool))
-         .groupby("audit_month")["p"].agg(returned="size", participated="sum"))
+    g = r.assign(p=r["sw_participated"].fillna(False).astype(bool)).groupby("audit_month")["p"].agg(returned="size", participated="sum")
     g = g.reindex(months, fill_value=0).rename_axis("audit_month").reset_index()
     g = g.astype({"returned": "int64", "participated": "int64"})
     g["participation_rate"] = pct(g["participated"], g["returned"])
@@ -105,8 +110,13 @@ def non_participation_reasons(audits: pd.DataFrame, months: list[str], categorie
     """
     r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned") & audits["sw_participated"].eq(False)]
     cats = reason_category(r["non_participation_reason"], categories)
-    out = (pd.DataFrame({"audit_month": r["audit_month"], "reason": cats})
-           .groupby(["audit_month", "reason"]).size().rename("count").reset_index())
+    out = (
+        pd.DataFrame({"audit_month": r["audit_month"], "reason": cats})
+        .groupby(["audit_month", "reason"])
+        .size()
+        .rename("count")
+        .reset_index()
+    )
     out = out.sort_values(["audit_month", "count", "reason"], ascending=[True, False, True]).reset_index(drop=True)
     return out.astype({"count": "int64"})
 

@@ -40,10 +40,12 @@ What gives way, and why (the reference report contradicts itself):
 5. The reference table's September column only gives % Good/Outstanding; the
    demo matches that and invents the rest.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,9 +60,18 @@ GRADE_ORDER = list(GRADES)
 GRADE_WORD = GRADE_LABELS  # the demo file spells grades out, as auditors' returns usually do
 
 COHORT_BY_MONTH = {
-    "2021-01": "cin", "2021-02": "cp", "2021-03": "cla", "2021-04": "no_plan_nfa", "2021-05": "cin",
-    "2021-06": "care_leaver", "2021-07": "cla", "2021-08": "care_leaver", "2021-09": "cp",
-    "2021-10": "no_plan_nfa", "2021-11": "cin", "2021-12": "cp",
+    "2021-01": "cin",
+    "2021-02": "cp",
+    "2021-03": "cla",
+    "2021-04": "no_plan_nfa",
+    "2021-05": "cin",
+    "2021-06": "care_leaver",
+    "2021-07": "cla",
+    "2021-08": "care_leaver",
+    "2021-09": "cp",
+    "2021-10": "no_plan_nfa",
+    "2021-11": "cin",
+    "2021-12": "cp",
 }
 
 # (returned, distributed) per area for the calibrated months, in AREAS order.
@@ -71,15 +82,27 @@ AREA_RETURNS = {
 }
 # (returned, distributed) for the other months; July and August are the report's 77%.
 MONTH_RETURNS = {
-    "2021-01": (47, 66), "2021-02": (50, 68), "2021-03": (44, 64), "2021-04": (49, 67), "2021-05": (46, 63),
-    "2021-06": (43, 61), "2021-07": (50, 65), "2021-08": (54, 70), "2021-09": (47, 66),
+    "2021-01": (47, 66),
+    "2021-02": (50, 68),
+    "2021-03": (44, 64),
+    "2021-04": (49, 67),
+    "2021-05": (46, 63),
+    "2021-06": (43, 61),
+    "2021-07": (50, 65),
+    "2021-08": (54, 70),
+    "2021-09": (47, 66),
 }
 EXEMPT = {"2021-10": 17, "2021-11": 23, "2021-12": 10}
 
 # Grade by service area, October to December (section 3.1.1), after the one change above.
 AREA_GRADES = {  # area: (O, G, RI, I)
-    "16+": (0, 1, 3, 1), "CCHDT": (1, 4, 2, 5), "Central": (0, 4, 11, 2), "East": (0, 5, 8, 5),
-    "Keighley & Shipley": (0, 5, 9, 1), "South": (0, 3, 14, 6), "West": (0, 9, 16, 7),
+    "16+": (0, 1, 3, 1),
+    "CCHDT": (1, 4, 2, 5),
+    "Central": (0, 4, 11, 2),
+    "East": (0, 5, 8, 5),
+    "Keighley & Shipley": (0, 5, 9, 1),
+    "South": (0, 3, 14, 6),
+    "West": (0, 9, 16, 7),
 }
 SR_GRADES = {"2021-10": "RI", "2021-11": "G"}
 
@@ -92,37 +115,94 @@ MODERATION = {
 
 # Participation: (participated, {reason text: count}) of the month's returned audits.
 PARTICIPATION = {
-    "2021-10": (21, {"Social worker has left the organisation": 7, "No response from social worker": 4,
-                     "Auditor availability": 2, "Social worker on annual leave": 2, "": 2}),
-    "2021-11": (32, {"Social worker did not respond to invitation": 5, "": 5,
-                     "Worker left the authority": 3, "Sick leave": 2, "Auditor availability": 2}),
-    "2021-12": (19, {"Auditor availability - no slot": 6, "": 6, "Did not respond": 3,
-                     "Social worker left": 2, "Annual leave": 1}),
+    "2021-10": (
+        21,
+        {
+            "Social worker has left the organisation": 7,
+            "No response from social worker": 4,
+            "Auditor availability": 2,
+            "Social worker on annual leave": 2,
+            "": 2,
+        },
+    ),
+    "2021-11": (
+        32,
+        {
+            "Social worker did not respond to invitation": 5,
+            "": 5,
+            "Worker left the authority": 3,
+            "Sick leave": 2,
+            "Auditor availability": 2,
+        },
+    ),
+    "2021-12": (19, {"Auditor availability - no slot": 6, "": 6, "Did not respond": 3, "Social worker left": 2, "Annual leave": 1}),
 }
 
 # November standard counts (section 3.2.2 and the table): (G/O, RI, I, N/A) of 49.
 NOVEMBER = {
-    "risk": (29, 17, 3, 0), "assessment": (21, 14, 14, 0), "planning": (14, 21, 14, 0),
-    "voice": (15, 23, 11, 0), "family": (20, 20, 9, 0), "partners": (23, 17, 9, 0),
-    "management": (19, 17, 13, 0), "records": (9, 31, 9, 0), "impact": (22, 19, 8, 0),
+    "risk": (29, 17, 3, 0),
+    "assessment": (21, 14, 14, 0),
+    "planning": (14, 21, 14, 0),
+    "voice": (15, 23, 11, 0),
+    "family": (20, 20, 9, 0),
+    "partners": (23, 17, 9, 0),
+    "management": (19, 17, 13, 0),
+    "records": (9, 31, 9, 0),
+    "impact": (22, 19, 8, 0),
 }
 # Reference table (section 3.1.2): % Good/Outstanding and % RI; September G/O only.
-TABLE = {
-    "2021-09": {"risk": 47, "assessment": 37, "planning": 26, "voice": 37, "family": 45, "partners": 55,
-                "management": 26, "records": 16, "impact": 53},
-    "2021-10": {"risk": (43, 43), "assessment": (39, 37), "planning": (25, 32), "voice": (34, 43),
-                "family": (35, 46), "partners": (51, 27), "management": (22, 59), "records": (24, 50),
-                "impact": (49, 40)},
-    "2021-12": {"risk": (47, 41), "assessment": (27, 54), "planning": (54, 38), "voice": (42, 47),
-                "family": (50, 42), "partners": (62, 30), "management": (38, 46), "records": (19, 68),
-                "impact": (44, 39)},
+TABLE: dict[str, dict[str, Any]] = {
+    "2021-09": {
+        "risk": 47,
+        "assessment": 37,
+        "planning": 26,
+        "voice": 37,
+        "family": 45,
+        "partners": 55,
+        "management": 26,
+        "records": 16,
+        "impact": 53,
+    },
+    "2021-10": {
+        "risk": (43, 43),
+        "assessment": (39, 37),
+        "planning": (25, 32),
+        "voice": (34, 43),
+        "family": (35, 46),
+        "partners": (51, 27),
+        "management": (22, 59),
+        "records": (24, 50),
+        "impact": (49, 40),
+    },
+    "2021-12": {
+        "risk": (47, 41),
+        "assessment": (27, 54),
+        "planning": (54, 38),
+        "voice": (42, 47),
+        "family": (50, 42),
+        "partners": (62, 30),
+        "management": (38, 46),
+        "records": (19, 68),
+        "impact": (44, 39),
+    },
 }
 
-EXEMPTION_REASONS = ["Case closed before the audit", "Child moved out of the area", "Case transferred to another team",
-                     "Worker on long-term leave", "Court proceedings under way"]
+EXEMPTION_REASONS = [
+    "Case closed before the audit",
+    "Child moved out of the area",
+    "Case transferred to another team",
+    "Worker on long-term leave",
+    "Court proceedings under way",
+]
 COMMENTS = {
-    "risk": ["Risks were recognised early and a safety plan was put in place.", "Drift and delay in responding to new information about risk."],
-    "assessment": ["Assessment was detailed and history was taken into consideration.", "Assessment lacked analysis of the impact on the child."],
+    "risk": [
+        "Risks were recognised early and a safety plan was put in place.",
+        "Drift and delay in responding to new information about risk.",
+    ],
+    "assessment": [
+        "Assessment was detailed and history was taken into consideration.",
+        "Assessment lacked analysis of the impact on the child.",
+    ],
     "planning": ["Plan reviewed regularly with clear actions.", "Plan not updated following the review; actions were not SMART."],
     "voice": ["Child seen alone and direct work informed the plan.", "Voice captured but no evidence of how it informed planning."],
     "family": ["Parents' views were captured and consent was recorded.", "Absent parent not contacted."],
@@ -132,8 +212,11 @@ COMMENTS = {
     "impact": ["Clear evidence of a positive difference for the child.", "Not clear from the file what difference the work has made."],
 }
 STRENGTHS = ["Timely response to risk.", "Direct work with the child is clear on the file.", "Good partnership working."]
-LEARNING = ["Chronologies and genograms need updating.", "Changes of worker have caused drift and delay.",
-            "Supervision records should show management oversight."]
+LEARNING = [
+    "Chronologies and genograms need updating.",
+    "Changes of worker have caused drift and delay.",
+    "Supervision records should show management oversight.",
+]
 
 
 @dataclass
@@ -144,7 +227,7 @@ class _People:
 
     def __post_init__(self) -> None:
         ids = self.rng.choice(np.arange(1000, 9999), size=8 * 45, replace=False)
-        self.workers = {a: [f"SW-{i}" for i in ids[k * 45:(k + 1) * 45]] for k, a in enumerate(AREAS)}
+        self.workers = {a: [f"SW-{i}" for i in ids[k * 45 : (k + 1) * 45]] for k, a in enumerate(AREAS)}
         self.children = [f"CH-{i}" for i in self.rng.choice(np.arange(100000, 999999), size=2600, replace=False)]
         self.auditors = [f"AU-{i:02d}" for i in range(1, 15)]
         self.last_audit: dict[str, int] = {}
@@ -158,7 +241,7 @@ class _People:
         return chosen
 
 
-def _split(total: int, weights: list[float], rng: np.random.Generator) -> list[int]:
+def _split(total: int, weights: list[float] | list[int], rng: np.random.Generator) -> list[int]:
     """Split `total` into integer parts close to `weights`, deterministically."""
     w = np.asarray(weights, dtype=float) / sum(weights)
     base = np.floor(w * total).astype(int)
@@ -179,7 +262,7 @@ def _area_plan(month: str, rng: np.random.Generator) -> list[tuple[str, int, int
     ret = []
     left = returned
     for d in dist:  # spread returns in proportion, never above distributed
-        share = min(d, int(round(returned * d / distributed)))
+        share = min(d, round(returned * d / distributed))
         ret.append(share)
         left -= share
     order = rng.permutation(len(dist))
@@ -209,14 +292,14 @@ def _solve_counts(n_returned: int, target: tuple[int, int] | int, rng: np.random
                     if int(round_half_up(pct(ri, n), 0)) == target[1]:
                         return go, ri, n - go - ri, na
             else:
-                ri = int(round((n - go) * rng.uniform(0.5, 0.75)))
+                ri = round((n - go) * rng.uniform(0.5, 0.75))
                 return go, ri, n - go - ri, na
     raise AssertionError(f"no counts fit {target} of {n_returned}")
 
 
 def _random_counts(n: int, rng: np.random.Generator) -> tuple[int, int, int, int]:
     p = rng.dirichlet([4, 5, 2])
-    go, ri = int(round(n * p[0])), int(round(n * p[1]))
+    go, ri = round(n * p[0]), round(n * p[1])
     return go, ri, max(0, n - go - ri), 0
 
 
@@ -320,7 +403,7 @@ def _participation(month: str, n: int, rng: np.random.Generator) -> tuple[list[s
         yes, reasons = PARTICIPATION[month]
         texts = [t for t, c in reasons.items() for _ in range(c)]
     else:
-        yes = int(round(n * rng.uniform(0.55, 0.75)))
+        yes = round(n * rng.uniform(0.55, 0.75))
         pool = ["Social worker left", "No response", "Auditor availability", "Annual leave", "", "Court commitments"]
         texts = list(rng.choice(pool, size=n - yes))
     assert yes + len(texts) == n, month
@@ -352,22 +435,33 @@ def demo_audits(seed: int = SEED) -> pd.DataFrame:
         stds = _standard_grades(month, overall, rng)
         moderated, after = _moderate(month, overall, rng)
         took_part, why = _participation(month, len(returned_idx), rng)
-        year, mon = month.split("-")
+        _year, _mon = month.split("-")
         for k, (r, child) in enumerate(zip(month_rows, children)):
-            r.update({
-                "audit_id": f"AUD-{month}-{k + 1:03d}", "audit_month": month, "cohort": COHORT_BY_MONTH[month],
-                "child_id": child, "team": f"{r['service_area']} team {int(rng.integers(1, 4))}",
-                "auditor_id": str(rng.choice(people.auditors)),
-                "date_distributed": f"{month}-01",
-            })
+            r.update(
+                {
+                    "audit_id": f"AUD-{month}-{k + 1:03d}",
+                    "audit_month": month,
+                    "cohort": COHORT_BY_MONTH[month],
+                    "child_id": child,
+                    "team": f"{r['service_area']} team {int(rng.integers(1, 4))}",
+                    "auditor_id": str(rng.choice(people.auditors)),
+                    "date_distributed": f"{month}-01",
+                }
+            )
             if r["status"] == "exempt":
                 r["exemption_reason"] = str(rng.choice(EXEMPTION_REASONS))
         for j, k in enumerate(returned_idx):
             r = month_rows[k]
-            r.update({"sw_participated": took_part[j], "non_participation_reason": why[j],
-                      "overall_grade": GRADE_WORD[overall[j]], "moderated": moderated[j],
-                      "moderated_grade": GRADE_WORD.get(after[j], ""),
-                      "date_returned": f"{month}-{int(rng.integers(10, 28)):02d}"})
+            r.update(
+                {
+                    "sw_participated": took_part[j],
+                    "non_participation_reason": why[j],
+                    "overall_grade": GRADE_WORD[overall[j]],
+                    "moderated": moderated[j],
+                    "moderated_grade": GRADE_WORD.get(after[j], ""),
+                    "date_returned": f"{month}-{int(rng.integers(10, 28)):02d}",
+                }
+            )
             for std in STANDARDS:
                 g = stds[std][j]
                 r[f"grade_{std}"] = GRADE_WORD.get(g, g)
@@ -376,10 +470,29 @@ def demo_audits(seed: int = SEED) -> pd.DataFrame:
             r["strengths"] = str(rng.choice(STRENGTHS))
             r["learning"] = str(rng.choice(LEARNING))
         rows += month_rows
-    columns = ["audit_id", "audit_month", "cohort", "child_id", "social_worker_id", "service_area", "team",
-               "auditor_id", "status", "exemption_reason", "sw_participated", "non_participation_reason",
-               "overall_grade", *[f"grade_{s}" for s in STANDARDS], *[f"comment_{s}" for s in STANDARDS],
-               "strengths", "learning", "moderated", "moderated_grade", "date_distributed", "date_returned"]
+    columns = [
+        "audit_id",
+        "audit_month",
+        "cohort",
+        "child_id",
+        "social_worker_id",
+        "service_area",
+        "team",
+        "auditor_id",
+        "status",
+        "exemption_reason",
+        "sw_participated",
+        "non_participation_reason",
+        "overall_grade",
+        *[f"grade_{s}" for s in STANDARDS],
+        *[f"comment_{s}" for s in STANDARDS],
+        "strengths",
+        "learning",
+        "moderated",
+        "moderated_grade",
+        "date_distributed",
+        "date_returned",
+    ]
     frame = pd.DataFrame(rows).reindex(columns=columns).fillna("")
     return frame.sort_values(["audit_month", "audit_id"]).reset_index(drop=True)
 
@@ -398,13 +511,28 @@ def demo_caseload(audits: pd.DataFrame, seed: int = SEED + 1) -> pd.DataFrame:
                 k += 1
                 plan = str(rng.choice(["none", "cin", "cp", "cla", "care_leaver"], p=[0.2, 0.35, 0.2, 0.2, 0.05]))
                 outcome = str(rng.choice(["NFA", "Step down to early help", ""])) if plan == "none" else ""
-                rows.append({"child_id": f"CH-{700000 + k}", "social_worker_id": worker, "service_area": area,
-                             "team": f"{area} team {int(rng.integers(1, 4))}", "plan_type": plan, "assessment_outcome": outcome})
+                rows.append(
+                    {
+                        "child_id": f"CH-{700000 + k}",
+                        "social_worker_id": worker,
+                        "service_area": area,
+                        "team": f"{area} team {int(rng.integers(1, 4))}",
+                        "plan_type": plan,
+                        "assessment_outcome": outcome,
+                    }
+                )
     # Children audited from August to December 2021 are still open (the 6-month rule will exclude them in January).
     for _, r in recent.sample(n=120, random_state=int(rng.integers(1 << 31))).iterrows():
-        rows.append({"child_id": r["child_id"], "social_worker_id": r["social_worker_id"], "service_area": r["service_area"],
-                     "team": r["team"], "plan_type": {"no_plan_nfa": "none", "care_leaver": "care_leaver"}.get(r["cohort"], r["cohort"]),
-                     "assessment_outcome": "NFA" if r["cohort"] == "no_plan_nfa" else ""})
+        rows.append(
+            {
+                "child_id": r["child_id"],
+                "social_worker_id": r["social_worker_id"],
+                "service_area": r["service_area"],
+                "team": r["team"],
+                "plan_type": {"no_plan_nfa": "none", "care_leaver": "care_leaver"}.get(r["cohort"], r["cohort"]),
+                "assessment_outcome": "NFA" if r["cohort"] == "no_plan_nfa" else "",
+            }
+        )
     frame = pd.DataFrame(rows)
     # A child on a CP plan and a CIN plan appears twice; the CP row counts.
     twice = frame[frame["plan_type"] == "cp"].head(15).assign(plan_type="cin")

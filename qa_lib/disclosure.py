@@ -8,6 +8,7 @@ suppressed count, the smallest other count is suppressed too, repeatedly, until
 no line has exactly one (secondary suppression). A percentage built on a
 suppressed count is hidden as well. Zero is shown: it discloses nothing about a person.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,10 @@ import pandas as pd
 
 SYMBOL = "c"
 LOW, HIGH = 1, 4
-NOTE = ("c: a count from one to four, or a figure from which one could be worked out, is not shown (suppressed) so that no "
-        "child or worker can be identified in a report shared beyond the QA team; percentages built on such counts are hidden too.")
+NOTE = (
+    "c: a count from one to four, or a figure from which one could be worked out, is not shown (suppressed) so that no "
+    "child or worker can be identified in a report shared beyond the QA team; percentages built on such counts are hidden too."
+)
 
 
 def small(value: float) -> bool:
@@ -69,16 +72,22 @@ def protect_grid(grid: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- the contract tables
 
 # table: (count columns, group keys for lines, {percent column: (numerator, denominator)})
-TABLE_RULES: dict[str, tuple[list[str], list[str], dict[str, tuple[str, str]]]] = {
+TABLE_RULES: dict[str, tuple[list[str], list[str], dict[str, tuple[str, str | None]]]] = {
     "returns": (["distributed", "returned", "exempt"], ["audit_month"], {"return_rate": ("returned", "distributed")}),
     "returns_by_area": (["distributed", "returned"], ["audit_month"], {"return_rate": ("returned", "distributed")}),
     "participation": (["returned", "participated"], ["audit_month"], {"participation_rate": ("participated", "returned")}),
     "non_participation_reasons": (["count"], ["audit_month"], {}),
     "moderation": (["count"], ["audit_month"], {}),
     "overall_grades": (["count"], ["audit_month"], {"percent": ("count", None)}),
-    "standards": (["graded", "good_or_outstanding", "requires_improvement", "inadequate"], ["audit_month", "standard"],
-                  {"pct_good_or_outstanding": ("good_or_outstanding", "graded"),
-                   "pct_requires_improvement": ("requires_improvement", "graded"), "pct_inadequate": ("inadequate", "graded")}),
+    "standards": (
+        ["graded", "good_or_outstanding", "requires_improvement", "inadequate"],
+        ["audit_month", "standard"],
+        {
+            "pct_good_or_outstanding": ("good_or_outstanding", "graded"),
+            "pct_requires_improvement": ("requires_improvement", "graded"),
+            "pct_inadequate": ("inadequate", "graded"),
+        },
+    ),
     "comparators": (["graded"], ["cohort", "audit_month"], {"pct_good_or_outstanding": ("good_or_outstanding", "graded")}),
     "themes": (["audits", "returned"], ["audit_month"], {"percent": ("audits", "returned")}),
 }
@@ -188,7 +197,7 @@ def protect_text(block: str) -> str:
     hidden = suppress_lines(values, [list(range(len(values)))])
     out, last = [], 0
     for k, m in enumerate(matches):
-        out.append(block[last:m.start()])
+        out.append(block[last : m.start()])
         out.append(SYMBOL if k in hidden else m.group(1))
         last = m.end()
     out.append(block[last:])

@@ -7,6 +7,7 @@ check. Sending uses STARTTLS (or SSL) with the password read from the environmen
 variable named in params, retries a bounded number of times, and says plainly
 what went wrong. The run's files are never touched by a failed send.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,8 +36,10 @@ def completed_run(run_dir: Path, report: str) -> tuple[dict[str, Any], Path]:
     """The run's manifest and report, or a clear refusal if the folder is not a completed run of the pack."""
     run_dir = Path(run_dir)
     manifest_path, report_path = run_dir / "manifest.json", run_dir / f"{report}.html"
-    refusal = (f"{run_dir} is not a completed run ({{}}): nothing is e-mailed. "
-               "Run `qa-pack run` first; a failed run never produces a report to send.")
+    refusal = (
+        f"{run_dir} is not a completed run ({{}}): nothing is e-mailed. "
+        "Run `qa-pack run` first; a failed run never produces a report to send."
+    )
     if run_dir.name.endswith(".failed") or not manifest_path.is_file() or not report_path.is_file():
         raise QAPackError(refusal.format(f"no manifest.json or {report}.html"))
     if run_marker(run_dir) is None:
@@ -57,22 +60,28 @@ def _attachment(run_dir: Path, manifest: dict[str, Any], name: str) -> bytes:
         raise QAPackError(f"{name} is not one of the files the run wrote (manifest.json), so it is not attached")
     data = (Path(run_dir) / name).read_bytes()
     if hashlib.sha256(data).hexdigest() != expected:
-        raise QAPackError(f"{name} has changed since the run wrote it (its checksum differs from manifest.json), "
-                          "so it is not attached; run the report again")
+        raise QAPackError(
+            f"{name} has changed since the run wrote it (its checksum differs from manifest.json), "
+            "so it is not attached; run the report again"
+        )
     return data
 
 
 def _bodies(head: dict, settings: EmailSettings) -> tuple[str, str]:
     """Plain-text and HTML bodies: aggregates only, never an identifier or free text."""
-    sections = [("Audit returns against target", head.get("returns", [])),
-                ("Overall grades", head.get("grades", [])),
-                ("Practice standards", head.get("standards", [])),
-                ("Note", head.get("note", []))]
+    sections = [
+        ("Audit returns against target", head.get("returns", [])),
+        ("Overall grades", head.get("grades", [])),
+        ("Practice standards", head.get("standards", [])),
+        ("Note", head.get("note", [])),
+    ]
     attached = "the highlight report" + (" and the tables workbook" if settings.attach_tables else "")
     intro = f"{head.get('title', 'QA Highlight Report')}: {head.get('period', '')}."
     text = [intro, "", f"Attached: {attached}. Open the HTML file in any web browser; it needs no internet connection.", ""]
-    parts = [f"<p><strong>{html.escape(intro)}</strong></p>",
-             f"<p>Attached: {html.escape(attached)}. Open the HTML file in any web browser; it needs no internet connection.</p>"]
+    parts = [
+        f"<p><strong>{html.escape(intro)}</strong></p>",
+        f"<p>Attached: {html.escape(attached)}. Open the HTML file in any web browser; it needs no internet connection.</p>",
+    ]
     for heading, paragraphs in sections:
         if not paragraphs:
             continue
@@ -80,7 +89,7 @@ def _bodies(head: dict, settings: EmailSettings) -> tuple[str, str]:
         parts.append(f"<h3>{html.escape(heading)}</h3>")
         for para in paragraphs:
             lines = [ln for ln in str(para).splitlines() if ln.strip()]
-            text += lines + [""]
+            text += [*lines, ""]
             bullets = [ln[2:] for ln in lines if ln.startswith("- ")]
             prose = [ln for ln in lines if not ln.startswith("- ")]
             parts += [f"<p>{html.escape(p)}</p>" for p in prose]
@@ -118,8 +127,12 @@ def build_message(run_dir: Path, settings: EmailSettings) -> EmailMessage:
     msg.add_alternative(body, subtype="html")
     msg.add_attachment(_attachment(run_dir, manifest, report.name), maintype="text", subtype="html", filename=report.name)
     if settings.attach_tables and "tables.xlsx" in manifest["_checksums"]:
-        msg.add_attachment(_attachment(run_dir, manifest, "tables.xlsx"), maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename="tables.xlsx")
+        msg.add_attachment(
+            _attachment(run_dir, manifest, "tables.xlsx"),
+            maintype="application",
+            subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename="tables.xlsx",
+        )
     return msg
 
 
@@ -136,8 +149,10 @@ def _password(settings: EmailSettings) -> str | None:
         raise QAPackError("email: smtp username is set but not password_env, the environment variable holding the password")
     value = os.environ.get(settings.password_env)
     if not value:
-        raise QAPackError(f"email: the environment variable {settings.password_env} (smtp password_env) is not set; "
-                          "set it in the shell or scheduler that runs qa-pack, never in a file in the repository")
+        raise QAPackError(
+            f"email: the environment variable {settings.password_env} (smtp password_env) is not set; "
+            "set it in the shell or scheduler that runs qa-pack, never in a file in the repository"
+        )
     return value
 
 
@@ -166,21 +181,28 @@ def send(msg: EmailMessage, settings: EmailSettings, say=print) -> None:
                     smtp.login(settings.username, password)
                 refused = smtp.send_message(msg)
             if refused:
-                raise SendFailed("the mail server refused some recipients: "
-                                 + "; ".join(f"{a} ({c} {m.decode(errors='replace') if isinstance(m, bytes) else m})" for a, (c, m) in refused.items())
-                                 + ". The others were sent.")
+                raise SendFailed(
+                    "the mail server refused some recipients: "
+                    + "; ".join(f"{a} ({c} {m.decode(errors='replace') if isinstance(m, bytes) else m})" for a, (c, m) in refused.items())
+                    + ". The others were sent."
+                )
             return
         except smtplib.SMTPAuthenticationError as exc:
-            raise SendFailed(f"the mail server at {where} refused the login for {settings.username!r} "
-                             f"({exc.smtp_code}); check the username and the password in {settings.password_env}") from None
+            raise SendFailed(
+                f"the mail server at {where} refused the login for {settings.username!r} "
+                f"({exc.smtp_code}); check the username and the password in {settings.password_env}"
+            ) from None
         except smtplib.SMTPRecipientsRefused as exc:
-            raise SendFailed("the mail server refused every recipient: "
-                             + "; ".join(f"{a} ({c})" for a, (c, _) in exc.recipients.items())) from None
+            raise SendFailed(
+                "the mail server refused every recipient: " + "; ".join(f"{a} ({c})" for a, (c, _) in exc.recipients.items())
+            ) from None
         except smtplib.SMTPSenderRefused as exc:
             raise SendFailed(f"the mail server refused the sender {settings.sender!r} ({exc.smtp_code})") from None
         except ssl.SSLError as exc:
-            raise SendFailed(f"a secure connection to {where} could not be made ({exc.reason or exc}); "
-                             "if the council uses its own certificate authority, set smtp cafile in params") from None
+            raise SendFailed(
+                f"a secure connection to {where} could not be made ({exc.reason or exc}); "
+                "if the council uses its own certificate authority, set smtp cafile in params"
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:  # refused, timed out, dropped, a 4xx from the server
             last = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             if isinstance(exc, (ConnectionRefusedError, socket.gaierror, TimeoutError)):

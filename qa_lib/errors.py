@@ -1,5 +1,11 @@
 """Errors that are the user's to fix: shown as a message, never as a traceback."""
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the report lives with the loader; only its type is needed here
+    from .load import ValidationReport
 
 
 class QAPackError(Exception):
@@ -13,9 +19,9 @@ class ParamsError(QAPackError):
 class ValidationFailed(QAPackError):
     """The audits file broke the data contract; carries every problem found."""
 
-    def __init__(self, report: "object") -> None:  # ValidationReport, typed loosely to avoid a cycle
+    def __init__(self, report: ValidationReport) -> None:
         self.report = report
-        super().__init__(report.render())  # type: ignore[attr-defined]
+        super().__init__(report.render())
 
 
 class RunFailed(QAPackError):

@@ -1,5 +1,6 @@
 """Running one notebook in a worker process: papermill, then offline HTML. Kept small so a spawned
 worker imports only papermill, nbformat and nbconvert, not the rest of the pack."""
+
 from __future__ import annotations
 
 import errno
@@ -43,8 +44,13 @@ def execute(job: NotebookJob) -> tuple[str, float, str | None]:
     start = time.perf_counter()
     try:
         pm.execute_notebook(
-            str(job.source), str(job.output), parameters=job.parameters, kernel_name=job.kernel_name,
-            cwd=str(job.source.parent), execution_timeout=job.timeout, progress_bar=job.progress,
+            str(job.source),
+            str(job.output),
+            parameters=job.parameters,
+            kernel_name=job.kernel_name,
+            cwd=str(job.source.parent),
+            execution_timeout=job.timeout,
+            progress_bar=job.progress,
             request_save_on_cell_execute=False,
         )
         nb = nbformat.read(job.output, as_version=4)  # converted here, in the worker, so conversions run side by side too
@@ -55,16 +61,20 @@ def execute(job: NotebookJob) -> tuple[str, float, str | None]:
         tmp.replace(job.html)
     except PapermillExecutionError as exc:
         first_line = next((ln.strip() for ln in (exc.source or "").splitlines() if ln.strip()), "")
-        return job.name, time.perf_counter() - start, bounded(
-            f"notebook {job.name}.ipynb failed at cell {exc.cell_index} (execution count {exc.exec_count}, "
-            f"starting {first_line[:80]!r}): {exc.ename}: {bounded(str(exc.evalue), 200)}")
+        return (
+            job.name,
+            time.perf_counter() - start,
+            bounded(
+                f"notebook {job.name}.ipynb failed at cell {exc.cell_index} (execution count {exc.exec_count}, "
+                f"starting {first_line[:80]!r}): {exc.ename}: {bounded(str(exc.evalue), 200)}"
+            ),
+        )
     except QAPackError as exc:
         return job.name, time.perf_counter() - start, bounded(f"notebook {job.name}.ipynb: {exc}")
     except OSError as exc:
         return job.name, time.perf_counter() - start, f"notebook {job.name}.ipynb could not be written: {describe_os_error(exc)}"
     except Exception as exc:  # noqa: BLE001 - no kernel, timeout, unreadable notebook: said, not raised
-        return job.name, time.perf_counter() - start, bounded(
-            f"notebook {job.name}.ipynb could not run: {type(exc).__name__}: {exc}")
+        return job.name, time.perf_counter() - start, bounded(f"notebook {job.name}.ipynb could not run: {type(exc).__name__}: {exc}")
     return job.name, time.perf_counter() - start, None
 
 

@@ -4,6 +4,7 @@ The overall grade "before moderation" is the auditor's `overall_grade`; "after
 moderation" is the `moderated_grade` where the audit was moderated, else the
 auditor's grade. Percentages are of returned audits in the month.
 """
+
 from __future__ import annotations
 
 import pandas as pd

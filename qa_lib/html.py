@@ -5,6 +5,7 @@ nothing fetched from any URL (our `qa_offline` template drops the script tags th
 stock templates add). Error and stderr outputs are dropped: a published report
 never shows a traceback or a warning.
 """
+
 from __future__ import annotations
 
 import copy
@@ -25,8 +26,11 @@ def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
-            cell["outputs"] = [o for o in cell.get("outputs", [])
-                               if o.get("output_type") != "error" and not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell["outputs"] = [
+                o
+                for o in cell.get("outputs", [])
+                if o.get("output_type") != "error" and not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
     nb.metadata.pop("widgets", None)
     return nb
 
@@ -77,7 +81,7 @@ def add_contents(body: str, minimum: int = 3) -> str:
                 open_sub = True
             items.append(f'<li><a href="#{anchor}">{escape(text)}</a></li>')
     items.append("</ul></li>" if open_sub else "</li>")
-    nav = ('<nav class="qa-toc" aria-label="Contents"><h2 class="qa-toc-title">Contents</h2><ul>' + "".join(items) + "</ul></nav>")
+    nav = '<nav class="qa-toc" aria-label="Contents"><h2 class="qa-toc-title">Contents</h2><ul>' + "".join(items) + "</ul></nav>"
     first = body.find("<h2")
     cell = body.rfind('<div class="jp-Cell', 0, first)
     return body[:cell] + nav + body[cell:]

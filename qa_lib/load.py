@@ -5,6 +5,7 @@ user sees it (header = row 1), the column and what was expected. The checks
 themselves are a pandera schema (`qa_lib.schema`); this module reads the file,
 normalises spellings, runs the schema and turns its failure cases into words.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -12,8 +13,8 @@ import hashlib
 import io
 import re
 import zipfile
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -131,9 +132,11 @@ def _decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         lenient = raw.decode("utf-8", errors="replace")
         if any(ord(ch) > 127 and ch != "\ufffd" for ch in lenient):  # real UTF-8 text around the bad byte
-            row = raw[:exc.start].count(b"\n") + 1
-            raise QAPackError(f"{name} row {row}: a character that is not valid UTF-8 (byte {exc.start}) in a file that is "
-                              "otherwise UTF-8; retype that row's accented letters, or save the file again as CSV UTF-8") from None
+            row = raw[: exc.start].count(b"\n") + 1
+            raise QAPackError(
+                f"{name} row {row}: a character that is not valid UTF-8 (byte {exc.start}) in a file that is "
+                "otherwise UTF-8; retype that row's accented letters, or save the file again as CSV UTF-8"
+            ) from None
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -227,8 +230,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
     try:
         if sheet:
             if sheet not in book.sheetnames:
-                raise QAPackError(f"{path.name}: no sheet named {bounded(sheet, 40)!r}; the sheets are "
-                                  f"{bounded(', '.join(book.sheetnames), 300)}")
+                raise QAPackError(
+                    f"{path.name}: no sheet named {bounded(sheet, 40)!r}; the sheets are {bounded(', '.join(book.sheetnames), 300)}"
+                )
             ws = book[sheet]
         else:
             ws = book.worksheets[0]
@@ -258,18 +262,20 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     import pyarrow.csv as pcsv
 
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    if not data[start:start + 4096].strip() and not data[start:].strip():
+    if not data[start : start + 4096].strip() and not data[start:].strip():
         raise pd.errors.EmptyDataError("empty")
     end = data.find(b"\n", start)
     try:
-        header = next(csv.reader([data[start:end if end >= 0 else None].decode("utf-8").rstrip("\r")]))
+        header = next(csv.reader([data[start : end if end >= 0 else None].decode("utf-8").rstrip("\r")]))
         if len(set(header)) == len(header):
             table = pcsv.read_csv(
                 pa.py_buffer(data)[start:],  # a zero-copy slice; pyarrow checks the UTF-8 itself
                 read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
                 parse_options=pcsv.ParseOptions(newlines_in_values=True),
-                convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in header},
-                                                    strings_can_be_null=False, quoted_strings_can_be_null=False))
+                convert_options=pcsv.ConvertOptions(
+                    column_types={h: pa.string() for h in header}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                ),
+            )
             return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     except (UnicodeDecodeError, pa.ArrowInvalid, StopIteration):
         pass
@@ -304,6 +310,7 @@ def per_value(series: pd.Series, fn) -> pd.Series:
 
 def _lookup(series: pd.Series, mapping: dict[str, str]) -> pd.Series:
     """Map case-insensitively; values not in the mapping are kept as typed (stripped)."""
+
     def fn(values: pd.Series) -> pd.Series:
         stripped = values.str.strip()
         return stripped.str.lower().map(mapping).fillna(stripped).astype(str)
@@ -327,8 +334,9 @@ def _uk_to_iso(text: str) -> str:
 
 
 def _normalise_month(series: pd.Series, dayfirst: bool = False) -> pd.Series:
-    """"2021-10" stays; an ISO date ("2021-10-31", or Excel's "2021-10-31 00:00:00") becomes its month;
+    """ "2021-10" stays; an ISO date ("2021-10-31", or Excel's "2021-10-31 00:00:00") becomes its month;
     with `dayfirst`, so does a UK date ("31/10/2021")."""
+
     def fn(values: pd.Series) -> pd.Series:
         s = values.astype(object).str.strip()
         if dayfirst:
@@ -345,6 +353,7 @@ def _normalise_month(series: pd.Series, dayfirst: bool = False) -> pd.Series:
 def _normalise_date(series: pd.Series, dayfirst: bool = False) -> pd.Series:
     """ISO dates, with Excel's " 00:00:00" dropped (and UK dates read day first when params say so);
     anything else kept for the schema to refuse."""
+
     def fn(values: pd.Series) -> pd.Series:
         s = values.str.strip()
         if dayfirst:
@@ -367,6 +376,7 @@ def normalise(raw: pd.DataFrame, params: Params) -> pd.DataFrame:
             df[col] = df[col].str.strip()
         # free text (comments, reasons) is left as typed: it is never validated or shown
     if "status" in df:
+
         def status(values: pd.Series) -> pd.Series:
             s = values.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
             return s.where(s.isin(STATUSES), values)
@@ -395,14 +405,16 @@ def header_key(header: object) -> str:
 
 def match_headers(raw: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, dict[str, str], list[Problem]]:
     """Headers trimmed and lower-cased, renamed per params `columns`; duplicates reported."""
-    typed = {}
+    typed: dict[str, str] = {}
     problems: list[Problem] = []
     names = []
     for i, header in enumerate(raw.columns):
         key = header_key(header)
         key = params.columns.get(key, key)
         if key in typed:
-            problems.append(Problem(1, header.strip(), f"the same column appears twice (also {typed[key]!r}); expected each column once", i))
+            problems.append(
+                Problem(1, header.strip(), f"the same column appears twice (also {typed[key]!r}); expected each column once", i)
+            )
             key = f"{key}__dup{i}"
         typed[key] = str(header).strip()
         names.append(key)
@@ -463,8 +475,9 @@ def _known_ids(raw: pd.DataFrame) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _failures_to_problems(err: pa.errors.SchemaErrors, raw: pd.DataFrame, headers: dict[str, str],
-                          rules: dict[str, Rule], order: dict[str, int]) -> list[Problem]:
+def _failures_to_problems(
+    err: pa.errors.SchemaErrors, raw: pd.DataFrame, headers: dict[str, str], rules: dict[str, Rule], order: dict[str, int]
+) -> list[Problem]:
     """pandera failure cases -> one Problem per (row, column, rule), in the user's words."""
     fc = err.failure_cases
     problems: list[Problem] = []
@@ -485,9 +498,14 @@ def _failures_to_problems(err: pa.errors.SchemaErrors, raw: pd.DataFrame, header
             first = values.reset_index().groupby(col, sort=False)["index"].transform("min")
             for i, f in zip(idx, first):
                 if i != f:
-                    problems.append(Problem(int(i) + 2, headers.get(col, col),
-                                            f"a duplicated {col} (rows {int(f) + 2} and {int(i) + 2}); expected each {col} only once",
-                                            order.get(col, 0)))
+                    problems.append(
+                        Problem(
+                            int(i) + 2,
+                            headers.get(col, col),
+                            f"a duplicated {col} (rows {int(f) + 2} and {int(i) + 2}); expected each {col} only once",
+                            order.get(col, 0),
+                        )
+                    )
             continue
         if rule is None:  # a pandera check we did not name: still say it, plainly
             for _, r in group.iterrows():
@@ -500,9 +518,14 @@ def _failures_to_problems(err: pa.errors.SchemaErrors, raw: pd.DataFrame, header
         for idx, col in zip(rows["index"].astype(int), rows["column"].astype(str)):
             value = str(raw.at[idx, col])
             hint = _did_you_mean(value, rule)
-            problems.append(Problem(idx + 2, headers.get(col, col),
-                                    f"{_value_text(value, col, known_ids, bool(hint))} {rule.problem}; expected {rule.expected}{hint}",
-                                    order.get(col, 0)))
+            problems.append(
+                Problem(
+                    idx + 2,
+                    headers.get(col, col),
+                    f"{_value_text(value, col, known_ids, bool(hint))} {rule.problem}; expected {rule.expected}{hint}",
+                    order.get(col, 0),
+                )
+            )
     return problems
 
 
@@ -559,9 +582,11 @@ def _date_notes(problems: list[Problem], raw: pd.DataFrame, headers: dict[str, s
         uk = [v for v in values if UK_DATE.match(v)]
         if len(uk) * 2 >= len(values):
             example = next(r for r in rows if str(raw.at[r - 2, col]).strip() in uk)
-            notes.append(f"{header}: {len(rows)} rows are not ISO dates, e.g. row {example} "
-                         f"{_value_text(str(raw.at[example - 2, col]), col)}; this looks like DD/MM/YYYY (Excel's UK format): "
-                         "set `date_format: dayfirst` in params to read such dates, or save them as YYYY-MM-DD")
+            notes.append(
+                f"{header}: {len(rows)} rows are not ISO dates, e.g. row {example} "
+                f"{_value_text(str(raw.at[example - 2, col]), col)}; this looks like DD/MM/YYYY (Excel's UK format): "
+                "set `date_format: dayfirst` in params to read such dates, or save them as YYYY-MM-DD"
+            )
     return notes
 
 
@@ -573,8 +598,7 @@ WARNING_KINDS = {
 }
 
 
-def find_warnings(frame: pd.DataFrame, headers: dict[str, str], period_end: str | None = None,
-                  today: date | None = None) -> list[Problem]:
+def find_warnings(frame: pd.DataFrame, headers: dict[str, str], period_end: str | None = None, today: date | None = None) -> list[Problem]:
     """Rows that pass the contract but do not add up: counted, listed by row, never silently used."""
     found: list[Problem] = []
     grade_cols = [c for c in frame.columns if c == "overall_grade" or c.startswith("grade_")]
@@ -586,12 +610,19 @@ def find_warnings(frame: pd.DataFrame, headers: dict[str, str], period_end: str 
     if "moderated_grade" in frame:
         odd = frame["moderated_grade"].ne("") & ~frame["moderated"].astype(bool)
         for i in odd[odd].index:
-            found.append(Problem(int(frame.at[i, "source_row"]), headers.get("moderated_grade", "moderated_grade"),
-                                 WARNING_KINDS["moderated_grade_without_moderation"]))
+            found.append(
+                Problem(
+                    int(frame.at[i, "source_row"]),
+                    headers.get("moderated_grade", "moderated_grade"),
+                    WARNING_KINDS["moderated_grade_without_moderation"],
+                )
+            )
     this_month = (today or date.today()).strftime("%Y-%m")
     months = frame["audit_month"]
-    for kind, later in (("future_month", months.gt(this_month)),
-                        ("after_period", months.gt(period_end) & months.le(this_month) if period_end else None)):
+    for kind, later in (
+        ("future_month", months.gt(this_month)),
+        ("after_period", months.gt(period_end) & months.le(this_month) if period_end else None),
+    ):
         if later is not None:
             for i in later[later].index:
                 found.append(Problem(int(frame.at[i, "source_row"]), headers.get("audit_month", "audit_month"), WARNING_KINDS[kind]))
@@ -633,5 +664,11 @@ def load_audits(path: str | Path, params: Params, sheet: str | None = None, peri
     frame.insert(0, "source_row", (rows.index + 2).astype("int64"))
     frame = frame.reset_index(drop=True)
     period_end = period_end or (params.period.end if params.period else None)
-    return AuditData(frame=frame, file=name, sha256=file_sha256(path), rows_read=len(raw_typed), rejected=rejected,
-                     warnings=find_warnings(frame, headers, period_end))
+    return AuditData(
+        frame=frame,
+        file=name,
+        sha256=file_sha256(path),
+        rows_read=len(raw_typed),
+        rejected=rejected,
+        warnings=find_warnings(frame, headers, period_end),
+    )

@@ -5,7 +5,10 @@ Outcome: same, upgraded (moderated grade better) or downgraded (worse).
 Agreement between auditor and moderator: exact agreement % and Cohen's kappa
 with linear weights over the ordered grades O > G > RI > I, each with its n.
 """
+
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -41,8 +44,13 @@ def moderation_summary(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
 def moderation_outcomes(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     """Contract `moderation.csv`: per month, each from -> to grade pair, its outcome and count."""
     m = moderated_audits(audits, months)
-    out = (m.groupby(["audit_month", "overall_grade", "moderated_grade", "outcome"]).size().rename("count").reset_index()
-           .rename(columns={"overall_grade": "from_grade", "moderated_grade": "to_grade"}))
+    out = (
+        m.groupby(["audit_month", "overall_grade", "moderated_grade", "outcome"])
+        .size()
+        .rename("count")
+        .reset_index()
+        .rename(columns={"overall_grade": "from_grade", "moderated_grade": "to_grade"})
+    )
     out["_f"], out["_t"] = out["from_grade"].map(RANK), out["to_grade"].map(RANK)
     out = out.sort_values(["audit_month", "_f", "_t"]).drop(columns=["_f", "_t"]).reset_index(drop=True)
     return out[["audit_month", "from_grade", "to_grade", "outcome", "count"]].astype({"count": "int64"})
@@ -74,8 +82,18 @@ def agreement(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
             reading = f"small sample (n={n}): read with caution"
         else:
             reading = f"n={n}"
-        rows.append({"audit_month": label, "moderated": n, "agreed": same, "exact_agreement": pct(same, n),
-                     "agreement_low": lo, "agreement_high": hi, "weighted_kappa": kappa, "reading": reading})
+        rows.append(
+            {
+                "audit_month": label,
+                "moderated": n,
+                "agreed": same,
+                "exact_agreement": pct(same, n),
+                "agreement_low": lo,
+                "agreement_high": hi,
+                "weighted_kappa": kappa,
+                "reading": reading,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -84,12 +102,34 @@ def agreement_changes(agree: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     a = agree.set_index("audit_month")
     shown = [m for m in months if m in a.index and a.at[m, "moderated"] > 0]
     rows = []
-    for prev, month in zip(shown, shown[1:]):
+    for prev, month in itertools.pairwise(shown):
         p, c = a.loc[prev], a.loc[month]
-        rows.append({"previous_month": prev, "audit_month": month,
-                     "previous_agreed": int(p["agreed"]), "previous_moderated": int(p["moderated"]), "previous_agreement": p["exact_agreement"],
-                     "agreed": int(c["agreed"]), "moderated": int(c["moderated"]), "agreement": c["exact_agreement"],
-                     "change": c["exact_agreement"] - p["exact_agreement"],
-                     "p": fisher_exact_p(int(c["agreed"]), int(c["moderated"]), int(p["agreed"]), int(p["moderated"]))})
-    return pd.DataFrame(rows, columns=["previous_month", "audit_month", "previous_agreed", "previous_moderated", "previous_agreement",
-                                       "agreed", "moderated", "agreement", "change", "p"])
+        rows.append(
+            {
+                "previous_month": prev,
+                "audit_month": month,
+                "previous_agreed": int(p["agreed"]),
+                "previous_moderated": int(p["moderated"]),
+                "previous_agreement": p["exact_agreement"],
+                "agreed": int(c["agreed"]),
+                "moderated": int(c["moderated"]),
+                "agreement": c["exact_agreement"],
+                "change": c["exact_agreement"] - p["exact_agreement"],
+                "p": fisher_exact_p(int(c["agreed"]), int(c["moderated"]), int(p["agreed"]), int(p["moderated"])),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "previous_month",
+            "audit_month",
+            "previous_agreed",
+            "previous_moderated",
+            "previous_agreement",
+            "agreed",
+            "moderated",
+            "agreement",
+            "change",
+            "p",
+        ],
+    )

@@ -4,14 +4,15 @@ The QA lead edits these sentences rather than writing them. Each function takes
 the frames computed in `qa_lib.compliance` (never the raw audits), so the words
 and the tables always say the same thing.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-from .schema import GRADE_LABELS as GRADE_NAMES
 from .compliance import NO_REASON, OTHER_REASON, top_reasons
 from .params import ReasonCategory
 from .period import join_words, month_name
+from .schema import GRADE_LABELS as GRADE_NAMES
 from .stats import one_decimal, signed_points, whole
 
 SHARP_CHANGE = 20  # percentage points: "dropped sharply" (a description, not a significance test)
@@ -52,7 +53,7 @@ def compliance_sentences(monthly: pd.DataFrame, months: list[str], target: float
             out.append(f"Compliance was {whole(rate)} in {_month(month, end)}{_target_clause(rate, None, target)}.")
             continue
         prev_rate = float(earlier["return_rate"].iloc[-1])
-        same = []
+        same: list[str] = []
         for mm, r in zip(reversed(earlier.index.tolist()), reversed(earlier["return_rate"].tolist())):
             if whole(r) != whole(prev_rate):
                 break
@@ -61,19 +62,20 @@ def compliance_sentences(monthly: pd.DataFrame, months: list[str], target: float
         change = round(rate) - round(prev_rate)
         if whole(rate) == whole(prev_rate):
             clause = _target_clause(rate, prev_rate, target)
-            out.append(f"Compliance remained at {whole(rate)} in {_month(month, end)}, as in {join_words([_month(x, end) for x in same])}"
-                       f"{',' if clause.startswith(' and') else ''}{clause}.")
+            out.append(
+                f"Compliance remained at {whole(rate)} in {_month(month, end)}, as in {join_words([_month(x, end) for x in same])}"
+                f"{',' if clause.startswith(' and') else ''}{clause}."
+            )
             continue
         verb = "increased" if change > 0 else "dropped"
         if abs(change) >= SHARP_CHANGE:
             verb = "increased sharply" if change > 0 else "dropped sharply"
-        out.append(f"Compliance has {verb} from {since} to {whole(rate)} in {_month(month, end)}"
-                   f"{_target_clause(rate, prev_rate, target)}.")
+        out.append(f"Compliance has {verb} from {since} to {whole(rate)} in {_month(month, end)}{_target_clause(rate, prev_rate, target)}.")
     return out
 
 
 def full_return_sentences(full: dict[str, list[str]], months: list[str]) -> list[str]:
-    """"CCHDT, Central and Safeguarding and Review completed 100% audit returns in the October audit." """
+    """ "CCHDT, Central and Safeguarding and Review completed 100% audit returns in the October audit." """
     end = months[-1]
     out = []
     for month in months:
@@ -86,7 +88,7 @@ def full_return_sentences(full: dict[str, list[str]], months: list[str]) -> list
 
 
 def exemption_sentence(monthly: pd.DataFrame, months: list[str]) -> str:
-    """"There were 17 exemptions in October, 23 in November and 10 in December 2021." """
+    """ "There were 17 exemptions in October, 23 in November and 10 in December 2021." """
     m = monthly.set_index("audit_month")
     parts = []
     for i, month in enumerate(months):
@@ -109,9 +111,10 @@ def _reason_phrase(label: str, categories: tuple[ReasonCategory, ...]) -> str:
     return label.lower()
 
 
-def participation_sentences(part: pd.DataFrame, reasons: pd.DataFrame, months: list[str],
-                            categories: tuple[ReasonCategory, ...]) -> list[str]:
-    """"The percentage of social workers engaged in audit for October was 55.3%, with the most
+def participation_sentences(
+    part: pd.DataFrame, reasons: pd.DataFrame, months: list[str], categories: tuple[ReasonCategory, ...]
+) -> list[str]:
+    """ "The percentage of social workers engaged in audit for October was 55.3%, with the most
     common reason given for non-participation relating to ..." """
     p = part.set_index("audit_month")
     end = months[-1]
@@ -137,13 +140,11 @@ def participation_sentences(part: pd.DataFrame, reasons: pd.DataFrame, months: l
 # ---------------------------------------------------------------- quality findings (section 2.3, 3.1)
 
 
-
 def _were(n: int) -> str:
     return f"{n} was" if n == 1 else f"{n} were"
 
 
-def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[str],
-                    themes: dict[str, str] | None = None) -> list[str]:
+def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[str], themes: dict[str, str] | None = None) -> list[str]:
     """Per month, section 2.3's wording: a heading ("October moderations – <cohort>"), then
     "15 out of 38 audits were moderated in October." and the outcome list."""
     s = summary.set_index("audit_month")
@@ -160,7 +161,9 @@ def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[
         o = outcomes[outcomes["audit_month"] == month]
         lines = [f"{moderated} out of {returned} audits were moderated in {name}.", "", "The outcome of the moderations was:", ""]
         same = int(o.loc[o["outcome"] == "same", "count"].sum())
-        lines.append(f"- {same} remained the same grade following moderation" if same else "- None remained the same grade following moderation")
+        lines.append(
+            f"- {same} remained the same grade following moderation" if same else "- None remained the same grade following moderation"
+        )
         for kind in ("downgraded", "upgraded"):
             moves = o[o["outcome"] == kind].sort_values("count", ascending=False, kind="stable")
             if moves.empty:
@@ -188,21 +191,26 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
     out = []
     period = a.loc["period"]
     if period["moderated"] < 10:
-        return [f"Only {int(period['moderated'])} audits were moderated over the period: too few to measure how far "
-                "auditors and moderators agree."]
+        return [
+            f"Only {int(period['moderated'])} audits were moderated over the period: too few to measure how far "
+            "auditors and moderators agree."
+        ]
     out.append(
         f"Over the period, moderators kept the auditor's overall grade in {int(period['agreed'])} of {int(period['moderated'])} "
         f"moderated audits ({whole(period['exact_agreement'])}, 95% confidence interval {whole(period['agreement_low'])} to "
         f"{whole(period['agreement_high'])}); weighted kappa {period['weighted_kappa']:.2f}, "
-        f"{_kappa_words(period['weighted_kappa'])} agreement beyond chance.")
+        f"{_kappa_words(period['weighted_kappa'])} agreement beyond chance."
+    )
     from .moderation import agreement_changes
 
     for c in agreement_changes(agree, months).itertuples():
         direction = "rose" if c.change > 0 else "fell" if c.change < 0 else "stayed"
         verdict = "a change unlikely to be chance" if c.p < 0.05 else "a change that could be chance at these numbers"
-        out.append(f"Agreement {direction} from {whole(c.previous_agreement)} ({c.previous_agreed} of {c.previous_moderated}) in "
-                   f"{_month(c.previous_month, end)} to {whole(c.agreement)} ({c.agreed} of {c.moderated}) in "
-                   f"{_month(c.audit_month, end)}: {verdict} (Fisher's exact test, p = {c.p:.2f}).")
+        out.append(
+            f"Agreement {direction} from {whole(c.previous_agreement)} ({c.previous_agreed} of {c.previous_moderated}) in "
+            f"{_month(c.previous_month, end)} to {whole(c.agreement)} ({c.agreed} of {c.moderated}) in "
+            f"{_month(c.audit_month, end)}: {verdict} (Fisher's exact test, p = {c.p:.2f})."
+        )
     small = [f"{_month(m, end)} (n={int(a.at[m, 'moderated'])})" for m in months if 0 < a.at[m, "moderated"] < 30]
     if small:
         out.append(f"Monthly figures rest on small samples, {join_words(small)}: read them with caution.")
@@ -221,9 +229,11 @@ def overall_grade_sentences(before: pd.DataFrame, after: pd.DataFrame, months: l
         if month not in b.index or b.at[month, "returned"] == 0:
             out.append(f"No audits were returned in {_month(month, end)}.")
             continue
-        out.append(f"In {_month(month, end)}, {b.at[month, 'good_or_outstanding']} of {b.at[month, 'returned']} audits "
-                   f"({whole(b.at[month, 'percent'])}) were graded good or outstanding overall by the auditor; after moderation, "
-                   f"{a.at[month, 'good_or_outstanding']} ({whole(a.at[month, 'percent'])}).")
+        out.append(
+            f"In {_month(month, end)}, {b.at[month, 'good_or_outstanding']} of {b.at[month, 'returned']} audits "
+            f"({whole(b.at[month, 'percent'])}) were graded good or outstanding overall by the auditor; after moderation, "
+            f"{a.at[month, 'good_or_outstanding']} ({whole(a.at[month, 'percent'])})."
+        )
     return out
 
 
@@ -237,20 +247,26 @@ def standards_sentences(trend: pd.DataFrame, labels: dict[str, str]) -> list[str
 
     def items(reading: str) -> list[str]:
         rows = trend[trend["reading"] == reading]
-        return [f"- {labels.get(r.standard, r.standard)} ({whole(r.first_pct)} to {whole(r.last_pct)}, {signed_points(r.change)} points)"
-                for r in rows.itertuples()]
+        return [
+            f"- {labels.get(r.standard, r.standard)} ({whole(r.first_pct)} to {whole(r.last_pct)}, {signed_points(r.change)} points)"
+            for r in rows.itertuples()
+        ]
 
-    for reading, head in (("improved", f"Good or outstanding grades rose {span} for:"),
-                          ("declined", f"Good or outstanding grades fell {span} for:"),
-                          ("inconsistent", "Performance was inconsistent, rising and falling beyond chance from month to month, for:")):
+    for reading, head in (
+        ("improved", f"Good or outstanding grades rose {span} for:"),
+        ("declined", f"Good or outstanding grades fell {span} for:"),
+        ("inconsistent", "Performance was inconsistent, rising and falling beyond chance from month to month, for:"),
+    ):
         lines = items(reading)
         if lines:
             out.append("\n".join([head, "", *lines]))
     quiet = int((trend["reading"] == "no clear change").sum())
     if quiet:
         noun = "standard" if quiet == 1 else "standards"
-        out.append(f"For the other {quiet} {noun}, the changes {span} are within what sampling noise would produce "
-                   "at these sample sizes (Fisher's exact test, 95% level), so no rise or fall is claimed.")
+        out.append(
+            f"For the other {quiet} {noun}, the changes {span} are within what sampling noise would produce "
+            "at these sample sizes (Fisher's exact test, 95% level), so no rise or fall is claimed."
+        )
     return out
 
 
@@ -267,8 +283,7 @@ def _month_list(months: list[str]) -> str:
     return join_words([month_name(m, True) for m in months])
 
 
-def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, picture: str | None,
-                    labels: dict[str, str]) -> list[str]:
+def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, picture: str | None, labels: dict[str, str]) -> list[str]:
     """Sections 3.1.3-3.1.5 in the report's voice, with the noise rule deciding what counts as a change."""
     if len(months) < 2:
         return [f"{cohort_label}: audited only in {_month_list(months)}, so there is no earlier audit to compare."]
@@ -287,14 +302,18 @@ def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, pic
 
     then = f"{month_name(prev)} {prev[:4]}" if prev[:4] != last[:4] else month_name(prev)
     when = f"between {then} and {month_name(last, True)}"
-    for reading, head in (("improved", f"Improvements beyond chance in good or outstanding grades {when}, for:"),
-                          ("declined", f"Declines beyond chance in good or outstanding grades {when}, for:")):
+    for reading, head in (
+        ("improved", f"Improvements beyond chance in good or outstanding grades {when}, for:"),
+        ("declined", f"Declines beyond chance in good or outstanding grades {when}, for:"),
+    ):
         lines = names(reading)
         if lines:
             out.append("\n".join([head, "", *lines]))
-    for reading, head in (("rose within noise", "Good or outstanding grades also rose, by amounts within sampling noise, for:"),
-                          ("fell within noise", "They fell, by amounts within sampling noise, for:"),
-                          ("no change", "No change for:")):
+    for reading, head in (
+        ("rose within noise", "Good or outstanding grades also rose, by amounts within sampling noise, for:"),
+        ("fell within noise", "They fell, by amounts within sampling noise, for:"),
+        ("no change", "No change for:"),
+    ):
         lines = names(reading)
         if lines:
             out.append("\n".join([head, "", *lines]))
@@ -302,17 +321,21 @@ def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, pic
 
 
 def strength_line(row: pd.Series, name: str) -> str:
-    """"**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding." """
-    return (f"**{name}:** {int(row['good_or_outstanding'])} ({whole(row['pct_good_or_outstanding'])}) audits were graded "
-            f"as good or outstanding.")
+    """ "**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding." """
+    return (
+        f"**{name}:** {int(row['good_or_outstanding'])} ({whole(row['pct_good_or_outstanding'])}) audits were graded "
+        f"as good or outstanding."
+    )
 
 
 def learning_line(row: pd.Series, name: str) -> str:
-    """"**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were
+    """ "**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were
     graded as inadequate." """
-    return (f"**{name}:** {int(row['requires_improvement'])} ({whole(row['pct_requires_improvement'])}) of the audits were "
-            f"graded as requires improvement and {int(row['inadequate'])} ({whole(row['pct_inadequate'])}) audits were "
-            f"graded as inadequate.")
+    return (
+        f"**{name}:** {int(row['requires_improvement'])} ({whole(row['pct_requires_improvement'])}) of the audits were "
+        f"graded as requires improvement and {int(row['inadequate'])} ({whole(row['pct_inadequate'])}) audits were "
+        f"graded as inadequate."
+    )
 
 
 def _comment_themes(by_standard: pd.DataFrame, month: str, standard: str, top: int = 3) -> str:
@@ -324,8 +347,14 @@ def _comment_themes(by_standard: pd.DataFrame, month: str, standard: str, top: i
     return f" Auditors' comments on this standard most often mentioned {join_words(items)}."
 
 
-def key_theme_text(table: pd.DataFrame, month: str, strengths: list[str], learning: list[str], short_names: dict[str, str],
-                   by_standard: pd.DataFrame | None = None) -> str:
+def key_theme_text(
+    table: pd.DataFrame,
+    month: str,
+    strengths: list[str],
+    learning: list[str],
+    short_names: dict[str, str],
+    by_standard: pd.DataFrame | None = None,
+) -> str:
     """Section 3.2 for one month: "Strengths" and "Learning" lists drafted from the standards figures."""
     t = table[table["audit_month"] == month].set_index("standard")
     extra = (lambda s: _comment_themes(by_standard, month, s)) if by_standard is not None else (lambda s: "")
@@ -357,7 +386,9 @@ def sampling_sentence(summary: pd.DataFrame, month: str, cohort_label: str, seed
     s = summary[summary["service_area"] == "All service areas"].set_index("step")
     drawn, in_cohort = int(s["after"].iloc[-1]), int(s.loc[2, "after"])
     recent, per_worker = int(s.loc[3, "excluded"]), int(s.loc[5, "excluded"])
-    return (f"{drawn} children were drawn for the {month_name(month, True)} audit ({cohort_label}) from the {in_cohort} in the "
-            f"cohort: {recent} were left out because they were audited in the previous months, and {per_worker} because "
-            f"their social worker already had a child in the sample, so that as many social workers as possible have an audit "
-            f"conversation. The draw is reproducible: the same caseload, audit history and seed ({seed}) give the same sample.")
+    return (
+        f"{drawn} children were drawn for the {month_name(month, True)} audit ({cohort_label}) from the {in_cohort} in the "
+        f"cohort: {recent} were left out because they were audited in the previous months, and {per_worker} because "
+        f"their social worker already had a child in the sample, so that as many social workers as possible have an audit "
+        f"conversation. The draw is reproducible: the same caseload, audit history and seed ({seed}) give the same sample."
+    )

@@ -4,6 +4,7 @@
 validated copy the runner wrote (parquet plus a JSON summary) and validates
 nothing again; in JupyterLab it reads and validates the audits file itself.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,13 +17,14 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from .charts import Chart
-from .sanitise import escape, markdown_html
 from .params import Params, load_params
 from .period import Period, month_name
+from .sanitise import escape, markdown_html
 
 REPO = Path(__file__).resolve().parent.parent
 AUDIENCE = {"value": "internal"}
-CHART_CACHE: dict[str, Path | None] = {"dir": None}  # under the runner: charts drawn once per run, reused by other notebooks  # set by open_run from params; the show_* helpers apply disclosure control for "wider"
+# Under the runner: charts drawn once per run, reused by other notebooks (set by open_run).
+CHART_CACHE: dict[str, Path | None] = {"dir": None}
 DEMO_AUDITS = REPO / "data" / "demo" / "audits.csv"
 
 
@@ -81,15 +83,17 @@ def write_validated(data, folder: Path) -> Path:
     return path
 
 
-def open_run(params_path: str, audits_path: str, period_from: str, period_to: str,
-             target_return_rate: float, sheet: str | None = None) -> Run:
+def open_run(
+    params_path: str, audits_path: str, period_from: str, period_to: str, target_return_rate: float, sheet: str | None = None
+) -> Run:
     """Params and validated audits for a notebook (parquet from the runner, or a raw file)."""
     params = load_params(params_path)
     period = Period(period_from, period_to)
     path = Path(audits_path)
     if path.suffix == ".parquet":
-        CHART_CACHE["dir"] = path.parent / "charts"
-        CHART_CACHE["dir"].mkdir(exist_ok=True)
+        cache = path.parent / "charts"
+        cache.mkdir(exist_ok=True)
+        CHART_CACHE["dir"] = cache
         frame = pd.read_parquet(path)
         summary = json.loads(path.with_name("audits.summary.json").read_text(encoding="utf-8"))
     else:
@@ -134,9 +138,11 @@ def show_table(frame: pd.DataFrame, caption: str | None) -> None:
     styler = frame.style.hide(axis="index").set_uuid(uuid).format(escape="html").format_index(escape="html", axis=1)
     if caption:
         styler = styler.set_caption(escape(caption))
-    styler = (styler.set_table_attributes('class="qa-table"')
-              .set_properties(subset=numeric, **{"text-align": "right"})
-              .set_table_styles([{"selector": "th.col_heading", "props": "text-align: left;"}]))
+    styler = (
+        styler.set_table_attributes('class="qa-table"')
+        .set_properties(subset=numeric, **{"text-align": "right"})
+        .set_table_styles([{"selector": "th.col_heading", "props": "text-align: left;"}])
+    )
     display(HTML(styler.to_html()))
 
 
@@ -149,9 +155,11 @@ def show_chart(chart: Chart) -> None:
         if any(small(c) for c in chart.counts):
             show_text(f"*Chart withheld for wider circulation: {chart.title.lower()} would show counts under five.*")
             return
-    img = (f'<figure class="qa-figure"><img src="data:image/png;base64,{_png(chart)}" '
-           f'alt="{escape(chart.alt)}"/>'
-           f'<figcaption>{escape(chart.title)}</figcaption></figure>')
+    img = (
+        f'<figure class="qa-figure"><img src="data:image/png;base64,{_png(chart)}" '
+        f'alt="{escape(chart.alt)}"/>'
+        f"<figcaption>{escape(chart.title)}</figcaption></figure>"
+    )
     display(HTML(img))
 
 
@@ -163,8 +171,9 @@ def _png(chart: Chart) -> str:
     folder = CHART_CACHE["dir"]
     if folder is None:
         return chart.png_base64()
-    key = hashlib.sha1(repr((chart.title, chart.alt, chart.counts, chart.figure.get_size_inches().tolist(),
-                             AUDIENCE["value"])).encode()).hexdigest()
+    key = hashlib.sha1(
+        repr((chart.title, chart.alt, chart.counts, chart.figure.get_size_inches().tolist(), AUDIENCE["value"])).encode()
+    ).hexdigest()
     path = folder / f"{key}.b64"
     if path.is_file():
         return path.read_text(encoding="ascii")

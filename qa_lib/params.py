@@ -3,6 +3,7 @@
 A params file may `include:` other YAML files (paths relative to itself); keys in
 the including file win. Paths in params are relative to the file they appear in.
 """
+
 from __future__ import annotations
 
 import re
@@ -119,7 +120,7 @@ class Params:
         """The standard's short name for the key themes, else its label."""
         return self.standard_short_names.get(standard) or self.standards.get(standard, standard)
 
-    def with_overrides(self, **changes: Any) -> "Params":
+    def with_overrides(self, **changes: Any) -> Params:
         """A copy with the given fields replaced (None values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -221,7 +222,7 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise ParamsError(f"{path}: expected a mapping of settings at the top level")
     merged: dict[str, Any] = {}
     for inc in _texts(data.pop("include", None), "include", path):
-        merged.update(_read_yaml(path.parent / inc, seen + (path,)))
+        merged.update(_read_yaml(path.parent / inc, (*seen, path)))
     for key, value in data.items():
         if key in {"audits", "output", "actions", "notebooks_dir"} and value is not None:
             value = str((path.parent / _text(value, key, path)).resolve())
@@ -242,10 +243,32 @@ def load_params(path: str | Path) -> Params:
     src = Path(path)
     raw = _read_yaml(src)
     known = {
-        "standards", "service_areas", "cohorts", "non_participation_reasons", "columns", "period",
-        "target_return_rate", "audits", "sheet", "output", "programme", "notebooks",
-        "execution_timeout", "kernel_name", "standard_short_names", "themes", "key_themes", "quotes", "actions",
-        "email", "audience", "notebooks_dir", "cohort_rules", "plan_precedence", "sampling", "date_format",
+        "standards",
+        "service_areas",
+        "cohorts",
+        "non_participation_reasons",
+        "columns",
+        "period",
+        "target_return_rate",
+        "audits",
+        "sheet",
+        "output",
+        "programme",
+        "notebooks",
+        "execution_timeout",
+        "kernel_name",
+        "standard_short_names",
+        "themes",
+        "key_themes",
+        "quotes",
+        "actions",
+        "email",
+        "audience",
+        "notebooks_dir",
+        "cohort_rules",
+        "plan_precedence",
+        "sampling",
+        "date_format",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -264,11 +287,13 @@ def load_params(path: str | Path) -> Params:
         if not isinstance(item, dict) or "label" not in item:
             raise ParamsError(f"{src}: non_participation_reasons item {i} needs a label")
         label = _text(item["label"], f"non_participation_reasons item {i} label", src)
-        reasons.append(ReasonCategory(
-            label=label,
-            phrase=_text(item.get("phrase", label), f"non_participation_reasons item {i} phrase", src),
-            keywords=tuple(k.lower() for k in _texts(item.get("keywords"), f"non_participation_reasons item {i} keywords", src)),
-        ))
+        reasons.append(
+            ReasonCategory(
+                label=label,
+                phrase=_text(item.get("phrase", label), f"non_participation_reasons item {i} phrase", src),
+                keywords=tuple(k.lower() for k in _texts(item.get("keywords"), f"non_participation_reasons item {i} keywords", src)),
+            )
+        )
     period = None
     if raw.get("period"):
         p = raw["period"]
@@ -290,9 +315,13 @@ def load_params(path: str | Path) -> Params:
     for key, item in _section(raw, "themes", src).items():
         if not isinstance(item, dict) or not item.get("phrases"):
             raise ParamsError(f"{src}: theme {key!r} needs a list of phrases")
-        themes.append(Theme(_text(key, "themes key", src, single_line=True),
-                            _text(item.get("label", key), f"themes {key} label", src),
-                            tuple(p for p in _texts(item["phrases"], f"themes {key} phrases", src) if p)))
+        themes.append(
+            Theme(
+                _text(key, "themes key", src, single_line=True),
+                _text(item.get("label", key), f"themes {key} label", src),
+                tuple(p for p in _texts(item["phrases"], f"themes {key} phrases", src) if p),
+            )
+        )
     quotes_raw = _section(raw, "quotes", src)
     quotes = QuoteSettings(
         enabled=_flag(quotes_raw.get("enabled", False), "quotes enabled", src),
@@ -328,8 +357,7 @@ def load_params(path: str | Path) -> Params:
         service_areas=tuple(_text(a, f"service_areas item {i}", src, single_line=True) for i, a in enumerate(areas, start=1)),
         cohorts=_mapping(raw["cohorts"], "cohorts", src),
         reason_categories=tuple(reasons),
-        columns={"_".join(_text(k, "columns key", src).split()).lower(): _text(v, f"columns {k}", src).lower()
-                 for k, v in columns.items()},
+        columns={"_".join(_text(k, "columns key", src).split()).lower(): _text(v, f"columns {k}", src).lower() for k, v in columns.items()},
         period=period,
         target_return_rate=target,
         audits=Path(raw["audits"]) if raw.get("audits") else None,
@@ -348,8 +376,10 @@ def _notebooks(value: Any, src: Path) -> tuple[str, ...]:
     names = _texts(value, "notebooks", src) or ("compliance",)
     for name in names:
         if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
-            raise ParamsError(f"{src.name}: notebooks: {name[:30]!r} is not a notebook name; expected names such as "
-                              "highlight_report or compliance (letters, digits, _ and -)")
+            raise ParamsError(
+                f"{src.name}: notebooks: {name[:30]!r} is not a notebook name; expected names such as "
+                "highlight_report or compliance (letters, digits, _ and -)"
+            )
     return names
 
 
@@ -358,15 +388,19 @@ def _email(raw: Any, src: Path) -> EmailSettings:
         raise ParamsError(f"{src}: 'email' must be a mapping (subject, from, to, smtp, ...)")
     smtp = _section(raw, "smtp", src, within="email")
     if "password" in smtp or "password" in raw:
-        raise ParamsError(f"{src}: email: never put a password in params; name the environment variable that holds it "
-                          "with smtp: {password_env: QA_SMTP_PASSWORD}")
+        raise ParamsError(
+            f"{src}: email: never put a password in params; name the environment variable that holds it "
+            "with smtp: {password_env: QA_SMTP_PASSWORD}"
+        )
 
     def addresses(key: str) -> tuple[str, ...]:
         found = _texts(raw.get(key), f"email {key}", src)
         for address in found:
             if not ADDRESS.fullmatch(address):
-                raise ParamsError(f"{src.name}: email {key}: {address[:60]!r} is not an e-mail address; expected one "
-                                  "address per item, like name@council.gov.uk")
+                raise ParamsError(
+                    f"{src.name}: email {key}: {address[:60]!r} is not an e-mail address; expected one "
+                    "address per item, like name@council.gov.uk"
+                )
         return found
 
     subject = _text(raw.get("subject", EmailSettings.subject), "email subject", src, single_line=True)
@@ -378,13 +412,19 @@ def _email(raw: Any, src: Path) -> EmailSettings:
         if len(sender) > 1:
             raise ParamsError(f"{src.name}: email from: one sender address, not a list")
         return EmailSettings(
-            subject=subject, sender=sender[0] if sender else "",
-            to=addresses("to"), cc=addresses("cc"), host=_text(smtp.get("host", "localhost"), "email smtp host", src, single_line=True),
-            port=_int(smtp.get("port", 465 if security == "ssl" else 587), "email smtp port", src, minimum=1), security=security,
+            subject=subject,
+            sender=sender[0] if sender else "",
+            to=addresses("to"),
+            cc=addresses("cc"),
+            host=_text(smtp.get("host", "localhost"), "email smtp host", src, single_line=True),
+            port=_int(smtp.get("port", 465 if security == "ssl" else 587), "email smtp port", src, minimum=1),
+            security=security,
             username=_text(smtp.get("username", ""), "email smtp username", src, single_line=True),
             password_env=_text(smtp.get("password_env", ""), "email smtp password_env", src, single_line=True),
-            cafile=_text(smtp.get("cafile", ""), "email smtp cafile", src), timeout=_number(smtp.get("timeout", 30), "email smtp timeout", src),
-            retries=_int(raw.get("retries", 3), "email retries", src), retry_delay=_number(raw.get("retry_delay", 10), "email retry_delay", src),
+            cafile=_text(smtp.get("cafile", ""), "email smtp cafile", src),
+            timeout=_number(smtp.get("timeout", 30), "email smtp timeout", src),
+            retries=_int(raw.get("retries", 3), "email retries", src),
+            retry_delay=_number(raw.get("retry_delay", 10), "email retry_delay", src),
             attach_tables=_flag(raw.get("attach_tables", False), "email attach_tables", src),
             report=_notebooks(raw.get("report", "highlight_report"), src)[0],
         )
@@ -397,8 +437,7 @@ def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
     for cohort, rule in _section(raw, "cohort_rules", src).items():
         if not isinstance(rule, dict) or not rule.get("plan_type"):
             raise ParamsError(f"{src}: cohort_rules {cohort!r} needs plan_type: [...]")
-        rules[str(cohort)] = {str(k): tuple(v.lower() for v in _texts(vals, f"cohort_rules {cohort} {k}", src))
-                              for k, vals in rule.items()}
+        rules[str(cohort)] = {str(k): tuple(v.lower() for v in _texts(vals, f"cohort_rules {cohort} {k}", src)) for k, vals in rule.items()}
     s = _section(raw, "sampling", src)
     cap = s.get("max_sample")
     return SamplingSettings(

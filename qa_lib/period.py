@@ -1,4 +1,5 @@
 """Months as "YYYY-MM" strings: the reporting period and the trend window before it."""
+
 from __future__ import annotations
 
 import re
@@ -22,13 +23,13 @@ def add_months(month: str, n: int) -> str:
 
 
 def month_name(month: str, with_year: bool = False) -> str:
-    """"2021-10" -> "October" (or "October 2021")."""
+    """ "2021-10" -> "October" (or "October 2021")."""
     p = pd.Period(month, freq="M")
     return p.strftime("%B %Y") if with_year else p.strftime("%B")
 
 
 def month_short(month: str) -> str:
-    """"2021-10" -> "Oct 2021", for chart axes and table headers."""
+    """ "2021-10" -> "Oct 2021", for chart axes and table headers."""
     return pd.Period(month, freq="M").strftime("%b %Y")
 
 
@@ -66,7 +67,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """"October, November and December 2021", as the reference report writes it."""
+        """ "October, November and December 2021", as the reference report writes it."""
         return join_words([month_name(m) for m in self.months[:-1]] + [month_name(self.end, True)])
 
 

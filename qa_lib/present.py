@@ -2,12 +2,13 @@
 
 Only presentation happens here; every number comes from a section module.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-from .schema import GRADE_LABELS as GRADE_NAMES
 from .period import month_short
+from .schema import GRADE_LABELS as GRADE_NAMES
 from .stats import one_decimal, signed_points, whole
 
 
@@ -18,15 +19,17 @@ def _rate(rate: float, k: int, n: int) -> str:
 def returns_table(returns: pd.DataFrame, cohorts: dict[str, str], target: float) -> pd.DataFrame:
     """Month, cohort, distributed, returned, % returns and exemptions, with the target."""
     r = returns[(returns["distributed"] > 0) | (returns["exempt"] > 0)]
-    return pd.DataFrame({
-        "Month": r["audit_month"].map(month_short),
-        "Cohort": r["cohort"].map(lambda c: cohorts.get(c, c)),
-        "Audits distributed": r["distributed"],
-        "Audits returned": r["returned"],
-        "% returns": r["return_rate"].map(lambda v: "–" if pd.isna(v) else whole(v)),
-        f"Target {whole(target)}": r["return_rate"].map(lambda v: "–" if pd.isna(v) else ("met" if v >= target else "below")),
-        "Exemptions": r["exempt"],
-    })
+    return pd.DataFrame(
+        {
+            "Month": r["audit_month"].map(month_short),
+            "Cohort": r["cohort"].map(lambda c: cohorts.get(c, c)),
+            "Audits distributed": r["distributed"],
+            "Audits returned": r["returned"],
+            "% returns": r["return_rate"].map(lambda v: "–" if pd.isna(v) else whole(v)),
+            f"Target {whole(target)}": r["return_rate"].map(lambda v: "–" if pd.isna(v) else ("met" if v >= target else "below")),
+            "Exemptions": r["exempt"],
+        }
+    )
 
 
 def area_returns_table(by_area: pd.DataFrame, areas: list[str], months: list[str]) -> pd.DataFrame:
@@ -38,12 +41,14 @@ def area_returns_table(by_area: pd.DataFrame, areas: list[str], months: list[str
 
 
 def participation_table(part: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Month": part["audit_month"].map(month_short),
-        "Audits returned": part["returned"],
-        "Social worker took part": part["participated"],
-        "% took part": [("–" if n == 0 else one_decimal(r)) for r, n in zip(part["participation_rate"], part["returned"])],
-    })
+    return pd.DataFrame(
+        {
+            "Month": part["audit_month"].map(month_short),
+            "Audits returned": part["returned"],
+            "Social worker took part": part["participated"],
+            "% took part": [("–" if n == 0 else one_decimal(r)) for r, n in zip(part["participation_rate"], part["returned"])],
+        }
+    )
 
 
 def reasons_table(reasons: pd.DataFrame, months: list[str]) -> pd.DataFrame:
@@ -59,11 +64,13 @@ def reasons_table(reasons: pd.DataFrame, months: list[str]) -> pd.DataFrame:
 
 def rows_table(summary: dict) -> pd.DataFrame:
     """Rows in = rows used + rows rejected, for the data-quality note."""
-    return pd.DataFrame({
-        "Rows read": [summary["rows_read"]],
-        "Rows used": [summary["rows_used"]],
-        "Rows rejected": [summary["rows_rejected"]],
-    })
+    return pd.DataFrame(
+        {
+            "Rows read": [summary["rows_read"]],
+            "Rows used": [summary["rows_used"]],
+            "Rows rejected": [summary["rows_rejected"]],
+        }
+    )
 
 
 def rejected_note(summary: dict) -> str:
@@ -88,16 +95,17 @@ def rejected_note(summary: dict) -> str:
 # ---------------------------------------------------------------- quality findings
 
 
-
 def moderation_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Month": summary["audit_month"].map(month_short),
-        "Audits returned": summary["returned"],
-        "Moderated": summary["moderated"],
-        "Same grade": summary["same"],
-        "Upgraded": summary["upgraded"],
-        "Downgraded": summary["downgraded"],
-    })
+    return pd.DataFrame(
+        {
+            "Month": summary["audit_month"].map(month_short),
+            "Audits returned": summary["returned"],
+            "Moderated": summary["moderated"],
+            "Same grade": summary["same"],
+            "Upgraded": summary["upgraded"],
+            "Downgraded": summary["downgraded"],
+        }
+    )
 
 
 def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -111,19 +119,24 @@ def agreement_table(agree: pd.DataFrame) -> pd.DataFrame:
     def month(m: str) -> str:
         return "Whole period" if m == "period" else month_short(m)
 
-    return pd.DataFrame({
-        "Month": agree["audit_month"].map(month),
-        "Moderated": agree["moderated"],
-        "Same grade": agree["agreed"],
-        "Exact agreement": [("–" if pd.isna(v) else f"{whole(v)} ({whole(lo)[:-1]}–{whole(hi)})") if n else "–"
-                            for v, lo, hi, n in zip(agree["exact_agreement"], agree["agreement_low"], agree["agreement_high"], agree["moderated"])],
-        "Weighted kappa": ["–" if pd.isna(k) else f"{k:.2f}" for k in agree["weighted_kappa"]],
-        "Reading": agree["reading"],
-    })
+    return pd.DataFrame(
+        {
+            "Month": agree["audit_month"].map(month),
+            "Moderated": agree["moderated"],
+            "Same grade": agree["agreed"],
+            "Exact agreement": [
+                ("–" if pd.isna(v) else f"{whole(v)} ({whole(lo)[:-1]}–{whole(hi)})") if n else "–"
+                for v, lo, hi, n in zip(agree["exact_agreement"], agree["agreement_low"], agree["agreement_high"], agree["moderated"])
+            ],
+            "Weighted kappa": ["–" if pd.isna(k) else f"{k:.2f}" for k in agree["weighted_kappa"]],
+            "Reading": agree["reading"],
+        }
+    )
 
 
 def overall_grades_table(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Months down; for each grade "n (x%)" before and after moderation."""
+
     def cells(frame: pd.DataFrame) -> pd.DataFrame:
         f = frame.assign(cell=[f"{c} ({whole(p)})" if not pd.isna(p) else "–" for c, p in zip(frame["count"], frame["percent"])])
         return f.pivot(index="audit_month", columns="grade", values="cell")[list(GRADE_NAMES)]
@@ -141,13 +154,16 @@ def grades_by_area_table(table: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"service_area": "Grade by service area"})
 
 
-KINDS = {"G/O": ("good_or_outstanding", "pct_good_or_outstanding", "go"),
-         "RI": ("requires_improvement", "pct_requires_improvement", "ri"),
-         "I": ("inadequate", "pct_inadequate", None)}
+KINDS = {
+    "G/O": ("good_or_outstanding", "pct_good_or_outstanding", "go"),
+    "RI": ("requires_improvement", "pct_requires_improvement", "ri"),
+    "I": ("inadequate", "pct_inadequate", None),
+}
 
 
-def standards_table(table: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str], months: list[str],
-                    kinds: tuple[str, ...] = ("G/O", "RI")) -> pd.DataFrame:
+def standards_table(
+    table: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str], months: list[str], kinds: tuple[str, ...] = ("G/O", "RI")
+) -> pd.DataFrame:
     """The reference layout: standards down, months across, each with "% (count/graded)" per kind
     (G/O, RI, I) and, for G/O and RI, the change from the month before: "43% (16/37) ≈ −3.6"."""
     t = table.set_index(["standard", "audit_month"])
@@ -177,11 +193,15 @@ def standards_quality_note(quality: pd.DataFrame, labels: dict[str, str]) -> str
     blank = quality.groupby("standard")["not_graded"].sum()
     parts = []
     if blank.sum():
-        parts.append("Left ungraded on returned audits (not in the percentages): " +
-                     "; ".join(f"{labels.get(s, s)} {int(n)}" for s, n in blank.items() if n) + ".")
+        parts.append(
+            "Left ungraded on returned audits (not in the percentages): "
+            + "; ".join(f"{labels.get(s, s)} {int(n)}" for s, n in blank.items() if n)
+            + "."
+        )
     if na.sum():
-        parts.append("Marked not applicable (not in the percentages): " +
-                     "; ".join(f"{labels.get(s, s)} {int(n)}" for s, n in na.items() if n) + ".")
+        parts.append(
+            "Marked not applicable (not in the percentages): " + "; ".join(f"{labels.get(s, s)} {int(n)}" for s, n in na.items() if n) + "."
+        )
     return " ".join(parts) if parts else "Every standard was graded on every returned audit."
 
 
@@ -189,8 +209,12 @@ def comparator_table(comp: pd.DataFrame, cohort: str, labels: dict[str, str]) ->
     """Standards down, the cohort's audit months across: "% (good or outstanding/graded)"."""
     c = comp[comp["cohort"] == cohort]
     months = sorted(c["audit_month"].unique())
-    cells = c.assign(cell=[("–" if n == 0 else f"{whole(p)} ({k}/{n})") for p, k, n in
-                           zip(c["pct_good_or_outstanding"], c["good_or_outstanding"], c["graded"])])
+    cells = c.assign(
+        cell=[
+            ("–" if n == 0 else f"{whole(p)} ({k}/{n})")
+            for p, k, n in zip(c["pct_good_or_outstanding"], c["good_or_outstanding"], c["graded"])
+        ]
+    )
     wide = cells.pivot(index="standard", columns="audit_month", values="cell").reindex(index=list(labels), columns=months)
     wide.index = [labels[s] for s in wide.index]
     wide.columns = [month_short(m) for m in months]
@@ -199,7 +223,9 @@ def comparator_table(comp: pd.DataFrame, cohort: str, labels: dict[str, str]) ->
 
 def themes_table(counts: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     """Themes down, months across: "n (x% of returned)"; most mentioned first."""
-    cells = counts.assign(cell=[f"{a} ({whole(p)})" if r else "–" for a, p, r in zip(counts["audits"], counts["percent"], counts["returned"])])
+    cells = counts.assign(
+        cell=[f"{a} ({whole(p)})" if r else "–" for a, p, r in zip(counts["audits"], counts["percent"], counts["returned"])]
+    )
     wide = cells.pivot(index="label", columns="audit_month", values="cell").reindex(columns=months)
     order = counts.groupby("label")["audits"].sum().sort_values(ascending=False, kind="stable").index
     wide = wide.reindex(order)
@@ -208,13 +234,21 @@ def themes_table(counts: pd.DataFrame, months: list[str]) -> pd.DataFrame:
 
 
 def quotes_table(q: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({"Theme": q["theme"], "Month": q["audit_month"].map(month_short),
-                         "Standard": q["standard"].map(lambda s: labels.get(s, s)), "Quote (redacted)": q["quote"]})
+    return pd.DataFrame(
+        {
+            "Theme": q["theme"],
+            "Month": q["audit_month"].map(month_short),
+            "Standard": q["standard"].map(lambda s: labels.get(s, s)),
+            "Quote (redacted)": q["quote"],
+        }
+    )
 
 
 def theme_standard_table(by_standard: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """Themes down, standards across: audits over the period whose comment on that standard mentions the theme."""
-    total = by_standard.groupby(["label", "standard"])["audits"].sum().unstack("standard").reindex(columns=list(labels)).fillna(0).astype(int)
+    total = (
+        by_standard.groupby(["label", "standard"])["audits"].sum().unstack("standard").reindex(columns=list(labels)).fillna(0).astype(int)
+    )
     total = total.loc[total.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     total.columns = [labels[s] for s in total.columns]
     return total.rename_axis("Theme").reset_index()
@@ -225,15 +259,21 @@ def programme_table(programme: dict[str, str], period_label: str, report_date: s
     import datetime
 
     report_date = report_date or datetime.date.today().strftime("%d/%m/%Y")
-    rows = [("Programme name", programme.get("name", "Quality Assurance Framework – Findings of Monthly Case File Audits")),
-            ("Directorate", programme.get("directorate", "")), ("Reporting period", period_label),
-            ("Date of report", programme.get("date") or report_date), ("Author(s)", programme.get("author", ""))]
+    rows = [
+        ("Programme name", programme.get("name", "Quality Assurance Framework – Findings of Monthly Case File Audits")),
+        ("Directorate", programme.get("directorate", "")),
+        ("Reporting period", period_label),
+        ("Date of report", programme.get("date") or report_date),
+        ("Author(s)", programme.get("author", "")),
+    ]
     return pd.DataFrame(rows, columns=["Programme summary", ""])
 
 
-SAMPLING_NOTE = ("All cohorts are filtered to ensure there is only one case per social worker included in the sample, in order "
-                 "to offer the opportunity of a consultation to the widest number of staff. The samples are mapped against "
-                 "recent audit records to ensure children's case files are not audited more frequently than once every 6 months.")
+SAMPLING_NOTE = (
+    "All cohorts are filtered to ensure there is only one case per social worker included in the sample, in order "
+    "to offer the opportunity of a consultation to the widest number of staff. The samples are mapped against "
+    "recent audit records to ensure children's case files are not audited more frequently than once every 6 months."
+)
 
 EXCLUSIONS = [
     "Exempt cases are not in the return rate: distributed = returned + not returned.",
@@ -248,8 +288,15 @@ EXCLUSIONS = [
 def sampling_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Each rule in order: children before it, excluded by it, left after it (all service areas)."""
     s = summary[summary["service_area"] == "All service areas"]
-    return pd.DataFrame({"Step": s["step"], "Rule": s["rule"], "Children before": s["before"],
-                         "Excluded by this rule": s["excluded"], "Children left": s["after"]})
+    return pd.DataFrame(
+        {
+            "Step": s["step"],
+            "Rule": s["rule"],
+            "Children before": s["before"],
+            "Excluded by this rule": s["excluded"],
+            "Children left": s["after"],
+        }
+    )
 
 
 def sampling_area_table(summary: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ lists them). Inputs inside the folder, or a second run publishing to the same
 folder, are refused with a message. The finished build is swapped into place in
 one rename, so readers see the old report or the new one, never half of each.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -74,8 +75,10 @@ def check_out_dir(out: Path, inputs: Mapping[str, Path | None]) -> None:
     """Refuse an output folder the pack may not replace, and inputs that lie inside it."""
     for what, path in inputs.items():
         if path is not None and Path(path).resolve().is_relative_to(out):
-            raise QAPackError(f"the {what} ({Path(path).name}) is inside the output folder {out}, which a run replaces; "
-                              "keep inputs outside the output folder or choose another --out")
+            raise QAPackError(
+                f"the {what} ({Path(path).name}) is inside the output folder {out}, which a run replaces; "
+                "keep inputs outside the output folder or choose another --out"
+            )
     if not out.exists() and not out.is_symlink():
         return
     if out.is_symlink() or not out.is_dir():
@@ -84,14 +87,18 @@ def check_out_dir(out: Path, inputs: Mapping[str, Path | None]) -> None:
     if not entries:
         return
     marker = run_marker(out)
-    allowed = ({*marker["files"], MARKER, *EXTRA_FILES} if marker is not None else _legacy_files(out))
+    allowed = {*marker["files"], MARKER, *EXTRA_FILES} if marker is not None else _legacy_files(out)
     if allowed is None:
-        raise QAPackError(f"{out} is not empty and is not a qa-pack run folder (no {MARKER}), so a run will not "
-                          "replace it; choose an empty or new folder for --out")
+        raise QAPackError(
+            f"{out} is not empty and is not a qa-pack run folder (no {MARKER}), so a run will not "
+            "replace it; choose an empty or new folder for --out"
+        )
     unknown = [name for name in entries if name not in allowed]
     if unknown:
-        raise QAPackError(f"{out} holds files a qa-pack run did not write ({_short_list(unknown)}), so a run will not "
-                          "replace it; move them out or choose another --out")
+        raise QAPackError(
+            f"{out} holds files a qa-pack run did not write ({_short_list(unknown)}), so a run will not "
+            "replace it; move them out or choose another --out"
+        )
 
 
 def _lock_file(path: Path) -> IO[str] | None:

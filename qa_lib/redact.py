@@ -14,8 +14,10 @@ Quotes are off by default. When on, every quote passes through `Redactor`:
 A name typed only in lower case, never capitalised and not listed in params, cannot be told from an
 ordinary word: list such names in params (`quotes: redact_names`).
 """
+
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -23,12 +25,15 @@ from collections.abc import Iterable
 import pandas as pd
 
 REDACTED = "[redacted]"
-MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-          "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
 AT = r"(?:@|\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*|\s+at\s+)"
 DOT = r"(?:\.|\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\s+dot\s+)"
-STREET = ("road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|court|ct|crescent|cres|grove|gr|place|pl|"
-          "terrace|gardens|gdns|walk|view|rise|hill|park|square|sq|mews|row|parade|fold|green|croft|bank")
+STREET = (
+    "road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|court|ct|crescent|cres|grove|gr|place|pl|"
+    "terrace|gardens|gdns|walk|view|rise|hill|park|square|sq|mews|row|parade|fold|green|croft|bank"
+)
 PATTERNS = [
     re.compile(r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+", re.I),  # e-mail
     re.compile(rf"[\w.+\-']+{AT}[\w\-]+(?:{DOT}[\w\-]+)*{DOT}(?:uk|com|org|net|gov|nhs|ac|sch|police|gsx|gcsx|cjsm)\b", re.I),
@@ -61,8 +66,9 @@ def _mid_sentence_words(text: str) -> Iterable[str]:
 class Redactor:
     """Callable that redacts one piece of free text."""
 
-    def __init__(self, identifiers: Iterable[str], names: Iterable[str] = (), allowed_words: Iterable[str] = (),
-                 vocabulary: Iterable[str] = ()) -> None:
+    def __init__(
+        self, identifiers: Iterable[str], names: Iterable[str] = (), allowed_words: Iterable[str] = (), vocabulary: Iterable[str] = ()
+    ) -> None:
         self.ids = {k for k in (_id_key(i) for i in identifiers) if k}
         self.id_parts = max((len(ID_PART.findall(str(i))) for i in identifiers), default=1) if self.ids else 0
         parts = set()
@@ -71,14 +77,18 @@ class Redactor:
             if name:
                 parts.add(name)
                 parts.update(p for p in name.split() if len(p) > 1)
-        self.names = (re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
-                                 + r")(?![\w])", re.I) if parts else None)
+        self.names = (
+            re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)) + r")(?![\w])", re.I)
+            if parts
+            else None
+        )
         self.allowed = {w.lower() for w in allowed_words}
         self.vocabulary = {w.lower() for w in vocabulary}
 
     @classmethod
-    def for_audits(cls, audits: pd.DataFrame, text_columns: Iterable[str], names: Iterable[str] = (),
-                   allowed_words: Iterable[str] = ()) -> "Redactor":
+    def for_audits(
+        cls, audits: pd.DataFrame, text_columns: Iterable[str], names: Iterable[str] = (), allowed_words: Iterable[str] = ()
+    ) -> Redactor:
         """A redactor knowing every identifier in the data, the ordinary (lower-case) words of its free text,
         and the words its free text uses as names (capitalised mid-sentence more often than not)."""
         ids: set[str] = set()
@@ -115,11 +125,11 @@ class Redactor:
         while i < len(parts):
             hit = 0
             for k in range(min(self.id_parts + 1, len(parts) - i), 0, -1):
-                group = parts[i:i + k]
-                if all(ID_GAP.fullmatch(text[a.end():b.start()]) for a, b in zip(group, group[1:])):
-                    if "".join(p.group(0) for p in group).lower() in self.ids:
-                        hit = k
-                        break
+                group = parts[i : i + k]
+                joined = all(ID_GAP.fullmatch(text[a.end() : b.start()]) for a, b in itertools.pairwise(group))
+                if joined and "".join(p.group(0) for p in group).lower() in self.ids:
+                    hit = k
+                    break
             if hit:
                 spans.append((parts[i].start(), parts[i + hit - 1].end()))
                 i += hit

@@ -7,6 +7,7 @@ notebooks as parquet in a private work folder under the system temp folder
 (`qa_lib.workspace`), removed however the run ends: the published folder holds
 aggregates only. Where a run may publish is `qa_lib.publish`'s to decide.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
@@ -58,8 +59,7 @@ def _start_notebooks(jobs: list[NotebookJob]) -> tuple[Callable[[], list[tuple[s
     stop every worker at once. However the wait ends (an error, Ctrl-C, SIGTERM), no worker outlives it."""
     jobs = sorted(jobs, key=lambda j: j.name in COMBINED)
     names = [j.name for j in jobs]
-    pool = ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1), mp_context=get_context("spawn"),
-                               initializer=worker_start)
+    pool = ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1), mp_context=get_context("spawn"), initializer=worker_start)
     futures = [pool.submit(execute, job) for job in jobs]
 
     def wait() -> list[tuple[str, float, str | None]]:
@@ -107,8 +107,14 @@ def say(message: str, quiet: bool) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def run(params: Params, audits: Path | None = None, period: Period | None = None, out: Path | None = None,
-        quiet: bool = False, notebooks_dir: Path | None = None) -> RunResult:
+def run(
+    params: Params,
+    audits: Path | None = None,
+    period: Period | None = None,
+    out: Path | None = None,
+    quiet: bool = False,
+    notebooks_dir: Path | None = None,
+) -> RunResult:
     """Validate, execute every notebook in params, convert to offline HTML, write tables and manifest.
 
     Children's data lives only in a private work folder under the system temp folder, removed however the
@@ -143,24 +149,43 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
     say(f"Validating {Path(audits).name} ...", quiet)
     data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)
     timings["load_and_validate"] = time.perf_counter() - t0
-    say(f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected"
-        + (f"; {len(data.warnings)} rows with warnings (qa-pack validate lists them)" if data.warnings else ""), quiet)
+    say(
+        f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected"
+        + (f"; {len(data.warnings)} rows with warnings (qa-pack validate lists them)" if data.warnings else ""),
+        quiet,
+    )
     present = sorted(data.frame["audit_month"].unique())
     if not set(period.months) & set(present):
-        raise QAPackError(f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
-                          f"its months run from {present[0]} to {present[-1]}")
+        raise QAPackError(
+            f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
+            f"its months run from {present[0]} to {present[-1]}"
+        )
 
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         with private_workdir() as work:
             parquet = write_validated(data, work)
-            jobs = [NotebookJob(
-                name=name, source=notebooks_dir / f"{name}.ipynb", output=work / f"{name}.ipynb", html=build / f"{name}.html",
-                period_label=period.label,
-                parameters={"params_path": str(params.source), "audits_path": str(parquet), "period_from": period.start,
-                            "period_to": period.end, "target_return_rate": float(params.target_return_rate), "output_dir": ""},
-                kernel_name=params.kernel_name, timeout=params.execution_timeout, progress=not quiet and sys.stderr.isatty(),
-            ) for name in params.notebooks]
+            jobs = [
+                NotebookJob(
+                    name=name,
+                    source=notebooks_dir / f"{name}.ipynb",
+                    output=work / f"{name}.ipynb",
+                    html=build / f"{name}.html",
+                    period_label=period.label,
+                    parameters={
+                        "params_path": str(params.source),
+                        "audits_path": str(parquet),
+                        "period_from": period.start,
+                        "period_to": period.end,
+                        "target_return_rate": float(params.target_return_rate),
+                        "output_dir": "",
+                    },
+                    kernel_name=params.kernel_name,
+                    timeout=params.execution_timeout,
+                    progress=not quiet and sys.stderr.isatty(),
+                )
+                for name in params.notebooks
+            ]
             say(f"Running {len(jobs)} notebook(s): {', '.join(params.notebooks)} ...", quiet)
             t = time.perf_counter()
             wait, stop = _start_notebooks(jobs)
@@ -170,7 +195,8 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
                 table_paths = write_tables(published, build)
                 table_paths.append(write_workbook(published, build / "tables.xlsx"))
                 (build / "headlines.json").write_text(
-                    json.dumps(headlines(data.frame, params, period), indent=1, ensure_ascii=False), encoding="utf-8")
+                    json.dumps(headlines(data.frame, params, period), indent=1, ensure_ascii=False), encoding="utf-8"
+                )
                 timings["tables"] = time.perf_counter() - t
             except BaseException:
                 stop()
@@ -180,22 +206,27 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
             failures = [err for _, _, err in results if err]
             if failures:
                 kept = _keep_failed(jobs, out)
-                raise RunFailed("; ".join(failures) + f". No report was published and {out} is unchanged"
-                                + (f"; the executed notebook(s) are in {kept} for checking." if kept else "."))
+                raise RunFailed(
+                    "; ".join(failures)
+                    + f". No report was published and {out} is unchanged"
+                    + (f"; the executed notebook(s) are in {kept} for checking." if kept else ".")
+                )
         for name, secs, _ in results:
             timings[f"notebook:{name}"] = secs
         html_paths = [job.html for job in jobs]
         timings["total"] = time.perf_counter() - t0
         manifest = {
             "qa_pack_version": __version__,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "params_file": str(params.source),
             "period": {"from": period.start, "to": period.end, "months": period.months},
             "target_return_rate": params.target_return_rate,
             "input": data.summary(),
             "notebooks": list(params.notebooks),
-            "outputs": [{"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": sha256(p)}
-                        for p in [*html_paths, *table_paths, build / "headlines.json"]],
+            "outputs": [
+                {"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": sha256(p)}
+                for p in [*html_paths, *table_paths, build / "headlines.json"]
+            ],
             "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
             "versions": _versions(),
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
@@ -212,8 +243,9 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
             shutil.rmtree(build, ignore_errors=True)
         raise
     shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
-    return RunResult(out=out, html=[out / p.name for p in html_paths],
-                     tables=[out / p.relative_to(build) for p in table_paths], manifest=manifest)
+    return RunResult(
+        out=out, html=[out / p.name for p in html_paths], tables=[out / p.relative_to(build) for p in table_paths], manifest=manifest
+    )
 
 
 def _keep_failed(jobs: list[NotebookJob], out: Path) -> Path | None:

@@ -11,6 +11,7 @@ Rules, applied in this order and each counted, overall and by service area:
 Exclusions come before the choice of one child per worker, so that an excluded child never
 costs a worker their audit. The same inputs and seed give the same sample, byte for byte.
 """
+
 from __future__ import annotations
 
 import json
@@ -114,12 +115,16 @@ def draw(caseload: pd.DataFrame, history: pd.DataFrame, month: str, cohort: str,
     summary = _summary(steps, areas)
     in_cohort_n = len(steps[1][1])
     if in_cohort_n == 0:
-        raise QAPackError(f"no child in the caseload is in the cohort {cohort!r} ({params.cohorts.get(cohort, cohort)}) "
-                          f"by the rule in params; nothing was drawn and no file was written")
+        raise QAPackError(
+            f"no child in the caseload is in the cohort {cohort!r} ({params.cohorts.get(cohort, cohort)}) "
+            f"by the rule in params; nothing was drawn and no file was written"
+        )
     if children.empty:
         rule = next(r for r, frame in steps if frame.empty)
-        raise QAPackError(f"no child is left to draw for {cohort!r} in {month}: {in_cohort_n} in the cohort, none left after "
-                          f"the rule '{rule}'; no file was written")
+        raise QAPackError(
+            f"no child is left to draw for {cohort!r} in {month}: {in_cohort_n} in the cohort, none left after "
+            f"the rule '{rule}'; no file was written"
+        )
     return Sample(sample=_as_audits(children, month, cohort, params), summary=summary, month=month, cohort=cohort, seed=seed)
 
 
@@ -166,13 +171,14 @@ def check_sample_path(out: Path) -> None:
         raise QAPackError(f"--out {out.name}: a sample is written as a .csv file; give a name such as sample.csv")
     for folder in out.parents:
         if run_marker(folder) is not None or (folder / "manifest.json").is_file():
-            raise QAPackError(f"--out {out} is inside the report folder {folder}; a sample names children and is "
-                              "never written into a report folder (it could be e-mailed). Choose a private folder")
+            raise QAPackError(
+                f"--out {out} is inside the report folder {folder}; a sample names children and is "
+                "never written into a report folder (it could be e-mailed). Choose a private folder"
+            )
     ours = _samples_written(out.parent)
     for path in (out, out.with_name("sampling_summary.csv")):
         if path.exists() and path.name not in ours:
-            raise QAPackError(f"{path} already exists and was not written by qa-pack sample; it is not overwritten. "
-                              "Choose a new file name")
+            raise QAPackError(f"{path} already exists and was not written by qa-pack sample; it is not overwritten. Choose a new file name")
 
 
 def _samples_written(folder: Path) -> set[str]:
@@ -191,8 +197,7 @@ def write_sample(result: Sample, out: str | Path) -> tuple[Path, Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     summary_path = out.with_name("sampling_summary.csv")
     written = _samples_written(out.parent) | {out.name, summary_path.name}
-    (out.parent / SAMPLE_MARKER).write_text(json.dumps({"written_by": "qa-pack sample", "files": sorted(written)}),
-                                            encoding="utf-8")
+    (out.parent / SAMPLE_MARKER).write_text(json.dumps({"written_by": "qa-pack sample", "files": sorted(written)}), encoding="utf-8")
     for frame, path in ((result.sample, out), (result.summary, summary_path)):
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
         tmp = Path(tmp_name)

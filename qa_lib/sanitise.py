@@ -7,6 +7,7 @@ off and then cleaned by `nh3` (the Rust `ammonia` sanitiser) against an allow-li
 `offline_problems` is the last check before a report is published: no script, no
 event handler, nothing loaded from a URL.
 """
+
 from __future__ import annotations
 
 import html
@@ -17,8 +18,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 # Formatting a sentence or the QA lead's notes may use; nothing that loads, runs or styles.
-TEXT_TAGS = frozenset({"p", "strong", "em", "b", "i", "ul", "ol", "li", "h2", "h3", "h4", "h5", "br", "code",
-                       "blockquote", "hr"})
+TEXT_TAGS = frozenset({"p", "strong", "em", "b", "i", "ul", "ol", "li", "h2", "h3", "h4", "h5", "br", "code", "blockquote", "hr"})
 LINK_TAGS = TEXT_TAGS | {"a"}
 
 
@@ -58,18 +58,57 @@ def _slug(text: str) -> str:
 
 def _anchor_headings(body: str) -> str:
     """h2/h3 get an id and an anchor link in nbconvert's own shape, so the contents list can link them."""
-    return re.sub(r"<h([23])>(.*?)</h\1>",
-                  lambda m: (f'<h{m.group(1)} id="{escape(_slug(m.group(2)))}">{m.group(2)}'
-                             f'<a class="anchor-link" href="#{escape(_slug(m.group(2)))}">¶</a></h{m.group(1)}>'),
-                  body, flags=re.S)
+    return re.sub(
+        r"<h([23])>(.*?)</h\1>",
+        lambda m: (
+            f'<h{m.group(1)} id="{escape(_slug(m.group(2)))}">{m.group(2)}'
+            f'<a class="anchor-link" href="#{escape(_slug(m.group(2)))}">¶</a></h{m.group(1)}>'
+        ),
+        body,
+        flags=re.S,
+    )
 
 
 # ------------------------------------------------------------------ the last check before publishing
 
-FORBIDDEN_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
-                            "link", "audio", "video", "source", "track", "portal", "noscript"})
-URL_ATTRIBUTES = frozenset({"src", "href", "action", "formaction", "poster", "background", "srcset", "xlink:href",
-                            "data", "codebase", "cite", "longdesc", "ping", "manifest"})
+FORBIDDEN_TAGS = frozenset(
+    {
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "base",
+        "form",
+        "link",
+        "audio",
+        "video",
+        "source",
+        "track",
+        "portal",
+        "noscript",
+    }
+)
+URL_ATTRIBUTES = frozenset(
+    {
+        "src",
+        "href",
+        "action",
+        "formaction",
+        "poster",
+        "background",
+        "srcset",
+        "xlink:href",
+        "data",
+        "codebase",
+        "cite",
+        "longdesc",
+        "ping",
+        "manifest",
+    }
+)
 CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!data:|#)([^'\")\s]*)", re.I)
 CSS_IMPORT = re.compile(r"@import", re.I)
 

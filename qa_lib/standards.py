@@ -9,7 +9,10 @@ when Fisher's exact test (two-sided) puts it below 5% likely under no real
 change; otherwise it is marked as within sampling noise. The raw change in
 points is always kept.
 """
+
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -18,11 +21,22 @@ from .stats import fisher_exact_p, pct
 
 ALPHA = 0.05
 UP, DOWN, NOISE = "↑", "↓", "≈"
-TEST_NOTE = ("↑ and ↓ mark a change from the month before that Fisher's exact test (two-sided, 95% level) finds unlikely "
-             "to be chance; ≈ marks a change that sampling noise could explain at these sample sizes. The change in "
-             "percentage points is shown either way.")
-CONTRACT_COLUMNS = ["audit_month", "standard", "graded", "good_or_outstanding", "requires_improvement", "inadequate",
-                    "pct_good_or_outstanding", "pct_requires_improvement", "pct_inadequate"]
+TEST_NOTE = (
+    "↑ and ↓ mark a change from the month before that Fisher's exact test (two-sided, 95% level) finds unlikely "
+    "to be chance; ≈ marks a change that sampling noise could explain at these sample sizes. The change in "
+    "percentage points is shown either way."
+)
+CONTRACT_COLUMNS = [
+    "audit_month",
+    "standard",
+    "graded",
+    "good_or_outstanding",
+    "requires_improvement",
+    "inadequate",
+    "pct_good_or_outstanding",
+    "pct_requires_improvement",
+    "pct_inadequate",
+]
 
 
 def _long(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
@@ -40,14 +54,19 @@ def standards(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.Da
     counts = pd.crosstab([long["audit_month"], long["standard"]], long["grade"])
     full = pd.MultiIndex.from_product([months, keys], names=["audit_month", "standard"])
     counts = counts.reindex(index=full, columns=["O", "G", "RI", "I"], fill_value=0)
-    out = pd.DataFrame({
-        "good_or_outstanding": counts["O"] + counts["G"],
-        "requires_improvement": counts["RI"],
-        "inadequate": counts["I"],
-    })
+    out = pd.DataFrame(
+        {
+            "good_or_outstanding": counts["O"] + counts["G"],
+            "requires_improvement": counts["RI"],
+            "inadequate": counts["I"],
+        }
+    )
     out.insert(0, "graded", out.sum(axis=1))
-    for col, name in (("good_or_outstanding", "pct_good_or_outstanding"), ("requires_improvement", "pct_requires_improvement"),
-                      ("inadequate", "pct_inadequate")):
+    for col, name in (
+        ("good_or_outstanding", "pct_good_or_outstanding"),
+        ("requires_improvement", "pct_requires_improvement"),
+        ("inadequate", "pct_inadequate"),
+    ):
         out[name] = pct(out[col], out["graded"])
     out = out.reset_index()
     return out[CONTRACT_COLUMNS].astype({c: "int64" for c in CONTRACT_COLUMNS[2:6]})
@@ -57,8 +76,13 @@ def standards_quality(audits: pd.DataFrame, months: list[str], keys: list[str]) 
     """Per month and standard: returned audits, how many were N/A and how many left ungraded (blank)."""
     long = _long(audits, months, keys)
     g = long.groupby(["audit_month", "standard"])["grade"]
-    out = pd.DataFrame({"returned": g.size(), "not_applicable": g.apply(lambda s: int((s == "N/A").sum())),
-                        "not_graded": g.apply(lambda s: int((s == "").sum()))}).astype("int64")  # int even when empty
+    out = pd.DataFrame(
+        {
+            "returned": g.size(),
+            "not_applicable": g.apply(lambda s: int((s == "N/A").sum())),
+            "not_graded": g.apply(lambda s: int((s == "").sum())),
+        }
+    ).astype("int64")  # int even when empty
     full = pd.MultiIndex.from_product([months, keys], names=["audit_month", "standard"])
     return out.reindex(full, fill_value=0).reset_index()
 
@@ -80,15 +104,16 @@ def changes(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     t = table.set_index(["standard", "audit_month"]).sort_index()
     rows = []
     for std in table["standard"].unique():
-        for prev, month in zip(months, months[1:]):
+        for prev, month in itertools.pairwise(months):
             a, b = t.loc[(std, prev)], t.loc[(std, month)]
             row = {"standard": std, "audit_month": month, "previous_month": prev}
-            for count, rate, label in (("good_or_outstanding", "pct_good_or_outstanding", "go"),
-                                       ("requires_improvement", "pct_requires_improvement", "ri")):
+            for count, rate, label in (
+                ("good_or_outstanding", "pct_good_or_outstanding", "go"),
+                ("requires_improvement", "pct_requires_improvement", "ri"),
+            ):
                 change = b[rate] - a[rate]
                 p = fisher_exact_p(int(b[count]), int(b["graded"]), int(a[count]), int(a["graded"]))
-                row |= {f"{label}_change": change,
-                        f"{label}_p": p, f"{label}_mark": _mark(p, change)}
+                row |= {f"{label}_change": change, f"{label}_p": p, f"{label}_mark": _mark(p, change)}
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -106,8 +131,18 @@ def trends(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     for std in table["standard"].unique():
         graded = [m for m in months if t.loc[(std, m), "graded"] > 0]
         if len(graded) < 2:
-            rows.append({"standard": std, "first_month": None, "last_month": None, "first_pct": np.nan, "last_pct": np.nan,
-                         "change": np.nan, "p": np.nan, "reading": "no clear change"})
+            rows.append(
+                {
+                    "standard": std,
+                    "first_month": None,
+                    "last_month": None,
+                    "first_pct": np.nan,
+                    "last_pct": np.nan,
+                    "change": np.nan,
+                    "p": np.nan,
+                    "reading": "no clear change",
+                }
+            )
             continue
         first, last = t.loc[(std, graded[0])], t.loc[(std, graded[-1])]
         change = last["pct_good_or_outstanding"] - first["pct_good_or_outstanding"]
@@ -121,7 +156,16 @@ def trends(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
             reading = "inconsistent"
         else:
             reading = "no clear change"
-        rows.append({"standard": std, "first_month": graded[0], "last_month": graded[-1],
-                     "first_pct": first["pct_good_or_outstanding"], "last_pct": last["pct_good_or_outstanding"],
-                     "change": change, "p": p, "reading": reading})
+        rows.append(
+            {
+                "standard": std,
+                "first_month": graded[0],
+                "last_month": graded[-1],
+                "first_pct": first["pct_good_or_outstanding"],
+                "last_pct": last["pct_good_or_outstanding"],
+                "change": change,
+                "p": p,
+                "reading": reading,
+            }
+        )
     return pd.DataFrame(rows)

@@ -1,9 +1,9 @@
 """Shared arithmetic for figures: percentages rounded the way a reader expects."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 
 EPS = 1e-9  # below any real gap between k/n and a rounding boundary (n up to millions), above float error
 
@@ -29,8 +29,11 @@ def pct(num: pd.Series | int, den: pd.Series | int) -> pd.Series | float:
 def round_half_up(value, decimals: int = 1):
     """Round half up (55.25 -> 55.3, not banker's 55.2); NaN stays NaN. Works on floats and Series."""
     scale = 10.0**decimals
-    return np.floor(np.asarray(value, dtype="float64") * scale + 0.5 + EPS) / scale if not isinstance(value, pd.Series) \
+    return (
+        np.floor(np.asarray(value, dtype="float64") * scale + 0.5 + EPS) / scale
+        if not isinstance(value, pd.Series)
         else np.floor(value.astype("float64") * scale + 0.5 + EPS) / scale
+    )
 
 
 def one_decimal(value: float) -> str:

@@ -1,12 +1,13 @@
 """Headline figures for the e-mail body: the same narrative functions on the same exact figures as the report."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from . import compliance, grades, narrative, standards
+from .disclosure import NOTE, protect_text
 from .params import Params
 from .period import Period
-from .disclosure import NOTE, protect_text
 
 
 def headlines(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, object]:

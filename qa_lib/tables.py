@@ -3,6 +3,7 @@
 Percentages 0-100 with one decimal; counts integers; blank where a rate has no
 denominator. One row per month of the reporting period unless said otherwise.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,12 @@ def theme_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[s
 
 def all_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
     """Every table the pack writes: the contract's, plus themes.csv."""
-    return {**compliance_tables(audits, params, period), **quality_tables(audits, params, period),
-            **comparator_tables(audits, params, period), **theme_tables(audits, params, period)}
+    return {
+        **compliance_tables(audits, params, period),
+        **quality_tables(audits, params, period),
+        **comparator_tables(audits, params, period),
+        **theme_tables(audits, params, period),
+    }
 
 
 def is_percent(column: str) -> bool:
@@ -113,8 +118,9 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: str | os.PathLike) -> 
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="12436D")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.column_dimensions[get_column_letter(j)].width = max(10, min(45, len(str(col)) + 2,
-                                                                             *(len(str(v)) + 2 for v in frame[col].head(200))))
+            ws.column_dimensions[get_column_letter(j)].width = max(
+                10, min(45, len(str(col)) + 2, *(len(str(v)) + 2 for v in frame[col].head(200)))
+            )
         for i, row in enumerate(frame.itertuples(index=False), start=2):
             for j, (col, value) in enumerate(zip(frame.columns, row), start=1):
                 cell = ws.cell(row=i, column=j)

@@ -7,6 +7,7 @@ Inadequate. Recurring themes count the returned audits whose free text
 (comment_<standard>, strengths, learning) mentions a theme from params/themes.yml;
 the text itself is never reported.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,15 @@ def theme_counts(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, .
         any_col = m[theme.key].any(axis=1) if theme.key in m.columns.get_level_values(0) else pd.Series(False, index=r.index)
         per_month = any_col.groupby(r["audit_month"]).sum().reindex(months, fill_value=0)
         for month in months:
-            rows.append({"audit_month": month, "theme": theme.key, "label": theme.label,
-                         "audits": int(per_month[month]), "returned": int(returned[month])})
+            rows.append(
+                {
+                    "audit_month": month,
+                    "theme": theme.key,
+                    "label": theme.label,
+                    "audits": int(per_month[month]),
+                    "returned": int(returned[month]),
+                }
+            )
     out = pd.DataFrame(rows, columns=["audit_month", "theme", "label", "audits", "returned"])
     out["percent"] = pct(out["audits"], out["returned"])
     return out
@@ -75,8 +83,10 @@ def theme_by_standard(audits: pd.DataFrame, months: list[str], themes: tuple[The
             if (theme.key, col) not in m.columns:
                 continue
             per_month = m[(theme.key, col)].groupby(r["audit_month"]).sum().reindex(months, fill_value=0)
-            rows += [{"audit_month": mo, "theme": theme.key, "label": theme.label, "standard": k, "audits": int(n)}
-                     for mo, n in per_month.items()]
+            rows += [
+                {"audit_month": mo, "theme": theme.key, "label": theme.label, "standard": k, "audits": int(n)}
+                for mo, n in per_month.items()
+            ]
     return pd.DataFrame(rows, columns=["audit_month", "theme", "label", "standard", "audits"])
 
 
@@ -103,8 +113,9 @@ def quotes(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], k
     Deterministic: the earliest months and rows first; a sentence is used once. Only call this when
     quotes are switched on in params.
     """
-    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")].sort_values(["audit_month", "source_row"]
-                                                                                                 if "source_row" in audits else ["audit_month"])
+    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")].sort_values(
+        ["audit_month", "source_row"] if "source_row" in audits else ["audit_month"]
+    )
     cols = text_columns(r, keys)
     rows, used = [], set()
     for theme in themes:
@@ -115,9 +126,14 @@ def quotes(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], k
                 for sentence in SENTENCE.split(str(audit[col] or "")):
                     if found < per_theme and sentence and sentence not in used and pattern.search(sentence):
                         used.add(sentence)
-                        rows.append({"theme": theme.label, "audit_month": audit["audit_month"],
-                                     "standard": col.removeprefix("comment_") if col.startswith("comment_") else col,
-                                     "quote": redact(sentence)})
+                        rows.append(
+                            {
+                                "theme": theme.label,
+                                "audit_month": audit["audit_month"],
+                                "standard": col.removeprefix("comment_") if col.startswith("comment_") else col,
+                                "quote": redact(sentence),
+                            }
+                        )
                         found += 1
             if found >= per_theme:
                 break

@@ -7,6 +7,7 @@ ends; a run killed outright (kill -9, power cut) leaves it locked by nobody, and
 the next run removes it on start. Signals become `Interrupted`, so every
 clean-up in the runner happens before the process exits.
 """
+
 from __future__ import annotations
 
 import fcntl

@@ -1,4 +1,5 @@
 """Shared fixtures: the repo's params and the demo file."""
+
 from __future__ import annotations
 
 import subprocess
@@ -7,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import REPO
 
+from helpers import REPO
 from qa_lib.demo import write_demo
 from qa_lib.params import Params, load_params
 
@@ -25,8 +26,14 @@ def demo_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 QA_PACK = str(Path(sys.executable).with_name("qa-pack"))
 PLANTED = "Zebedee Quartermaine"  # a name an auditor might type into free text
-FREE_TEXT = ["exemption_reason", "non_participation_reason", "strengths", "learning", "team",
-             *[f"comment_{s}" for s in ("risk", "voice", "records")]]
+FREE_TEXT = [
+    "exemption_reason",
+    "non_participation_reason",
+    "strengths",
+    "learning",
+    "team",
+    *[f"comment_{s}" for s in ("risk", "voice", "records")],
+]
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +52,22 @@ def planted_csv(demo_csv, tmp_path_factory) -> Path:
 def published(planted_csv, tmp_path_factory) -> Path:
     """One real `qa-pack run` of the demo params on the planted file, shared by the end-to-end tests."""
     out = tmp_path_factory.mktemp("runs") / "demo"
-    proc = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(planted_csv),
-                           "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(planted_csv), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert f"Report written to {out}" in proc.stdout
     return out
+
+
+REAL_RUN_FIXTURES = {"published", "quoted", "hostile_run"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads a real published run is a slow test (make test-fast leaves it out)."""
+    for item in items:
+        if REAL_RUN_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

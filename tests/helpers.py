@@ -1,4 +1,5 @@
 """Builders for small hand-made audits files, shared by the tests."""
+
 from __future__ import annotations
 
 import csv
@@ -6,16 +7,40 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 STANDARDS = ["risk", "assessment", "planning", "voice", "family", "partners", "management", "records", "impact"]
-HEADER = ["audit_id", "audit_month", "cohort", "child_id", "social_worker_id", "service_area", "status",
-          "sw_participated", "non_participation_reason", "overall_grade", *[f"grade_{s}" for s in STANDARDS],
-          "moderated", "moderated_grade"]
+HEADER = [
+    "audit_id",
+    "audit_month",
+    "cohort",
+    "child_id",
+    "social_worker_id",
+    "service_area",
+    "status",
+    "sw_participated",
+    "non_participation_reason",
+    "overall_grade",
+    *[f"grade_{s}" for s in STANDARDS],
+    "moderated",
+    "moderated_grade",
+]
 
 
 def row(**values: str) -> dict[str, str]:
     """A valid returned audit; keyword arguments override columns."""
-    base = {"audit_id": "A1", "audit_month": "2021-10", "cohort": "cin", "child_id": "CH-1", "social_worker_id": "SW-1",
-            "service_area": "Central", "status": "returned", "sw_participated": "yes", "non_participation_reason": "",
-            "overall_grade": "Good", **{f"grade_{s}": "Good" for s in STANDARDS}, "moderated": "no", "moderated_grade": ""}
+    base = {
+        "audit_id": "A1",
+        "audit_month": "2021-10",
+        "cohort": "cin",
+        "child_id": "CH-1",
+        "social_worker_id": "SW-1",
+        "service_area": "Central",
+        "status": "returned",
+        "sw_participated": "yes",
+        "non_participation_reason": "",
+        "overall_grade": "Good",
+        **{f"grade_{s}": "Good" for s in STANDARDS},
+        "moderated": "no",
+        "moderated_grade": "",
+    }
     base.update(values)
     return base
 

@@ -1,12 +1,13 @@
 """Bad audits files: each has one defect; `qa-pack validate` names file, row, column and what was expected."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
 
 import pytest
-from helpers import HEADER, row, write_rows
 
+from helpers import HEADER, row, write_rows
 from qa_lib.cli import main
 
 
@@ -16,7 +17,7 @@ def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
         main()
         code = 0
     except SystemExit as exc:
-        code = exc.code
+        code = int(exc.code or 0)
     out = capsys.readouterr()
     return code, out.out + out.err
 
@@ -32,8 +33,13 @@ def with_defect(rows: list[dict[str, str]], index: int, **change: str) -> list[d
 
 # (name, rows, spreadsheet row, column as typed, words the message must contain)
 CASES = [
-    ("grade typo", with_defect(good_rows(), 4, grade_voice="Excelent"), 6, "grade_voice",
-     "'Excelent' is not a grade; expected Outstanding, Good, Requires Improvement, Inadequate or N/A"),
+    (
+        "grade typo",
+        with_defect(good_rows(), 4, grade_voice="Excelent"),
+        6,
+        "grade_voice",
+        "'Excelent' is not a grade; expected Outstanding, Good, Requires Improvement, Inadequate or N/A",
+    ),
     ("grade near miss", with_defect(good_rows(), 0, overall_grade="Goood"), 2, "overall_grade", "did you mean 'Good'?"),
     ("N/A overall", with_defect(good_rows(), 1, overall_grade="N/A"), 3, "overall_grade", "'N/A' is not a grade"),
     ("bad month", with_defect(good_rows(), 2, audit_month="Oct-21"), 4, "audit_month", "'Oct-21' is not a month; expected YYYY-MM"),
@@ -42,14 +48,30 @@ CASES = [
     ("unknown area", with_defect(good_rows(), 3, service_area="CCHD"), 5, "service_area", "did you mean 'CCHDT'?"),
     ("unknown cohort", with_defect(good_rows(), 0, cohort="child protection"), 2, "cohort", "is not a cohort in params"),
     ("bad status", with_defect(good_rows(), 1, status="sent"), 3, "status", "expected returned, not_returned or exempt"),
-    ("duplicate audit id", with_defect(good_rows(), 5, audit_id="A2"), 7, "audit_id", "a duplicated audit_id (rows 3 and 7); expected each audit_id only once"),
+    (
+        "duplicate audit id",
+        with_defect(good_rows(), 5, audit_id="A2"),
+        7,
+        "audit_id",
+        "a duplicated audit_id (rows 3 and 7); expected each audit_id only once",
+    ),
     ("blank child id", with_defect(good_rows(), 2, child_id=""), 4, "child_id", "blank is not allowed"),
-    ("participation missing on returned", with_defect(good_rows(), 3, sw_participated=""), 5, "sw_participated",
-     "blank on a returned audit; expected yes or no"),
+    (
+        "participation missing on returned",
+        with_defect(good_rows(), 3, sw_participated=""),
+        5,
+        "sw_participated",
+        "blank on a returned audit; expected yes or no",
+    ),
     ("participation not yes/no", with_defect(good_rows(), 3, sw_participated="maybe"), 5, "sw_participated", "'maybe' is not yes or no"),
     ("overall grade missing on returned", with_defect(good_rows(), 0, overall_grade=""), 2, "overall_grade", "blank on a returned audit"),
-    ("moderated without grade", with_defect(good_rows(), 4, moderated="yes", moderated_grade=""), 6, "moderated_grade",
-     "blank although moderated is yes"),
+    (
+        "moderated without grade",
+        with_defect(good_rows(), 4, moderated="yes", moderated_grade=""),
+        6,
+        "moderated_grade",
+        "blank although moderated is yes",
+    ),
     ("bad moderated flag", with_defect(good_rows(), 4, moderated="perhaps"), 6, "moderated", "'perhaps' is not yes or no"),
 ]
 
@@ -112,13 +134,16 @@ def test_thousands_of_errors_are_capped(tmp_path, monkeypatch, capsys):
     assert text.count("'Excelent' is not a grade") == 3000
 
 
-@pytest.mark.parametrize("content,words", [
-    (b"", "the file is empty"),
-    (",".join(HEADER).encode() + b"\n", "no audit rows"),
-    (b"\x81\x8d\x8f\x90\x9d not text", "expected UTF-8 or Windows-1252"),
-    (b"a,b\n1,2\n1,2,3,4\n", "not a well-formed CSV file (Expected 2 fields in row 3, saw 4)"),
-    (b"a,b\n1,2,3,4\n", "not a well-formed CSV file (Expected 2 fields in row 2, saw 4)"),
-])
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        (b"", "the file is empty"),
+        (",".join(HEADER).encode() + b"\n", "no audit rows"),
+        (b"\x81\x8d\x8f\x90\x9d not text", "expected UTF-8 or Windows-1252"),
+        (b"a,b\n1,2\n1,2,3,4\n", "not a well-formed CSV file (Expected 2 fields in row 3, saw 4)"),
+        (b"a,b\n1,2,3,4\n", "not a well-formed CSV file (Expected 2 fields in row 2, saw 4)"),
+    ],
+)
 def test_unreadable_files(tmp_path, monkeypatch, capsys, content, words):
     path = tmp_path / "audits.csv"
     path.write_bytes(content)

@@ -1,4 +1,5 @@
 """Comparator cohorts, key themes, recurring themes, redaction and actions (sections 3.1.3-3.2 and 4)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -24,8 +25,13 @@ def block(month: str, cohort: str, risk_good: int, n: int) -> list[tuple]:
 
 
 # CIN audited in January (2/10 good on risk), May (4/10) and November (9/10); CP only in December.
-A = audits(block("2021-01", "cin", 2, 10) + block("2021-05", "cin", 4, 10) + block("2021-11", "cin", 9, 10)
-           + block("2021-12", "cp", 5, 10) + [("2021-03", "cin", "not_returned", "", "", "", "")])
+A = audits(
+    block("2021-01", "cin", 2, 10)
+    + block("2021-05", "cin", 4, 10)
+    + block("2021-11", "cin", 9, 10)
+    + block("2021-12", "cp", 5, 10)
+    + [("2021-03", "cin", "not_returned", "", "", "", "")]
+)
 PERIOD = ["2021-10", "2021-11", "2021-12"]
 
 
@@ -41,7 +47,10 @@ def test_comparators_table_follows_the_contract():
     assert out.columns.tolist() == ["cohort", "audit_month", "standard", "graded", "pct_good_or_outstanding"]
     risk = out[(out["cohort"] == "cin") & (out["standard"] == "risk")]
     assert risk[["audit_month", "graded", "pct_good_or_outstanding"]].values.tolist() == [
-        ["2021-01", 10, 20.0], ["2021-05", 10, 40.0], ["2021-11", 10, 90.0]]
+        ["2021-01", 10, 20.0],
+        ["2021-05", 10, 40.0],
+        ["2021-11", 10, 90.0],
+    ]
 
 
 def test_comparison_with_the_previous_audit_uses_the_noise_rule():
@@ -52,10 +61,13 @@ def test_comparison_with_the_previous_audit_uses_the_noise_rule():
     assert cmp.at["risk", "reading"] == "rose within noise"
     assert cmp.at["voice", "reading"] == "no change"
     assert comparators.picture(cmp.reset_index()) is None  # nothing beyond chance: no "improving picture"
-    text = narrative.comparator_text("Child in Need plan", ["2021-01", "2021-05", "2021-11"], cmp.reset_index(), None,
-                                     {"risk": "Risk", "voice": "Voice"})
-    assert text[0] == ("Child in Need plan: audited in January, May and November 2021. Compared with the previous audit, "
-                       "no change is large enough to be told apart from sampling noise.")
+    text = narrative.comparator_text(
+        "Child in Need plan", ["2021-01", "2021-05", "2021-11"], cmp.reset_index(), None, {"risk": "Risk", "voice": "Voice"}
+    )
+    assert text[0] == (
+        "Child in Need plan: audited in January, May and November 2021. Compared with the previous audit, "
+        "no change is large enough to be told apart from sampling noise."
+    )
     assert "- Risk (40% to 90%)" in text[1]
 
 
@@ -73,27 +85,38 @@ def test_a_cohort_audited_once_has_nothing_to_compare():
     comp = comparators.comparators(A, PERIOD, KEYS)
     assert comparators.comparison(comp, "cp").empty
     assert narrative.comparator_text("Child Protection plan", ["2021-12"], comparators.comparison(comp, "cp"), None, {}) == [
-        "Child Protection plan: audited only in December 2021, so there is no earlier audit to compare."]
+        "Child Protection plan: audited only in December 2021, so there is no earlier audit to compare."
+    ]
 
 
-@pytest.mark.parametrize("text,hit", [
-    ("Genogram missing", True), ("genograms not updated", True), ("GENOGRAMS", True),
-    ("no management sign-off", True), ("management signoff absent", True), ("Management sign off", True),
-    ("the genogrammatic view", False), ("signed", False),
-])
+@pytest.mark.parametrize(
+    "text,hit",
+    [
+        ("Genogram missing", True),
+        ("genograms not updated", True),
+        ("GENOGRAMS", True),
+        ("no management sign-off", True),
+        ("management signoff absent", True),
+        ("Management sign off", True),
+        ("the genogrammatic view", False),
+        ("signed", False),
+    ],
+)
 def test_phrase_matching_tolerates_case_plurals_and_hyphens(text, hit):
     pattern = themes.theme_pattern(Theme("t", "T", ("genogram", "management sign off")))
     assert bool(pattern.search(text)) is hit
 
 
 def test_theme_counts_count_each_audit_once_per_theme():
-    b = audits([
-        ("2021-10", "cin", "returned", "G", "G", "Genogram missing; genograms again", "Update the genogram"),
-        ("2021-10", "cin", "returned", "G", "G", "Chronology fine", ""),
-        ("2021-10", "cin", "returned", "G", "G", "", "chronologies and genograms"),
-        ("2021-10", "cin", "not_returned", "", "", "genogram", ""),  # not returned: not counted
-        ("2021-11", "cin", "returned", "G", "G", "", ""),
-    ])
+    b = audits(
+        [
+            ("2021-10", "cin", "returned", "G", "G", "Genogram missing; genograms again", "Update the genogram"),
+            ("2021-10", "cin", "returned", "G", "G", "Chronology fine", ""),
+            ("2021-10", "cin", "returned", "G", "G", "", "chronologies and genograms"),
+            ("2021-10", "cin", "not_returned", "", "", "genogram", ""),  # not returned: not counted
+            ("2021-11", "cin", "returned", "G", "G", "", ""),
+        ]
+    )
     t = (Theme("genograms", "Genograms", ("genogram",)), Theme("chronologies", "Chronologies", ("chronology", "chronologies")))
     counts = themes.theme_counts(b, ["2021-10", "2021-11"], t, KEYS).set_index(["audit_month", "theme"])
     assert counts.loc[("2021-10", "genograms"), "audits"] == 2 and counts.loc[("2021-10", "genograms"), "returned"] == 3
@@ -105,36 +128,67 @@ def test_theme_counts_count_each_audit_once_per_theme():
 
 
 def test_key_themes_pick_highest_shares_and_never_both():
-    table = pd.DataFrame({
-        "audit_month": ["2021-11"] * 4, "standard": ["a", "b", "c", "d"], "graded": [10, 10, 10, 0],
-        "good_or_outstanding": [8, 5, 2, 0], "requires_improvement": [1, 3, 4, 0], "inadequate": [1, 2, 4, 0],
-        "pct_good_or_outstanding": [80.0, 50.0, 20.0, float("nan")]})
+    table = pd.DataFrame(
+        {
+            "audit_month": ["2021-11"] * 4,
+            "standard": ["a", "b", "c", "d"],
+            "graded": [10, 10, 10, 0],
+            "good_or_outstanding": [8, 5, 2, 0],
+            "requires_improvement": [1, 3, 4, 0],
+            "inadequate": [1, 2, 4, 0],
+            "pct_good_or_outstanding": [80.0, 50.0, 20.0, float("nan")],
+        }
+    )
     assert themes.key_themes(table, "2021-11", strengths=1, learning=2) == (["a"], ["c", "b"])
     assert themes.key_themes(table, "2021-11", strengths=3, learning=3) == (["a", "b", "c"], [])
 
 
 def test_key_theme_sentences_in_the_reference_voice():
-    row = pd.Series({"good_or_outstanding": 15, "requires_improvement": 23, "inadequate": 11,
-                     "pct_good_or_outstanding": 100 * 15 / 49, "pct_requires_improvement": 100 * 23 / 49, "pct_inadequate": 100 * 11 / 49})
+    row = pd.Series(
+        {
+            "good_or_outstanding": 15,
+            "requires_improvement": 23,
+            "inadequate": 11,
+            "pct_good_or_outstanding": 100 * 15 / 49,
+            "pct_requires_improvement": 100 * 23 / 49,
+            "pct_inadequate": 100 * 11 / 49,
+        }
+    )
     assert narrative.learning_line(row, "Voice of the child") == (
-        "**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were graded as inadequate.")
+        "**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were graded as inadequate."
+    )
     row = pd.Series({"good_or_outstanding": 29, "pct_good_or_outstanding": 100 * 29 / 49})
     assert narrative.strength_line(row, "Timely identification, response and reduction of risk") == (
-        "**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding.")
+        "**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding."
+    )
 
 
 PLANTED = {
-    "child": "CH-654321", "worker": "SW-9876", "auditor": "AU-42", "name": "Jane Smith", "email": "jane.smith@example.org",
-    "phone": "07700 900123", "nhs": "943 476 5919", "postcode": "BD1 4AS", "date": "12/03/2021", "long date": "3rd March 2021",
+    "child": "CH-654321",
+    "worker": "SW-9876",
+    "auditor": "AU-42",
+    "name": "Jane Smith",
+    "email": "jane.smith@example.org",
+    "phone": "07700 900123",
+    "nhs": "943 476 5919",
+    "postcode": "BD1 4AS",
+    "date": "12/03/2021",
+    "long date": "3rd March 2021",
 }
 
 
 def test_redaction_removes_every_planted_value():
-    text = (f"Saw {PLANTED['child']} with {PLANTED['worker']}; {PLANTED['auditor']} agreed. {PLANTED['name']} "
-            f"({PLANTED['email']}, {PLANTED['phone']}) NHS {PLANTED['nhs']} lives at {PLANTED['postcode']}. "
-            f"Reviewed {PLANTED['date']} and {PLANTED['long date']}. Peter was seen alone. The genogram was updated.")
-    r = Redactor([PLANTED["child"], PLANTED["worker"], PLANTED["auditor"]], names=["Jane Smith"], allowed_words=["NHS"],
-                 vocabulary=["the", "saw", "reviewed", "genogram"])
+    text = (
+        f"Saw {PLANTED['child']} with {PLANTED['worker']}; {PLANTED['auditor']} agreed. {PLANTED['name']} "
+        f"({PLANTED['email']}, {PLANTED['phone']}) NHS {PLANTED['nhs']} lives at {PLANTED['postcode']}. "
+        f"Reviewed {PLANTED['date']} and {PLANTED['long date']}. Peter was seen alone. The genogram was updated."
+    )
+    r = Redactor(
+        [PLANTED["child"], PLANTED["worker"], PLANTED["auditor"]],
+        names=["Jane Smith"],
+        allowed_words=["NHS"],
+        vocabulary=["the", "saw", "reviewed", "genogram"],
+    )
     out = r(text)
     for value in [*PLANTED.values(), "Jane", "Smith", "Peter", "example.org"]:
         assert value.lower() not in out.lower(), value
@@ -145,8 +199,10 @@ def test_actions_numbered_and_a_missing_file_is_a_message(tmp_path):
     path = tmp_path / "actions.yml"
     path.write_text("- theme: Voice of the child\n  actions: [Reinforce voice in plans, Training]\n- theme: Records\n")
     items = actions.load_actions(path)
-    assert actions.actions_markdown(items) == ("**4.1** Voice of the child\n\n*Actions*\n\n- Reinforce voice in plans\n- Training\n\n"
-                                               "**4.2** Records\n\n*No actions recorded for this theme.*")
+    assert actions.actions_markdown(items) == (
+        "**4.1** Voice of the child\n\n*Actions*\n\n- Reinforce voice in plans\n- Training\n\n"
+        "**4.2** Records\n\n*No actions recorded for this theme.*"
+    )
     assert actions.actions_markdown(actions.load_actions(None)) == actions.MISSING
     with pytest.raises(ParamsError, match="none.yml not found; fix the path, or remove `actions:`"):
         actions.load_actions(tmp_path / "none.yml")  # a typo in params must not quietly drop section 4

@@ -1,4 +1,5 @@
 """Compliance figures on hand-worked data (every expected number worked out by hand below)."""
+
 from __future__ import annotations
 
 import math
@@ -13,23 +14,26 @@ from qa_lib.stats import one_decimal, pct, round_half_up, whole
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
     """(month, cohort, area, status, participated, reason) -> a validated-shape frame."""
-    return pd.DataFrame(rows, columns=["audit_month", "cohort", "service_area", "status", "sw_participated",
-                                       "non_participation_reason"]).astype({"sw_participated": "boolean"})
+    return pd.DataFrame(
+        rows, columns=["audit_month", "cohort", "service_area", "status", "sw_participated", "non_participation_reason"]
+    ).astype({"sw_participated": "boolean"})
 
 
 # October: Central 2 returned of 2; West 1 returned, 2 not returned, 1 exempt.
 # November: West 1 returned of 1, plus 2 exempt. December: nothing.
-AUDITS = frame([
-    ("2021-10", "cin", "Central", "returned", True, ""),
-    ("2021-10", "cin", "Central", "returned", False, "Worker has left"),
-    ("2021-10", "cin", "West", "returned", False, ""),
-    ("2021-10", "cin", "West", "not_returned", None, ""),
-    ("2021-10", "cin", "West", "not_returned", None, ""),
-    ("2021-10", "cin", "West", "exempt", None, ""),
-    ("2021-11", "cp", "West", "returned", True, ""),
-    ("2021-11", "cp", "West", "exempt", None, ""),
-    ("2021-11", "cp", "Central", "exempt", None, ""),
-])
+AUDITS = frame(
+    [
+        ("2021-10", "cin", "Central", "returned", True, ""),
+        ("2021-10", "cin", "Central", "returned", False, "Worker has left"),
+        ("2021-10", "cin", "West", "returned", False, ""),
+        ("2021-10", "cin", "West", "not_returned", None, ""),
+        ("2021-10", "cin", "West", "not_returned", None, ""),
+        ("2021-10", "cin", "West", "exempt", None, ""),
+        ("2021-11", "cp", "West", "returned", True, ""),
+        ("2021-11", "cp", "West", "exempt", None, ""),
+        ("2021-11", "cp", "Central", "exempt", None, ""),
+    ]
+)
 MONTHS = ["2021-10", "2021-11", "2021-12"]
 
 
@@ -65,7 +69,10 @@ def test_two_cohorts_in_one_month_are_separate_rows_and_summed_monthly():
 def test_returns_by_area_and_full_returns():
     b = c.returns_by_area(AUDITS, MONTHS)
     assert b[["audit_month", "service_area", "distributed", "returned"]].values.tolist() == [
-        ["2021-10", "Central", 2, 2], ["2021-10", "West", 3, 1], ["2021-11", "West", 1, 1]]
+        ["2021-10", "Central", 2, 2],
+        ["2021-10", "West", 3, 1],
+        ["2021-11", "West", 1, 1],
+    ]
     assert b["return_rate"].tolist() == pytest.approx([100.0, 100 / 3, 100.0])
     # Central in November had only an exempt case: nothing distributed, so not "100%".
     assert c.full_return_areas(b, MONTHS) == {"2021-10": ["Central"], "2021-11": ["West"], "2021-12": []}
@@ -78,33 +85,46 @@ def test_participation():
     assert p.iloc[2]["returned"] == 0 and math.isnan(p.iloc[2]["participation_rate"])
 
 
-CATS = (ReasonCategory("Social worker left the organisation", "the social worker having left", ("left", "leaver")),
-        ReasonCategory("Social worker on leave", "leave", ("leave", "sick")))
+CATS = (
+    ReasonCategory("Social worker left the organisation", "the social worker having left", ("left", "leaver")),
+    ReasonCategory("Social worker on leave", "leave", ("leave", "sick")),
+)
 
 
-@pytest.mark.parametrize("text,label", [
-    ("", "No reason recorded"), ("  ", "No reason recorded"), ("None", "No reason recorded"), ("n/a", "No reason recorded"),
-    ("Worker LEFT in May", "Social worker left the organisation"),
-    ("Jane Smith is a leaver", "Social worker left the organisation"),  # first category wins over "leave"
-    ("on sick leave", "Social worker on leave"),
-    ("Spoke to Mr Bloggs instead", "Other reason"),
-])
+@pytest.mark.parametrize(
+    "text,label",
+    [
+        ("", "No reason recorded"),
+        ("  ", "No reason recorded"),
+        ("None", "No reason recorded"),
+        ("n/a", "No reason recorded"),
+        ("Worker LEFT in May", "Social worker left the organisation"),
+        ("Jane Smith is a leaver", "Social worker left the organisation"),  # first category wins over "leave"
+        ("on sick leave", "Social worker on leave"),
+        ("Spoke to Mr Bloggs instead", "Other reason"),
+    ],
+)
 def test_reason_categories(text, label):
     assert c.reason_category(pd.Series([text]), CATS).iloc[0] == label
 
 
 def test_non_participation_reasons_counts_and_ties():
-    a = frame([
-        ("2021-10", "cin", "West", "returned", False, "left"),
-        ("2021-10", "cin", "West", "returned", False, ""),
-        ("2021-10", "cin", "West", "returned", False, "sick"),
-        ("2021-10", "cin", "West", "returned", False, "has left"),
-        ("2021-10", "cin", "West", "returned", False, "no reason"),
-        ("2021-10", "cin", "West", "returned", True, "left"),  # took part: its reason is not counted
-        ("2021-10", "cin", "West", "not_returned", None, "left"),
-    ])
+    a = frame(
+        [
+            ("2021-10", "cin", "West", "returned", False, "left"),
+            ("2021-10", "cin", "West", "returned", False, ""),
+            ("2021-10", "cin", "West", "returned", False, "sick"),
+            ("2021-10", "cin", "West", "returned", False, "has left"),
+            ("2021-10", "cin", "West", "returned", False, "no reason"),
+            ("2021-10", "cin", "West", "returned", True, "left"),  # took part: its reason is not counted
+            ("2021-10", "cin", "West", "not_returned", None, "left"),
+        ]
+    )
     r = c.non_participation_reasons(a, ["2021-10"], CATS)
     assert r[["reason", "count"]].values.tolist() == [
-        ["No reason recorded", 2], ["Social worker left the organisation", 2], ["Social worker on leave", 1]]
+        ["No reason recorded", 2],
+        ["Social worker left the organisation", 2],
+        ["Social worker on leave", 1],
+    ]
     assert c.top_reasons(r, "2021-10") == ["No reason recorded", "Social worker left the organisation"]
     assert c.top_reasons(r, "2021-11") == []

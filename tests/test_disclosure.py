@@ -1,13 +1,15 @@
 """Disclosure control for wider circulation, on hand-worked tables (audience: wider)."""
+
 from __future__ import annotations
 
 import shutil
 import subprocess
 
 import pandas as pd
+import pytest
+
 from conftest import QA_PACK
 from helpers import REPO
-
 from qa_lib import disclosure as d
 
 
@@ -28,14 +30,22 @@ def test_grid_with_margins_hand_worked():
 
 
 def test_long_table_hides_percentages_built_on_suppressed_counts():
-    frame = pd.DataFrame({"audit_month": ["2021-10"] * 4, "grade": ["O", "G", "RI", "I"], "count": [0, 3, 20, 15],
-                          "percent": [0.0, 7.9, 52.6, 39.5]})
+    frame = pd.DataFrame(
+        {"audit_month": ["2021-10"] * 4, "grade": ["O", "G", "RI", "I"], "count": [0, 3, 20, 15], "percent": [0.0, 7.9, 52.6, 39.5]}
+    )
     out = d.protect_long(frame, *d.TABLE_RULES["overall_grades"])
     # G (3) is primary; the month's counts add up to the returned audits shown elsewhere, so I (15) goes too.
     assert out["count"].tolist() == [0, "c", 20, "c"]
     assert out["percent"].tolist() == [0.0, "c", 52.6, "c"]
-    comp = pd.DataFrame({"cohort": ["cin"] * 2, "audit_month": ["2021-05", "2021-11"], "standard": ["risk", "risk"],
-                         "graded": [10, 49], "pct_good_or_outstanding": [30.0, 59.2]})
+    comp = pd.DataFrame(
+        {
+            "cohort": ["cin"] * 2,
+            "audit_month": ["2021-05", "2021-11"],
+            "standard": ["risk", "risk"],
+            "graded": [10, 49],
+            "pct_good_or_outstanding": [30.0, 59.2],
+        }
+    )
     out = d.protect_long(comp, *d.TABLE_RULES["comparators"])
     assert out["graded"].tolist() == [10, 49]
     assert out["pct_good_or_outstanding"].tolist() == ["c", 59.2]  # 30% of 10 is 3 audits: recoverable, so hidden
@@ -51,37 +61,64 @@ def test_display_tables():
 
 
 def test_sentences():
-    block = ("15 out of 38 audits were moderated in October.\n\nThe outcome of the moderations was:\n\n"
-             "- 12 remained the same grade following moderation\n- 3 were downgraded from Requires Improvement to Inadequate\n"
-             "- No moderations were upgraded")
+    block = (
+        "15 out of 38 audits were moderated in October.\n\nThe outcome of the moderations was:\n\n"
+        "- 12 remained the same grade following moderation\n- 3 were downgraded from Requires Improvement to Inadequate\n"
+        "- No moderations were upgraded"
+    )
     out = d.protect_text(block)
     assert "- c were downgraded" in out and "- c remained the same grade" in out  # else 15 - 12 = 3
     assert "15 out of 38 audits" in out
     assert d.protect_text("In October, 3 of 38 audits (8%) were graded good; after moderation, 1 (3%).") == (
-        "In October, c of 38 audits (c) were graded good; after moderation, c (c).")
-    assert d.protect_text("- 1 was upgraded from Inadequate to Requires Improvement") == "- c were upgraded from Inadequate to Requires Improvement"
+        "In October, c of 38 audits (c) were graded good; after moderation, c (c)."
+    )
+    assert (
+        d.protect_text("- 1 was upgraded from Inadequate to Requires Improvement")
+        == "- c were upgraded from Inadequate to Requires Improvement"
+    )
     untouched = "Compliance has increased from 55% in October 2021 to 71% in November although remains below the 80% target."
     assert d.protect_text(untouched) == untouched
 
 
+@pytest.mark.slow
 def test_wider_run_end_to_end(tmp_path, demo_csv):
     for name in ("pack.yml", "themes.yml", "actions.yml"):
         shutil.copy(REPO / "params" / name, tmp_path / name)
-    (tmp_path / "run.yml").write_text("include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\n"
-                                      "actions: actions.yml\naudience: wider\nnotebooks: [highlight_report, compliance]\n")
+    (tmp_path / "run.yml").write_text(
+        "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\n"
+        "actions: actions.yml\naudience: wider\nnotebooks: [highlight_report, compliance]\n"
+    )
     out = tmp_path / "out"
-    proc = subprocess.run([QA_PACK, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(demo_csv), "--out", str(out)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [QA_PACK, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(demo_csv), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "publishing only highlight_report" in proc.stderr
     assert sorted(p.name for p in out.glob("*.html")) == ["highlight_report.html"]  # section notebooks stay internal
     for path in (out / "tables").glob("*.csv"):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         for col in frame.columns:
-            if col in {"audit_month", "service_area", "cohort", "standard", "grade", "from_grade", "to_grade", "outcome", "reason", "theme"}:
+            if col in {
+                "audit_month",
+                "service_area",
+                "cohort",
+                "standard",
+                "grade",
+                "from_grade",
+                "to_grade",
+                "outcome",
+                "reason",
+                "theme",
+            }:
                 continue
-            small = [v for v in frame[col] if v.replace(".0", "").isdigit() and 1 <= int(float(v)) <= 4 and "pct" not in col
-                     and "rate" not in col and col != "percent"]
+            small = [
+                v
+                for v in frame[col]
+                if v.replace(".0", "").isdigit() and 1 <= int(float(v)) <= 4 and "pct" not in col and "rate" not in col and col != "percent"
+            ]
             assert not small, (path.name, col, small)
     html = (out / "highlight_report.html").read_text(encoding="utf-8")
     assert "This report is for wider circulation. c: a count from one to four" in html

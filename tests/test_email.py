@@ -1,4 +1,5 @@
 """E-mail against a real SMTP server (aiosmtpd) on localhost: what arrives, and every way sending can fail."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,14 +8,15 @@ import shutil
 import socket
 import subprocess
 from email import policy
+from typing import Any
 
 import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
 from conftest import PLANTED, QA_PACK
 from helpers import REPO
-
 from qa_lib.emailer import SendFailed, email_run
 from qa_lib.errors import ParamsError, QAPackError
 from qa_lib.params import load_params
@@ -50,7 +52,11 @@ class Logins:
 
     def __call__(self, server, session, envelope, mechanism, auth_data):
         self.tries += 1
-        ok = isinstance(auth_data, LoginPassword) and auth_data.login in (b"qa-team", "qa-team") and auth_data.password in (b"s3cret", "s3cret")
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login in (b"qa-team", "qa-team")
+            and auth_data.password in (b"s3cret", "s3cret")
+        )
         return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself, as real servers do
 
 
@@ -74,22 +80,48 @@ def smtp_server():
 def certificate(tmp_path_factory):
     """A throwaway self-signed certificate for 127.0.0.1, for a STARTTLS server the client verifies via cafile."""
     folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(folder / "key.pem"),
+            "-out",
+            str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return folder / "cert.pem", folder / "key.pem"
 
 
 def settings(port: int, **changes):
     base = load_params(REPO / "params" / "demo.yml").email
-    fields = {"host": "127.0.0.1", "port": port, "security": "none", "username": "", "retry_delay": 0} | changes
+    fields: dict[str, Any] = {"host": "127.0.0.1", "port": port, "security": "none", "username": "", "retry_delay": 0} | changes
     return dataclasses.replace(base, **fields)
+
+
+def part_text(msg: email.message.EmailMessage, kind: str) -> str:
+    part = msg.get_body((kind,))
+    assert part is not None, f"no {kind} body"
+    return str(part.get_content())
 
 
 def parse(raw: bytes) -> email.message.EmailMessage:
     return email.message_from_bytes(raw, policy=policy.default)
 
 
+@pytest.mark.slow
 def test_demo_file_to_a_received_email(smtp_server, planted_csv, tmp_path):
     """End to end: `qa-pack run --email` on the demo data, then what the server received."""
     sink, port = smtp_server()
@@ -99,10 +131,15 @@ def test_demo_file_to_a_received_email(smtp_server, planted_csv, tmp_path):
         "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nnotebooks: [highlight_report]\n"
         "actions: actions.yml\nprogramme: {name: QA Highlight Report, directorate: Children's Services, author: QA team}\n"
         f"email: {{subject: 'QA Highlight Report: {{period}}', from: qa@council.example, to: [hos@council.example], "
-        f"cc: [lead@council.example], attach_tables: true, smtp: {{host: 127.0.0.1, port: {port}, security: none}}}}\n")
+        f"cc: [lead@council.example], attach_tables: true, smtp: {{host: 127.0.0.1, port: {port}, security: none}}}}\n"
+    )
     out = tmp_path / "out"
-    proc = subprocess.run([QA_PACK, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(planted_csv), "--out", str(out),
-                           "--quiet", "--email"], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [QA_PACK, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(planted_csv), "--out", str(out), "--quiet", "--email"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(sink.received) == 1
     sender, recipients, raw = sink.received[0]
@@ -110,7 +147,7 @@ def test_demo_file_to_a_received_email(smtp_server, planted_csv, tmp_path):
     msg = parse(raw)
     assert msg["Subject"] == "QA Highlight Report: October, November and December 2021"
     assert msg["To"] == "hos@council.example" and msg["Cc"] == "lead@council.example"
-    plain, rich = msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
+    plain, rich = part_text(msg, "plain"), part_text(msg, "html")
     for body in (plain, rich):
         assert "Compliance has increased from 55% in October to 71% in November although remains below the 80% target." in body
         assert "In November, 18 of 49 audits (37%) were graded good or outstanding overall" in body
@@ -119,7 +156,7 @@ def test_demo_file_to_a_received_email(smtp_server, planted_csv, tmp_path):
     assert attachments["highlight_report.html"] == (out / "highlight_report.html").read_bytes()  # byte-identical
     assert attachments["tables.xlsx"] == (out / "tables.xlsx").read_bytes()
     df = pd.read_csv(planted_csv, dtype=str, keep_default_na=False)
-    text = raw.decode("utf-8", errors="replace") + plain + rich + attachments["highlight_report.html"].decode()
+    text = raw.decode("utf-8", errors="replace") + plain + rich + bytes(attachments["highlight_report.html"]).decode()
     assert PLANTED not in text
     assert not [v for col in ("child_id", "social_worker_id", "auditor_id") for v in df[col].unique() if v in text]
 
@@ -147,17 +184,27 @@ def tls_server(smtp_server, certificate):
 def test_starttls_with_login(published, tls_server, monkeypatch):
     sink, port, logins, cert = tls_server
     monkeypatch.setenv("QA_TEST_SMTP_PASSWORD", "s3cret")
-    email_run(published, settings(port, security="starttls", cafile=str(cert), username="qa-team",
-                                  password_env="QA_TEST_SMTP_PASSWORD"), do_send=True, say=lambda *_: None)
+    email_run(
+        published,
+        settings(port, security="starttls", cafile=str(cert), username="qa-team", password_env="QA_TEST_SMTP_PASSWORD"),
+        do_send=True,
+        say=lambda *_: None,
+    )
     assert len(sink.received) == 1 and logins.tries == 1
 
 
 def test_refused_login_is_a_clear_message_and_not_retried(published, tls_server, monkeypatch):
     sink, port, logins, cert = tls_server
     monkeypatch.setenv("QA_TEST_SMTP_PASSWORD", "wrong")
-    with pytest.raises(SendFailed, match="refused the login for 'qa-team' \\(535\\); check the username and the password in QA_TEST_SMTP_PASSWORD"):
-        email_run(published, settings(port, security="starttls", cafile=str(cert), username="qa-team",
-                                      password_env="QA_TEST_SMTP_PASSWORD", retries=3), do_send=True, say=lambda *_: None)
+    with pytest.raises(
+        SendFailed, match="refused the login for 'qa-team' \\(535\\); check the username and the password in QA_TEST_SMTP_PASSWORD"
+    ):
+        email_run(
+            published,
+            settings(port, security="starttls", cafile=str(cert), username="qa-team", password_env="QA_TEST_SMTP_PASSWORD", retries=3),
+            do_send=True,
+            say=lambda *_: None,
+        )
     # smtplib tries each mechanism the server offers (PLAIN, LOGIN) once; retrying the send would make it 6.
     assert logins.tries == 2 and not sink.received
 
@@ -171,7 +218,7 @@ def test_an_untrusted_certificate_is_refused(published, tls_server):
 
 def test_server_down_is_retried_then_explained(published):
     before = {p.name: p.read_bytes() for p in published.glob("*.html")}
-    said = []
+    said: list[str] = []
     with pytest.raises(SendFailed) as exc:
         email_run(published, settings(free_port(), retries=3), do_send=True, say=said.append)
     assert "not sent after 3 tries: could not reach the mail server at 127.0.0.1:" in str(exc.value)
@@ -184,13 +231,13 @@ def test_server_down_is_retried_then_explained(published):
 def test_rejected_recipient(published, smtp_server):
     sink, port = smtp_server(refuse=("nobody@council.example",))
     with pytest.raises(SendFailed, match="refused some recipients: nobody@council.example \\(550 5.1.1 No such user here\\)"):
-        email_run(published, settings(port, to=("hos@council.example", "nobody@council.example"), cc=()), do_send=True,
-                  say=lambda *_: None)
+        email_run(published, settings(port, to=("hos@council.example", "nobody@council.example"), cc=()), do_send=True, say=lambda *_: None)
     assert [r for _, r, _ in sink.received] == [["hos@council.example"]]
     with pytest.raises(SendFailed, match="refused every recipient: nobody@council.example \\(550\\)"):
         email_run(published, settings(port, to=("nobody@council.example",), cc=()), do_send=True, say=lambda *_: None)
 
 
+@pytest.mark.slow
 def test_a_failed_run_sends_nothing_and_keeps_the_last_report(published, planted_csv, smtp_server, tmp_path):
     import nbformat
 
@@ -206,9 +253,14 @@ def test_a_failed_run_sends_nothing_and_keeps_the_last_report(published, planted
     shutil.copy(REPO / "params" / "pack.yml", tmp_path / "pack.yml")
     (tmp_path / "run.yml").write_text(
         f"include: [pack.yml]\nperiod: {{from: '2021-10', to: '2021-12'}}\nnotebooks: [highlight_report]\nnotebooks_dir: notebooks\n"
-        f"email: {{from: qa@council.example, to: [hos@council.example], smtp: {{host: 127.0.0.1, port: {port}, security: none}}}}\n")
-    proc = subprocess.run([QA_PACK, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(planted_csv), "--out", str(out),
-                           "--quiet", "--email"], capture_output=True, text=True, timeout=600)
+        f"email: {{from: qa@council.example, to: [hos@council.example], smtp: {{host: 127.0.0.1, port: {port}, security: none}}}}\n"
+    )
+    proc = subprocess.run(
+        [QA_PACK, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(planted_csv), "--out", str(out), "--quiet", "--email"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 1 and "RuntimeError: planted failure" in proc.stderr and "Traceback" not in proc.stderr
     assert not sink.received
     assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -216,8 +268,9 @@ def test_a_failed_run_sends_nothing_and_keeps_the_last_report(published, planted
 
 def test_email_refuses_a_folder_that_is_not_a_completed_run(tmp_path):
     (tmp_path / "half").mkdir()
-    proc = subprocess.run([QA_PACK, "email", "--run", str(tmp_path / "half"), "--params", str(REPO / "params" / "demo.yml")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [QA_PACK, "email", "--run", str(tmp_path / "half"), "--params", str(REPO / "params" / "demo.yml")], capture_output=True, text=True
+    )
     assert proc.returncode == 1 and "is not a completed run" in proc.stderr and "Traceback" not in proc.stderr
 
 

@@ -1,10 +1,12 @@
 """environment.yml (conda) carries the same dependencies as pyproject.toml."""
+
 from __future__ import annotations
 
 import re
 import tomllib
 
 import yaml
+
 from helpers import REPO
 
 

@@ -1,10 +1,11 @@
 """One definition of "the previous month": with audits in August and October only, the October report and
 its e-mail tell the same story (no month-on-month comparison), never October against August."""
+
 from __future__ import annotations
 
 import pandas as pd
-from helpers import STANDARDS, row
 
+from helpers import STANDARDS, row
 from qa_lib.load import _finish
 from qa_lib.notebook import Run
 from qa_lib.period import Period
@@ -12,10 +13,14 @@ from qa_lib.summary import headlines
 
 
 def _audits(params) -> pd.DataFrame:
-    august = [row(audit_id=f"A{k}", audit_month="2021-08", child_id=f"CA{k}", social_worker_id=f"SA{k}",
-                  **{f"grade_{s}": "I" for s in STANDARDS}) for k in range(10)]
-    october = [row(audit_id=f"O{k}", audit_month="2021-10", child_id=f"CO{k}", social_worker_id=f"SO{k}",
-                   **{f"grade_{s}": "G" for s in STANDARDS}) for k in range(10)]
+    august = [
+        row(audit_id=f"A{k}", audit_month="2021-08", child_id=f"CA{k}", social_worker_id=f"SA{k}", **{f"grade_{s}": "I" for s in STANDARDS})
+        for k in range(10)
+    ]
+    october = [
+        row(audit_id=f"O{k}", audit_month="2021-10", child_id=f"CO{k}", social_worker_id=f"SO{k}", **{f"grade_{s}": "G" for s in STANDARDS})
+        for k in range(10)
+    ]
     frame = pd.DataFrame(august + october).assign(overall_grade="G")
     return _finish(frame, params)
 
@@ -36,4 +41,5 @@ def test_the_month_just_before_is_the_baseline_when_it_has_audits(params):
     period = Period("2021-10", "2021-10")
     assert period.with_previous(set(audits["audit_month"])) == ["2021-09", "2021-10"]
     words = headlines(audits, params, period)["standards"]
+    assert isinstance(words, list)
     assert words[0].startswith("Good or outstanding grades rose between September 2021 and October 2021 for:")

@@ -2,6 +2,7 @@
 each tried as an attacker (or a tired analyst) would. Every case asserts the exact message, the exit
 status and what is on disk afterwards. Real runs (injection, signals, valid edge cases) are in
 test_hostile_runs.py."""
+
 from __future__ import annotations
 
 import errno
@@ -15,9 +16,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import HEADER, REPO, STANDARDS, row, write_rows
 
 from conftest import QA_PACK
+from helpers import HEADER, REPO, row, write_rows
 from qa_lib.cli import main
 from qa_lib.errors import ParamsError, QAPackError
 from qa_lib.params import load_params
@@ -91,15 +92,26 @@ def test_utf16_is_read_with_the_right_row_count(tmp_path, monkeypatch, capsys):
     assert "20 rows read, 20 used, 0 rejected" in text
 
 
-@pytest.mark.parametrize("name,content,words", [
-    ("audits.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "this is an old Excel .xls file or a password-protected workbook"),
-    ("audits.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "this is an old Excel .xls file or a password-protected workbook"),
-    ("audits.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "this is a PDF file"),
-    ("audits.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
-    ("audits.ods", None, "this is an OpenDocument (.ods) spreadsheet"),
-    ("audits.xlsx", "zip", "this is a zip file, not an .xlsx workbook"),
-    ("audits.numbers", b"hello", "this is a .numbers file"),
-])
+@pytest.mark.parametrize(
+    "name,content,words",
+    [
+        (
+            "audits.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "this is an old Excel .xls file or a password-protected workbook",
+        ),
+        (
+            "audits.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "this is an old Excel .xls file or a password-protected workbook",
+        ),
+        ("audits.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "this is a PDF file"),
+        ("audits.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
+        ("audits.ods", None, "this is an OpenDocument (.ods) spreadsheet"),
+        ("audits.xlsx", "zip", "this is a zip file, not an .xlsx workbook"),
+        ("audits.numbers", b"hello", "this is a .numbers file"),
+    ],
+)
 def test_other_file_types_are_said_plainly(tmp_path, monkeypatch, capsys, name, content, words):
     path = tmp_path / name
     if content is None:
@@ -123,9 +135,11 @@ def test_uk_dates_are_summarised_by_column_and_read_with_dayfirst(tmp_path, monk
     code, text = cli(monkeypatch, capsys, "validate", str(path))
     assert_clean(code, text)
     lines = text.splitlines()
-    assert lines[1] == ("audits.csv: date_distributed: 12 rows are not ISO dates, e.g. row 2 '01/10/2021'; this looks like "
-                        "DD/MM/YYYY (Excel's UK format): set `date_format: dayfirst` in params to read such dates, "
-                        "or save them as YYYY-MM-DD")
+    assert lines[1] == (
+        "audits.csv: date_distributed: 12 rows are not ISO dates, e.g. row 2 '01/10/2021'; this looks like "
+        "DD/MM/YYYY (Excel's UK format): set `date_format: dayfirst` in params to read such dates, "
+        "or save them as YYYY-MM-DD"
+    )
     assert lines[2].startswith("audits.csv row 2, column date_distributed: '01/10/2021' is not a date")
     params = tmp_path / "dayfirst.yml"
     params.write_text(f"include: [{REPO / 'params' / 'pack.yml'}]\ndate_format: dayfirst\n")
@@ -149,8 +163,7 @@ def test_an_identifier_in_the_wrong_column_is_never_echoed(tmp_path, monkeypatch
     data[3]["cohort"] = "CHX-000002"  # another child's ID, present in this file
     code, text = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
     assert_clean(code, text)
-    assert ("audits.csv row 4, column service_area: a value (not shown: it may identify someone) is not a service area "
-            "in params") in text
+    assert ("audits.csv row 4, column service_area: a value (not shown: it may identify someone) is not a service area in params") in text
     assert "audits.csv row 5, column cohort: a value (not shown: it may identify someone) is not a cohort" in text
     assert CHILD not in text and "CHX-000002" not in text
 
@@ -183,8 +196,9 @@ def test_inconsistent_rows_are_warnings_with_their_rows(tmp_path, monkeypatch, c
     code, text = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
     assert_clean(code, text, 0)
     assert "3 warnings (the rows are used; the report's data-quality appendix counts them):" in text
-    assert ("warning: audits.csv row 2, column status: grades on a row whose status is not returned or exempt "
-            "(the grades are not counted)") in text
+    assert (
+        "warning: audits.csv row 2, column status: grades on a row whose status is not returned or exempt (the grades are not counted)"
+    ) in text
     assert "warning: audits.csv row 3, column moderated_grade: a moderated_grade although moderated is not yes" in text
     assert "warning: audits.csv row 4, column audit_month: an audit month later than this month" in text
 
@@ -209,27 +223,31 @@ def params_file(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("text,words", [
-    ("execution_timeout: ten", "run.yml: execution_timeout must be a whole number, e.g. 600; got 'ten'"),
-    ("quotes: {per_theme: lots}", "run.yml: quotes per_theme must be a whole number, e.g. 600; got 'lots'"),
-    ("programme: [a, b]", "'programme' must be a mapping of key: label"),
-    ("non_participation_reasons: [{label: Left, keywords: {a: b}}]",
-     "non_participation_reasons item 1 keywords must be a list, not a mapping"),
-    ("themes: {x: {phrases: [[a]]}}", "themes x phrases item 1 must be text, not a list"),
-    ("email: {subject: \"a\\nBcc: victim@example.org\"}", "email subject must be on one line"),
-    ("email: {to: [\"a@council.example\\nBcc: x@example.org\"]}", "is not an e-mail address"),
-    ("email: {smtp: smtp.council.example}", "run.yml: email smtp must be a mapping of settings, not str"),
-    ("notebooks: [../../etc/passwd]", "'../../etc/passwd' is not a notebook name"),
-    ("date_format: us", "date_format 'us'; expected iso (YYYY-MM-DD) or dayfirst (DD/MM/YYYY)"),
-    ("service_areas: [[East]]", "service_areas item 1 must be text, not a list"),
-    ("key_themes: {strengths: many}", "key_themes strengths must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("execution_timeout: ten", "run.yml: execution_timeout must be a whole number, e.g. 600; got 'ten'"),
+        ("quotes: {per_theme: lots}", "run.yml: quotes per_theme must be a whole number, e.g. 600; got 'lots'"),
+        ("programme: [a, b]", "'programme' must be a mapping of key: label"),
+        (
+            "non_participation_reasons: [{label: Left, keywords: {a: b}}]",
+            "non_participation_reasons item 1 keywords must be a list, not a mapping",
+        ),
+        ("themes: {x: {phrases: [[a]]}}", "themes x phrases item 1 must be text, not a list"),
+        ('email: {subject: "a\\nBcc: victim@example.org"}', "email subject must be on one line"),
+        ('email: {to: ["a@council.example\\nBcc: x@example.org"]}', "is not an e-mail address"),
+        ("email: {smtp: smtp.council.example}", "run.yml: email smtp must be a mapping of settings, not str"),
+        ("notebooks: [../../etc/passwd]", "'../../etc/passwd' is not a notebook name"),
+        ("date_format: us", "date_format 'us'; expected iso (YYYY-MM-DD) or dayfirst (DD/MM/YYYY)"),
+        ("service_areas: [[East]]", "service_areas item 1 must be text, not a list"),
+        ("key_themes: {strengths: many}", "key_themes strengths must be a whole number"),
+    ],
+)
 def test_params_of_the_wrong_type_are_explained(tmp_path, monkeypatch, capsys, text, words):
     with pytest.raises(ParamsError) as exc:
         load_params(params_file(tmp_path, text))
     assert words in str(exc.value)
-    code, out = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "a.csv", rows(1))),
-                    "--params", str(tmp_path / "run.yml"))
+    code, out = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "a.csv", rows(1))), "--params", str(tmp_path / "run.yml"))
     assert_clean(code, out)
     assert words in out
 
@@ -256,8 +274,21 @@ def audits_csv(tmp_path) -> Path:
 
 
 def run_args(audits: Path, out: Path, *more: str) -> list[str]:
-    return ["run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(audits), "--from", "2021-10",
-            "--to", "2021-10", "--out", str(out), "--quiet", *more]
+    return [
+        "run",
+        "--params",
+        str(REPO / "params" / "demo.yml"),
+        "--audits",
+        str(audits),
+        "--from",
+        "2021-10",
+        "--to",
+        "2021-10",
+        "--out",
+        str(out),
+        "--quiet",
+        *more,
+    ]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -298,8 +329,22 @@ def test_inputs_inside_the_output_folder_are_refused(tmp_path, monkeypatch, caps
     actions.write_text("- theme: Voice\n  actions: [Training]\n")
     params.write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nactions: {actions}\n")
     before = snapshot(out)
-    code, text = cli(monkeypatch, capsys, "run", "--params", str(params), "--audits", str(audits), "--from", "2021-10",
-                     "--to", "2021-10", "--out", str(out), "--quiet")
+    code, text = cli(
+        monkeypatch,
+        capsys,
+        "run",
+        "--params",
+        str(params),
+        "--audits",
+        str(audits),
+        "--from",
+        "2021-10",
+        "--to",
+        "2021-10",
+        "--out",
+        str(out),
+        "--quiet",
+    )
     assert_clean(code, text)
     word = {"audits": "audits file", "params": "params file", "actions": "actions file"}[inside]
     assert f"the {word} (" in text and f"is inside the output folder {out}, which a run replaces" in text
@@ -353,8 +398,20 @@ def test_stale_private_folders_of_dead_runs_are_removed_but_live_ones_kept(tmp_p
 
 
 def sample_args(out: Path, demo_csv: Path) -> list[str]:
-    return [QA_PACK, "sample", "--caseload", str(demo_csv.with_name("caseload.csv")), "--history", str(demo_csv),
-            "--month", "2022-01", "--cohort", "cin", "--out", str(out)]
+    return [
+        QA_PACK,
+        "sample",
+        "--caseload",
+        str(demo_csv.with_name("caseload.csv")),
+        "--history",
+        str(demo_csv),
+        "--month",
+        "2022-01",
+        "--cohort",
+        "cin",
+        "--out",
+        str(out),
+    ]
 
 
 def no_child_ids_under(folder: Path, demo_csv: Path) -> bool:
@@ -372,8 +429,11 @@ def test_a_sample_is_never_written_into_a_run_folder(published, demo_csv):
     for target in (published / "tables.xlsx", published / "sample.csv", published / "tables" / "sample.csv"):
         proc = subprocess.run(sample_args(target, demo_csv), capture_output=True, text=True)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
-        assert ("a sample is written as a .csv file" in proc.stderr if target.suffix == ".xlsx"
-                else f"is inside the report folder {published}; a sample names children" in proc.stderr)
+        assert (
+            "a sample is written as a .csv file" in proc.stderr
+            if target.suffix == ".xlsx"
+            else f"is inside the report folder {published}; a sample names children" in proc.stderr
+        )
     assert snapshot(published) == before
     assert no_child_ids_under(published, demo_csv)
 
@@ -445,8 +505,18 @@ def test_email_subject_keeps_braces_as_typed(published, tmp_path):
 
 def test_a_missing_actions_file_stops_the_run_in_words(tmp_path, monkeypatch, capsys, audits_csv):
     (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nactions: actoins.yml\n")
-    code, text = cli(monkeypatch, capsys, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(audits_csv),
-                     "--out", str(tmp_path / "out"), "--quiet")
+    code, text = cli(
+        monkeypatch,
+        capsys,
+        "run",
+        "--params",
+        str(tmp_path / "run.yml"),
+        "--audits",
+        str(audits_csv),
+        "--out",
+        str(tmp_path / "out"),
+        "--quiet",
+    )
     assert_clean(code, text)
     assert f"params actions: {tmp_path / 'actoins.yml'} not found; fix the path, or remove `actions:`" in text
     assert not (tmp_path / "out").exists()
@@ -461,6 +531,7 @@ def test_environment_errors_are_messages(tmp_path, monkeypatch, capsys, publishe
 
     copy = tmp_path / "copy"
     shutil.copytree(published, copy)
+    (copy / "email.eml").unlink(missing_ok=True)
     (copy / "email.eml").mkdir()  # where the message would go, a folder stands
     code, text = cli(monkeypatch, capsys, "email", "--run", str(copy))
     assert_clean(code, text)

@@ -1,6 +1,7 @@
 """The hostile corpus, real runs: markup in every place outside text enters, signals mid-run, a run killed
 outright, and valid data at its edges. Each asserts the exit status, the message and what is left on disk
 (and in the process table) afterwards."""
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import REPO, STANDARDS, row, write_rows
 
 from conftest import QA_PACK
+from helpers import REPO, STANDARDS, row, write_rows
 
 pytestmark = pytest.mark.slow
 
@@ -54,8 +55,11 @@ def unsafe(page: str) -> list[str]:
             if attr.lower().startswith("on"):
                 found.append(f"{attr} on <{name}>")
             elif attr.lower() in {"src", "href", "action", "srcset", "poster", "formaction", "background"}:
-                ok = v.startswith("#") or (name == "img" and attr == "src" and v.startswith("data:image/png;base64,")) or (
-                    name == "a" and attr == "href" and v.startswith("https://"))
+                ok = (
+                    v.startswith("#")
+                    or (name == "img" and attr == "src" and v.startswith("data:image/png;base64,"))
+                    or (name == "a" and attr == "href" and v.startswith("https://"))
+                )
                 if not ok:
                     found.append(f"{attr}={value[:40]} on <{name}>")
             elif attr.lower() == "style" and "url(" in v:
@@ -75,10 +79,13 @@ def hostile_run(demo_csv, tmp_path_factory):
     labels = {k: f"Standard {k} {next(p)}" for k in STANDARDS}
     short = {k: f"{k} {next(p)}" for k in STANDARDS}
     cohorts = {k: f"Cohort {k} {next(p)}" for k in ("no_plan_nfa", "cin", "cp", "cla", "care_leaver")}
-    yaml_text = lambda d: "{" + ", ".join(f"{k}: {v!r}" for k, v in d.items()) + "}"  # noqa: E731
-    (folder / "actions.yml").write_text("".join(
-        f"- theme: {payload!r}\n  actions: [{payload!r}, 'See [guidance](https://www.gov.uk/guidance) *now*']\n"
-        for payload in PAYLOADS), encoding="utf-8")
+    yaml_text = lambda d: "{" + ", ".join(f"{k}: {v!r}" for k, v in d.items()) + "}"
+    (folder / "actions.yml").write_text(
+        "".join(
+            f"- theme: {payload!r}\n  actions: [{payload!r}, 'See [guidance](https://www.gov.uk/guidance) *now*']\n" for payload in PAYLOADS
+        ),
+        encoding="utf-8",
+    )
     (folder / "run.yml").write_text(
         f"include: [{REPO / 'params' / 'themes.yml'}, {REPO / 'params' / 'cohorts.yml'}]\n"
         f"standards: {yaml_text(labels)}\nstandard_short_names: {yaml_text(short)}\n"
@@ -89,14 +96,19 @@ def hostile_run(demo_csv, tmp_path_factory):
         "period: {from: '2021-10', to: '2021-12'}\nactions: actions.yml\n"
         "notebooks: [highlight_report, compliance, grades, comparators, themes]\n"
         "email: {from: qa@council.example, to: [hos@council.example], subject: 'QA {period} <b>{x}</b>', attach_tables: true}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     df = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)
     df["service_area"] = df["service_area"].replace("East", areas[3])
     audits = folder / FILE_NAME
     df.to_csv(audits, index=False)
     out = folder / "out"
-    proc = subprocess.run([QA_PACK, "run", "--params", str(folder / "run.yml"), "--audits", str(audits), "--out", str(out),
-                           "--quiet"], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [QA_PACK, "run", "--params", str(folder / "run.yml"), "--audits", str(audits), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     mail = subprocess.run([QA_PACK, "email", "--run", str(out)], capture_output=True, text=True, timeout=60)
     assert mail.returncode == 0, mail.stderr
@@ -124,7 +136,9 @@ def test_the_email_escapes_labels_and_subject(hostile_run):
 
     msg = email.message_from_bytes((hostile_run / "email.eml").read_bytes(), policy=policy.default)
     assert msg["Subject"] == "QA October, November and December 2021 <b>{x}</b>"  # text in a header, braces kept
-    rich = msg.get_body(("html",)).get_content()
+    part = msg.get_body(("html",))
+    assert part is not None
+    rich = part.get_content()
     assert unsafe(rich) == []
 
 
@@ -167,8 +181,13 @@ def last_good(published, tmp_path) -> Path:
 
 def _start(planted_csv: Path, out: Path, tmp: Path, tag: str) -> subprocess.Popen[str]:
     env = dict(os.environ, TMPDIR=str(tmp), QA_HOSTILE_TAG=tag)
-    return subprocess.Popen([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(planted_csv),
-                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(planted_csv), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _wait_for_notebooks(tmp: Path, proc: subprocess.Popen[str], seconds: float = 60) -> None:
@@ -222,9 +241,13 @@ def test_a_run_killed_outright_is_cleaned_up_by_the_next(planted_csv, last_good,
     proc.communicate(timeout=30)
     assert _after(tag) == []  # workers die with the parent (and their kernels with them)
     assert list(private.glob("qa-pack-work-*"))  # left behind for now ...
-    again = subprocess.run([QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(planted_csv),
-                            "--out", str(last_good), "--quiet"], capture_output=True, text=True, timeout=600,
-                           env=dict(os.environ, TMPDIR=str(private)))
+    again = subprocess.run(
+        [QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(planted_csv), "--out", str(last_good), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, TMPDIR=str(private)),
+    )
     assert again.returncode == 0, again.stderr
     assert not list(private.iterdir())  # ... and removed by the next run
     assert sorted(p.name for p in last_good.parent.iterdir()) == ["demo"]
@@ -234,8 +257,7 @@ def test_a_run_killed_outright_is_cleaned_up_by_the_next(planted_csv, last_good,
 
 
 def _rows(n: int, month: str = "2021-10", **kw: str) -> list[dict[str, str]]:
-    return [row(audit_id=f"{month}-{k}", audit_month=month, child_id=f"CH-{month}-{k}", social_worker_id=f"SW-{k}", **kw)
-            for k in range(n)]
+    return [row(audit_id=f"{month}-{k}", audit_month=month, child_id=f"CH-{month}-{k}", social_worker_id=f"SW-{k}", **kw) for k in range(n)]
 
 
 UNRETURNED = {"status": "not_returned", "overall_grade": "", "sw_participated": "", **{f"grade_{s}": "" for s in STANDARDS}}
@@ -243,8 +265,10 @@ EDGES = {
     "no returns": (_rows(6, **UNRETURNED), "No audits were returned in October."),
     "every audit exempt": (_rows(5, **(UNRETURNED | {"status": "exempt"})), "There were 5 exemptions in October 2021."),
     "one audit": (_rows(1), "Compliance was 100% in October"),
-    "a standard N/A throughout": (_rows(6, month="2021-05", cohort="cin") + _rows(6, cohort="cin", grade_voice="N/A"),
-                                  "Marked not applicable (not in the percentages)"),
+    "a standard N/A throughout": (
+        _rows(6, month="2021-05", cohort="cin") + _rows(6, cohort="cin", grade_voice="N/A"),
+        "Marked not applicable (not in the percentages)",
+    ),
 }
 
 
@@ -252,11 +276,28 @@ EDGES = {
 def test_valid_data_at_its_edges_publishes_and_says_so(tmp_path, case):
     data, words = EDGES[case]
     audits = write_rows(tmp_path / "audits.csv", data)
-    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\n"
-                                      "notebooks: [highlight_report, grades, comparators]\n")
+    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report, grades, comparators]\n")
     out = tmp_path / "out"
-    proc = subprocess.run([QA_PACK, "run", "--params", str(tmp_path / "run.yml"), "--audits", str(audits), "--from", "2021-10",
-                           "--to", "2021-10", "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            QA_PACK,
+            "run",
+            "--params",
+            str(tmp_path / "run.yml"),
+            "--audits",
+            str(audits),
+            "--from",
+            "2021-10",
+            "--to",
+            "2021-10",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (out / "highlight_report.html").read_text(encoding="utf-8")))
     assert words in text

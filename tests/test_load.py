@@ -1,23 +1,40 @@
 """Reading and normalising audits files exactly as the data contract says."""
+
 from __future__ import annotations
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from helpers import HEADER, REPO, row, write_rows
 from qa_lib.errors import QAPackError, ValidationFailed
 from qa_lib.load import load_audits
 from qa_lib.params import load_params
 
-from helpers import HEADER, REPO, row, write_rows
-
 
 def test_grade_spellings_and_na(tmp_path, params):
-    spellings = [("Outstanding", "O"), ("o", "O"), (" Good ", "G"), ("G", "G"), ("Requires Improvement", "RI"),
-                 ("requires improvement to be good", "RI"), ("RI", "RI"), ("INADEQUATE", "I"), ("i", "I")]
-    rows = [row(audit_id=f"A{k}", child_id=f"CH-{k}", social_worker_id=f"SW-{k}", overall_grade=raw,
-                grade_voice="N/A" if k % 3 == 0 else ("na" if k % 3 == 1 else "Not applicable"), grade_risk="")
-            for k, (raw, _) in enumerate(spellings)]
+    spellings = [
+        ("Outstanding", "O"),
+        ("o", "O"),
+        (" Good ", "G"),
+        ("G", "G"),
+        ("Requires Improvement", "RI"),
+        ("requires improvement to be good", "RI"),
+        ("RI", "RI"),
+        ("INADEQUATE", "I"),
+        ("i", "I"),
+    ]
+    rows = [
+        row(
+            audit_id=f"A{k}",
+            child_id=f"CH-{k}",
+            social_worker_id=f"SW-{k}",
+            overall_grade=raw,
+            grade_voice="N/A" if k % 3 == 0 else ("na" if k % 3 == 1 else "Not applicable"),
+            grade_risk="",
+        )
+        for k, (raw, _) in enumerate(spellings)
+    ]
     data = load_audits(write_rows(tmp_path / "a.csv", rows), params)
     assert data.frame["overall_grade"].tolist() == [code for _, code in spellings]
     assert set(data.frame["grade_voice"]) == {"N/A"}
@@ -27,8 +44,15 @@ def test_grade_spellings_and_na(tmp_path, params):
 def test_yes_no_months_statuses_and_names(tmp_path, params):
     rows = [
         row(audit_id="A1", sw_participated="Y", audit_month="2021-10-31", status="Returned", service_area="central", cohort="CIN"),
-        row(audit_id="A2", sw_participated="false", audit_month="2021-10", status="Not returned", overall_grade="",
-            service_area="keighley  &  shipley", cohort="Child in Need plan"),
+        row(
+            audit_id="A2",
+            sw_participated="false",
+            audit_month="2021-10",
+            status="Not returned",
+            overall_grade="",
+            service_area="keighley  &  shipley",
+            cohort="Child in Need plan",
+        ),
         row(audit_id="A3", sw_participated="1", audit_month="2021-11-01 00:00:00", status="EXEMPT", moderated="yes", moderated_grade="RI"),
     ]
     f = load_audits(write_rows(tmp_path / "a.csv", rows), params).frame
@@ -52,8 +76,7 @@ def test_headers_case_and_spaces_and_bom(tmp_path, params):
 
 def test_windows_1252_csv(tmp_path, params):
     # Excel's "CSV" export: a curly apostrophe and an e-acute in free text are single cp1252 bytes.
-    path = write_rows(tmp_path / "a.csv", [row(non_participation_reason="Worker’s café meeting", sw_participated="no")],
-                      encoding="cp1252")
+    path = write_rows(tmp_path / "a.csv", [row(non_participation_reason="Worker’s café meeting", sw_participated="no")], encoding="cp1252")
     assert "\u2019".encode("cp1252") in path.read_bytes()
     data = load_audits(path, params)
     assert data.frame.loc[0, "non_participation_reason"] == "Worker’s café meeting"
@@ -102,5 +125,5 @@ def test_column_mapping_from_params(tmp_path):
 
 def test_demo_file_loads_with_every_row_used(demo_csv, params):
     data = load_audits(demo_csv, params)
-    n = sum(1 for _ in open(demo_csv, encoding="utf-8")) - 1
+    n = demo_csv.read_bytes().count(b"\n") - 1
     assert data.rows_read == n == data.rows_used and data.rows_rejected == 0

@@ -1,4 +1,5 @@
 """Drafted commentary: exact sentences from hand-made figure frames."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,8 +17,16 @@ def monthly(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
 
 
 # The reference report's months: July and August 77%, no September audits, then 55%, 71%, 48%.
-REFERENCE = monthly([("2021-07", 65, 50, 5), ("2021-08", 70, 54, 6), ("2021-09", 0, 0, 0),
-                     ("2021-10", 69, 38, 17), ("2021-11", 69, 49, 23), ("2021-12", 77, 37, 10)])
+REFERENCE = monthly(
+    [
+        ("2021-07", 65, 50, 5),
+        ("2021-08", 70, 54, 6),
+        ("2021-09", 0, 0, 0),
+        ("2021-10", 69, 38, 17),
+        ("2021-11", 69, 49, 23),
+        ("2021-12", 77, 37, 10),
+    ]
+)
 PERIOD = ["2021-10", "2021-11", "2021-12"]
 
 
@@ -30,8 +39,16 @@ def test_compliance_sentences_in_the_reference_voice():
 
 
 def test_compliance_meeting_target_first_month_and_no_audits():
-    m = monthly([("2021-12", 10, 7, 0), ("2022-01", 10, 8, 0), ("2022-02", 10, 8, 0), ("2022-03", 0, 0, 1),
-                  ("2022-04", 10, 5, 0), ("2022-05", 4, 3, 0)])
+    m = monthly(
+        [
+            ("2021-12", 10, 7, 0),
+            ("2022-01", 10, 8, 0),
+            ("2022-02", 10, 8, 0),
+            ("2022-03", 0, 0, 1),
+            ("2022-04", 10, 5, 0),
+            ("2022-05", 4, 3, 0),
+        ]
+    )
     assert n.compliance_sentences(m, ["2021-12", "2022-01", "2022-02", "2022-03", "2022-04", "2022-05"], 80) == [
         "Compliance was 70% in December 2021, below the 80% target.",
         "Compliance has increased from 70% in December 2021 to 80% in January and now meets the 80% target.",
@@ -57,13 +74,20 @@ def test_exemption_sentence():
 
 
 def test_participation_sentences_with_ties_and_gaps():
-    part = pd.DataFrame({"audit_month": PERIOD, "returned": [38, 49, 0], "participated": [21, 32, 0],
-                         "participation_rate": [55.3, 65.3, float("nan")]})
-    reasons = pd.DataFrame({"audit_month": ["2021-10", "2021-10", "2021-11", "2021-11"],
-                            "reason": ["Left", "No reason recorded", "No response", "No reason recorded"],
-                            "count": [7, 2, 5, 5]})
-    cats = (ReasonCategory("Left", "the social worker having left the organisation", ("left",)),
-            ReasonCategory("No response", "the social worker not responding", ("respond",)))
+    part = pd.DataFrame(
+        {"audit_month": PERIOD, "returned": [38, 49, 0], "participated": [21, 32, 0], "participation_rate": [55.3, 65.3, float("nan")]}
+    )
+    reasons = pd.DataFrame(
+        {
+            "audit_month": ["2021-10", "2021-10", "2021-11", "2021-11"],
+            "reason": ["Left", "No reason recorded", "No response", "No reason recorded"],
+            "count": [7, 2, 5, 5],
+        }
+    )
+    cats = (
+        ReasonCategory("Left", "the social worker having left the organisation", ("left",)),
+        ReasonCategory("No response", "the social worker not responding", ("respond",)),
+    )
     assert n.participation_sentences(part, reasons, PERIOD, cats) == [
         "The percentage of social workers engaged in audit for October was 55.3% (21 of 38 returned audits), with the most "
         "common reason given for non-participation relating to the social worker having left the organisation.",

@@ -1,4 +1,5 @@
 """Every notebook runs top to bottom with its default parameters, as an analyst opens it in JupyterLab."""
+
 from __future__ import annotations
 
 import json
@@ -6,16 +7,17 @@ import json
 import nbformat
 import papermill as pm
 import pytest
+
 from helpers import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_with_defaults(path, tmp_path):
     out = tmp_path / path.name
-    pm.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(path.parent), progress_bar=False,
-                        execution_timeout=300)
+    pm.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(path.parent), progress_bar=False, execution_timeout=300)
     nb = nbformat.read(out, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors

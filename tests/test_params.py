@@ -1,9 +1,10 @@
 """Params: includes, paths relative to the file, and clear errors for bad settings."""
+
 from __future__ import annotations
 
 import pytest
-from helpers import REPO
 
+from helpers import REPO
 from qa_lib.errors import ParamsError
 from qa_lib.params import load_params
 from qa_lib.period import Period
@@ -24,15 +25,18 @@ def test_period_months_and_label():
     assert p.label == "November, December and January 2022"
 
 
-@pytest.mark.parametrize("text,words", [
-    ("period: {from: '2021-12', to: '2021-10'}", "'from' (2021-12) is after 'to' (2021-10)"),
-    ("period: {from: 'Oct 2021', to: '2021-12'}", "'Oct 2021' is not a month"),
-    ("target_return_rate: lots", "target_return_rate must be a number"),
-    ("target_return_rate: 180", "not between 0 and 100"),
-    ("targte_return_rate: 80", "unknown setting(s) targte_return_rate"),
-    ("include: [nope.yml]", "params file not found"),
-    ("period: [1, 2", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("period: {from: '2021-12', to: '2021-10'}", "'from' (2021-12) is after 'to' (2021-10)"),
+        ("period: {from: 'Oct 2021', to: '2021-12'}", "'Oct 2021' is not a month"),
+        ("target_return_rate: lots", "target_return_rate must be a number"),
+        ("target_return_rate: 180", "not between 0 and 100"),
+        ("targte_return_rate: 80", "unknown setting(s) targte_return_rate"),
+        ("include: [nope.yml]", "params file not found"),
+        ("period: [1, 2", "not valid YAML"),
+    ],
+)
 def test_bad_params_are_explained(tmp_path, text, words):
     (tmp_path / "pack.yml").write_text((REPO / "params" / "pack.yml").read_text())
     path = tmp_path / "run.yml"

@@ -1,4 +1,5 @@
 """Moderation, overall grades and practice standards on hand-worked data (section 2.3 and 3.1)."""
+
 from __future__ import annotations
 
 import math
@@ -14,22 +15,35 @@ KEYS = ["risk", "voice", "planning"]
 
 def audits(rows: list[tuple]) -> pd.DataFrame:
     """(month, area, status, overall, moderated_grade or '', risk, voice, planning)."""
-    f = pd.DataFrame(rows, columns=["audit_month", "service_area", "status", "overall_grade", "moderated_grade",
-                                    "grade_risk", "grade_voice", "grade_planning"])
+    f = pd.DataFrame(
+        rows,
+        columns=[
+            "audit_month",
+            "service_area",
+            "status",
+            "overall_grade",
+            "moderated_grade",
+            "grade_risk",
+            "grade_voice",
+            "grade_planning",
+        ],
+    )
     f["moderated"] = f["moderated_grade"].ne("")
     return f
 
 
 # October: 4 returned (2 moderated: G->RI, RI->RI) + 1 not returned. November: 1 returned, none moderated.
 # December: nothing returned. Planning is N/A throughout (no plan to grade); voice blank once.
-A = audits([
-    ("2021-10", "East", "returned", "G", "RI", "G", "RI", "N/A"),
-    ("2021-10", "East", "returned", "RI", "RI", "RI", "I", "N/A"),
-    ("2021-10", "West", "returned", "RI", "", "O", "", "N/A"),
-    ("2021-10", "West", "returned", "I", "", "I", "G", "N/A"),
-    ("2021-10", "West", "not_returned", "", "", "", "", ""),
-    ("2021-11", "West", "returned", "G", "", "G", "G", "N/A"),
-])
+A = audits(
+    [
+        ("2021-10", "East", "returned", "G", "RI", "G", "RI", "N/A"),
+        ("2021-10", "East", "returned", "RI", "RI", "RI", "I", "N/A"),
+        ("2021-10", "West", "returned", "RI", "", "O", "", "N/A"),
+        ("2021-10", "West", "returned", "I", "", "I", "G", "N/A"),
+        ("2021-10", "West", "not_returned", "", "", "", "", ""),
+        ("2021-11", "West", "returned", "G", "", "G", "G", "N/A"),
+    ]
+)
 MONTHS = ["2021-10", "2021-11", "2021-12"]
 
 
@@ -55,10 +69,12 @@ def test_moderation_text_in_the_reference_voice():
     s, o = moderation.moderation_summary(A, MONTHS), moderation.moderation_outcomes(A, MONTHS)
     blocks = narrative.moderation_text(s, o, MONTHS, {"2021-10": "Child in Need plan"})
     assert blocks[0] == "**October moderations – Child in Need plan**"
-    assert blocks[1] == ("2 out of 4 audits were moderated in October.\n\nThe outcome of the moderations was:\n\n"
-                         "- 1 remained the same grade following moderation\n"
-                         "- 1 was downgraded from Good to Requires Improvement\n"
-                         "- No moderations were upgraded")
+    assert blocks[1] == (
+        "2 out of 4 audits were moderated in October.\n\nThe outcome of the moderations was:\n\n"
+        "- 1 remained the same grade following moderation\n"
+        "- 1 was downgraded from Good to Requires Improvement\n"
+        "- No moderations were upgraded"
+    )
     assert blocks[3] == "No audits were moderated in November."  # a month with no moderation
     assert blocks[5] == "No audits were returned in December."
 
@@ -88,7 +104,8 @@ def test_agreement_refuses_small_n_and_flags_modest_n():
     agree = moderation.agreement(audits(rows), ["2021-10"]).set_index("audit_month")
     assert agree.at["2021-10", "exact_agreement"] == 75.0 and agree.at["2021-10", "reading"] == "small sample (n=12): read with caution"
     assert narrative.agreement_sentences(moderation.agreement(A, MONTHS), MONTHS) == [
-        "Only 2 audits were moderated over the period: too few to measure how far auditors and moderators agree."]
+        "Only 2 audits were moderated over the period: too few to measure how far auditors and moderators agree."
+    ]
 
 
 def test_overall_grades_every_grade_shown_and_after_moderation():
@@ -136,8 +153,16 @@ def _table(rows: list[tuple[str, str, int, int, int]]) -> pd.DataFrame:
 
 
 def test_noise_rule_marks_only_changes_beyond_chance():
-    t = _table([("2021-10", "risk", 40, 16, 20), ("2021-11", "risk", 40, 18, 18), ("2021-12", "risk", 40, 32, 6),
-                ("2021-10", "voice", 40, 30, 5), ("2021-11", "voice", 40, 12, 20), ("2021-12", "voice", 40, 30, 5)])
+    t = _table(
+        [
+            ("2021-10", "risk", 40, 16, 20),
+            ("2021-11", "risk", 40, 18, 18),
+            ("2021-12", "risk", 40, 32, 6),
+            ("2021-10", "voice", 40, 30, 5),
+            ("2021-11", "voice", 40, 12, 20),
+            ("2021-12", "voice", 40, 30, 5),
+        ]
+    )
     moves = standards.changes(t, MONTHS).set_index(["standard", "audit_month"])
     # 16/40 -> 18/40: +5 points, Fisher p ~ 0.82: noise.
     assert moves.loc[("risk", "2021-11"), "go_mark"] == "≈" and moves.loc[("risk", "2021-11"), "go_change"] == 5.0
@@ -153,13 +178,19 @@ def test_noise_rule_marks_only_changes_beyond_chance():
 
 
 def test_standards_table_layout():
-    t = _table([("2021-10", "risk", 37, 16, 16), ("2021-11", "risk", 49, 29, 17), ("2021-10", "voice", 0, 0, 0), ("2021-11", "voice", 49, 15, 23)])
-    shown = present.standards_table(t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk", "voice": "Voice"}, ["2021-10", "2021-11"])
+    t = _table(
+        [("2021-10", "risk", 37, 16, 16), ("2021-11", "risk", 49, 29, 17), ("2021-10", "voice", 0, 0, 0), ("2021-11", "voice", 49, 15, 23)]
+    )
+    shown = present.standards_table(
+        t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk", "voice": "Voice"}, ["2021-10", "2021-11"]
+    )
     row = shown.iloc[0].tolist()
     # G/O: 16/37 = 43.243% to 29/49 = 59.184%, +15.94 points; RI: 43.243% to 17/49 = 34.694%, -8.55 points.
     assert row == ["Risk", "43% (16/37)", "43% (16/37)", "59% (29/49) ≈ +15.9", "35% (17/49) ≈ −8.5"]
     assert shown.iloc[1].tolist()[1] == "–"  # nothing graded
-    inadequate = present.standards_table(t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk"}, ["2021-10", "2021-11"], kinds=("I",))
+    inadequate = present.standards_table(
+        t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk"}, ["2021-10", "2021-11"], kinds=("I",)
+    )
     assert inadequate.iloc[0].tolist() == ["Risk", "14% (5/37)", "6% (3/49)"]  # 37-16-16 = 5; 49-29-17 = 3
 
 
@@ -170,6 +201,7 @@ def test_good_or_outstanding_overall_is_one_figure():
     assert g.loc["2021-11", ["good_or_outstanding", "returned"]].tolist() == [1, 1]
     assert g.at["2021-12", "returned"] == 0 and pd.isna(g.at["2021-12", "percent"])
     text = narrative.overall_grade_sentences(grades.overall_grades(A, MONTHS), grades.overall_grades(A, MONTHS, True), MONTHS)
-    assert text[0] == ("In October, 1 of 4 audits (25%) were graded good or outstanding overall by the auditor; "
-                       "after moderation, 0 (0%).")  # the one Good was moderated down to RI
+    assert text[0] == (
+        "In October, 1 of 4 audits (25%) were graded good or outstanding overall by the auditor; after moderation, 0 (0%)."
+    )  # the one Good was moderated down to RI
     assert text[2] == "No audits were returned in December."

@@ -1,4 +1,5 @@
 """Drawing the monthly sample: every rule on hand-made caseloads, reproducibility, and the demo."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,9 +9,9 @@ import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
+
 from conftest import QA_PACK
 from helpers import REPO
-
 from qa_lib import sampling
 from qa_lib.caseload import load_caseload
 from qa_lib.errors import QAPackError, ValidationFailed
@@ -48,16 +49,23 @@ def test_a_child_in_cp_and_cin_counts_as_cp(params):
 
 
 def test_no_plan_cohort_needs_the_assessment_outcome(params):
-    c = caseload([("CH-1", "SW-1", "East", "none", "NFA"), ("CH-2", "SW-2", "East", "none", "Step down"),
-                  ("CH-3", "SW-3", "West", "none", " nfa ")])
+    c = caseload(
+        [("CH-1", "SW-1", "East", "none", "NFA"), ("CH-2", "SW-2", "East", "none", "Step down"), ("CH-3", "SW-3", "West", "none", " nfa ")]
+    )
     r = sampling.draw(c, history([]), "2022-01", "no_plan_nfa", params, seed=1)
     assert sorted(r.sample["child_id"]) == ["CH-1", "CH-3"]
 
 
 def test_six_month_window(params):
     # January 2022: the window is July to December 2021.
-    c = caseload([("CH-5", "SW-1", "East", "cin", ""), ("CH-6", "SW-2", "East", "cin", ""), ("CH-7", "SW-3", "East", "cin", ""),
-                  ("CH-0", "SW-4", "East", "cin", "")])
+    c = caseload(
+        [
+            ("CH-5", "SW-1", "East", "cin", ""),
+            ("CH-6", "SW-2", "East", "cin", ""),
+            ("CH-7", "SW-3", "East", "cin", ""),
+            ("CH-0", "SW-4", "East", "cin", ""),
+        ]
+    )
     h = history([("CH-5", "2021-08"), ("CH-6", "2021-07"), ("CH-7", "2021-06"), ("CH-0", "2022-01")])
     r = sampling.draw(c, h, "2022-01", "cin", params, seed=1)
     # audited 5 months ago: out; 6 months ago: out; 7 months ago: in; audited this month already: not "before", so in.
@@ -116,16 +124,50 @@ def test_cli_is_reproducible_byte_for_byte_and_writes_nothing_on_an_empty_cohort
     runs = {}
     for name, seed in (("a", "5"), ("b", "5"), ("c", "6")):
         out = tmp_path / name / "sample.csv"
-        proc = subprocess.run([QA_PACK, "sample", "--caseload", str(caseload_csv), "--history", str(demo_csv), "--month", "2022-01",
-                               "--cohort", "cin", "--seed", seed, "--out", str(out)], capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                QA_PACK,
+                "sample",
+                "--caseload",
+                str(caseload_csv),
+                "--history",
+                str(demo_csv),
+                "--month",
+                "2022-01",
+                "--cohort",
+                "cin",
+                "--seed",
+                seed,
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0, proc.stderr
         runs[name] = out.read_bytes()
         assert (out.parent / "sampling_summary.csv").is_file()
     assert runs["a"] == runs["b"] and runs["a"] != runs["c"]
     empty = tmp_path / "none" / "sample.csv"
     (tmp_path / "one.csv").write_text("child_id,social_worker_id,service_area,plan_type\nCH-1,SW-1,East,cin\n")
-    proc = subprocess.run([QA_PACK, "sample", "--caseload", str(tmp_path / "one.csv"), "--history", str(demo_csv), "--month", "2022-01",
-                           "--cohort", "cla", "--out", str(empty)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            QA_PACK,
+            "sample",
+            "--caseload",
+            str(tmp_path / "one.csv"),
+            "--history",
+            str(demo_csv),
+            "--month",
+            "2022-01",
+            "--cohort",
+            "cla",
+            "--out",
+            str(empty),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1 and "no child in the caseload is in the cohort 'cla'" in proc.stderr and "Traceback" not in proc.stderr
     assert not empty.parent.exists()
 
@@ -150,11 +192,17 @@ def test_demo_draw_respects_every_rule(demo_csv, params):
     assert (loaded["status"] == "not_returned").all() and len(loaded) == len(s)
 
 
+@pytest.mark.slow
 def test_sampling_notebook_html_has_no_identifiers(demo_csv, tmp_path):
     out = tmp_path / "sampling.ipynb"
-    pm.execute_notebook(str(REPO / "notebooks" / "sampling.ipynb"), str(out), kernel_name="python3", cwd=str(REPO / "notebooks"),
-                        parameters={"caseload_path": str(demo_csv.with_name("caseload.csv")), "history_path": str(demo_csv)},
-                        progress_bar=False)
+    pm.execute_notebook(
+        str(REPO / "notebooks" / "sampling.ipynb"),
+        str(out),
+        kernel_name="python3",
+        cwd=str(REPO / "notebooks"),
+        parameters={"caseload_path": str(demo_csv.with_name("caseload.csv")), "history_path": str(demo_csv)},
+        progress_bar=False,
+    )
     html = notebook_to_html(nbformat.read(out, as_version=4), "Drawing the monthly audit sample")
     cases = pd.read_csv(demo_csv.with_name("caseload.csv"), dtype=str)
     assert not [v for col in ("child_id", "social_worker_id") for v in cases[col].unique() if v in html]

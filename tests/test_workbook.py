@@ -1,4 +1,5 @@
 """tables.xlsx: text that looks like a formula stays text."""
+
 from __future__ import annotations
 
 import zipfile
@@ -10,8 +11,13 @@ from qa_lib.tables import write_workbook
 
 
 def test_formula_like_text_is_never_a_formula(tmp_path):
-    frame = pd.DataFrame({"reason": ["=HYPERLINK(\"http://x\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "plain"],
-                          "count": [1, 2, 3, 4, 5], "percent": [12.34, 50.0, float("nan"), 0.05, 100.0]})
+    frame = pd.DataFrame(
+        {
+            "reason": ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "plain"],
+            "count": [1, 2, 3, 4, 5],
+            "percent": [12.34, 50.0, float("nan"), 0.05, 100.0],
+        }
+    )
     path = write_workbook({"reasons": frame}, tmp_path / "t.xlsx")
     sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet and "<f " not in sheet  # no formula anywhere in the sheet
