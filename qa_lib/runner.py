@@ -29,8 +29,8 @@ from . import __version__
 from .actions import load_actions
 from .errors import QAPackError, RunFailed, RunInterrupted
 from .execute import NotebookJob, execute
+from .handoff import write_validated
 from .load import AuditData, load_audits
-from .notebook import write_validated
 from .params import Params
 from .period import Period
 from .publish import check_out_dir, publish, publishing_lock, sha256, write_marker
