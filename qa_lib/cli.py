@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from . import resources
 from .errors import QAPackError, RunInterrupted, ValidationFailed, bounded
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_PACK_PARAMS = REPO / "params" / "pack.yml"
+DEMO_OUT = Path("data") / "demo"  # relative to the folder qa-pack is run from
 
 
 @click.group(help="Case file audit QA pack: validated audit returns in, QA Highlight Report out.")
@@ -26,17 +26,16 @@ def cli() -> None:
     "--params",
     "params_path",
     type=click.Path(path_type=Path),
-    default=DEFAULT_PACK_PARAMS,
-    show_default=True,
-    help="Params naming the standards, service areas and cohorts.",
+    default=None,
+    help="Params naming the standards, service areas and cohorts (default: the pack's own pack.yml).",
 )
 @click.option("--sheet", default=None, help="For .xlsx: the sheet to read (default: the first).")
 @click.option("--max-errors", default=50, show_default=True, help="How many problems to print (0 = all).")
-def validate(file: Path, params_path: Path, sheet: str | None, max_errors: int) -> None:
+def validate(file: Path, params_path: Path | None, sheet: str | None, max_errors: int) -> None:
     from .load import load_audits
     from .params import load_params
 
-    params = load_params(params_path)
+    params = load_params(params_path or resources.default_params("pack.yml"))
     try:
         data = load_audits(file, params, sheet=sheet)
     except ValidationFailed as exc:
@@ -59,7 +58,7 @@ def validate(file: Path, params_path: Path, sheet: str | None, max_errors: int) 
 
 
 @cli.command(help="Write the synthetic demo year of audits (2021) in contract format.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=REPO / "data" / "demo", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEMO_OUT, show_default=True)
 def demo(out_dir: Path) -> None:
     from .demo import write_demo
 
@@ -68,7 +67,13 @@ def demo(out_dir: Path) -> None:
 
 
 @cli.command(help="Validate, run the notebooks and publish offline HTML reports and CSV tables.")
-@click.option("--params", "params_path", type=click.Path(path_type=Path), required=True, help="The run's params YAML.")
+@click.option(
+    "--params",
+    "params_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The run's params YAML (default, when --audits, --from, --to and --out are all given: the pack's demo.yml).",
+)
 @click.option("--audits", type=click.Path(path_type=Path), default=None, help="Audits file (default: from params).")
 @click.option("--from", "period_from", default=None, help="First month, YYYY-MM (default: from params).")
 @click.option("--to", "period_to", default=None, help="Last month, YYYY-MM (default: from params).")
@@ -88,6 +93,10 @@ def run(
     from .period import Period
     from .runner import run as run_pack
 
+    if params_path is None:
+        if not (audits and period_from and period_to and out_dir):
+            raise QAPackError("give --params FILE, or every run setting on the command line: --audits, --from, --to and --out")
+        params_path = resources.default_params("demo.yml")
     params = load_params(params_path)
     period = None
     if period_from or period_to:
@@ -155,19 +164,25 @@ def email(run_dir: Path, do_send: bool, params_path: Path | None) -> None:
     default=None,
     help="Sample file to write (default outputs/samples/<month>-<cohort>/sample.csv); sampling_summary.csv goes beside it.",
 )
-@click.option("--params", "params_path", type=click.Path(path_type=Path), default=REPO / "params" / "demo.yml", show_default=True)
-def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, out_file: Path | None, params_path: Path) -> None:
+@click.option(
+    "--params",
+    "params_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Params with the cohort rules and sampling settings (default: the pack's demo.yml).",
+)
+def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, out_file: Path | None, params_path: Path | None) -> None:
     from .caseload import load_caseload
     from .load import load_audits
     from .params import load_params
     from .period import MONTH_RE
     from .sampling import check_sample_path, draw, write_sample
 
-    out_file = out_file or REPO / "outputs" / "samples" / f"{month}-{cohort}" / "sample.csv"
+    out_file = out_file or Path("outputs") / "samples" / f"{month}-{cohort}" / "sample.csv"
     check_sample_path(out_file)  # before any child's data is read
     if not MONTH_RE.match(month):
         raise QAPackError(f"--month {month!r} is not a month; expected YYYY-MM, e.g. 2022-01")
-    params = load_params(params_path)
+    params = load_params(params_path or resources.default_params("demo.yml"))
     try:
         cases = load_caseload(caseload, params)
         past = load_audits(history, params)
@@ -180,6 +195,16 @@ def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, ou
     for _, row in final.iterrows():
         click.echo(f"  {row['step']}. {row['rule']}: {row['after']} (excluded {row['excluded']})")
     click.echo(f"Sample of {len(result.sample)} written to {path}; summary in {summary}")
+    cap = params.sampling.max_sample
+    if cap is None:
+        per_month = past.frame.groupby("audit_month").size()
+        typical = f" (the history's months drew {int(per_month.median())} audits on median)" if len(per_month) else ""
+        click.echo(
+            f"No cap was set (params sampling: max_sample: null), so every eligible child is in the sample{typical}; "
+            "set max_sample to cap it, shared fairly across service areas."
+        )
+    else:
+        click.echo(f"Capped at {cap} (params sampling: max_sample), shared across service areas in proportion.")
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import __version__
+from . import __version__, resources
 from .actions import load_actions
 from .errors import QAPackError, RunFailed, RunInterrupted
 from .execute import NotebookJob, execute
@@ -38,7 +38,6 @@ from .summary import headlines
 from .tables import all_tables, for_audience, write_tables, write_workbook
 from .workspace import Interrupted, private_workdir, signals_held, signals_interrupt, worker_start
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 WIDER_NOTEBOOKS = ("highlight_report",)  # built with disclosure control throughout
 COMBINED = {"highlight_report"}  # reports assembled from the sections' figures and charts
 VERSIONED = ("pandas", "pandera", "numpy", "matplotlib", "seaborn", "afcharts", "papermill", "nbconvert", "pyarrow", "openpyxl")
@@ -119,7 +118,7 @@ def run(
 
     Children's data lives only in a private work folder under the system temp folder, removed however the
     run ends. Ctrl-C and SIGTERM raise `RunInterrupted` after clean-up; the last good report is untouched."""
-    notebooks_dir = notebooks_dir or params.notebooks_dir or NOTEBOOKS
+    notebooks_dir = notebooks_dir or params.notebooks_dir or resources.notebooks_dir()
     period = period or params.require_period()
     audits = audits or params.audits
     if audits is None:
