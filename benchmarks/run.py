@@ -27,7 +27,7 @@ PARAMS = REPO / "params" / "demo.yml"
 
 def notebooks() -> list[str]:
     sys.path.insert(0, str(REPO))
-    from qa_lib.params import load_params
+    from qa_lib.inputs.params import load_params
 
     return list(load_params(PARAMS).notebooks)
 
@@ -81,10 +81,10 @@ def pack_vs_naive(pairs: int, tmp: Path) -> None:
 SCALE_CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[3])
-from qa_lib.load import load_audits
-from qa_lib.params import load_params
-from qa_lib.period import Period
-from qa_lib.tables import all_tables
+from qa_lib.inputs.load import load_audits
+from qa_lib.inputs.params import load_params
+from qa_lib.inputs.period import Period
+from qa_lib.run.tables import all_tables
 params = load_params(sys.argv[2])
 t0 = time.perf_counter()
 data = load_audits(sys.argv[1], params)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qa_lib.demo import demo_audits
+from qa_lib.inputs.demo import demo_audits
 
 
 def scaled_audits(rows: int) -> pd.DataFrame:

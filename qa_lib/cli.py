@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import resources
-from .errors import QAPackError, RunInterrupted, ValidationFailed, bounded
+from qa_lib.errors import QAPackError, RunInterrupted, ValidationFailed, bounded
+from qa_lib.inputs import resources
 
 DEMO_OUT = Path("data") / "demo"  # relative to the folder qa-pack is run from
 
@@ -32,8 +32,8 @@ def cli() -> None:
 @click.option("--sheet", default=None, help="For .xlsx: the sheet to read (default: the first).")
 @click.option("--max-errors", default=50, show_default=True, help="How many problems to print (0 = all).")
 def validate(file: Path, params_path: Path | None, sheet: str | None, max_errors: int) -> None:
-    from .load import load_audits
-    from .params import load_params
+    from qa_lib.inputs.load import load_audits
+    from qa_lib.inputs.params import load_params
 
     params = load_params(params_path or resources.default_params("pack.yml"))
     try:
@@ -60,7 +60,7 @@ def validate(file: Path, params_path: Path | None, sheet: str | None, max_errors
 @cli.command(help="Write the synthetic demo year of audits (2021) in contract format.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEMO_OUT, show_default=True)
 def demo(out_dir: Path) -> None:
-    from .demo import write_demo
+    from qa_lib.inputs.demo import write_demo
 
     path = write_demo(out_dir)
     click.echo(f"Demo audits written to {path} (and the demo caseload to {path.with_name('caseload.csv')})")
@@ -89,9 +89,9 @@ def run(
     quiet: bool,
     then_email: bool,
 ) -> None:
-    from .params import load_params
-    from .period import Period
-    from .runner import run as run_pack
+    from qa_lib.inputs.params import load_params
+    from qa_lib.inputs.period import Period
+    from qa_lib.run.runner import run as run_pack
 
     if params_path is None:
         if not (audits and period_from and period_to and out_dir):
@@ -116,7 +116,7 @@ def run(
         click.echo(f"  {path}")
     click.echo(f"  tables: {result.out / 'tables'} and {result.out / 'tables.xlsx'}")
     if then_email:
-        from .emailer import email_run
+        from qa_lib.run.emailer import email_run
 
         email_run(result.out, params.email, do_send=True, say=click.echo)
 
@@ -134,8 +134,8 @@ def run(
 def email(run_dir: Path, do_send: bool, params_path: Path | None) -> None:
     import json
 
-    from .emailer import email_run
-    from .params import load_params
+    from qa_lib.inputs.params import load_params
+    from qa_lib.run.emailer import email_run
 
     if params_path is None:
         manifest_path = run_dir / "manifest.json"
@@ -172,11 +172,11 @@ def email(run_dir: Path, do_send: bool, params_path: Path | None) -> None:
     help="Params with the cohort rules and sampling settings (default: the pack's demo.yml).",
 )
 def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, out_file: Path | None, params_path: Path | None) -> None:
-    from .caseload import load_caseload
-    from .load import load_audits
-    from .params import load_params
-    from .period import MONTH_RE
-    from .sampling import check_sample_path, draw, write_sample
+    from qa_lib.inputs.caseload import load_caseload
+    from qa_lib.inputs.load import load_audits
+    from qa_lib.inputs.params import load_params
+    from qa_lib.inputs.period import MONTH_RE
+    from qa_lib.sections.sampling.figures import check_sample_path, draw, write_sample
 
     out_file = out_file or Path("outputs") / "samples" / f"{month}-{cohort}" / "sample.csv"
     check_sample_path(out_file)  # before any child's data is read
@@ -226,7 +226,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except OSError as exc:
-        from .execute import describe_os_error
+        from qa_lib.run.execute import describe_os_error
 
         click.echo(f"Error: {describe_os_error(exc)}; nothing was published and the last good report is unchanged", err=True)
         sys.exit(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the report lives with the loader; only its type is needed here
-    from .load import ValidationReport
+    from qa_lib.inputs.load import ValidationReport
 
 
 class QAPackError(Exception):

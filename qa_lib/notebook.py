@@ -3,7 +3,7 @@
 `open_run` is the first call of every notebook and returns the run object that
 carries everything else: params, period, data, audience and chart cache, and
 the `show_*` methods. Under the runner it reads the validated copy the runner
-handed over (`qa_lib.handoff`) and validates nothing again; in JupyterLab it
+handed over (`qa_lib.inputs.handoff`) and validates nothing again; in JupyterLab it
 reads and validates the audits file itself. Nothing here is module state.
 """
 
@@ -18,12 +18,12 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, display
 
-from .charts import Chart
-from .errors import QAPackError
-from .handoff import is_handoff, read_validated
-from .params import Params, load_params
-from .period import Period, month_name
-from .sanitise import escape, markdown_html
+from qa_lib.errors import QAPackError
+from qa_lib.inputs.handoff import is_handoff, read_validated
+from qa_lib.inputs.params import Params, load_params
+from qa_lib.inputs.period import Period, month_name
+from qa_lib.render.charts import Chart
+from qa_lib.render.sanitise import escape, markdown_html
 
 NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+\))?)\s*$"
 
@@ -43,7 +43,7 @@ class View:
         plain https:// links (the QA lead's actions), otherwise links are dropped."""
         blocks = text if isinstance(text, list) else [text]
         if self.audience == "wider":
-            from .disclosure import protect_text
+            from qa_lib.render.disclosure import protect_text
 
             blocks = [protect_text(b) for b in blocks]
         joined = "\n\n".join(b for b in blocks if b)
@@ -54,7 +54,7 @@ class View:
         """A real HTML table with header cells and a caption (None: the header says it all):
         words left-aligned, figures right-aligned."""
         if self.audience == "wider":
-            from .disclosure import protect_display
+            from qa_lib.render.disclosure import protect_display
 
             frame = protect_display(frame)
         numeric = [c for c in frame.columns if frame[c].astype(str).str.match(NUMBER_LIKE + "|^c$").all()]
@@ -73,7 +73,7 @@ class View:
         """The chart as an embedded PNG with alt text, so the HTML needs no other file. For a wider audience,
         a chart that would show a count from 1 to 4 is withheld (its bars and labels would disclose it)."""
         if self.audience == "wider":
-            from .disclosure import small
+            from qa_lib.render.disclosure import small
 
             if any(small(c) for c in chart.counts):
                 self.show_text(f"*Chart withheld for wider circulation: {chart.title.lower()} would show counts under five.*")
@@ -142,7 +142,7 @@ class Run(View):
     @property
     def audience_note(self) -> str:
         """For a wider audience, what the symbol c means; nothing for the QA team."""
-        from .disclosure import NOTE
+        from qa_lib.render.disclosure import NOTE
 
         return f"*This report is for wider circulation. {NOTE}*" if self.params.audience == "wider" else ""
 
@@ -165,7 +165,7 @@ def open_run(
         cache.mkdir(exist_ok=True)
         frame, summary = read_validated(path)
     else:
-        from .load import load_audits  # pandera is only needed for a raw file, not the runner's parquet
+        from qa_lib.inputs.load import load_audits  # pandera is only needed for a raw file, not the runner's parquet
 
         _exists(path)
         data = load_audits(path, params, sheet=sheet, period_end=period.end)
@@ -186,23 +186,6 @@ def _exists(path: Path) -> None:
         raise QAPackError(f"{path} not found; for the demo data, run `make demo` (or `qa-pack demo --out data/demo`) first")
 
 
-def show_quotes(run: Run) -> None:
-    """Exemplar quotes, only when params switch them on, and always redacted first."""
-    show_text, show_table = run.show_text, run.show_table
-    from .present import quotes_table
-    from .redact import Redactor
-    from .themes import quotes, text_columns
-
-    settings = run.params.quotes
-    if not settings.enabled:
-        show_text("*Exemplar quotes are switched off (params `quotes: enabled: false`), so no auditor's words appear in this report.*")
-        return
-    keys = list(run.params.standards)
-    redactor = Redactor.for_audits(run.audits, text_columns(run.audits, keys), settings.redact_names, settings.allowed_words)
-    q = quotes(run.audits, run.months, run.params.themes, keys, redactor, settings.per_theme)
-    show_table(quotes_table(q, run.params.short_names), "Exemplar quotes from auditors' comments (redacted)")
-
-
 @dataclass
 class SamplingRun(View):
     """The sampling notebook's view: params, the validated caseload and the audit history."""
@@ -214,8 +197,8 @@ class SamplingRun(View):
 
 def open_sampling(params_path: str, caseload_path: str, history_path: str) -> SamplingRun:
     """Params, validated caseload and audit history for the sampling notebook. Never writes anything."""
-    from .caseload import load_caseload
-    from .load import load_audits
+    from qa_lib.inputs.caseload import load_caseload
+    from qa_lib.inputs.load import load_audits
 
     params = load_params(params_path)
     for path in (caseload_path, history_path):

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from helpers import REPO
-from qa_lib.demo import write_demo
-from qa_lib.params import Params, load_params
+from qa_lib.inputs.demo import write_demo
+from qa_lib.inputs.params import Params, load_params
 
 
 @pytest.fixture(scope="session")

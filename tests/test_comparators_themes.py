@@ -5,10 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qa_lib import actions, comparators, narrative, themes
 from qa_lib.errors import ParamsError
-from qa_lib.params import Theme
-from qa_lib.redact import REDACTED, Redactor
+from qa_lib.inputs.params import Theme
+from qa_lib.sections.comparators import figures as comparators
+from qa_lib.sections.comparators import words as comparators_words
+from qa_lib.sections.themes import actions
+from qa_lib.sections.themes import figures as themes
+from qa_lib.sections.themes import words as themes_words
+from qa_lib.sections.themes.redact import REDACTED, Redactor
 
 KEYS = ["risk", "voice"]
 
@@ -61,7 +65,7 @@ def test_comparison_with_the_previous_audit_uses_the_noise_rule():
     assert cmp.at["risk", "reading"] == "rose within noise"
     assert cmp.at["voice", "reading"] == "no change"
     assert comparators.picture(cmp.reset_index()) is None  # nothing beyond chance: no "improving picture"
-    text = narrative.comparator_text(
+    text = comparators_words.comparator_text(
         "Child in Need plan", ["2021-01", "2021-05", "2021-11"], cmp.reset_index(), None, {"risk": "Risk", "voice": "Voice"}
     )
     assert text[0] == (
@@ -76,7 +80,9 @@ def test_an_improving_picture_only_when_the_figures_support_it():
     cmp = comparators.comparison(comparators.comparators(b, PERIOD, KEYS), "cin")
     assert cmp.set_index("standard").at["risk", "reading"] == "improved"  # 2/20 -> 15/20, p < 0.001
     assert comparators.picture(cmp) == "improving"
-    text = narrative.comparator_text("Child in Need plan", ["2021-05", "2021-11"], cmp, "improving", {"risk": "Risk", "voice": "Voice"})
+    text = comparators_words.comparator_text(
+        "Child in Need plan", ["2021-05", "2021-11"], cmp, "improving", {"risk": "Risk", "voice": "Voice"}
+    )
     assert "the data indicates an improving picture" in text[0]
     assert text[1] == "Improvements beyond chance in good or outstanding grades between May and November 2021, for:\n\n- Risk (10% to 75%)"
 
@@ -84,7 +90,7 @@ def test_an_improving_picture_only_when_the_figures_support_it():
 def test_a_cohort_audited_once_has_nothing_to_compare():
     comp = comparators.comparators(A, PERIOD, KEYS)
     assert comparators.comparison(comp, "cp").empty
-    assert narrative.comparator_text("Child Protection plan", ["2021-12"], comparators.comparison(comp, "cp"), None, {}) == [
+    assert comparators_words.comparator_text("Child Protection plan", ["2021-12"], comparators.comparison(comp, "cp"), None, {}) == [
         "Child Protection plan: audited only in December 2021, so there is no earlier audit to compare."
     ]
 
@@ -154,11 +160,11 @@ def test_key_theme_sentences_in_the_reference_voice():
             "pct_inadequate": 100 * 11 / 49,
         }
     )
-    assert narrative.learning_line(row, "Voice of the child") == (
+    assert themes_words.learning_line(row, "Voice of the child") == (
         "**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were graded as inadequate."
     )
     row = pd.Series({"good_or_outstanding": 29, "pct_good_or_outstanding": 100 * 29 / 49})
-    assert narrative.strength_line(row, "Timely identification, response and reduction of risk") == (
+    assert themes_words.strength_line(row, "Timely identification, response and reduction of risk") == (
         "**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding."
     )
 

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from qa_lib import compliance as c
-from qa_lib.params import ReasonCategory
+from qa_lib.inputs.params import ReasonCategory
+from qa_lib.sections.compliance import figures as c
 from qa_lib.stats import one_decimal, pct, round_half_up, whole
 
 

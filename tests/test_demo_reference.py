@@ -9,10 +9,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qa_lib import comparators, grades, moderation, narrative, standards
-from qa_lib import compliance as c
-from qa_lib.demo import write_demo
-from qa_lib.load import load_audits
+from qa_lib.inputs.demo import write_demo
+from qa_lib.inputs.load import load_audits
+from qa_lib.sections.comparators import figures as comparators
+from qa_lib.sections.compliance import figures as c
+from qa_lib.sections.grades import figures as grades
+from qa_lib.sections.grades import moderation
+from qa_lib.sections.grades import words as grades_words
+from qa_lib.sections.standards import figures as standards
+from qa_lib.sections.themes import words as themes_words
 from qa_lib.stats import one_decimal, whole
 
 Q4 = ["2021-10", "2021-11", "2021-12"]
@@ -100,7 +105,7 @@ def test_moderation_outcomes_section_2_3(audits, month, moderated, outcomes):
 
 
 def test_moderation_wording_section_2_3(audits):
-    blocks = narrative.moderation_text(moderation.moderation_summary(audits, Q4), moderation.moderation_outcomes(audits, Q4), Q4)
+    blocks = grades_words.moderation_text(moderation.moderation_summary(audits, Q4), moderation.moderation_outcomes(audits, Q4), Q4)
     october, november, december = blocks[1], blocks[3], blocks[5]
     assert october.startswith("15 out of 38 audits were moderated in October.")
     for line in (
@@ -269,9 +274,9 @@ NOVEMBER_LEARNING = {
 def test_november_key_themes_section_3_2_2(audits, params):
     t = standards.standards(audits, ["2021-11"], list(params.standards)).set_index("standard")
     for std, sentence in NOVEMBER_THEMES.items():
-        assert narrative.strength_line(t.loc[std], params.short_name(std)) == sentence
+        assert themes_words.strength_line(t.loc[std], params.short_name(std)) == sentence
     for std, sentence in NOVEMBER_LEARNING.items():
-        assert narrative.learning_line(t.loc[std], params.short_name(std)) == sentence
+        assert themes_words.learning_line(t.loc[std], params.short_name(std)) == sentence
 
 
 def test_comparator_cohorts_match_the_reference_months(audits, params):

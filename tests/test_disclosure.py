@@ -10,7 +10,7 @@ import pytest
 
 from conftest import QA_PACK
 from helpers import REPO
-from qa_lib import disclosure as d
+from qa_lib.render import disclosure as d
 
 
 def test_primary_then_secondary_in_one_line():

@@ -17,9 +17,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from conftest import PLANTED, QA_PACK
 from helpers import REPO
-from qa_lib.emailer import SendFailed, email_run
 from qa_lib.errors import ParamsError, QAPackError
-from qa_lib.params import load_params
+from qa_lib.inputs.params import load_params
+from qa_lib.run.emailer import SendFailed, email_run
 
 
 def free_port() -> int:

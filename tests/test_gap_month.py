@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import STANDARDS, row
-from qa_lib.load import _finish
+from qa_lib.inputs.load import _finish
+from qa_lib.inputs.period import Period
 from qa_lib.notebook import Run
-from qa_lib.period import Period
-from qa_lib.summary import headlines
+from qa_lib.run.headlines import headlines
 
 
 def _audits(params) -> pd.DataFrame:

@@ -21,9 +21,9 @@ from conftest import QA_PACK
 from helpers import HEADER, REPO, row, write_rows
 from qa_lib.cli import main
 from qa_lib.errors import ParamsError, QAPackError
-from qa_lib.params import load_params
-from qa_lib.publish import MARKER
-from qa_lib.workspace import LOCK, PREFIX, remove_stale
+from qa_lib.inputs.params import load_params
+from qa_lib.run.publish import MARKER
+from qa_lib.run.workspace import LOCK, PREFIX, remove_stale
 
 CHILD = "CHX-778812"  # a planted child ID: it must never appear in any message
 
@@ -370,12 +370,12 @@ def test_a_second_run_to_the_same_folder_is_refused_at_once(tmp_path, monkeypatc
 
 
 def test_a_read_only_or_full_disk_is_a_message_and_nothing_is_left(tmp_path, monkeypatch, capsys, audits_csv):
-    import qa_lib.runner
+    import qa_lib.run.runner
 
     def full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / ".out.building-x"))
 
-    monkeypatch.setattr(qa_lib.runner.tempfile, "mkdtemp", full)
+    monkeypatch.setattr(qa_lib.run.runner.tempfile, "mkdtemp", full)
     code, text = cli(monkeypatch, capsys, *run_args(audits_csv, tmp_path / "out"))
     assert_clean(code, text)
     assert "Error: the disk is full" in text and "the last good report is unchanged" in text
@@ -496,7 +496,7 @@ def test_email_attaches_only_files_the_run_wrote(published, tmp_path, monkeypatc
 def test_email_subject_keeps_braces_as_typed(published, tmp_path):
     from dataclasses import replace
 
-    from qa_lib.emailer import build_message
+    from qa_lib.run.emailer import build_message
 
     settings = replace(load_params(REPO / "params" / "demo.yml").email, subject="QA {foo} {0} {period}")
     msg = build_message(published, settings)

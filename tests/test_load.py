@@ -8,8 +8,8 @@ import pytest
 
 from helpers import HEADER, REPO, row, write_rows
 from qa_lib.errors import QAPackError, ValidationFailed
-from qa_lib.load import load_audits
-from qa_lib.params import load_params
+from qa_lib.inputs.load import load_audits
+from qa_lib.inputs.params import load_params
 
 
 def test_grade_spellings_and_na(tmp_path, params):

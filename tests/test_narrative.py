@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa_lib import narrative as n
-from qa_lib.params import ReasonCategory
+from qa_lib.inputs.params import ReasonCategory
+from qa_lib.sections.compliance import words as compliance_words
 
 
 def monthly(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
@@ -31,7 +31,7 @@ PERIOD = ["2021-10", "2021-11", "2021-12"]
 
 
 def test_compliance_sentences_in_the_reference_voice():
-    assert n.compliance_sentences(REFERENCE, PERIOD, 80) == [
+    assert compliance_words.compliance_sentences(REFERENCE, PERIOD, 80) == [
         "Compliance has dropped sharply from 77% in July and August to 55% in October, below the 80% target.",
         "Compliance has increased from 55% in October to 71% in November although remains below the 80% target.",
         "Compliance has dropped sharply from 71% in November to 48% in December, below the 80% target.",
@@ -49,7 +49,7 @@ def test_compliance_meeting_target_first_month_and_no_audits():
             ("2022-05", 4, 3, 0),
         ]
     )
-    assert n.compliance_sentences(m, ["2021-12", "2022-01", "2022-02", "2022-03", "2022-04", "2022-05"], 80) == [
+    assert compliance_words.compliance_sentences(m, ["2021-12", "2022-01", "2022-02", "2022-03", "2022-04", "2022-05"], 80) == [
         "Compliance was 70% in December 2021, below the 80% target.",
         "Compliance has increased from 70% in December 2021 to 80% in January and now meets the 80% target.",
         "Compliance remained at 80% in February, as in January, and meets the 80% target.",
@@ -61,7 +61,7 @@ def test_compliance_meeting_target_first_month_and_no_audits():
 
 def test_full_return_sentences():
     full = {"2021-10": ["CCHDT", "Central", "Safeguarding and Review"], "2021-11": ["East"], "2021-12": []}
-    assert n.full_return_sentences(full, PERIOD) == [
+    assert compliance_words.full_return_sentences(full, PERIOD) == [
         "CCHDT, Central and Safeguarding and Review completed 100% audit returns in the October audit.",
         "East completed 100% audit returns in the November audit.",
         "No service area completed 100% audit returns in the December audit.",
@@ -69,8 +69,11 @@ def test_full_return_sentences():
 
 
 def test_exemption_sentence():
-    assert n.exemption_sentence(REFERENCE, PERIOD) == "There were 17 exemptions in October, 23 in November and 10 in December 2021."
-    assert n.exemption_sentence(monthly([("2021-10", 5, 5, 1)]), ["2021-10"]) == "There was 1 exemption in October 2021."
+    assert (
+        compliance_words.exemption_sentence(REFERENCE, PERIOD)
+        == "There were 17 exemptions in October, 23 in November and 10 in December 2021."
+    )
+    assert compliance_words.exemption_sentence(monthly([("2021-10", 5, 5, 1)]), ["2021-10"]) == "There was 1 exemption in October 2021."
 
 
 def test_participation_sentences_with_ties_and_gaps():
@@ -88,7 +91,7 @@ def test_participation_sentences_with_ties_and_gaps():
         ReasonCategory("Left", "the social worker having left the organisation", ("left",)),
         ReasonCategory("No response", "the social worker not responding", ("respond",)),
     )
-    assert n.participation_sentences(part, reasons, PERIOD, cats) == [
+    assert compliance_words.participation_sentences(part, reasons, PERIOD, cats) == [
         "The percentage of social workers engaged in audit for October was 55.3% (21 of 38 returned audits), with the most "
         "common reason given for non-participation relating to the social worker having left the organisation.",
         "The percentage of social workers engaged in audit for November was 65.3% (32 of 49 returned audits), with the most "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import papermill as pm
@@ -34,3 +35,6 @@ def test_notebook_shape(path):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "committed without outputs"
     assert all(len(c.source.splitlines()) <= 6 for c in code[1:]), "short cells calling qa_lib: logic belongs in qa_lib"
+    assert all(len(line) <= 120 for c in code for line in c.source.splitlines()), "short lines too, not logic in long ones"
+    body = "\n".join(c.source for c in code[1:])
+    assert not re.search(r"\bpd\.|\.loc\[|\.isin\(|\[\"\w+\"\]|groupby|\bfor\b", body), "no pandas or loops in a notebook"

@@ -6,8 +6,8 @@ import pytest
 
 from helpers import REPO
 from qa_lib.errors import ParamsError
-from qa_lib.params import load_params
-from qa_lib.period import Period
+from qa_lib.inputs.params import load_params
+from qa_lib.inputs.period import Period
 
 
 def test_demo_params(params):

@@ -7,7 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from qa_lib import grades, moderation, narrative, present, standards
+from qa_lib.sections.grades import figures as grades
+from qa_lib.sections.grades import moderation
+from qa_lib.sections.grades import words as grades_words
+from qa_lib.sections.standards import display as standards_display
+from qa_lib.sections.standards import figures as standards
+from qa_lib.sections.standards import words as standards_words
 from qa_lib.stats import fisher_exact_p, signed_points, weighted_kappa, wilson_interval
 
 KEYS = ["risk", "voice", "planning"]
@@ -67,7 +72,7 @@ def test_matrix_shows_every_grade():
 
 def test_moderation_text_in_the_reference_voice():
     s, o = moderation.moderation_summary(A, MONTHS), moderation.moderation_outcomes(A, MONTHS)
-    blocks = narrative.moderation_text(s, o, MONTHS, {"2021-10": "Child in Need plan"})
+    blocks = grades_words.moderation_text(s, o, MONTHS, {"2021-10": "Child in Need plan"})
     assert blocks[0] == "**October moderations – Child in Need plan**"
     assert blocks[1] == (
         "2 out of 4 audits were moderated in October.\n\nThe outcome of the moderations was:\n\n"
@@ -103,7 +108,7 @@ def test_agreement_refuses_small_n_and_flags_modest_n():
     rows = [("2021-10", "East", "returned", "G", "G" if k < 9 else "RI", "G", "G", "G") for k in range(12)]
     agree = moderation.agreement(audits(rows), ["2021-10"]).set_index("audit_month")
     assert agree.at["2021-10", "exact_agreement"] == 75.0 and agree.at["2021-10", "reading"] == "small sample (n=12): read with caution"
-    assert narrative.agreement_sentences(moderation.agreement(A, MONTHS), MONTHS) == [
+    assert grades_words.agreement_sentences(moderation.agreement(A, MONTHS), MONTHS) == [
         "Only 2 audits were moderated over the period: too few to measure how far auditors and moderators agree."
     ]
 
@@ -172,7 +177,7 @@ def test_noise_rule_marks_only_changes_beyond_chance():
     trend = standards.trends(t, MONTHS).set_index("standard")
     assert trend.at["risk", "reading"] == "improved" and trend.at["risk", "change"] == 40.0
     assert trend.at["voice", "reading"] == "inconsistent"  # fell then rose, both beyond chance, no net change
-    text = narrative.standards_sentences(standards.trends(t, MONTHS), {"risk": "Risk", "voice": "Voice"})
+    text = standards_words.standards_sentences(standards.trends(t, MONTHS), {"risk": "Risk", "voice": "Voice"})
     assert text[0] == "Good or outstanding grades rose between October 2021 and December 2021 for:\n\n- Risk (40% to 80%, +40.0 points)"
     assert text[1].startswith("Performance was inconsistent") and text[1].endswith("- Voice (75% to 75%, ±0.0 points)")
 
@@ -181,14 +186,14 @@ def test_standards_table_layout():
     t = _table(
         [("2021-10", "risk", 37, 16, 16), ("2021-11", "risk", 49, 29, 17), ("2021-10", "voice", 0, 0, 0), ("2021-11", "voice", 49, 15, 23)]
     )
-    shown = present.standards_table(
+    shown = standards_display.standards_table(
         t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk", "voice": "Voice"}, ["2021-10", "2021-11"]
     )
     row = shown.iloc[0].tolist()
     # G/O: 16/37 = 43.243% to 29/49 = 59.184%, +15.94 points; RI: 43.243% to 17/49 = 34.694%, -8.55 points.
     assert row == ["Risk", "43% (16/37)", "43% (16/37)", "59% (29/49) ≈ +15.9", "35% (17/49) ≈ −8.5"]
     assert shown.iloc[1].tolist()[1] == "–"  # nothing graded
-    inadequate = present.standards_table(
+    inadequate = standards_display.standards_table(
         t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk"}, ["2021-10", "2021-11"], kinds=("I",)
     )
     assert inadequate.iloc[0].tolist() == ["Risk", "14% (5/37)", "6% (3/49)"]  # 37-16-16 = 5; 49-29-17 = 3
@@ -200,7 +205,7 @@ def test_good_or_outstanding_overall_is_one_figure():
     assert g.loc["2021-10", ["good_or_outstanding", "returned"]].tolist() == [1, 4] and g.at["2021-10", "percent"] == 25.0
     assert g.loc["2021-11", ["good_or_outstanding", "returned"]].tolist() == [1, 1]
     assert g.at["2021-12", "returned"] == 0 and pd.isna(g.at["2021-12", "percent"])
-    text = narrative.overall_grade_sentences(grades.overall_grades(A, MONTHS), grades.overall_grades(A, MONTHS, True), MONTHS)
+    text = grades_words.overall_grade_sentences(grades.overall_grades(A, MONTHS), grades.overall_grades(A, MONTHS, True), MONTHS)
     assert text[0] == (
         "In October, 1 of 4 audits (25%) were graded good or outstanding overall by the auditor; after moderation, 0 (0%)."
     )  # the one Good was moderated down to RI

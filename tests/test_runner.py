@@ -16,8 +16,8 @@ import pytest
 from conftest import PLANTED, QA_PACK
 from helpers import REPO
 from qa_lib.errors import RunFailed
-from qa_lib.params import load_params
-from qa_lib.runner import run
+from qa_lib.inputs.params import load_params
+from qa_lib.run.runner import run
 
 CHARTS = {
     "highlight_report.html": 10,

@@ -12,11 +12,11 @@ import pytest
 
 from conftest import QA_PACK
 from helpers import REPO
-from qa_lib import sampling
-from qa_lib.caseload import load_caseload
 from qa_lib.errors import QAPackError, ValidationFailed
-from qa_lib.html import notebook_to_html
-from qa_lib.load import load_audits
+from qa_lib.inputs.caseload import load_caseload
+from qa_lib.inputs.load import load_audits
+from qa_lib.render.html import notebook_to_html
+from qa_lib.sections.sampling import figures as sampling
 
 
 def caseload(rows: list[tuple]) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 
-from qa_lib.tables import write_workbook
+from qa_lib.run.tables import write_workbook
 
 
 def test_formula_like_text_is_never_a_formula(tmp_path):

@@ -1,0 +1,450 @@
+"""Run parameters: plain YAML read into a small typed object.
+
+A params file may `include:` other YAML files (paths relative to itself); keys in
+the including file win. Paths in params are relative to the file they appear in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qa_lib.errors import ParamsError, bounded
+from qa_lib.inputs.period import Period
+
+ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
+
+
+@dataclass(frozen=True)
+class ReasonCategory:
+    """A non-participation reason category: how it is shown and matched."""
+
+    label: str
+    phrase: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A recurring theme in auditors' free text and the phrases that mark it."""
+
+    key: str
+    label: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuoteSettings:
+    """Exemplar quotes: off unless enabled; always redacted when on."""
+
+    enabled: bool = False
+    per_theme: int = 2
+    redact_names: tuple[str, ...] = ()
+    allowed_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """Who gets the report and how it is sent. The password is never in params: only the name of
+    the environment variable that holds it."""
+
+    subject: str = "QA Highlight Report: {period}"
+    sender: str = ""
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # starttls, ssl or none (none: only for a relay on this machine)
+    username: str = ""
+    password_env: str = ""
+    cafile: str = ""  # a council's own certificate authority, if its mail server uses one
+    timeout: float = 30.0
+    retries: int = 3
+    retry_delay: float = 10.0
+    attach_tables: bool = False
+    report: str = "highlight_report"
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    """How a month's sample is drawn from the caseload."""
+
+    cohort_rules: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    plan_precedence: tuple[str, ...] = ("cla", "cp", "cin", "care_leaver", "none")
+    window_months: int = 6
+    exclusions: tuple[str, ...] = ()
+    max_sample: int | None = None
+
+
+@dataclass(frozen=True)
+class Params:
+    """Everything a run needs besides the audits file itself."""
+
+    standards: dict[str, str]
+    service_areas: tuple[str, ...]
+    cohorts: dict[str, str]
+    reason_categories: tuple[ReasonCategory, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)
+    period: Period | None = None
+    target_return_rate: float = 80.0
+    audits: Path | None = None
+    sheet: str | None = None
+    output: Path | None = None
+    programme: dict[str, str] = field(default_factory=dict)
+    notebooks: tuple[str, ...] = ("compliance",)
+    execution_timeout: int = 600
+    kernel_name: str = "python3"
+    standard_short_names: dict[str, str] = field(default_factory=dict)
+    themes: tuple[Theme, ...] = ()
+    key_themes: dict[str, int] = field(default_factory=lambda: {"strengths": 3, "learning": 3})
+    quotes: QuoteSettings = QuoteSettings()
+    actions: Path | None = None
+    email: EmailSettings = EmailSettings()
+    audience: str = "internal"
+    notebooks_dir: Path | None = None  # default: the pack's notebooks/
+    sampling: SamplingSettings = SamplingSettings()
+    date_format: str = "iso"  # or "dayfirst": read 31/10/2021 as a UK date
+    source: Path | None = None
+
+    @property
+    def short_names(self) -> dict[str, str]:
+        """Every standard's short name (or label), in params order."""
+        return {k: self.short_name(k) for k in self.standards}
+
+    def short_name(self, standard: str) -> str:
+        """The standard's short name for the key themes, else its label."""
+        return self.standard_short_names.get(standard) or self.standards.get(standard, standard)
+
+    def with_overrides(self, **changes: Any) -> Params:
+        """A copy with the given fields replaced (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def require_period(self) -> Period:
+        if self.period is None:
+            raise ParamsError("no reporting period: set period: {from: YYYY-MM, to: YYYY-MM} in params or pass --from/--to")
+        return self.period
+
+
+# ---------------------------------------------------------------- typed readers: every value is checked
+
+
+def _where(src: Path, key: str) -> str:
+    return f"{src.name}: {key}"
+
+
+def _text(value: Any, key: str, src: Path, *, single_line: bool = False) -> str:
+    """A label or setting as text: a string or a number, never a list or mapping."""
+    if isinstance(value, date):  # YAML reads 2021-10-31 as a date
+        value = value.isoformat()[:10]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ParamsError(f"{_where(src, key)} must be text, not {_kind(value)}")
+    text = str(value).strip()
+    if single_line and ("\n" in text or "\r" in text):
+        raise ParamsError(f"{_where(src, key)} must be on one line (it holds a line break)")
+    return text
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "yes/no", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _int(value: Any, key: str, src: Path, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ParamsError(f"{_where(src, key)} must be a whole number, not {_kind(value)}")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ParamsError(f"{_where(src, key)} must be a whole number, e.g. 600; got {str(value)[:30]!r}") from None
+    if number < minimum:
+        raise ParamsError(f"{_where(src, key)} must be at least {minimum}; got {number}")
+    return number
+
+
+def _number(value: Any, key: str, src: Path, minimum: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ParamsError(f"{_where(src, key)} must be a number, not {_kind(value)}")
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise ParamsError(f"{_where(src, key)} must be a number; got {str(value)[:30]!r}") from None
+    if not number >= minimum:  # also refuses nan
+        raise ParamsError(f"{_where(src, key)} must be at least {minimum:g}; got {number:g}")
+    return number
+
+
+def _flag(value: Any, key: str, src: Path) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "yes", "on", "false", "no", "off"}:
+        return value.strip().lower() in {"true", "yes", "on"}
+    raise ParamsError(f"{_where(src, key)} must be true or false; got {str(value)[:30]!r}")
+
+
+def _texts(value: Any, key: str, src: Path) -> tuple[str, ...]:
+    """A list of texts (a single text is a list of one)."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+    if not isinstance(items, list):
+        raise ParamsError(f"{_where(src, key)} must be a list, not {_kind(value)}")
+    return tuple(_text(v, f"{key} item {i}", src) for i, v in enumerate(items, start=1))
+
+
+def _section(raw: dict[str, Any], key: str, src: Path, within: str = "") -> dict[str, Any]:
+    value = raw.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ParamsError(f"{_where(src, (within + ' ' + key).strip())} must be a mapping of settings, not {_kind(value)}")
+    return value
+
+
+def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    path = path.resolve()
+    if path in seen:
+        raise ParamsError(f"{path}: includes itself")
+    if not path.is_file():
+        raise ParamsError(f"params file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig")) or {}
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: not valid YAML ({bounded(str(exc), 300)})") from None
+    except OSError as exc:
+        raise ParamsError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path}: expected a mapping of settings at the top level")
+    merged: dict[str, Any] = {}
+    for inc in _texts(data.pop("include", None), "include", path):
+        merged.update(_read_yaml(path.parent / inc, (*seen, path)))
+    for key, value in data.items():
+        if key in {"audits", "output", "actions", "notebooks_dir"} and value is not None:
+            value = str((path.parent / _text(value, key, path)).resolve())
+        merged[str(key)] = value
+    return merged
+
+
+def _mapping(raw: Any, key: str, src: Path, allow_empty: bool = False) -> dict[str, str]:
+    if raw is None and allow_empty:
+        return {}
+    if not isinstance(raw, dict) or (not raw and not allow_empty):
+        raise ParamsError(f"{src}: '{key}' must be a{'' if allow_empty else ' non-empty'} mapping of key: label")
+    return {_text(k, f"{key} key", src, single_line=True): _text(v, f"{key} {k}", src) for k, v in raw.items()}
+
+
+def load_params(path: str | Path) -> Params:
+    """Read a params YAML file (and its includes) into `Params`."""
+    src = Path(path)
+    raw = _read_yaml(src)
+    known = {
+        "standards",
+        "service_areas",
+        "cohorts",
+        "non_participation_reasons",
+        "columns",
+        "period",
+        "target_return_rate",
+        "audits",
+        "sheet",
+        "output",
+        "programme",
+        "notebooks",
+        "execution_timeout",
+        "kernel_name",
+        "standard_short_names",
+        "themes",
+        "key_themes",
+        "quotes",
+        "actions",
+        "email",
+        "audience",
+        "notebooks_dir",
+        "cohort_rules",
+        "plan_precedence",
+        "sampling",
+        "date_format",
+    }
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ParamsError(f"{src}: unknown setting(s) {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
+    for key in ("standards", "service_areas", "cohorts"):
+        if key not in raw:
+            raise ParamsError(f"{src}: '{key}' is missing (include pack.yml or list them)")
+    areas = raw["service_areas"]
+    if not isinstance(areas, list) or not areas:
+        raise ParamsError(f"{src}: 'service_areas' must be a non-empty list")
+    reasons = []
+    raw_reasons = raw.get("non_participation_reasons") or []
+    if not isinstance(raw_reasons, list):
+        raise ParamsError(f"{src}: non_participation_reasons must be a list of {{label, phrase, keywords}}")
+    for i, item in enumerate(raw_reasons, start=1):
+        if not isinstance(item, dict) or "label" not in item:
+            raise ParamsError(f"{src}: non_participation_reasons item {i} needs a label")
+        label = _text(item["label"], f"non_participation_reasons item {i} label", src)
+        reasons.append(
+            ReasonCategory(
+                label=label,
+                phrase=_text(item.get("phrase", label), f"non_participation_reasons item {i} phrase", src),
+                keywords=tuple(k.lower() for k in _texts(item.get("keywords"), f"non_participation_reasons item {i} keywords", src)),
+            )
+        )
+    period = None
+    if raw.get("period"):
+        p = raw["period"]
+        if not isinstance(p, dict) or "from" not in p or "to" not in p:
+            raise ParamsError(f"{src}: period must be {{from: YYYY-MM, to: YYYY-MM}}")
+        period = Period(_text(p["from"], "period from", src), _text(p["to"], "period to", src))
+    try:
+        target = float(raw.get("target_return_rate", 80))
+    except (TypeError, ValueError):
+        raise ParamsError(f"{src}: target_return_rate must be a number of percent, e.g. 80") from None
+    if target != target:  # nan
+        raise ParamsError(f"{src}: target_return_rate must be a number of percent, e.g. 80")
+    if not 0 <= target <= 100:
+        raise ParamsError(f"{src}: target_return_rate {target} is not between 0 and 100")
+    columns = raw.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise ParamsError(f"{src}: 'columns' must map your header to a contract column")
+    themes = []
+    for key, item in _section(raw, "themes", src).items():
+        if not isinstance(item, dict) or not item.get("phrases"):
+            raise ParamsError(f"{src}: theme {key!r} needs a list of phrases")
+        themes.append(
+            Theme(
+                _text(key, "themes key", src, single_line=True),
+                _text(item.get("label", key), f"themes {key} label", src),
+                tuple(p for p in _texts(item["phrases"], f"themes {key} phrases", src) if p),
+            )
+        )
+    quotes_raw = _section(raw, "quotes", src)
+    quotes = QuoteSettings(
+        enabled=_flag(quotes_raw.get("enabled", False), "quotes enabled", src),
+        per_theme=_int(quotes_raw.get("per_theme", 2), "quotes per_theme", src, minimum=1),
+        redact_names=_texts(quotes_raw.get("redact_names"), "quotes redact_names", src),
+        allowed_words=_texts(quotes_raw.get("allowed_words"), "quotes allowed_words", src),
+    )
+    key_themes = {"strengths": 3, "learning": 3}
+    for k, v in _section(raw, "key_themes", src).items():
+        if k not in key_themes:
+            raise ParamsError(f"{src.name}: key_themes {k!r}; expected strengths and learning")
+        key_themes[k] = _int(v, f"key_themes {k}", src)
+    email = _email(raw.get("email") or {}, src)
+    audience = _text(raw.get("audience", "internal"), "audience", src)
+    date_format = _text(raw.get("date_format", "iso"), "date_format", src).lower()
+    if date_format not in {"iso", "dayfirst"}:
+        raise ParamsError(f"{src.name}: date_format {date_format[:30]!r}; expected iso (YYYY-MM-DD) or dayfirst (DD/MM/YYYY)")
+    if audience not in {"internal", "wider"}:
+        raise ParamsError(f"{src}: audience {audience!r}; expected internal or wider")
+    sheet = raw.get("sheet")
+    return Params(
+        standard_short_names=_mapping(raw.get("standard_short_names"), "standard_short_names", src, allow_empty=True),
+        themes=tuple(themes),
+        key_themes=key_themes,
+        quotes=quotes,
+        actions=Path(raw["actions"]) if raw.get("actions") else None,
+        email=email,
+        audience=audience,
+        date_format=date_format,
+        notebooks_dir=Path(raw["notebooks_dir"]) if raw.get("notebooks_dir") else None,
+        sampling=_sampling(raw, src),
+        standards=_mapping(raw["standards"], "standards", src),
+        service_areas=tuple(_text(a, f"service_areas item {i}", src, single_line=True) for i, a in enumerate(areas, start=1)),
+        cohorts=_mapping(raw["cohorts"], "cohorts", src),
+        reason_categories=tuple(reasons),
+        columns={"_".join(_text(k, "columns key", src).split()).lower(): _text(v, f"columns {k}", src).lower() for k, v in columns.items()},
+        period=period,
+        target_return_rate=target,
+        audits=Path(raw["audits"]) if raw.get("audits") else None,
+        sheet=None if sheet is None else _text(sheet, "sheet", src),
+        output=Path(raw["output"]) if raw.get("output") else None,
+        programme=_mapping(raw.get("programme"), "programme", src, allow_empty=True),
+        notebooks=_notebooks(raw.get("notebooks"), src),
+        execution_timeout=_int(raw.get("execution_timeout", 600), "execution_timeout", src, minimum=1),
+        kernel_name=_text(raw.get("kernel_name", "python3"), "kernel_name", src, single_line=True),
+        source=src.resolve(),
+    )
+
+
+def _notebooks(value: Any, src: Path) -> tuple[str, ...]:
+    """Notebook names: plain names of notebooks in the notebooks folder, never paths."""
+    names = _texts(value, "notebooks", src) or ("compliance",)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+            raise ParamsError(
+                f"{src.name}: notebooks: {name[:30]!r} is not a notebook name; expected names such as "
+                "highlight_report or compliance (letters, digits, _ and -)"
+            )
+    return names
+
+
+def _email(raw: Any, src: Path) -> EmailSettings:
+    if not isinstance(raw, dict):
+        raise ParamsError(f"{src}: 'email' must be a mapping (subject, from, to, smtp, ...)")
+    smtp = _section(raw, "smtp", src, within="email")
+    if "password" in smtp or "password" in raw:
+        raise ParamsError(
+            f"{src}: email: never put a password in params; name the environment variable that holds it "
+            "with smtp: {password_env: QA_SMTP_PASSWORD}"
+        )
+
+    def addresses(key: str) -> tuple[str, ...]:
+        found = _texts(raw.get(key), f"email {key}", src)
+        for address in found:
+            if not ADDRESS.fullmatch(address):
+                raise ParamsError(
+                    f"{src.name}: email {key}: {address[:60]!r} is not an e-mail address; expected one "
+                    "address per item, like name@council.gov.uk"
+                )
+        return found
+
+    subject = _text(raw.get("subject", EmailSettings.subject), "email subject", src, single_line=True)
+    security = _text(smtp.get("security", "starttls"), "email smtp security", src).lower()
+    if security not in {"starttls", "ssl", "none"}:
+        raise ParamsError(f"{src}: email smtp security {security!r}; expected starttls, ssl or none")
+    try:
+        sender = addresses("from")
+        if len(sender) > 1:
+            raise ParamsError(f"{src.name}: email from: one sender address, not a list")
+        return EmailSettings(
+            subject=subject,
+            sender=sender[0] if sender else "",
+            to=addresses("to"),
+            cc=addresses("cc"),
+            host=_text(smtp.get("host", "localhost"), "email smtp host", src, single_line=True),
+            port=_int(smtp.get("port", 465 if security == "ssl" else 587), "email smtp port", src, minimum=1),
+            security=security,
+            username=_text(smtp.get("username", ""), "email smtp username", src, single_line=True),
+            password_env=_text(smtp.get("password_env", ""), "email smtp password_env", src, single_line=True),
+            cafile=_text(smtp.get("cafile", ""), "email smtp cafile", src),
+            timeout=_number(smtp.get("timeout", 30), "email smtp timeout", src),
+            retries=_int(raw.get("retries", 3), "email retries", src),
+            retry_delay=_number(raw.get("retry_delay", 10), "email retry_delay", src),
+            attach_tables=_flag(raw.get("attach_tables", False), "email attach_tables", src),
+            report=_notebooks(raw.get("report", "highlight_report"), src)[0],
+        )
+    except (TypeError, ValueError) as exc:
+        raise ParamsError(f"{src}: email: {exc}") from None
+
+
+def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
+    rules = {}
+    for cohort, rule in _section(raw, "cohort_rules", src).items():
+        if not isinstance(rule, dict) or not rule.get("plan_type"):
+            raise ParamsError(f"{src}: cohort_rules {cohort!r} needs plan_type: [...]")
+        rules[str(cohort)] = {str(k): tuple(v.lower() for v in _texts(vals, f"cohort_rules {cohort} {k}", src)) for k, vals in rule.items()}
+    s = _section(raw, "sampling", src)
+    cap = s.get("max_sample")
+    return SamplingSettings(
+        cohort_rules=rules,
+        plan_precedence=tuple(p.lower() for p in _texts(raw.get("plan_precedence"), "plan_precedence", src))
+        or SamplingSettings.plan_precedence,
+        window_months=_int(s.get("window_months", 6), "sampling window_months", src),
+        exclusions=_texts(s.get("exclusions"), "sampling exclusions", src),
+        max_sample=_int(cap, "sampling max_sample", src, minimum=1) if cap not in (None, "", "null") else None,
+    )

@@ -1,0 +1,81 @@
+"""Months as "YYYY-MM" strings: the reporting period and the trend window before it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from qa_lib.errors import ParamsError
+
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last` inclusive, as "YYYY-MM"."""
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+def add_months(month: str, n: int) -> str:
+    """The month `n` months after (or before, for negative n) `month`."""
+    return str(pd.Period(month, freq="M") + n)
+
+
+def month_name(month: str, with_year: bool = False) -> str:
+    """ "2021-10" -> "October" (or "October 2021")."""
+    p = pd.Period(month, freq="M")
+    return p.strftime("%B %Y") if with_year else p.strftime("%B")
+
+
+def month_short(month: str) -> str:
+    """ "2021-10" -> "Oct 2021", for chart axes and table headers."""
+    return pd.Period(month, freq="M").strftime("%b %Y")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The reporting period (e.g. a quarter) and the 12 months before it for trends."""
+
+    start: str
+    end: str
+    trend_length: int = 12
+
+    def __post_init__(self) -> None:
+        for label, value in (("from", self.start), ("to", self.end)):
+            if not isinstance(value, str) or not MONTH_RE.match(value):
+                raise ParamsError(f"period {label}: {value!r} is not a month; expected YYYY-MM, e.g. 2021-10")
+        if self.start > self.end:
+            raise ParamsError(f"period: 'from' ({self.start}) is after 'to' ({self.end})")
+
+    @property
+    def months(self) -> list[str]:
+        """The months of the reporting period."""
+        return month_range(self.start, self.end)
+
+    @property
+    def trend_months(self) -> list[str]:
+        """The `trend_length` months before the period, then the period itself."""
+        return month_range(add_months(self.start, -self.trend_length), self.end)
+
+    def with_previous(self, present: set[str] | list[str]) -> list[str]:
+        """The period with the month just before it when that month has audits: the baseline for
+        month-on-month change. One definition for the report, the tables and the e-mail; a gap month
+        means no baseline (never an older month)."""
+        before = add_months(self.start, -1)
+        return ([before] if before in set(present) else []) + self.months
+
+    @property
+    def label(self) -> str:
+        """ "October, November and December 2021", as the reference report writes it."""
+        return join_words([month_name(m) for m in self.months[:-1]] + [month_name(self.end, True)])
+
+
+def join_words(items: list[str]) -> str:
+    """["a", "b", "c"] -> "a, b and c"."""
+    items = list(items)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,87 @@
+"""Executed notebook -> one self-contained, offline HTML file.
+
+Code and prompts hidden, charts embedded as base64 PNG, a real <title>, and
+nothing fetched from any URL (our `qa_offline` template drops the script tags the
+stock templates add). Error and stderr outputs are dropped: a published report
+never shows a traceback or a warning.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from qa_lib.errors import QAPackError
+from qa_lib.render.sanitise import escape, offline_problems
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [
+                o
+                for o in cell.get("outputs", [])
+                if o.get("output_type") != "error" and not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """HTML for an executed notebook, titled `title`, safe to open offline."""
+    exporter = HTMLExporter(template_name="qa_offline", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.theme = "light"
+    nb = _clean(nb)
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb)
+    page = add_contents(body)
+    problems = offline_problems(page)
+    if problems:  # the last line of defence: such a page is never published
+        raise UnsafeReport(f"the report would hold {', '.join(problems[:5])}; it was not published")
+    return page
+
+
+class UnsafeReport(QAPackError):
+    """A converted report would run a script or load something from outside the file."""
+
+
+HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+
+
+def add_contents(body: str, minimum: int = 3) -> str:
+    """A linked table of contents (h2 and h3 headings) before the first h2, built from the ids nbconvert
+    gave the headings, so every link resolves. Pages with fewer than `minimum` h2 headings get none."""
+    found = HEADING.findall(body)
+    if sum(1 for level, _, _ in found if level == "2") < minimum:
+        return body
+    items, open_sub = [], False
+    for level, anchor, text in found:
+        text = html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        if level == "2":
+            if open_sub:
+                items.append("</ul></li>")
+                open_sub = False
+            if items and not items[-1].endswith("</li>"):
+                items.append("</li>")
+            items.append(f'<li><a href="#{anchor}">{escape(text)}</a>')
+        else:
+            if not open_sub:
+                items.append("<ul>")
+                open_sub = True
+            items.append(f'<li><a href="#{anchor}">{escape(text)}</a></li>')
+    items.append("</ul></li>" if open_sub else "</li>")
+    nav = '<nav class="qa-toc" aria-label="Contents"><h2 class="qa-toc-title">Contents</h2><ul>' + "".join(items) + "</ul></nav>"
+    first = body.find("<h2")
+    cell = body.rfind('<div class="jp-Cell', 0, first)
+    return body[:cell] + nav + body[cell:]

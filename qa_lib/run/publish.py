@@ -1,0 +1,154 @@
+"""Where a run may publish, and how it publishes without harming anything it did not write.
+
+A run replaces its output folder only when the folder is absent, empty, or an
+earlier run of the pack holding nothing but what that run wrote (its marker file
+lists them). Inputs inside the folder, or a second run publishing to the same
+folder, are refused with a message. The finished build is swapped into place in
+one rename, so readers see the old report or the new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from qa_lib import __version__
+from qa_lib.errors import QAPackError
+
+MARKER = ".qa-pack-run.json"
+MARKER_KIND = "qa-pack run folder"
+EXTRA_FILES = {"email.eml"}  # written into a run folder later by `qa-pack email`
+LEGACY_FILES = {"manifest.json", "headlines.json", "tables.xlsx", "tables", "email.eml"}
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run_marker(out: Path) -> dict[str, Any] | None:
+    """The pack's marker in `out`, or None if there is none (or it is not the pack's)."""
+    path = out / MARKER
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("kind") != MARKER_KIND or not isinstance(data.get("files"), list):
+        return None
+    return data
+
+
+def write_marker(build: Path, files: list[str]) -> None:
+    """Mark `build` as the pack's run folder, listing every top-level entry the run wrote."""
+    marker = {"kind": MARKER_KIND, "written_by": "qa-pack", "version": __version__, "files": sorted(files)}
+    (build / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+
+
+def _legacy_files(out: Path) -> set[str] | None:
+    """What a run of qa-pack 0.1 (no marker) wrote, judged from its manifest; None if not such a run."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or "qa_pack_version" not in manifest or not isinstance(manifest.get("outputs"), list):
+        return None
+    listed = {str(o.get("file", "")).split("/")[0] for o in manifest["outputs"] if isinstance(o, dict)}
+    return listed | LEGACY_FILES
+
+
+def _short_list(names: list[str], most: int = 3) -> str:
+    shown = ", ".join(repr(n[:40]) for n in sorted(names)[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def check_out_dir(out: Path, inputs: Mapping[str, Path | None]) -> None:
+    """Refuse an output folder the pack may not replace, and inputs that lie inside it."""
+    for what, path in inputs.items():
+        if path is not None and Path(path).resolve().is_relative_to(out):
+            raise QAPackError(
+                f"the {what} ({Path(path).name}) is inside the output folder {out}, which a run replaces; "
+                "keep inputs outside the output folder or choose another --out"
+            )
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_symlink() or not out.is_dir():
+        raise QAPackError(f"{out} exists and is not a folder; choose another --out")
+    entries = [p.name for p in out.iterdir()]
+    if not entries:
+        return
+    marker = run_marker(out)
+    allowed = {*marker["files"], MARKER, *EXTRA_FILES} if marker is not None else _legacy_files(out)
+    if allowed is None:
+        raise QAPackError(
+            f"{out} is not empty and is not a qa-pack run folder (no {MARKER}), so a run will not "
+            "replace it; choose an empty or new folder for --out"
+        )
+    unknown = [name for name in entries if name not in allowed]
+    if unknown:
+        raise QAPackError(
+            f"{out} holds files a qa-pack run did not write ({_short_list(unknown)}), so a run will not "
+            "replace it; move them out or choose another --out"
+        )
+
+
+def _lock_file(path: Path) -> IO[str] | None:
+    """An exclusive lock on the file at `path`, or None if another process holds it. The file is removed when
+    released, so a lock taken on a file that was meanwhile removed (or replaced) is retried on the new one."""
+    for _ in range(5):
+        handle: IO[str] = open(path, "a", encoding="utf-8")  # noqa: SIM115 - held for the life of the run
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return None
+        try:
+            if os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino:
+                return handle
+        except FileNotFoundError:
+            pass
+        handle.close()
+    return None
+
+
+@contextmanager
+def publishing_lock(out: Path) -> Iterator[None]:
+    """One run at a time may build and publish into `out`; a second is refused at once."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.qa-pack.lock"
+    handle = _lock_file(lock_path)
+    if handle is None:
+        raise QAPackError(f"another run is publishing to {out}; wait for it to finish, or choose another --out")
+    try:
+        # Holding the lock, any build or swap folder of this output is a dead run's: remove it.
+        for stale in [*out.parent.glob(f".{out.name}.building-*"), *out.parent.glob(f".{out.name}.old-*")]:
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
+    finally:
+        lock_path.unlink(missing_ok=True)
+        handle.close()
+
+
+def publish(build: Path, out: Path) -> None:
+    """Swap the finished build into place; the earlier run is removed only after the swap."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    try:
+        build.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)  # put the last good report back
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

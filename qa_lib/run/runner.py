@@ -1,0 +1,268 @@
+"""The monthly run: validate once, execute the notebooks, publish offline HTML and tables.
+
+Everything is built in a temporary folder beside the output folder and moved
+into place only when every step has succeeded, so a failed or interrupted run
+never produces or overwrites a report. The validated audits are handed to the
+notebooks as parquet in a private work folder under the system temp folder
+(`qa_lib.run.workspace`), removed however the run ends: the published folder holds
+aggregates only. Where a run may publish is `qa_lib.run.publish`'s to decide.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from multiprocessing import get_context
+from pathlib import Path
+
+from qa_lib import __version__
+from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
+from qa_lib.inputs import resources
+from qa_lib.inputs.handoff import write_validated
+from qa_lib.inputs.load import AuditData, load_audits
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import Period
+from qa_lib.run.execute import NotebookJob, execute
+from qa_lib.run.headlines import headlines
+from qa_lib.run.publish import check_out_dir, publish, publishing_lock, sha256, write_marker
+from qa_lib.run.tables import all_tables, for_audience, write_tables, write_workbook
+from qa_lib.run.workspace import Interrupted, private_workdir, signals_held, signals_interrupt, worker_start
+from qa_lib.sections.themes.actions import load_actions
+
+WIDER_NOTEBOOKS = ("highlight_report",)  # built with disclosure control throughout
+COMBINED = {"highlight_report"}  # reports assembled from the sections' figures and charts
+VERSIONED = ("pandas", "pandera", "numpy", "matplotlib", "seaborn", "afcharts", "papermill", "nbconvert", "pyarrow", "openpyxl")
+
+
+@dataclass
+class RunResult:
+    out: Path
+    html: list[Path]
+    tables: list[Path]
+    manifest: dict = field(default_factory=dict)
+
+
+def _start_notebooks(jobs: list[NotebookJob]) -> tuple[Callable[[], list[tuple[str, float, str | None]]], Callable[[], None]]:
+    """Notebooks side by side in worker processes (papermill's cwd is process-wide), one per core.
+    The combined report goes last: it draws the same charts as the section notebooks and takes them from
+    the run's chart cache. Returns (wait, stop): wait for the results, so the caller can work meanwhile;
+    stop every worker at once. However the wait ends (an error, Ctrl-C, SIGTERM), no worker outlives it."""
+    jobs = sorted(jobs, key=lambda j: j.name in COMBINED)
+    names = [j.name for j in jobs]
+    pool = ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1), mp_context=get_context("spawn"), initializer=worker_start)
+    futures = [pool.submit(execute, job) for job in jobs]
+
+    def wait() -> list[tuple[str, float, str | None]]:
+        finished = False
+        try:
+            done = {r[0]: r for r in (f.result() for f in futures)}
+            finished = True
+            return [done[name] for name in names]
+        finally:
+            if finished:
+                pool.shutdown()
+            else:
+                _stop_workers(pool)
+
+    return wait, lambda: _stop_workers(pool)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
+    """Terminate every worker (its kernel follows within a second), then kill any that linger."""
+    processes = list(getattr(pool, "_processes", {}).values())  # the executor offers no public handle (Python < 3.14)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + grace
+    for proc in processes:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "qa_pack": __version__}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def say(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
+def run(
+    params: Params,
+    audits: Path | None = None,
+    period: Period | None = None,
+    out: Path | None = None,
+    quiet: bool = False,
+    notebooks_dir: Path | None = None,
+) -> RunResult:
+    """Validate, execute every notebook in params, convert to offline HTML, write tables and manifest.
+
+    Children's data lives only in a private work folder under the system temp folder, removed however the
+    run ends. Ctrl-C and SIGTERM raise `RunInterrupted` after clean-up; the last good report is untouched."""
+    notebooks_dir = notebooks_dir or params.notebooks_dir or resources.notebooks_dir()
+    period = period or params.require_period()
+    audits = audits or params.audits
+    if audits is None:
+        raise QAPackError("no audits file: set audits: in params or pass --audits FILE")
+    out = (out or params.output or Path("outputs/run")).resolve()
+    try:
+        with signals_interrupt():
+            check_out_dir(out, {"audits file": audits, "params file": params.source, "actions file": params.actions})
+            with publishing_lock(out):
+                check_out_dir(out, {})  # again, now that no other run can be changing it
+                return _run(params, audits, period, out, quiet, notebooks_dir)
+    except Interrupted as exc:
+        raise RunInterrupted(out, exc.exit_code) from None
+
+
+def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, notebooks_dir: Path) -> RunResult:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if params.audience == "wider" and set(params.notebooks) - set(WIDER_NOTEBOOKS):
+        say(f"audience: wider: publishing only {', '.join(WIDER_NOTEBOOKS)} (the section notebooks are for the QA team)", quiet)
+        params = params.with_overrides(notebooks=WIDER_NOTEBOOKS)
+    for name in params.notebooks:
+        if not (notebooks_dir / f"{name}.ipynb").is_file():
+            raise QAPackError(f"params notebooks: no notebook {name}.ipynb in {notebooks_dir}")
+    load_actions(params.actions)  # a bad actions file stops the run here, in words, not in a notebook
+
+    say(f"Validating {Path(audits).name} ...", quiet)
+    data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)
+    timings["load_and_validate"] = time.perf_counter() - t0
+    say(
+        f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected"
+        + (f"; {len(data.warnings)} rows with warnings (qa-pack validate lists them)" if data.warnings else ""),
+        quiet,
+    )
+    present = sorted(data.frame["audit_month"].unique())
+    if not set(period.months) & set(present):
+        raise QAPackError(
+            f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
+            f"its months run from {present[0]} to {present[-1]}"
+        )
+
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        with private_workdir() as work:
+            parquet = write_validated(data, work)
+            jobs = [
+                NotebookJob(
+                    name=name,
+                    source=notebooks_dir / f"{name}.ipynb",
+                    output=work / f"{name}.ipynb",
+                    html=build / f"{name}.html",
+                    period_label=period.label,
+                    parameters={
+                        "params_path": str(params.source),
+                        "audits_path": str(parquet),
+                        "period_from": period.start,
+                        "period_to": period.end,
+                        "target_return_rate": float(params.target_return_rate),
+                    },
+                    kernel_name=params.kernel_name,
+                    timeout=params.execution_timeout,
+                    progress=not quiet and sys.stderr.isatty(),
+                )
+                for name in params.notebooks
+            ]
+            say(f"Running {len(jobs)} notebook(s): {', '.join(params.notebooks)} ...", quiet)
+            t = time.perf_counter()
+            wait, stop = _start_notebooks(jobs)
+            try:
+                # The tables, the workbook and the e-mail headlines are made here while the notebooks run.
+                published = for_audience(all_tables(data.frame, params, period), params.audience)
+                table_paths = write_tables(published, build)
+                table_paths.append(write_workbook(published, build / "tables.xlsx"))
+                (build / "headlines.json").write_text(
+                    json.dumps(headlines(data.frame, params, period), indent=1, ensure_ascii=False), encoding="utf-8"
+                )
+                timings["tables"] = time.perf_counter() - t
+            except BaseException:
+                stop()
+                raise
+            results = wait()
+            timings["notebooks_and_html"] = time.perf_counter() - t
+            failures = [err for _, _, err in results if err]
+            if failures:
+                kept = _keep_failed(jobs, out)
+                raise RunFailed(
+                    "; ".join(failures)
+                    + f". No report was published and {out} is unchanged"
+                    + (f"; the executed notebook(s) are in {kept} for checking." if kept else ".")
+                )
+        for name, secs, _ in results:
+            timings[f"notebook:{name}"] = secs
+        html_paths = [job.html for job in jobs]
+        timings["total"] = time.perf_counter() - t0
+        manifest = {
+            "qa_pack_version": __version__,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "params_file": str(params.source),
+            "period": {"from": period.start, "to": period.end, "months": period.months},
+            "target_return_rate": params.target_return_rate,
+            "input": data.summary(),
+            "notebooks": list(params.notebooks),
+            "outputs": [
+                {"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": sha256(p)}
+                for p in [*html_paths, *table_paths, build / "headlines.json"]
+            ],
+            "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+            "versions": _versions(),
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        }
+        (build / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        write_marker(build, [p.name for p in build.iterdir()])
+        umask = os.umask(0)
+        os.umask(umask)
+        build.chmod(0o777 & ~umask)  # mkdtemp makes 0700; publish with the user's usual permissions
+        with signals_held():
+            publish(build, out)
+    except BaseException:
+        with signals_held():
+            shutil.rmtree(build, ignore_errors=True)
+        raise
+    shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
+    return RunResult(
+        out=out, html=[out / p.name for p in html_paths], tables=[out / p.relative_to(build) for p in table_paths], manifest=manifest
+    )
+
+
+def _keep_failed(jobs: list[NotebookJob], out: Path) -> Path | None:
+    """Failed notebooks, kept beside the output for checking: their outputs are figures, not rows,
+    and their error outputs (which may quote a value) are dropped."""
+    import nbformat
+
+    kept = out.with_name(f"{out.name}.failed")
+    shutil.rmtree(kept, ignore_errors=True)
+    kept.mkdir(parents=True)
+    for job in jobs:
+        if job.output.exists() and job.output.stat().st_size:
+            try:
+                nb = nbformat.read(job.output, as_version=4)
+            except Exception:  # noqa: BLE001 - a half-written notebook is not worth keeping
+                continue
+            for cell in nb.cells:
+                if cell.get("cell_type") == "code":
+                    cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("output_type") != "error"]
+            nbformat.write(nb, kept / job.output.name)
+    return kept if any(kept.iterdir()) else None

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import Period
+from qa_lib.sections.comparators.tables import comparator_tables
+from qa_lib.sections.compliance.tables import compliance_tables
+from qa_lib.sections.grades.tables import quality_tables
+from qa_lib.sections.themes.tables import theme_tables
+from qa_lib.stats import round_half_up
+
+
+def all_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
+    """Every table the pack writes: the contract's, plus themes.csv."""
+    return {
+        **compliance_tables(audits, params, period),
+        **quality_tables(audits, params, period),
+        **comparator_tables(audits, params, period),
+        **theme_tables(audits, params, period),
+    }
+
+
+def is_percent(column: str) -> bool:
+    return column.startswith("pct_") or column.endswith("_rate") or column == "percent"
+
+
+def rounded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Percentages rounded once, half up, to one decimal (the contract's precision)."""
+    out = {}
+    for name, frame in tables.items():
+        f = frame.copy()
+        for col in f.columns:
+            if is_percent(col):
+                f[col] = round_half_up(f[col].astype(float), 1)
+        out[name] = f
+    return out
+
+
+def for_audience(tables: dict[str, pd.DataFrame], audience: str) -> dict[str, pd.DataFrame]:
+    """The tables as published: rounded, and for a wider audience with small counts suppressed (c)."""
+    from qa_lib.render.disclosure import protect_tables
+
+    r = rounded(tables)
+    return protect_tables(r) if audience == "wider" else r
+
+
+def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> list[Path]:
+    """Write each table, as given (pass it through `for_audience` first), as <folder>/tables/<name>.csv."""
+    out = Path(folder) / "tables"
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in tables.items():
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False, float_format="%.1f", lineterminator="\n")
+        paths.append(path)
+    return paths
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_workbook(tables: dict[str, pd.DataFrame], path: str | os.PathLike) -> Path:
+    """Every table as a sheet of one workbook (openpyxl): bold filled headers, frozen header row,
+    percentages as numbers with a % format, counts as integers. Text that starts with = + - @ is
+    stored as text with Excel's quote prefix, so Excel never runs it as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame in tables.items():
+        ws = wb.create_sheet(title=name[:31])
+        floats = {c for c in frame.columns if is_percent(c)}
+        for j, col in enumerate(frame.columns, start=1):
+            cell = ws.cell(row=1, column=j, value=str(col))
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="12436D")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.column_dimensions[get_column_letter(j)].width = max(
+                10, min(45, len(str(col)) + 2, *(len(str(v)) + 2 for v in frame[col].head(200)))
+            )
+        for i, row in enumerate(frame.itertuples(index=False), start=2):
+            for j, (col, value) in enumerate(zip(frame.columns, row), start=1):
+                cell = ws.cell(row=i, column=j)
+                if col in floats and not isinstance(value, str):
+                    if not pd.isna(value):
+                        cell.value = float(round_half_up(value, 1)) / 100
+                        cell.number_format = "0.0%"
+                elif isinstance(value, str):
+                    cell.value = value
+                    if value.startswith(FORMULA_START):
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
+                elif pd.isna(value):
+                    continue
+                else:
+                    cell.value = int(value) if float(value).is_integer() else float(value)
+        ws.freeze_panes = "A2"
+    path = Path(path)
+    wb.save(path)
+    return path

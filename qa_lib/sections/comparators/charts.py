@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import cast
+
+import pandas as pd
+import seaborn as sns
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+
+from qa_lib.inputs.period import month_short
+from qa_lib.render.charts import CATEGORICAL, Chart, _ints, _wrap
+from qa_lib.stats import whole
+
+
+def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels: dict[str, str]) -> Chart:
+    """% Good/Outstanding per standard for each month the cohort was audited: grouped bars labelled with n."""
+    c = comp[comp["cohort"] == cohort]
+    months = sorted(c["audit_month"].unique())
+    names = ", ".join(month_short(m).split()[0] for m in months[:-1]) + (" and " if len(months) > 1 else "") + month_short(months[-1])
+    title = f"% {cohort_label} audits where case work was graded good or outstanding, {names}"
+    # A standard with nothing graded in a month (N/A throughout) is a zero-length bar labelled "–", so every
+    # month keeps one bar per standard and the labels line up.
+    data = c.assign(
+        month=c["audit_month"].map(month_short),
+        label=c["standard"].map(lambda s: _wrap(str(labels.get(s, s)), 40)),
+        shown=c["pct_good_or_outstanding"].fillna(0.0),
+    )
+    fig = Figure(figsize=(9, 0.42 * len(labels) * max(1, len(months)) + 1.8))
+    ax = fig.subplots()
+    sns.barplot(
+        data=data,
+        y="label",
+        x="shown",
+        hue="month",
+        ax=ax,
+        orient="h",
+        palette=CATEGORICAL[: len(months)],
+        hue_order=[month_short(m) for m in months],
+        order=[_wrap(labels.get(s, s), 40) for s in labels],
+    )
+    for container, m in zip(ax.containers, months):
+        sub = c[c["audit_month"] == m].set_index("standard").reindex(list(labels))
+        ax.bar_label(
+            cast(BarContainer, container),
+            labels=[("–" if pd.isna(p) else f"{whole(p)} (n={int(n)})") for p, n in zip(sub["pct_good_or_outstanding"], sub["graded"])],
+            fontsize=7,
+            padding=2,
+        )
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("Audits graded good or outstanding (% of audits graded on the standard)")
+    ax.set_ylabel("Practice standard")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.legend(title="Audit month", frameon=False, loc="lower right", fontsize=8)
+    ax.set_title(_wrap(title, 80), loc="left", fontsize=10)
+    last = c[c["audit_month"] == months[-1]]
+    alt = (
+        f"{title}. {month_short(months[-1])}: "
+        + "; ".join(
+            f"{labels.get(s, s)} {whole(p)} (n={int(n)})"
+            for s, p, n in zip(last["standard"], last["pct_good_or_outstanding"], last["graded"])
+            if n
+        )
+        + "."
+    )
+    return Chart(fig, alt, title, counts=_ints(c["graded"], c["good_or_outstanding"]))

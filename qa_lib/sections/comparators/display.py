@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from qa_lib.inputs.period import month_short
+from qa_lib.stats import whole
+
+
+def comparator_table(comp: pd.DataFrame, cohort: str, labels: dict[str, str]) -> pd.DataFrame:
+    """Standards down, the cohort's audit months across: "% (good or outstanding/graded)"."""
+    c = comp[comp["cohort"] == cohort]
+    months = sorted(c["audit_month"].unique())
+    cells = c.assign(
+        cell=[
+            ("–" if n == 0 else f"{whole(p)} ({k}/{n})")
+            for p, k, n in zip(c["pct_good_or_outstanding"], c["good_or_outstanding"], c["graded"])
+        ]
+    )
+    wide = cells.pivot(index="standard", columns="audit_month", values="cell").reindex(index=list(labels), columns=months)
+    wide.index = [labels[s] for s in wide.index]
+    wide.columns = [month_short(m) for m in months]
+    return wide.rename_axis("Performance area").reset_index()

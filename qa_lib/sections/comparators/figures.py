@@ -1,0 +1,111 @@
+"""Sections 3.1.3-3.1.5: the same cohort compared across every month it was audited.
+
+For each cohort audited in the reporting period, every month up to the period's
+end in which that cohort had returned audits, with % Good/Outstanding per
+standard (the one definition in `qa_lib.sections.standards.figures`). The period's audit is
+compared with the cohort's previous audit under the same noise rule as the
+month-on-month standards table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qa_lib.sections.standards import figures as standards
+from qa_lib.stats import fisher_exact_p, whole
+
+
+def cohort_months(audits: pd.DataFrame, cohort: str, up_to: str) -> list[str]:
+    """Months (to `up_to`) in which `cohort` had at least one returned audit, oldest first."""
+    a = audits.loc[audits["cohort"].eq(cohort) & audits["status"].eq("returned") & audits["audit_month"].le(up_to), "audit_month"]
+    return sorted(a.unique())
+
+
+def period_cohorts(audits: pd.DataFrame, months: list[str]) -> list[str]:
+    """Cohorts with returned audits in the period, in the order they were first audited in it."""
+    a = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month", "cohort"]]
+    return list(dict.fromkeys(a.sort_values("audit_month", kind="stable")["cohort"]))
+
+
+def comparators(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
+    """Contract `comparators.csv`: cohort, audit_month, standard, graded, pct_good_or_outstanding."""
+    frames = []
+    needed = ["audit_month", "cohort", "status", *(f"grade_{k}" for k in keys)]
+    for cohort in period_cohorts(audits, months):
+        ms = cohort_months(audits, cohort, months[-1])
+        t = standards.standards(audits.loc[audits["cohort"].eq(cohort), needed], ms, keys)
+        frames.append(t.assign(cohort=cohort))
+    cols = ["cohort", "audit_month", "standard", "graded", "good_or_outstanding", "pct_good_or_outstanding"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+CONTRACT_COLUMNS = ["cohort", "audit_month", "standard", "graded", "pct_good_or_outstanding"]
+
+
+def comparison(comp: pd.DataFrame, cohort: str) -> pd.DataFrame:
+    """Per standard: the cohort's previous audit month against its latest, change, Fisher p and reading.
+
+    reading: "improved" / "declined" beyond chance; "rose within noise" / "fell within noise"; "no change" (the
+    same whole percentage);
+    empty when the cohort has no earlier audit to compare.
+    """
+    c = comp[comp["cohort"] == cohort]
+    ms = sorted(c["audit_month"].unique())
+    if len(ms) < 2:
+        return pd.DataFrame(columns=["standard", "previous_month", "month", "previous_pct", "pct", "change", "p", "reading"])
+    prev, last = ms[-2], ms[-1]
+    a = c[c["audit_month"] == prev].set_index("standard")
+    b = c[c["audit_month"] == last].set_index("standard")
+    rows = []
+    for std in b.index:
+        k1, n1, k2, n2 = (
+            int(b.at[std, "good_or_outstanding"]),
+            int(b.at[std, "graded"]),
+            int(a.at[std, "good_or_outstanding"]),
+            int(a.at[std, "graded"]),
+        )
+        change = b.at[std, "pct_good_or_outstanding"] - a.at[std, "pct_good_or_outstanding"]
+        p = fisher_exact_p(k1, n1, k2, n2)
+        if pd.isna(p) or pd.isna(change):
+            reading = "not graded"
+        elif p < standards.ALPHA and change > 0:
+            reading = "improved"
+        elif p < standards.ALPHA and change < 0:
+            reading = "declined"
+        elif whole(b.at[std, "pct_good_or_outstanding"]) == whole(a.at[std, "pct_good_or_outstanding"]):
+            reading = "no change"  # not even visible at whole-percentage precision
+        elif change > 0:
+            reading = "rose within noise"
+        elif change < 0:
+            reading = "fell within noise"
+        else:
+            reading = "no change"
+        rows.append(
+            {
+                "standard": std,
+                "previous_month": prev,
+                "month": last,
+                "previous_pct": a.at[std, "pct_good_or_outstanding"],
+                "pct": b.at[std, "pct_good_or_outstanding"],
+                "change": change,
+                "p": p,
+                "reading": reading,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def picture(cmp: pd.DataFrame) -> str | None:
+    """ "improving" / "declining" / "mixed" only when changes beyond chance support it; None otherwise."""
+    if cmp.empty:
+        return None
+    up, down = (cmp["reading"] == "improved").sum(), (cmp["reading"] == "declined").sum()
+    if up and down:
+        return "mixed"
+    if up:
+        return "improving"
+    if down:
+        return "declining"
+    return None

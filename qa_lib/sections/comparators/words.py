@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from qa_lib.inputs.period import join_words, month_name
+from qa_lib.stats import whole
+
+
+def _month_list(months: list[str]) -> str:
+    """["2021-01", "2021-05", "2021-11"] -> "January, May and November 2021" (years shown when they change)."""
+    if not months:
+        return ""
+    years = {m[:4] for m in months}
+    if len(years) == 1:
+        return join_words([month_name(m) for m in months[:-1]] + [month_name(months[-1], True)])
+    return join_words([month_name(m, True) for m in months])
+
+
+def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, picture: str | None, labels: dict[str, str]) -> list[str]:
+    """Sections 3.1.3-3.1.5 in the report's voice, with the noise rule deciding what counts as a change."""
+    if len(months) < 2:
+        return [f"{cohort_label}: audited only in {_month_list(months)}, so there is no earlier audit to compare."]
+    prev, last = months[-2], months[-1]
+    opening = f"{cohort_label}: audited in {_month_list(months)}."
+    verdict = {
+        "improving": " Compared with the previous audit, the data indicates an improving picture.",
+        "declining": " Compared with the previous audit, the data indicates a declining picture.",
+        "mixed": " Compared with the previous audit, the data indicates a mixed picture.",
+    }.get(picture or "", " Compared with the previous audit, no change is large enough to be told apart from sampling noise.")
+    out = [opening + verdict]
+
+    def names(reading: str) -> list[str]:
+        rows = cmp[cmp["reading"] == reading]
+        return [f"- {labels.get(r.standard, r.standard)} ({whole(r.previous_pct)} to {whole(r.pct)})" for r in rows.itertuples()]
+
+    then = f"{month_name(prev)} {prev[:4]}" if prev[:4] != last[:4] else month_name(prev)
+    when = f"between {then} and {month_name(last, True)}"
+    for reading, head in (
+        ("improved", f"Improvements beyond chance in good or outstanding grades {when}, for:"),
+        ("declined", f"Declines beyond chance in good or outstanding grades {when}, for:"),
+    ):
+        lines = names(reading)
+        if lines:
+            out.append("\n".join([head, "", *lines]))
+    for reading, head in (
+        ("rose within noise", "Good or outstanding grades also rose, by amounts within sampling noise, for:"),
+        ("fell within noise", "They fell, by amounts within sampling noise, for:"),
+        ("no change", "No change for:"),
+    ):
+        lines = names(reading)
+        if lines:
+            out.append("\n".join([head, "", *lines]))
+    return out

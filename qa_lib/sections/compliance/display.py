@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from qa_lib.inputs.period import month_short
+from qa_lib.render.cells import _rate
+from qa_lib.stats import one_decimal, whole
+
+
+def returns_table(returns: pd.DataFrame, cohorts: dict[str, str], target: float) -> pd.DataFrame:
+    """Month, cohort, distributed, returned, % returns and exemptions, with the target."""
+    r = returns[(returns["distributed"] > 0) | (returns["exempt"] > 0)]
+    return pd.DataFrame(
+        {
+            "Month": r["audit_month"].map(month_short),
+            "Cohort": r["cohort"].map(lambda c: cohorts.get(c, c)),
+            "Audits distributed": r["distributed"],
+            "Audits returned": r["returned"],
+            "% returns": r["return_rate"].map(lambda v: "–" if pd.isna(v) else whole(v)),
+            f"Target {whole(target)}": r["return_rate"].map(lambda v: "–" if pd.isna(v) else ("met" if v >= target else "below")),
+            "Exemptions": r["exempt"],
+        }
+    )
+
+
+def area_returns_table(by_area: pd.DataFrame, areas: list[str], months: list[str]) -> pd.DataFrame:
+    """Service areas down, months across: "% (returned/distributed)"; "–" where none were distributed."""
+    cells = by_area.assign(cell=[_rate(r, k, n) for r, k, n in zip(by_area["return_rate"], by_area["returned"], by_area["distributed"])])
+    wide = cells.pivot(index="service_area", columns="audit_month", values="cell").reindex(index=areas, columns=months).fillna("–")
+    wide.columns = [month_short(m) for m in months]
+    return wide.rename_axis("Service area").reset_index()
+
+
+def participation_table(part: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Month": part["audit_month"].map(month_short),
+            "Audits returned": part["returned"],
+            "Social worker took part": part["participated"],
+            "% took part": [("–" if n == 0 else one_decimal(r)) for r, n in zip(part["participation_rate"], part["returned"])],
+        }
+    )
+
+
+def reasons_table(reasons: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Reason categories down, months across, with a period total; most common first."""
+    if reasons.empty:
+        return pd.DataFrame({"Reason": ["Every social worker took part"]})
+    wide = reasons.pivot(index="reason", columns="audit_month", values="count").reindex(columns=months).fillna(0).astype(int)
+    wide["Total"] = wide.sum(axis=1)
+    wide = wide.sort_values(["Total"], ascending=False)
+    wide.columns = [month_short(c) if c != "Total" else c for c in wide.columns]
+    return wide.rename_axis("Reason").reset_index()
+
+
+SAMPLING_NOTE = (
+    "All cohorts are filtered to ensure there is only one case per social worker included in the sample, in order "
+    "to offer the opportunity of a consultation to the widest number of staff. The samples are mapped against "
+    "recent audit records to ensure children's case files are not audited more frequently than once every 6 months."
+)

@@ -1,0 +1,136 @@
+"""Section 1 and 2.1-2.2 figures: audit returns, exemptions and social worker participation.
+
+Definitions (data contract): distributed = returned + not_returned (exempt cases
+are counted separately); return rate = returned / distributed; participation
+rate = returned audits with sw_participated = yes / returned audits.
+Every function takes the validated audits frame and a list of "YYYY-MM" months
+and returns a tidy frame; months with no audits appear with zero counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from qa_lib.inputs.params import ReasonCategory
+from qa_lib.stats import pct
+
+NO_REASON = "No reason recorded"
+OTHER_REASON = "Other reason"
+_NO_REASON_TEXT = r"^\s*(?:no reason(?: recorded| given)?|none(?: given)?|not recorded|n/?a|unknown|-)?\s*$"
+
+
+def _status_counts(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
+    """Counts of returned, not returned and exempt audits by `keys` for the months given."""
+    a = audits[audits["audit_month"].isin(months)]
+    counts = (
+        a.assign(n=1)
+        .pivot_table(index=keys, columns="status", values="n", aggfunc="sum", fill_value=0)
+        .reindex(columns=["returned", "not_returned", "exempt"], fill_value=0)
+    )
+    counts.columns.name = None
+    counts = counts.reset_index()
+    counts["distributed"] = counts["returned"] + counts["not_returned"]
+    return counts
+
+
+def returns(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Per month and cohort: distributed, returned, exempt and return rate (% of distributed).
+
+    A month with no audits at all is kept, with zero counts and a blank rate.
+    """
+    counts = _status_counts(audits, months, ["audit_month", "cohort"])
+    missing = sorted(set(months) - set(counts["audit_month"]))
+    if missing:
+        counts = pd.concat([counts, pd.DataFrame({"audit_month": missing, "cohort": ""})], ignore_index=True)
+    counts = counts.fillna({"returned": 0, "not_returned": 0, "exempt": 0, "distributed": 0})
+    out = counts.astype({c: "int64" for c in ("returned", "not_returned", "exempt", "distributed")})
+    out["return_rate"] = pct(out["returned"], out["distributed"])
+    return out.sort_values(["audit_month", "cohort"])[
+        ["audit_month", "cohort", "distributed", "returned", "exempt", "return_rate"]
+    ].reset_index(drop=True)
+
+
+def monthly_returns(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """`returns` summed over cohorts: one row per month (for trends, targets and commentary)."""
+    r = returns(audits, months)
+    m = r.groupby("audit_month", as_index=False)[["distributed", "returned", "exempt"]].sum()
+    m["return_rate"] = pct(m["returned"], m["distributed"])
+    return m
+
+
+def returns_by_area(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Per month and service area with any audit distributed: distributed, returned, return rate."""
+    c = _status_counts(audits, months, ["audit_month", "service_area"])
+    c = c[c["distributed"] > 0].copy()
+    c["return_rate"] = pct(c["returned"], c["distributed"])
+    return c.sort_values(["audit_month", "service_area"])[
+        ["audit_month", "service_area", "distributed", "returned", "return_rate"]
+    ].reset_index(drop=True)
+
+
+def full_return_areas(by_area: pd.DataFrame, months: list[str]) -> dict[str, list[str]]:
+    """For each month, the service areas that returned every audit distributed to them (100%)."""
+    full = by_area[(by_area["distributed"] > 0) & (by_area["returned"] == by_area["distributed"])]
+    return {m: sorted(full.loc[full["audit_month"] == m, "service_area"].tolist()) for m in months}
+
+
+def participation(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Per month: returned audits, how many the social worker took part in, and the rate (%)."""
+    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
+    g = r.assign(p=r["sw_participated"].fillna(False).astype(bool)).groupby("audit_month")["p"].agg(returned="size", participated="sum")
+    g = g.reindex(months, fill_value=0).rename_axis("audit_month").reset_index()
+    g = g.astype({"returned": "int64", "participated": "int64"})
+    g["participation_rate"] = pct(g["participated"], g["returned"])
+    return g
+
+
+def reason_category(reasons: pd.Series, categories: tuple[ReasonCategory, ...]) -> pd.Series:
+    """Free-text reasons -> category labels from params (the text itself is never reported).
+
+    Blank (or "none", "n/a", "no reason") -> "No reason recorded"; the first category
+    whose keyword appears in the text (case-insensitive) wins; anything else -> "Other reason".
+    """
+    text = reasons.fillna("").astype(str).str.lower()
+    conditions = [text.str.fullmatch(_NO_REASON_TEXT)]
+    labels = [NO_REASON]
+    for cat in categories:
+        if cat.keywords:
+            conditions.append(text.str.contains("|".join(map(re.escape, cat.keywords)), regex=True))
+            labels.append(cat.label)
+    return pd.Series(np.select(conditions, labels, default=OTHER_REASON), index=reasons.index, dtype=str)
+
+
+def non_participation_reasons(audits: pd.DataFrame, months: list[str], categories: tuple[ReasonCategory, ...]) -> pd.DataFrame:
+    """Per month: reason category and count, for returned audits the social worker did not take part in.
+
+    Most common first within each month; ties in alphabetical order.
+    """
+    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned") & audits["sw_participated"].eq(False)]
+    cats = reason_category(r["non_participation_reason"], categories)
+    out = (
+        pd.DataFrame({"audit_month": r["audit_month"], "reason": cats})
+        .groupby(["audit_month", "reason"])
+        .size()
+        .rename("count")
+        .reset_index()
+    )
+    out = out.sort_values(["audit_month", "count", "reason"], ascending=[True, False, True]).reset_index(drop=True)
+    return out.astype({"count": "int64"})
+
+
+def top_reasons(reasons: pd.DataFrame, month: str) -> list[str]:
+    """The most common non-participation reason(s) in a month (several when tied)."""
+    m = reasons[reasons["audit_month"] == month]
+    if m.empty:
+        return []
+    return m.loc[m["count"] == m["count"].max(), "reason"].tolist()
+
+
+def month_themes(audits: pd.DataFrame, months: list[str], cohorts: dict[str, str]) -> dict[str, str]:
+    """Each month's cohort label(s), e.g. {"2021-11": "Child in Need plan"}; "" for a month with no audits."""
+    a = audits[audits["audit_month"].isin(months)]
+    keys = a.groupby("audit_month")["cohort"].unique()
+    return {m: " and ".join(cohorts.get(k, k) for k in sorted(keys.get(m, []))) for m in months}

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from qa_lib.inputs.params import ReasonCategory
+from qa_lib.inputs.period import join_words, month_name
+from qa_lib.render.words import SHARP_CHANGE, _month
+from qa_lib.sections.compliance.figures import NO_REASON, OTHER_REASON, top_reasons
+from qa_lib.stats import one_decimal, whole
+
+
+def _target_clause(rate: float, before: float | None, target: float) -> str:
+    """How a month's return rate stands against the target, given the month before."""
+    t = f"the {whole(target)} target"
+    if rate >= target:
+        return f" and now meets {t}" if before is not None and before < target else f" and meets {t}"
+    if before is not None and rate > before:
+        return f" although remains below {t}"
+    return f", below {t}"
+
+
+def compliance_sentences(monthly: pd.DataFrame, months: list[str], target: float) -> list[str]:
+    """One sentence per period month comparing its return rate with the month(s) before.
+
+    `monthly` is `compliance.monthly_returns` over the trend window (it must include
+    the months before the period). Earlier months with the same whole-number rate are
+    named together, as the reference does ("77% in July and August").
+    """
+    m = monthly.set_index("audit_month").sort_index()
+    end = months[-1]
+    out = []
+    for month in months:
+        if month not in m.index or m.at[month, "distributed"] == 0:
+            out.append(f"No audits were distributed in {_month(month, end)}.")
+            continue
+        rate = float(m.at[month, "return_rate"])
+        earlier = m[(m.index < month) & (m["distributed"] > 0)]
+        if earlier.empty:
+            out.append(f"Compliance was {whole(rate)} in {_month(month, end)}{_target_clause(rate, None, target)}.")
+            continue
+        prev_rate = float(earlier["return_rate"].iloc[-1])
+        same: list[str] = []
+        for mm, r in zip(reversed(earlier.index.tolist()), reversed(earlier["return_rate"].tolist())):
+            if whole(r) != whole(prev_rate):
+                break
+            same.insert(0, mm)
+        since = f"{whole(prev_rate)} in {join_words([_month(x, end) for x in same])}"
+        change = round(rate) - round(prev_rate)
+        if whole(rate) == whole(prev_rate):
+            clause = _target_clause(rate, prev_rate, target)
+            out.append(
+                f"Compliance remained at {whole(rate)} in {_month(month, end)}, as in {join_words([_month(x, end) for x in same])}"
+                f"{',' if clause.startswith(' and') else ''}{clause}."
+            )
+            continue
+        verb = "increased" if change > 0 else "dropped"
+        if abs(change) >= SHARP_CHANGE:
+            verb = "increased sharply" if change > 0 else "dropped sharply"
+        out.append(f"Compliance has {verb} from {since} to {whole(rate)} in {_month(month, end)}{_target_clause(rate, prev_rate, target)}.")
+    return out
+
+
+def full_return_sentences(full: dict[str, list[str]], months: list[str]) -> list[str]:
+    """ "CCHDT, Central and Safeguarding and Review completed 100% audit returns in the October audit." """
+    end = months[-1]
+    out = []
+    for month in months:
+        areas = full.get(month, [])
+        if areas:
+            out.append(f"{join_words(areas)} completed 100% audit returns in the {_month(month, end)} audit.")
+        else:
+            out.append(f"No service area completed 100% audit returns in the {_month(month, end)} audit.")
+    return out
+
+
+def exemption_sentence(monthly: pd.DataFrame, months: list[str]) -> str:
+    """ "There were 17 exemptions in October, 23 in November and 10 in December 2021." """
+    m = monthly.set_index("audit_month")
+    parts = []
+    for i, month in enumerate(months):
+        n = int(m.at[month, "exempt"]) if month in m.index else 0
+        noun = ("exemption" if n == 1 else "exemptions") if i == 0 else ""
+        when = month_name(month, with_year=(month == months[-1]))
+        parts.append(f"{n} {noun} in {when}".replace("  ", " "))
+    verb = "was" if len(months) == 1 and parts[0].startswith("1 ") else "were"
+    return f"There {verb} {join_words(parts)}."
+
+
+def _reason_phrase(label: str, categories: tuple[ReasonCategory, ...]) -> str:
+    for c in categories:
+        if c.label == label:
+            return c.phrase
+    if label == NO_REASON:
+        return "no reason recorded"
+    if label == OTHER_REASON:
+        return "other reasons"
+    return label.lower()
+
+
+def participation_sentences(
+    part: pd.DataFrame, reasons: pd.DataFrame, months: list[str], categories: tuple[ReasonCategory, ...]
+) -> list[str]:
+    """ "The percentage of social workers engaged in audit for October was 55.3%, with the most
+    common reason given for non-participation relating to ..." """
+    p = part.set_index("audit_month")
+    end = months[-1]
+    out = []
+    for month in months:
+        name = _month(month, end)
+        if month not in p.index or p.at[month, "returned"] == 0:
+            out.append(f"No audits were returned for {name}, so social worker participation cannot be measured.")
+            continue
+        rate = float(p.at[month, "participation_rate"])
+        n, k = int(p.at[month, "returned"]), int(p.at[month, "participated"])
+        sentence = f"The percentage of social workers engaged in audit for {name} was {one_decimal(rate)} ({k} of {n} returned audits)"
+        top = top_reasons(reasons, month)
+        if not top:
+            out.append(sentence + ".")
+            continue
+        phrases = join_words([_reason_phrase(t, categories) for t in top])
+        plural = "reasons" if len(top) > 1 else "reason"
+        out.append(f"{sentence}, with the most common {plural} given for non-participation relating to {phrases}.")
+    return out
+
+
+def cohort_theme_lines(themes: dict[str, str], months: list[str]) -> str:
+    """Section 1's "Themes": "- October cohort – No current plan, assessment outcome NFA"."""
+    return "\n".join(f"- {month_name(m)} cohort – {themes.get(m) or 'no audits'}" for m in months)

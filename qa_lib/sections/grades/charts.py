@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from afcharts.af_colours import get_af_colours
+from matplotlib.figure import Figure
+
+from qa_lib.inputs.period import month_short
+from qa_lib.inputs.schema import GRADE_LABELS as GRADE_NAMES
+from qa_lib.inputs.schema import GRADES
+from qa_lib.render.charts import ORANGE, Chart, _ints
+from qa_lib.stats import whole
+
+GRADE_ORDER = list(GRADES)
+
+
+GRADE_COLOURS = {"O": "#12436D", "G": "#28A197", "RI": "#F46A25", "I": "#801650"}
+
+
+def _stack(ax, x, frame: pd.DataFrame, horizontal: bool, width: float = 0.6) -> None:
+    """Stacked % bars by grade, each segment labelled "n (x%)" where it is wide enough."""
+    base = np.zeros(len(x))
+    for g in GRADE_ORDER:
+        seg = frame[g + "_pct"].to_numpy()
+        counts = frame[g].to_numpy()
+        if horizontal:
+            ax.barh(x, seg, left=base, color=GRADE_COLOURS[g], label=GRADE_NAMES[g], height=width)
+        else:
+            ax.bar(x, seg, bottom=base, color=GRADE_COLOURS[g], label=GRADE_NAMES[g], width=width)
+        for xi, b, v, c in zip(x, base, seg, counts):
+            if v >= 9:
+                pos = (b + v / 2, xi) if horizontal else (xi, b + v / 2)
+                ax.text(
+                    *pos,
+                    f"{int(c)}\n({whole(v)})" if not horizontal else f"{int(c)} ({whole(v)})",
+                    ha="center",
+                    va="center",
+                    color="white",
+                    fontsize=7.5,
+                )
+        base = base + seg
+
+
+def _wide(grades: pd.DataFrame) -> pd.DataFrame:
+    """`overall_grades` by month: counts and the frame's own percentages (nothing recomputed)."""
+    w = grades.pivot(index="audit_month", columns="grade", values="count").reindex(columns=GRADE_ORDER, fill_value=0)
+    p = grades.pivot(index="audit_month", columns="grade", values="percent").reindex(columns=GRADE_ORDER).fillna(0)
+    for g in GRADE_ORDER:
+        w[g + "_pct"] = p[g]
+    w["n"] = w[GRADE_ORDER].sum(axis=1)
+    return w
+
+
+def overall_grades_chart(before: pd.DataFrame, after: pd.DataFrame, months: list[str]) -> Chart:
+    """Per month, two stacked bars: the auditors' overall grades and the grades after moderation."""
+    title = "Overall grades by month, before and after moderation (number and % of returned audits)"
+    b, a = _wide(before).reindex(months), _wide(after).reindex(months)
+    rows = []
+    for m in months:
+        rows.append((f"{month_short(m)} before (n={int(b.at[m, 'n'])})", b.loc[m]))
+        rows.append((f"{month_short(m)} after (n={int(a.at[m, 'n'])})", a.loc[m]))
+    frame = pd.DataFrame([r for _, r in rows])
+    fig = Figure(figsize=(9, 0.55 * len(rows) + 1.6))
+    ax = fig.subplots()
+    y = np.arange(len(rows))[::-1]
+    _stack(ax, y, frame, horizontal=True)
+    ax.set_yticks(y, [label for label, _ in rows], fontsize=9)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Returned audits (%); labels: number (%)")
+    ax.set_ylabel("Audit month and grading")
+    ax.legend(ncol=4, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
+    ax.set_title(title, loc="left", pad=28)
+    alt = (
+        f"{title}. "
+        + "; ".join(
+            f"{month_short(m)}: before {', '.join(f'{GRADE_NAMES[g]} {int(b.at[m, g])}' for g in GRADE_ORDER)}; "
+            f"after {', '.join(f'{GRADE_NAMES[g]} {int(a.at[m, g])}' for g in GRADE_ORDER)}"
+            for m in months
+        )
+        + "."
+    )
+    return Chart(fig, alt, title, counts=_ints(before["count"], after["count"]))
+
+
+def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
+    """Overall grades (before moderation) per month over the trend window, stacked to 100%."""
+    title = "Overall audit grades by month, before moderation (% of returned audits)"
+    w = _wide(before).reindex(months)
+    fig = Figure(figsize=(9, 4.4))
+    ax = fig.subplots()
+    x = np.arange(len(months))
+    _stack(ax, x, w.fillna(0).astype({g: int for g in GRADE_ORDER}), horizontal=False, width=0.7)
+    ax.set_xticks(
+        x,
+        [f"{month_short(m).replace(' ', chr(10))}\nn={int(w.at[m, 'n']) if w.at[m, 'n'] == w.at[m, 'n'] else 0}" for m in months],
+        fontsize=8,
+    )
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("Returned audits (%)")
+    ax.set_xlabel("Audit month (n = returned audits; labels: number (%))")
+    ax.legend(ncol=4, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
+    ax.set_title(title, loc="left", pad=28)
+    from qa_lib.sections.grades.figures import good_or_outstanding
+
+    go = good_or_outstanding(before)
+    alt = (
+        f"{title}. Good or outstanding: "
+        + "; ".join(
+            f"{month_short(m)} {k} of {n} ({whole(p)})"
+            for m, k, n, p in zip(go["audit_month"], go["good_or_outstanding"], go["returned"], go["percent"])
+            if n
+        )
+        + "."
+    )
+    return Chart(fig, alt, title, counts=_ints(before["count"]))
+
+
+def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
+    """Auditor's grade against moderator's grade: counts, agreement on the diagonal."""
+    title = "Auditor's overall grade against the grade after moderation (number of moderated audits)"
+    fig = Figure(figsize=(6.2, 4.6))
+    ax = fig.subplots()
+    cmap = sns.blend_palette(["#FFFFFF", *get_af_colours("sequential")[::-1][1:]], as_cmap=True)
+    sns.heatmap(matrix, annot=True, fmt="d", cmap=cmap, cbar=False, linewidths=0.5, linecolor="#BFBFBF", ax=ax, annot_kws={"fontsize": 10})
+    for i in range(len(matrix)):
+        ax.add_patch(matplotlib.patches.Rectangle((i, i), 1, 1, fill=False, edgecolor=ORANGE, linewidth=2))
+    names = [GRADE_NAMES[g] for g in matrix.index]
+    ax.set_yticklabels(names, rotation=0)
+    ax.set_xticklabels([GRADE_NAMES[g] for g in matrix.columns], rotation=20, ha="right")
+    ax.set_ylabel("Auditor's grade")
+    ax.set_xlabel("Grade after moderation (outlined: unchanged)")
+    ax.set_title(title, loc="left", fontsize=10)
+    n = int(matrix.to_numpy().sum())
+    same = int(np.trace(matrix.to_numpy()))
+    changed = [
+        f"{GRADE_NAMES[f]} to {GRADE_NAMES[t]} {int(matrix.at[f, t])}"
+        for f in matrix.index
+        for t in matrix.columns
+        if f != t and matrix.at[f, t] > 0
+    ]
+    alt = f"{title}. {same} of {n} unchanged" + (f"; changed: {'; '.join(changed)}." if changed else ".")
+    return Chart(fig, alt, title, counts=_ints(matrix.to_numpy().ravel()))

@@ -1,0 +1,53 @@
+"""Section 3.1.1: overall grades, before and after moderation, by month and service area.
+
+The overall grade "before moderation" is the auditor's `overall_grade`; "after
+moderation" is the `moderated_grade` where the audit was moderated, else the
+auditor's grade. Percentages are of returned audits in the month.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qa_lib.inputs.schema import GRADES
+from qa_lib.stats import pct
+
+
+def final_grade(audits: pd.DataFrame) -> pd.Series:
+    """The grade after moderation: the moderator's where moderated, else the auditor's."""
+    return audits["moderated_grade"].where(audits["moderated"] & audits["moderated_grade"].ne(""), audits["overall_grade"])
+
+
+def _returned(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    return audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
+
+
+def overall_grades(audits: pd.DataFrame, months: list[str], after_moderation: bool = False) -> pd.DataFrame:
+    """Contract `overall_grades.csv`: per month and grade (O, G, RI, I, every one shown), count and % of returned."""
+    r = _returned(audits, months)
+    grade = final_grade(r) if after_moderation else r["overall_grade"]
+    counts = pd.crosstab(r["audit_month"], grade).reindex(index=months, columns=list(GRADES), fill_value=0)
+    long = counts.rename_axis(index="audit_month", columns="grade").stack().rename("count").reset_index()
+    totals = long.groupby("audit_month")["count"].transform("sum")
+    long["percent"] = pct(long["count"], totals)
+    return long.astype({"count": "int64"})
+
+
+def grades_by_area(audits: pd.DataFrame, months: list[str], areas: list[str]) -> pd.DataFrame:
+    """Contract `grades_by_area.csv`: service areas (params order, those with returns) by O, G, RI, I, ALL; last row TOTAL."""
+    r = _returned(audits, months)
+    table = pd.crosstab(r["service_area"], r["overall_grade"]).reindex(columns=list(GRADES), fill_value=0)
+    table = table.reindex([a for a in areas if a in table.index])
+    table.columns.name = None
+    table["ALL"] = table.sum(axis=1)
+    table.loc["TOTAL"] = table.sum()
+    return table.rename_axis("service_area").reset_index().astype({c: "int64" for c in [*GRADES, "ALL"]})
+
+
+def good_or_outstanding(grades: pd.DataFrame) -> pd.DataFrame:
+    """Per month, from `overall_grades` (before or after moderation): audits graded good or outstanding
+    overall, returned audits, and the % (the headline overall-grade figure)."""
+    g = grades.assign(go=grades["count"].where(grades["grade"].isin(["O", "G"]), 0))
+    out = g.groupby("audit_month", sort=False).agg(good_or_outstanding=("go", "sum"), returned=("count", "sum")).reset_index()
+    out["percent"] = pct(out["good_or_outstanding"], out["returned"])
+    return out.astype({"good_or_outstanding": "int64", "returned": "int64"})

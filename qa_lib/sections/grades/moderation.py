@@ -1,0 +1,135 @@
+"""Section 2.3: how far auditors' overall grades held up under moderation.
+
+A moderated audit has an overall grade (the auditor's) and a moderated grade.
+Outcome: same, upgraded (moderated grade better) or downgraded (worse).
+Agreement between auditor and moderator: exact agreement % and Cohen's kappa
+with linear weights over the ordered grades O > G > RI > I, each with its n.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from qa_lib.inputs.schema import GRADES
+from qa_lib.stats import fisher_exact_p, pct, weighted_kappa, wilson_interval
+
+RANK = {g: i for i, g in enumerate(GRADES)}  # 0 = Outstanding ... 3 = Inadequate
+MIN_N = 10  # fewer moderated audits than this: agreement is not reported
+CAUTION_N = 30  # fewer than this: reported, flagged as a small sample
+
+
+def moderated_audits(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Returned, moderated audits in the months, with their outcome."""
+    m = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned") & audits["moderated"]]
+    before = m["overall_grade"].map(RANK)
+    after = m["moderated_grade"].map(RANK)
+    outcome = np.select([after == before, after < before], ["same", "upgraded"], default="downgraded")
+    return m.assign(outcome=outcome)
+
+
+def moderation_summary(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Per month: returned audits, how many were moderated, and how many stayed the same, went up or down."""
+    returned = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")].groupby("audit_month").size()
+    m = moderated_audits(audits, months)
+    counts = pd.crosstab(m["audit_month"], m["outcome"]).reindex(index=months, columns=["same", "upgraded", "downgraded"], fill_value=0)
+    out = counts.assign(returned=returned.reindex(months, fill_value=0))
+    out["moderated"] = out[["same", "upgraded", "downgraded"]].sum(axis=1)
+    out = out.rename_axis("audit_month").reset_index()[["audit_month", "returned", "moderated", "same", "upgraded", "downgraded"]]
+    return out.astype({c: "int64" for c in out.columns if c != "audit_month"})
+
+
+def moderation_outcomes(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Contract `moderation.csv`: per month, each from -> to grade pair, its outcome and count."""
+    m = moderated_audits(audits, months)
+    out = (
+        m.groupby(["audit_month", "overall_grade", "moderated_grade", "outcome"])
+        .size()
+        .rename("count")
+        .reset_index()
+        .rename(columns={"overall_grade": "from_grade", "moderated_grade": "to_grade"})
+    )
+    out["_f"], out["_t"] = out["from_grade"].map(RANK), out["to_grade"].map(RANK)
+    out = out.sort_values(["audit_month", "_f", "_t"]).drop(columns=["_f", "_t"]).reset_index(drop=True)
+    return out[["audit_month", "from_grade", "to_grade", "outcome", "count"]].astype({"count": "int64"})
+
+
+def moderation_matrix(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Auditor's grade (rows) against moderator's grade (columns), counts, every grade shown."""
+    m = moderated_audits(audits, months)
+    matrix = pd.crosstab(m["overall_grade"], m["moderated_grade"]).reindex(index=list(GRADES), columns=list(GRADES), fill_value=0)
+    matrix.index.name, matrix.columns.name = "auditor_grade", "moderated_grade"
+    return matrix.astype("int64")
+
+
+def agreement(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Per month and for the whole period: n moderated, exact agreement % (95% CI) and weighted kappa.
+
+    `reading` says plainly whether n is large enough to read anything into.
+    """
+    rows = []
+    for label, ms in [*((m, [m]) for m in months), ("period", months)]:
+        m = moderated_audits(audits, ms)
+        n, same = len(m), int((m["outcome"] == "same").sum())
+        lo, hi = wilson_interval(same, n)
+        kappa = weighted_kappa(m["overall_grade"], m["moderated_grade"], list(GRADES))
+        if n < MIN_N:
+            reading = f"too few moderated audits (n={n}) to read anything into"
+            kappa, lo, hi = float("nan"), float("nan"), float("nan")
+        elif n < CAUTION_N:
+            reading = f"small sample (n={n}): read with caution"
+        else:
+            reading = f"n={n}"
+        rows.append(
+            {
+                "audit_month": label,
+                "moderated": n,
+                "agreed": same,
+                "exact_agreement": pct(same, n),
+                "agreement_low": lo,
+                "agreement_high": hi,
+                "weighted_kappa": kappa,
+                "reading": reading,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def agreement_changes(agree: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Exact agreement from one month with moderations to the next: the change and Fisher's exact p."""
+    a = agree.set_index("audit_month")
+    shown = [m for m in months if m in a.index and a.at[m, "moderated"] > 0]
+    rows = []
+    for prev, month in itertools.pairwise(shown):
+        p, c = a.loc[prev], a.loc[month]
+        rows.append(
+            {
+                "previous_month": prev,
+                "audit_month": month,
+                "previous_agreed": int(p["agreed"]),
+                "previous_moderated": int(p["moderated"]),
+                "previous_agreement": p["exact_agreement"],
+                "agreed": int(c["agreed"]),
+                "moderated": int(c["moderated"]),
+                "agreement": c["exact_agreement"],
+                "change": c["exact_agreement"] - p["exact_agreement"],
+                "p": fisher_exact_p(int(c["agreed"]), int(c["moderated"]), int(p["agreed"]), int(p["moderated"])),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "previous_month",
+            "audit_month",
+            "previous_agreed",
+            "previous_moderated",
+            "previous_agreement",
+            "agreed",
+            "moderated",
+            "agreement",
+            "change",
+            "p",
+        ],
+    )

@@ -1,0 +1,37 @@
+"""The programme summary box and the data-quality notes, as a notebook shows them."""
+
+from __future__ import annotations
+
+from qa_lib.notebook import Run
+from qa_lib.sections.quality import display
+from qa_lib.sections.standards import display as standards_display
+from qa_lib.sections.standards import figures as standards
+
+
+def programme(run: Run) -> None:
+    run.show_table(display.programme_table(run.params.programme, run.period.label), None)
+    run.show_text(run.audience_note)
+
+
+def rows(run: Run, caption: str | None = None) -> None:
+    """Rows read = used + rejected, and which rows were rejected or carry warnings (row numbers only)."""
+    run.show_table(display.rows_table(run.data), caption or f"Rows in {run.data['file']}")
+    run.show_text(display.rejected_note(run.data))
+
+
+def rejected(run: Run) -> None:
+    """Which rows were rejected or carry warnings (row numbers only)."""
+    run.show_text(display.rejected_note(run.data))
+
+
+def standards_note(run: Run) -> None:
+    quality = standards.standards_quality(run.audits, run.months, list(run.params.standards))
+    run.show_text(standards_display.standards_quality_note(quality, run.params.standards))
+
+
+def appendix(run: Run) -> None:
+    """The highlight report's appendix: rows, rejected rows, ungraded standards and what the figures leave out."""
+    run.show_table(display.rows_table(run.data), f"Rows in {run.data['file']}: read = used + rejected")
+    quality = standards.standards_quality(run.audits, run.months, list(run.params.standards))
+    run.show_text([display.rejected_note(run.data), standards_display.standards_quality_note(quality, run.params.standards)])
+    run.show_text("\n".join(f"- {line}" for line in display.EXCLUSIONS))

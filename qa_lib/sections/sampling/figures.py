@@ -1,0 +1,211 @@
+"""Drawing a month's audit sample from the caseload, reproducibly (section 1 of the reference report).
+
+Rules, applied in this order and each counted, overall and by service area:
+1. one row per child: a child with several plans counts under the highest (params plan_precedence);
+2. in the cohort: the child's plan type (and assessment outcome, where the cohort rule names one);
+3. not audited in the `window_months` months before the month (any audit drawn, whatever its status);
+4. not on the exclusions list in params;
+5. at most one child per social worker, chosen at random (seeded) among that worker's eligible children,
+   "to offer the opportunity of a consultation to the widest number of staff";
+6. an optional cap on the sample size, shared across service areas in proportion to what is left.
+Exclusions come before the choice of one child per worker, so that an excluded child never
+costs a worker their audit. The same inputs and seed give the same sample, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from qa_lib.errors import QAPackError
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import add_months
+from qa_lib.inputs.schema import base_columns
+
+ALL = "All service areas"
+
+
+@dataclass
+class Sample:
+    """A drawn sample (audits-file rows), with the count of children left after each rule."""
+
+    sample: pd.DataFrame
+    summary: pd.DataFrame  # step, rule, service_area, before, excluded, after
+    month: str
+    cohort: str
+    seed: int
+
+
+def highest_plans(caseload: pd.DataFrame, precedence: tuple[str, ...]) -> pd.DataFrame:
+    """One row per child: the row of the child's highest plan (first in `precedence`), first row on a tie."""
+    rank = {p: i for i, p in enumerate(precedence)}
+    ranked = caseload.assign(_rank=caseload["plan_type"].map(rank).fillna(len(rank)))
+    ranked = ranked.sort_values(["child_id", "_rank", "source_row"], kind="stable")
+    return ranked.drop_duplicates("child_id").drop(columns="_rank").sort_values("source_row").reset_index(drop=True)
+
+
+def in_cohort(children: pd.DataFrame, rule: dict[str, tuple[str, ...]]) -> pd.Series:
+    """Children whose plan type (and, where the rule names it, assessment outcome) match the cohort rule."""
+    mask = children["plan_type"].str.lower().isin(rule["plan_type"])
+    if rule.get("assessment_outcome"):
+        mask &= children["assessment_outcome"].str.strip().str.lower().isin(rule["assessment_outcome"])
+    return mask
+
+
+def recently_audited(history: pd.DataFrame, month: str, window: int) -> set[str]:
+    """Children drawn into any audit in the `window` months before `month` (month - window to month - 1)."""
+    first = add_months(month, -window)
+    recent = history[(history["audit_month"] >= first) & (history["audit_month"] < month)]
+    return set(recent["child_id"])
+
+
+def _fair_shares(available: pd.Series, cap: int, rng: np.random.Generator) -> pd.Series:
+    """Split `cap` across areas in proportion to what each has (largest remainder), never above what it has."""
+    total = int(available.sum())
+    if cap >= total:
+        return available.copy()
+    exact = available * cap / total
+    shares = np.floor(exact).astype(int)
+    remainder = (exact - shares).to_numpy()
+    order = np.lexsort((rng.random(len(shares)), -remainder))  # largest remainder first, random among ties
+    for i in order[: cap - int(shares.sum())]:
+        shares.iloc[i] += 1
+    return shares
+
+
+def draw(caseload: pd.DataFrame, history: pd.DataFrame, month: str, cohort: str, params: Params, seed: int) -> Sample:
+    """Apply the rules in order and draw the month's sample."""
+    settings = params.sampling
+    if cohort not in settings.cohort_rules:
+        raise QAPackError(f"cohort {cohort!r} has no rule in params cohort_rules; expected one of {', '.join(settings.cohort_rules)}")
+    rng = np.random.default_rng(seed)
+    areas = list(params.service_areas)
+    steps: list[tuple[str, pd.DataFrame]] = []
+
+    children = highest_plans(caseload, settings.plan_precedence)
+    steps.append(("Open children in the caseload (each under their highest plan)", children))
+    children = children[in_cohort(children, settings.cohort_rules[cohort])]
+    steps.append((f"In the cohort: {params.cohorts.get(cohort, cohort)}", children))
+    recent = recently_audited(history, month, settings.window_months)
+    children = children[~children["child_id"].isin(recent)]
+    steps.append((f"Not audited in the {settings.window_months} months before {month}", children))
+    children = children[~children["child_id"].isin(set(settings.exclusions))]
+    steps.append(("Not on the exclusions list in params", children))
+    ordered = children.sort_values(["social_worker_id", "child_id"], kind="stable")
+    ordered = ordered.assign(_key=rng.random(len(ordered)))
+    chosen = ordered.loc[ordered.groupby("social_worker_id", sort=True)["_key"].idxmin()] if len(ordered) else ordered
+    children = chosen.drop(columns="_key")
+    steps.append((f"One child per social worker (chosen at random, seed {seed})", children))
+    if settings.max_sample is not None:
+        per_area = children.groupby("service_area").size()
+        shares = _fair_shares(per_area, settings.max_sample, rng)
+        kept = []
+        for area, group in children.sort_values(["service_area", "social_worker_id"]).groupby("service_area", sort=True):
+            keep = rng.permutation(len(group))[: int(shares.get(area, 0))]
+            kept.append(group.iloc[np.sort(keep)])
+        children = pd.concat(kept) if kept else children.iloc[0:0]
+        steps.append((f"Cap of {settings.max_sample}, shared across service areas", children))
+
+    summary = _summary(steps, areas)
+    in_cohort_n = len(steps[1][1])
+    if in_cohort_n == 0:
+        raise QAPackError(
+            f"no child in the caseload is in the cohort {cohort!r} ({params.cohorts.get(cohort, cohort)}) "
+            f"by the rule in params; nothing was drawn and no file was written"
+        )
+    if children.empty:
+        rule = next(r for r, frame in steps if frame.empty)
+        raise QAPackError(
+            f"no child is left to draw for {cohort!r} in {month}: {in_cohort_n} in the cohort, none left after "
+            f"the rule '{rule}'; no file was written"
+        )
+    return Sample(sample=_as_audits(children, month, cohort, params), summary=summary, month=month, cohort=cohort, seed=seed)
+
+
+def _summary(steps: list[tuple[str, pd.DataFrame]], areas: list[str]) -> pd.DataFrame:
+    rows = []
+    previous = None
+    for k, (rule, frame) in enumerate(steps, start=1):
+        counts = frame.groupby("service_area").size().reindex(areas, fill_value=0)
+        before = previous if previous is not None else counts
+        for area in [ALL, *areas]:
+            after = int(counts.sum()) if area == ALL else int(counts[area])
+            prior = int(before.sum()) if area == ALL else int(before[area])
+            rows.append({"step": k, "rule": rule, "service_area": area, "before": prior, "excluded": prior - after, "after": after})
+        previous = counts
+    return pd.DataFrame(rows)
+
+
+def _as_audits(children: pd.DataFrame, month: str, cohort: str, params: Params) -> pd.DataFrame:
+    """The sample as an audits file in contract format: status not_returned, everything else to fill in."""
+    drawn = children.sort_values(["service_area", "social_worker_id", "child_id"], kind="stable").reset_index(drop=True)
+    columns = base_columns(params)
+    out = pd.DataFrame("", index=drawn.index, columns=columns)
+    out["audit_id"] = [f"{month}-{cohort}-{k + 1:03d}" for k in range(len(drawn))]
+    out["audit_month"] = month
+    out["cohort"] = cohort
+    for col in ("child_id", "social_worker_id", "service_area", "team"):
+        out[col] = drawn[col].to_numpy()
+    out["status"] = "not_returned"
+    return out[[c for c in columns if c in out.columns]]
+
+
+SAMPLE_MARKER = ".qa-pack-sample.json"
+
+
+def check_sample_path(out: Path) -> None:
+    """Refuse a sample path that could put children's names beside a report or overwrite someone's file:
+    it must be a .csv file name, outside every run folder, and new (or a sample this command wrote)."""
+    from qa_lib.run.publish import run_marker
+
+    out = Path(out).absolute()
+    if out.is_dir():
+        raise QAPackError(f"--out {out} is a folder; give a file name inside it, such as {out / 'sample.csv'}")
+    if out.suffix.lower() != ".csv":
+        raise QAPackError(f"--out {out.name}: a sample is written as a .csv file; give a name such as sample.csv")
+    for folder in out.parents:
+        if run_marker(folder) is not None or (folder / "manifest.json").is_file():
+            raise QAPackError(
+                f"--out {out} is inside the report folder {folder}; a sample names children and is "
+                "never written into a report folder (it could be e-mailed). Choose a private folder"
+            )
+    ours = _samples_written(out.parent)
+    for path in (out, out.with_name("sampling_summary.csv")):
+        if path.exists() and path.name not in ours:
+            raise QAPackError(f"{path} already exists and was not written by qa-pack sample; it is not overwritten. Choose a new file name")
+
+
+def _samples_written(folder: Path) -> set[str]:
+    try:
+        data = json.loads((folder / SAMPLE_MARKER).read_text(encoding="utf-8"))
+        return {str(n) for n in data.get("files", [])}
+    except (OSError, ValueError, AttributeError):
+        return set()
+
+
+def write_sample(result: Sample, out: str | Path) -> tuple[Path, Path]:
+    """Write the sample (the only output carrying identifiers, readable by its owner only) and
+    sampling_summary.csv beside it. Each file is written whole or not at all."""
+    out = Path(out)
+    check_sample_path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    summary_path = out.with_name("sampling_summary.csv")
+    written = _samples_written(out.parent) | {out.name, summary_path.name}
+    (out.parent / SAMPLE_MARKER).write_text(json.dumps({"written_by": "qa-pack sample", "files": sorted(written)}), encoding="utf-8")
+    for frame, path in ((result.sample, out), (result.summary, summary_path)):
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                frame.to_csv(handle, index=False, lineterminator="\n")
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return out, summary_path

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from qa_lib.inputs.period import month_short
+from qa_lib.stats import signed_points, whole
+
+KINDS = {
+    "G/O": ("good_or_outstanding", "pct_good_or_outstanding", "go"),
+    "RI": ("requires_improvement", "pct_requires_improvement", "ri"),
+    "I": ("inadequate", "pct_inadequate", None),
+}
+
+
+def standards_table(
+    table: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str], months: list[str], kinds: tuple[str, ...] = ("G/O", "RI")
+) -> pd.DataFrame:
+    """The reference layout: standards down, months across, each with "% (count/graded)" per kind
+    (G/O, RI, I) and, for G/O and RI, the change from the month before: "43% (16/37) ≈ −3.6"."""
+    t = table.set_index(["standard", "audit_month"])
+    mv = moves.set_index(["standard", "audit_month"]) if not moves.empty else None
+
+    def cell(std: str, month: str, kind: str) -> str:
+        count, rate, label = KINDS[kind]
+        r = t.loc[(std, month)]
+        if r["graded"] == 0:
+            return "–"
+        text = f"{whole(r[rate])} ({int(r[count])}/{int(r['graded'])})"
+        if label and mv is not None and (std, month) in mv.index:
+            m = mv.loc[(std, month)]
+            if m[f"{label}_mark"]:
+                text += f" {m[f'{label}_mark']} {signed_points(m[f'{label}_change'])}"
+        return text
+
+    columns = pd.MultiIndex.from_tuples([(month_short(m), k) for m in months for k in kinds])
+    rows = [[cell(s, m, k) for m in months for k in kinds] for s in labels]
+    out = pd.DataFrame(rows, columns=columns, index=pd.Index([labels[s] for s in labels], name="Performance area"))
+    return out.reset_index()
+
+
+def standards_quality_note(quality: pd.DataFrame, labels: dict[str, str]) -> str:
+    """N/A and ungraded standards, which the percentages leave out."""
+    na = quality.groupby("standard")["not_applicable"].sum()
+    blank = quality.groupby("standard")["not_graded"].sum()
+    parts = []
+    if blank.sum():
+        parts.append(
+            "Left ungraded on returned audits (not in the percentages): "
+            + "; ".join(f"{labels.get(s, s)} {int(n)}" for s, n in blank.items() if n)
+            + "."
+        )
+    if na.sum():
+        parts.append(
+            "Marked not applicable (not in the percentages): " + "; ".join(f"{labels.get(s, s)} {int(n)}" for s, n in na.items() if n) + "."
+        )
+    return " ".join(parts) if parts else "Every standard was graded on every returned audit."

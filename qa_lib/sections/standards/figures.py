@@ -1,0 +1,171 @@
+"""Section 3.1.2: audit grades against each practice standard, month on month.
+
+% Good/Outstanding for a standard = audits graded O or G / audits graded O, G,
+RI or I on it (N/A and blank left out); likewise RI and Inadequate.
+
+The noise rule: with ~40 audits a month a swing of several points is often
+chance. A change from one month to the next is called a rise or a fall only
+when Fisher's exact test (two-sided) puts it below 5% likely under no real
+change; otherwise it is marked as within sampling noise. The raw change in
+points is always kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from qa_lib.stats import fisher_exact_p, pct
+
+ALPHA = 0.05
+UP, DOWN, NOISE = "↑", "↓", "≈"
+TEST_NOTE = (
+    "↑ and ↓ mark a change from the month before that Fisher's exact test (two-sided, 95% level) finds unlikely "
+    "to be chance; ≈ marks a change that sampling noise could explain at these sample sizes. The change in "
+    "percentage points is shown either way."
+)
+CONTRACT_COLUMNS = [
+    "audit_month",
+    "standard",
+    "graded",
+    "good_or_outstanding",
+    "requires_improvement",
+    "inadequate",
+    "pct_good_or_outstanding",
+    "pct_requires_improvement",
+    "pct_inadequate",
+]
+
+
+def _long(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
+    """One row per returned audit and standard: audit_month, standard, grade ('' = not graded)."""
+    cols = [f"grade_{k}" for k in keys]
+    r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month", *cols]]
+    long = r.melt(id_vars="audit_month", var_name="standard", value_name="grade")
+    long["standard"] = long["standard"].str.removeprefix("grade_")
+    return long
+
+
+def standards(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
+    """Contract `standards.csv`: per month and standard, graded n and the G/O, RI and I counts and %."""
+    long = _long(audits, months, keys)
+    counts = pd.crosstab([long["audit_month"], long["standard"]], long["grade"])
+    full = pd.MultiIndex.from_product([months, keys], names=["audit_month", "standard"])
+    counts = counts.reindex(index=full, columns=["O", "G", "RI", "I"], fill_value=0)
+    out = pd.DataFrame(
+        {
+            "good_or_outstanding": counts["O"] + counts["G"],
+            "requires_improvement": counts["RI"],
+            "inadequate": counts["I"],
+        }
+    )
+    out.insert(0, "graded", out.sum(axis=1))
+    for col, name in (
+        ("good_or_outstanding", "pct_good_or_outstanding"),
+        ("requires_improvement", "pct_requires_improvement"),
+        ("inadequate", "pct_inadequate"),
+    ):
+        out[name] = pct(out[col], out["graded"])
+    out = out.reset_index()
+    return out[CONTRACT_COLUMNS].astype({c: "int64" for c in CONTRACT_COLUMNS[2:6]})
+
+
+def standards_quality(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
+    """Per month and standard: returned audits, how many were N/A and how many left ungraded (blank)."""
+    long = _long(audits, months, keys)
+    g = long.groupby(["audit_month", "standard"])["grade"]
+    out = pd.DataFrame(
+        {
+            "returned": g.size(),
+            "not_applicable": g.apply(lambda s: int((s == "N/A").sum())),
+            "not_graded": g.apply(lambda s: int((s == "").sum())),
+        }
+    ).astype("int64")  # int even when empty
+    full = pd.MultiIndex.from_product([months, keys], names=["audit_month", "standard"])
+    return out.reindex(full, fill_value=0).reset_index()
+
+
+def _mark(p: float, change: float) -> str:
+    if np.isnan(p) or np.isnan(change):
+        return ""
+    if p < ALPHA and change != 0:
+        return UP if change > 0 else DOWN
+    return NOISE
+
+
+def changes(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Month-on-month change per standard for % G/O and % RI: points, Fisher p-value and mark (↑, ↓ or ≈).
+
+    The first month of `months` has no change (it is the baseline); a month or its
+    predecessor with nothing graded has a blank change.
+    """
+    t = table.set_index(["standard", "audit_month"]).sort_index()
+    rows = []
+    for std in table["standard"].unique():
+        for prev, month in itertools.pairwise(months):
+            a, b = t.loc[(std, prev)], t.loc[(std, month)]
+            row = {"standard": std, "audit_month": month, "previous_month": prev}
+            for count, rate, label in (
+                ("good_or_outstanding", "pct_good_or_outstanding", "go"),
+                ("requires_improvement", "pct_requires_improvement", "ri"),
+            ):
+                change = b[rate] - a[rate]
+                p = fisher_exact_p(int(b[count]), int(b["graded"]), int(a[count]), int(a["graded"]))
+                row |= {f"{label}_change": change, f"{label}_p": p, f"{label}_mark": _mark(p, change)}
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def trends(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Per standard over `months`: first and last % G/O, the net change, its p-value and a reading.
+
+    reading: "improved" / "declined" when first to last month passes the noise rule;
+    "inconsistent" when it does not but the months rose and fell beyond noise;
+    "no clear change" otherwise (including too little data).
+    """
+    moves = changes(table, months)
+    t = table.set_index(["standard", "audit_month"])
+    rows = []
+    for std in table["standard"].unique():
+        graded = [m for m in months if t.loc[(std, m), "graded"] > 0]
+        if len(graded) < 2:
+            rows.append(
+                {
+                    "standard": std,
+                    "first_month": None,
+                    "last_month": None,
+                    "first_pct": np.nan,
+                    "last_pct": np.nan,
+                    "change": np.nan,
+                    "p": np.nan,
+                    "reading": "no clear change",
+                }
+            )
+            continue
+        first, last = t.loc[(std, graded[0])], t.loc[(std, graded[-1])]
+        change = last["pct_good_or_outstanding"] - first["pct_good_or_outstanding"]
+        p = fisher_exact_p(int(last["good_or_outstanding"]), int(last["graded"]), int(first["good_or_outstanding"]), int(first["graded"]))
+        marks = set(moves.loc[moves["standard"] == std, "go_mark"])
+        if p < ALPHA and change > 0:
+            reading = "improved"
+        elif p < ALPHA and change < 0:
+            reading = "declined"
+        elif {UP, DOWN} <= marks:
+            reading = "inconsistent"
+        else:
+            reading = "no clear change"
+        rows.append(
+            {
+                "standard": std,
+                "first_month": graded[0],
+                "last_month": graded[-1],
+                "first_pct": first["pct_good_or_outstanding"],
+                "last_pct": last["pct_good_or_outstanding"],
+                "change": change,
+                "p": p,
+                "reading": reading,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from qa_lib.inputs.period import join_words
+from qa_lib.sections.comparators.words import _month_list
+from qa_lib.stats import whole
+
+
+def strength_line(row: pd.Series, name: str) -> str:
+    """ "**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding." """
+    return (
+        f"**{name}:** {int(row['good_or_outstanding'])} ({whole(row['pct_good_or_outstanding'])}) audits were graded "
+        f"as good or outstanding."
+    )
+
+
+def learning_line(row: pd.Series, name: str) -> str:
+    """ "**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were
+    graded as inadequate." """
+    return (
+        f"**{name}:** {int(row['requires_improvement'])} ({whole(row['pct_requires_improvement'])}) of the audits were "
+        f"graded as requires improvement and {int(row['inadequate'])} ({whole(row['pct_inadequate'])}) audits were "
+        f"graded as inadequate."
+    )
+
+
+def _comment_themes(by_standard: pd.DataFrame, month: str, standard: str, top: int = 3) -> str:
+    t = by_standard[(by_standard["audit_month"] == month) & (by_standard["standard"] == standard) & (by_standard["audits"] > 0)]
+    t = t.sort_values("audits", ascending=False, kind="stable").head(top)
+    if t.empty:
+        return ""
+    items = [f"{r.label.lower()} ({r.audits} audit{'s' if r.audits != 1 else ''})" for r in t.itertuples()]
+    return f" Auditors' comments on this standard most often mentioned {join_words(items)}."
+
+
+def key_theme_text(
+    table: pd.DataFrame,
+    month: str,
+    strengths: list[str],
+    learning: list[str],
+    short_names: dict[str, str],
+    by_standard: pd.DataFrame | None = None,
+) -> str:
+    """Section 3.2 for one month: "Strengths" and "Learning" lists drafted from the standards figures."""
+    t = table[table["audit_month"] == month].set_index("standard")
+    extra = (lambda s: _comment_themes(by_standard, month, s)) if by_standard is not None else (lambda s: "")
+    lines = ["**Strengths**", ""]
+    lines += [f"- {strength_line(t.loc[s], short_names.get(s, s))}{extra(s)}" for s in strengths] or ["- None stood out this month."]
+    lines += ["", "**Learning**", ""]
+    lines += [f"- {learning_line(t.loc[s], short_names.get(s, s))}{extra(s)}" for s in learning] or ["- None stood out this month."]
+    return "\n".join(lines)
+
+
+def recurring_themes_sentence(counts: pd.DataFrame, months: list[str], top: int = 3) -> str:
+    """The themes auditors' free text mentioned most over the period, with the number of audits."""
+    total = counts.groupby("label")["audits"].sum().sort_values(ascending=False, kind="stable")
+    total = total[total > 0].head(top)
+    returned = int(counts.drop_duplicates("audit_month")["returned"].sum())
+    if total.empty:
+        return "No recurring theme from params/themes.yml was found in the auditors' comments this period."
+    items = [f"{label.lower()} ({n} of {returned} returned audits)" for label, n in total.items()]
+    return f"Across {_month_list(months)}, auditors' comments most often mentioned {join_words(items)}."
