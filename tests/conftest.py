@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import REPO
+from helpers import FREE_TEXT, PLANTED, QA_PACK, REPO
 from qa_lib.inputs.demo import write_demo
 from qa_lib.inputs.params import Params, load_params
 
@@ -22,18 +21,6 @@ def params() -> Params:
 @pytest.fixture(scope="session")
 def demo_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_demo(tmp_path_factory.mktemp("demo"))
-
-
-QA_PACK = str(Path(sys.executable).with_name("qa-pack"))
-PLANTED = "Zebedee Quartermaine"  # a name an auditor might type into free text
-FREE_TEXT = [
-    "exemption_reason",
-    "non_participation_reason",
-    "strengths",
-    "learning",
-    "team",
-    *[f"comment_{s}" for s in ("risk", "voice", "records")],
-]
 
 
 @pytest.fixture(scope="session")

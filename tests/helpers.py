@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+QA_PACK = str(Path(sys.executable).with_name("qa-pack"))
+PLANTED = "Zebedee Quartermaine"  # a name an auditor might type into free text
+FREE_TEXT = [
+    "exemption_reason",
+    "non_participation_reason",
+    "strengths",
+    "learning",
+    "team",
+    *[f"comment_{s}" for s in ("risk", "voice", "records")],
+]
 STANDARDS = ["risk", "assessment", "planning", "voice", "family", "partners", "management", "records", "impact"]
 HEADER = [
     "audit_id",

@@ -30,3 +30,10 @@ def test_conda_environment_matches_pyproject():
                 conda[name] = spec
     assert conda == wanted
     assert "conda-forge" in env["channels"]
+
+
+def test_every_package_ships_in_the_wheel():
+    """A new sub-package left out of pyproject's list would be missing from `pip install .` (not editable)."""
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "qa_lib").rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)

@@ -1,3 +1,5 @@
+"""Table cells shared by the sections' display tables."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -5,5 +7,5 @@ import pandas as pd
 from qa_lib.stats import whole
 
 
-def _rate(rate: float, k: int, n: int) -> str:
+def rate_cell(rate: float, k: int, n: int) -> str:
     return "–" if n == 0 or pd.isna(rate) else f"{whole(rate)} ({k}/{n})"

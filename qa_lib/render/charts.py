@@ -1,3 +1,6 @@
+"""Chart style and helpers shared by every section: seaborn on matplotlib in the Analysis Function style
+(afcharts), and `Chart`, a finished chart with the words that stand for it."""
+
 from __future__ import annotations
 
 import base64
@@ -56,7 +59,7 @@ class Chart:
         return base64.b64encode(out.getvalue()).decode("ascii")
 
 
-def _ints(*series) -> tuple[int, ...]:
+def counts_in(*series) -> tuple[int, ...]:
     """All the counts a chart shows, as plain ints (NaN left out)."""
     out = []
     for values in series:
@@ -64,11 +67,11 @@ def _ints(*series) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _axis_months(months: list[str]) -> list[str]:
+def axis_months(months: list[str]) -> list[str]:
     return [month_short(m).replace(" ", "\n") for m in months]
 
 
-def _wrap(text: str, width: int) -> str:
+def wrap(text: str, width: int) -> str:
     import textwrap
 
     return "\n".join(textwrap.wrap(text, width)[:3])

@@ -1,3 +1,6 @@
+"""The CSV tables and workbook a run writes (data contract, section 3), gathered from each section's tables.
+Percentages 0-100 with one decimal; counts integers; blank where a rate has no denominator."""
+
 from __future__ import annotations
 
 import os
@@ -9,7 +12,8 @@ from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.sections.comparators.tables import comparator_tables
 from qa_lib.sections.compliance.tables import compliance_tables
-from qa_lib.sections.grades.tables import quality_tables
+from qa_lib.sections.grades.tables import grades_tables
+from qa_lib.sections.standards.tables import standards_tables
 from qa_lib.sections.themes.tables import theme_tables
 from qa_lib.stats import round_half_up
 
@@ -18,14 +22,15 @@ def all_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str
     """Every table the pack writes: the contract's, plus themes.csv."""
     return {
         **compliance_tables(audits, params, period),
-        **quality_tables(audits, params, period),
+        **grades_tables(audits, params, period),
+        **standards_tables(audits, params, period),
         **comparator_tables(audits, params, period),
         **theme_tables(audits, params, period),
     }
 
 
 def is_percent(column: str) -> bool:
-    return column.startswith("pct_") or column.endswith("_rate") or column == "percent"
+    return column.startswith("pct_") or column.endswith("rate_cell") or column == "percent"
 
 
 def rounded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

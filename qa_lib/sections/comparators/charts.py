@@ -1,3 +1,6 @@
+"""Sections 3.1.3 to 3.1.5: the same cohort across its audit months: the charts, each with alt text stating its
+figures."""
+
 from __future__ import annotations
 
 from typing import cast
@@ -8,7 +11,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, Chart, _ints, _wrap
+from qa_lib.render.charts import CATEGORICAL, Chart, counts_in, wrap
 from qa_lib.stats import whole
 
 
@@ -22,7 +25,7 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
     # month keeps one bar per standard and the labels line up.
     data = c.assign(
         month=c["audit_month"].map(month_short),
-        label=c["standard"].map(lambda s: _wrap(str(labels.get(s, s)), 40)),
+        label=c["standard"].map(lambda s: wrap(str(labels.get(s, s)), 40)),
         shown=c["pct_good_or_outstanding"].fillna(0.0),
     )
     fig = Figure(figsize=(9, 0.42 * len(labels) * max(1, len(months)) + 1.8))
@@ -36,7 +39,7 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
         orient="h",
         palette=CATEGORICAL[: len(months)],
         hue_order=[month_short(m) for m in months],
-        order=[_wrap(labels.get(s, s), 40) for s in labels],
+        order=[wrap(labels.get(s, s), 40) for s in labels],
     )
     for container, m in zip(ax.containers, months):
         sub = c[c["audit_month"] == m].set_index("standard").reindex(list(labels))
@@ -51,7 +54,7 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
     ax.set_ylabel("Practice standard")
     ax.tick_params(axis="y", labelsize=8)
     ax.legend(title="Audit month", frameon=False, loc="lower right", fontsize=8)
-    ax.set_title(_wrap(title, 80), loc="left", fontsize=10)
+    ax.set_title(wrap(title, 80), loc="left", fontsize=10)
     last = c[c["audit_month"] == months[-1]]
     alt = (
         f"{title}. {month_short(months[-1])}: "
@@ -62,4 +65,4 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=_ints(c["graded"], c["good_or_outstanding"]))
+    return Chart(fig, alt, title, counts=counts_in(c["graded"], c["good_or_outstanding"]))

@@ -1,3 +1,6 @@
+"""Sections 3.1.3 to 3.1.5: the same cohort across its audit months: figure frames as tables for people (readable
+headers, months by name, n beside every %)."""
+
 from __future__ import annotations
 
 import pandas as pd

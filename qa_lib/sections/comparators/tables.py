@@ -1,3 +1,5 @@
+"""Sections 3.1.3 to 3.1.5: the same cohort across its audit months: the contract tables a run writes."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,3 +1,6 @@
+"""Sections 3.1.3 to 3.1.5: the same cohort across its audit months: drafted sentences, in the reference report's
+voice, from the section's figures."""
+
 from __future__ import annotations
 
 import pandas as pd

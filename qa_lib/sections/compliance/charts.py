@@ -1,3 +1,6 @@
+"""Sections 1, 2.1 and 2.2: audit returns, exemptions and social worker participation: the charts, each with alt
+text stating its figures."""
+
 from __future__ import annotations
 
 from typing import cast
@@ -10,7 +13,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, _axis_months, _ints
+from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, axis_months, counts_in
 from qa_lib.stats import one_decimal, whole
 
 
@@ -46,7 +49,7 @@ def returns_trend(monthly: pd.DataFrame, target: float) -> Chart:
                 fontsize=8,
             )
     ax.legend(loc="upper right", frameon=False, fontsize=9)
-    ax.set_xticks(x, _axis_months(monthly["audit_month"].tolist()), fontsize=8)
+    ax.set_xticks(x, axis_months(monthly["audit_month"].tolist()), fontsize=8)
     ax.set_ylim(0, 112)
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel("Audits returned (% of distributed)")
@@ -61,7 +64,7 @@ def returns_trend(monthly: pd.DataFrame, target: float) -> Chart:
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=_ints(monthly["returned"], monthly["distributed"]))
+    return Chart(fig, alt, title, counts=counts_in(monthly["returned"], monthly["distributed"]))
 
 
 def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) -> Chart:
@@ -90,7 +93,7 @@ def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) 
         cbar_kws={"label": "% returned"},
         annot_kws={"fontsize": 8},
     )
-    ax.set_xticklabels(_axis_months(months), rotation=0, fontsize=8)
+    ax.set_xticklabels(axis_months(months), rotation=0, fontsize=8)
     ax.set_xlabel("Audit month (– = no audits distributed)")
     ax.set_ylabel("Service area")
     ax.set_title(title, loc="left")
@@ -102,7 +105,7 @@ def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) 
         if not full.empty
         else "No area returned every audit in any month shown."
     )
-    return Chart(fig, alt, title, counts=_ints(by_area["returned"], by_area["distributed"]))
+    return Chart(fig, alt, title, counts=counts_in(by_area["returned"], by_area["distributed"]))
 
 
 def participation_chart(part: pd.DataFrame) -> Chart:
@@ -115,7 +118,7 @@ def participation_chart(part: pd.DataFrame) -> Chart:
     for xi, (_, r) in zip(x.tolist(), part.iterrows()):
         label = "no returns" if r["returned"] == 0 else f"{one_decimal(r['participation_rate'])}\n{r['participated']}/{r['returned']}"
         ax.text(xi, (r["participation_rate"] if r["returned"] else 0) + 1.5, label, ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, _axis_months(part["audit_month"].tolist()))
+    ax.set_xticks(x, axis_months(part["audit_month"].tolist()))
     ax.set_ylim(0, 115)
     ax.set_ylabel("Returned audits with the social worker\ntaking part (%)")
     ax.set_xlabel("Audit month (labels: %, took part/returned)")
@@ -129,7 +132,7 @@ def participation_chart(part: pd.DataFrame) -> Chart:
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=_ints(part["participated"], part["returned"]))
+    return Chart(fig, alt, title, counts=counts_in(part["participated"], part["returned"]))
 
 
 def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
@@ -163,4 +166,4 @@ def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
     ax.set_title(title, loc="left")
     totals = reasons.groupby("reason")["count"].sum().sort_values(ascending=False)
     alt = f"{title}. Over the period: " + "; ".join(f"{r} {n}" for r, n in totals.items()) + "."
-    return Chart(fig, alt, title, counts=_ints(reasons["count"]))
+    return Chart(fig, alt, title, counts=counts_in(reasons["count"]))

@@ -1,9 +1,12 @@
+"""Sections 1, 2.1 and 2.2: audit returns, exemptions and social worker participation: figure frames as tables
+for people (readable headers, months by name, n beside every %)."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.cells import _rate
+from qa_lib.render.cells import rate_cell
 from qa_lib.stats import one_decimal, whole
 
 
@@ -25,7 +28,9 @@ def returns_table(returns: pd.DataFrame, cohorts: dict[str, str], target: float)
 
 def area_returns_table(by_area: pd.DataFrame, areas: list[str], months: list[str]) -> pd.DataFrame:
     """Service areas down, months across: "% (returned/distributed)"; "–" where none were distributed."""
-    cells = by_area.assign(cell=[_rate(r, k, n) for r, k, n in zip(by_area["return_rate"], by_area["returned"], by_area["distributed"])])
+    cells = by_area.assign(
+        cell=[rate_cell(r, k, n) for r, k, n in zip(by_area["return_rate"], by_area["returned"], by_area["distributed"])]
+    )
     wide = cells.pivot(index="service_area", columns="audit_month", values="cell").reindex(index=areas, columns=months).fillna("–")
     wide.columns = [month_short(m) for m in months]
     return wide.rename_axis("Service area").reset_index()

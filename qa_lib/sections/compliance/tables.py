@@ -1,3 +1,6 @@
+"""Sections 1, 2.1 and 2.2: audit returns, exemptions and social worker participation: the contract tables a run
+writes."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,10 +1,13 @@
+"""Sections 1, 2.1 and 2.2: audit returns, exemptions and social worker participation: drafted sentences, in the
+reference report's voice, from the section's figures."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from qa_lib.inputs.params import ReasonCategory
 from qa_lib.inputs.period import join_words, month_name
-from qa_lib.render.words import SHARP_CHANGE, _month
+from qa_lib.render.words import SHARP_CHANGE, month_phrase
 from qa_lib.sections.compliance.figures import NO_REASON, OTHER_REASON, top_reasons
 from qa_lib.stats import one_decimal, whole
 
@@ -31,12 +34,12 @@ def compliance_sentences(monthly: pd.DataFrame, months: list[str], target: float
     out = []
     for month in months:
         if month not in m.index or m.at[month, "distributed"] == 0:
-            out.append(f"No audits were distributed in {_month(month, end)}.")
+            out.append(f"No audits were distributed in {month_phrase(month, end)}.")
             continue
         rate = float(m.at[month, "return_rate"])
         earlier = m[(m.index < month) & (m["distributed"] > 0)]
         if earlier.empty:
-            out.append(f"Compliance was {whole(rate)} in {_month(month, end)}{_target_clause(rate, None, target)}.")
+            out.append(f"Compliance was {whole(rate)} in {month_phrase(month, end)}{_target_clause(rate, None, target)}.")
             continue
         prev_rate = float(earlier["return_rate"].iloc[-1])
         same: list[str] = []
@@ -44,19 +47,22 @@ def compliance_sentences(monthly: pd.DataFrame, months: list[str], target: float
             if whole(r) != whole(prev_rate):
                 break
             same.insert(0, mm)
-        since = f"{whole(prev_rate)} in {join_words([_month(x, end) for x in same])}"
+        since = f"{whole(prev_rate)} in {join_words([month_phrase(x, end) for x in same])}"
         change = round(rate) - round(prev_rate)
         if whole(rate) == whole(prev_rate):
             clause = _target_clause(rate, prev_rate, target)
             out.append(
-                f"Compliance remained at {whole(rate)} in {_month(month, end)}, as in {join_words([_month(x, end) for x in same])}"
+                f"Compliance remained at {whole(rate)} in {month_phrase(month, end)}, "
+                f"as in {join_words([month_phrase(x, end) for x in same])}"
                 f"{',' if clause.startswith(' and') else ''}{clause}."
             )
             continue
         verb = "increased" if change > 0 else "dropped"
         if abs(change) >= SHARP_CHANGE:
             verb = "increased sharply" if change > 0 else "dropped sharply"
-        out.append(f"Compliance has {verb} from {since} to {whole(rate)} in {_month(month, end)}{_target_clause(rate, prev_rate, target)}.")
+        out.append(
+            f"Compliance has {verb} from {since} to {whole(rate)} in {month_phrase(month, end)}{_target_clause(rate, prev_rate, target)}."
+        )
     return out
 
 
@@ -67,9 +73,9 @@ def full_return_sentences(full: dict[str, list[str]], months: list[str]) -> list
     for month in months:
         areas = full.get(month, [])
         if areas:
-            out.append(f"{join_words(areas)} completed 100% audit returns in the {_month(month, end)} audit.")
+            out.append(f"{join_words(areas)} completed 100% audit returns in the {month_phrase(month, end)} audit.")
         else:
-            out.append(f"No service area completed 100% audit returns in the {_month(month, end)} audit.")
+            out.append(f"No service area completed 100% audit returns in the {month_phrase(month, end)} audit.")
     return out
 
 
@@ -106,7 +112,7 @@ def participation_sentences(
     end = months[-1]
     out = []
     for month in months:
-        name = _month(month, end)
+        name = month_phrase(month, end)
         if month not in p.index or p.at[month, "returned"] == 0:
             out.append(f"No audits were returned for {name}, so social worker participation cannot be measured.")
             continue

@@ -1,3 +1,6 @@
+"""Sections 2.3 and 3.1.1: moderation, agreement and overall grades: the charts, each with alt text stating its
+figures."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -10,7 +13,7 @@ from matplotlib.figure import Figure
 from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS as GRADE_NAMES
 from qa_lib.inputs.schema import GRADES
-from qa_lib.render.charts import ORANGE, Chart, _ints
+from qa_lib.render.charts import ORANGE, Chart, counts_in
 from qa_lib.stats import whole
 
 GRADE_ORDER = list(GRADES)
@@ -81,7 +84,7 @@ def overall_grades_chart(before: pd.DataFrame, after: pd.DataFrame, months: list
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=_ints(before["count"], after["count"]))
+    return Chart(fig, alt, title, counts=counts_in(before["count"], after["count"]))
 
 
 def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
@@ -114,7 +117,7 @@ def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=_ints(before["count"]))
+    return Chart(fig, alt, title, counts=counts_in(before["count"]))
 
 
 def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
@@ -141,4 +144,4 @@ def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
         if f != t and matrix.at[f, t] > 0
     ]
     alt = f"{title}. {same} of {n} unchanged" + (f"; changed: {'; '.join(changed)}." if changed else ".")
-    return Chart(fig, alt, title, counts=_ints(matrix.to_numpy().ravel()))
+    return Chart(fig, alt, title, counts=counts_in(matrix.to_numpy().ravel()))

@@ -1,3 +1,6 @@
+"""Sections 2.3 and 3.1.1: moderation, agreement and overall grades: figure frames as tables for people (readable
+headers, months by name, n beside every %)."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,10 +1,13 @@
+"""Sections 2.3 and 3.1.1: moderation, agreement and overall grades: drafted sentences, in the reference report's
+voice, from the section's figures."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from qa_lib.inputs.period import join_words
 from qa_lib.inputs.schema import GRADE_LABELS as GRADE_NAMES
-from qa_lib.render.words import _month
+from qa_lib.render.words import month_phrase
 from qa_lib.stats import whole
 
 
@@ -19,7 +22,7 @@ def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[
     end = months[-1]
     blocks = []
     for month in months:
-        name = _month(month, end)
+        name = month_phrase(month, end)
         theme = (themes or {}).get(month)
         blocks.append(f"**{name} moderations{' – ' + theme if theme else ''}**")
         moderated, returned = int(s.at[month, "moderated"]), int(s.at[month, "returned"])
@@ -76,10 +79,10 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
         verdict = "a change unlikely to be chance" if c.p < 0.05 else "a change that could be chance at these numbers"
         out.append(
             f"Agreement {direction} from {whole(c.previous_agreement)} ({c.previous_agreed} of {c.previous_moderated}) in "
-            f"{_month(c.previous_month, end)} to {whole(c.agreement)} ({c.agreed} of {c.moderated}) in "
-            f"{_month(c.audit_month, end)}: {verdict} (Fisher's exact test, p = {c.p:.2f})."
+            f"{month_phrase(c.previous_month, end)} to {whole(c.agreement)} ({c.agreed} of {c.moderated}) in "
+            f"{month_phrase(c.audit_month, end)}: {verdict} (Fisher's exact test, p = {c.p:.2f})."
         )
-    small = [f"{_month(m, end)} (n={int(a.at[m, 'moderated'])})" for m in months if 0 < a.at[m, "moderated"] < 30]
+    small = [f"{month_phrase(m, end)} (n={int(a.at[m, 'moderated'])})" for m in months if 0 < a.at[m, "moderated"] < 30]
     if small:
         out.append(f"Monthly figures rest on small samples, {join_words(small)}: read them with caution.")
     return out
@@ -95,10 +98,10 @@ def overall_grade_sentences(before: pd.DataFrame, after: pd.DataFrame, months: l
     out = []
     for month in months:
         if month not in b.index or b.at[month, "returned"] == 0:
-            out.append(f"No audits were returned in {_month(month, end)}.")
+            out.append(f"No audits were returned in {month_phrase(month, end)}.")
             continue
         out.append(
-            f"In {_month(month, end)}, {b.at[month, 'good_or_outstanding']} of {b.at[month, 'returned']} audits "
+            f"In {month_phrase(month, end)}, {b.at[month, 'good_or_outstanding']} of {b.at[month, 'returned']} audits "
             f"({whole(b.at[month, 'percent'])}) were graded good or outstanding overall by the auditor; after moderation, "
             f"{a.at[month, 'good_or_outstanding']} ({whole(a.at[month, 'percent'])})."
         )

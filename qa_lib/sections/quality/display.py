@@ -1,3 +1,6 @@
+"""The programme summary and the data-quality appendix: figure frames as tables for people (readable headers,
+months by name, n beside every %)."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,17 +1,19 @@
+"""Drawing the monthly sample: the charts, each with alt text stating its figures."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qa_lib.render.charts import DARK_BLUE, Chart, _ints, _wrap
+from qa_lib.render.charts import DARK_BLUE, Chart, counts_in, wrap
 
 
 def sampling_chart(summary: pd.DataFrame) -> Chart:
     """Children left after each sampling rule (a funnel), each bar labelled with its number."""
     title = "Children left after each sampling rule"
     s = summary[summary["service_area"] == "All service areas"]
-    labels = [_wrap(f"{k}. {r}", 45) for k, r in zip(s["step"], s["rule"])]
+    labels = [wrap(f"{k}. {r}", 45) for k, r in zip(s["step"], s["rule"])]
     fig = Figure(figsize=(9, 0.6 * len(s) + 1.5))
     ax = fig.subplots()
     y = np.arange(len(s))[::-1]
@@ -23,4 +25,4 @@ def sampling_chart(summary: pd.DataFrame) -> Chart:
     ax.set_ylabel("Sampling rule, in order")
     ax.set_title(title, loc="left")
     alt = f"{title}. " + "; ".join(f"step {k}: {int(v)}" for k, v in zip(s["step"], s["after"])) + "."
-    return Chart(fig, alt, title, counts=_ints(s["after"]))
+    return Chart(fig, alt, title, counts=counts_in(s["after"]))

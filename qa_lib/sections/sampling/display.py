@@ -1,3 +1,6 @@
+"""Drawing the monthly sample: figure frames as tables for people (readable headers, months by name, n beside
+every %)."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,3 +1,5 @@
+"""Drawing the monthly sample: drafted sentences, in the reference report's voice, from the section's figures."""
+
 from __future__ import annotations
 
 import pandas as pd

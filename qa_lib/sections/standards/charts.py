@@ -1,3 +1,5 @@
+"""Section 3.1.2: practice standards month on month: the charts, each with alt text stating its figures."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +9,7 @@ from afcharts.af_colours import get_af_colours
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import Chart, _ints, _wrap
+from qa_lib.render.charts import Chart, counts_in, wrap
 from qa_lib.stats import whole
 
 
@@ -22,7 +24,7 @@ def standards_heatmap(table: pd.DataFrame, labels: dict[str, str], months: list[
         [[("–" if pd.isna(rate.at[s, m]) else f"{whole(rate.at[s, m])}\nn={int(n.at[s, m])}") for m in months] for s in labels],
         dtype=object,
     )
-    short = [_wrap(labels[s], 48) for s in labels]
+    short = [wrap(labels[s], 48) for s in labels]
     fig = Figure(figsize=(max(7, 1.2 * len(months) + 5.5), 0.62 * len(labels) + 1.8))
     ax = fig.subplots()
     cmap = sns.blend_palette(["#FFFFFF", *get_af_colours("sequential")[::-1][1:]], as_cmap=True)
@@ -50,4 +52,4 @@ def standards_heatmap(table: pd.DataFrame, labels: dict[str, str], months: list[
         + "; ".join(f"{labels[s]} {whole(rate.at[s, last])} (n={int(n.at[s, last])})" for s in labels if not pd.isna(rate.at[s, last]))
         + "."
     )
-    return Chart(fig, alt, title, counts=_ints(table["graded"], table["good_or_outstanding"]))
+    return Chart(fig, alt, title, counts=counts_in(table["graded"], table["good_or_outstanding"]))

@@ -1,3 +1,6 @@
+"""Section 3.1.2: practice standards month on month: figure frames as tables for people (readable headers, months
+by name, n beside every %)."""
+
 from __future__ import annotations
 
 import pandas as pd

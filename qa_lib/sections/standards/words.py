@@ -1,3 +1,6 @@
+"""Section 3.1.2: practice standards month on month: drafted sentences, in the reference report's voice, from the
+section's figures."""
+
 from __future__ import annotations
 
 import pandas as pd

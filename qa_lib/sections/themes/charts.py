@@ -1,3 +1,5 @@
+"""Sections 3.2 and 4: key and recurring themes, and actions: the charts, each with alt text stating its figures."""
+
 from __future__ import annotations
 
 from typing import cast
@@ -8,7 +10,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, Chart, _ints
+from qa_lib.render.charts import CATEGORICAL, Chart, counts_in
 
 
 def themes_chart(counts: pd.DataFrame, months: list[str]) -> Chart:
@@ -37,4 +39,4 @@ def themes_chart(counts: pd.DataFrame, months: list[str]) -> Chart:
     ax.legend(title="Audit month", frameon=False, fontsize=8)
     ax.set_title(title, loc="left", fontsize=10)
     alt = f"{title}. Over the period: " + "; ".join(f"{label} {int(n)}" for label, n in total.items() if n) + "."
-    return Chart(fig, alt, title, counts=_ints(counts["audits"]))
+    return Chart(fig, alt, title, counts=counts_in(counts["audits"]))

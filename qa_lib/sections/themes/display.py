@@ -1,3 +1,6 @@
+"""Sections 3.2 and 4: key and recurring themes, and actions: figure frames as tables for people (readable
+headers, months by name, n beside every %)."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,3 +1,5 @@
+"""Sections 3.2 and 4: key and recurring themes, and actions: the contract tables a run writes."""
+
 from __future__ import annotations
 
 import pandas as pd

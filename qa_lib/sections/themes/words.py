@@ -1,3 +1,6 @@
+"""Sections 3.2 and 4: key and recurring themes, and actions: drafted sentences, in the reference report's voice,
+from the section's figures."""
+
 from __future__ import annotations
 
 import pandas as pd

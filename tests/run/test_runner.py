@@ -13,8 +13,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import PLANTED, QA_PACK
-from helpers import REPO
+from helpers import PLANTED, QA_PACK, REPO
 from qa_lib.errors import RunFailed
 from qa_lib.inputs.params import load_params
 from qa_lib.run.runner import run

@@ -10,8 +10,7 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from conftest import QA_PACK
-from helpers import REPO
+from helpers import QA_PACK, REPO
 from qa_lib.errors import QAPackError, ValidationFailed
 from qa_lib.inputs.caseload import load_caseload
 from qa_lib.inputs.load import load_audits

@@ -8,8 +8,7 @@ import subprocess
 import pandas as pd
 import pytest
 
-from conftest import QA_PACK
-from helpers import REPO
+from helpers import QA_PACK, REPO
 from qa_lib.render import disclosure as d
 
 

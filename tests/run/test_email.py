@@ -15,8 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import PLANTED, QA_PACK
-from helpers import REPO
+from helpers import PLANTED, QA_PACK, REPO
 from qa_lib.errors import ParamsError, QAPackError
 from qa_lib.inputs.params import load_params
 from qa_lib.run.emailer import SendFailed, email_run

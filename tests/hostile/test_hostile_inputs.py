@@ -17,8 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import QA_PACK
-from helpers import HEADER, REPO, row, write_rows
+from helpers import HEADER, QA_PACK, REPO, row, write_rows
 from qa_lib.cli import main
 from qa_lib.errors import ParamsError, QAPackError
 from qa_lib.inputs.params import load_params

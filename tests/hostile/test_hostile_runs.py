@@ -16,8 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import QA_PACK
-from helpers import REPO, STANDARDS, row, write_rows
+from helpers import QA_PACK, REPO, STANDARDS, row, write_rows
 
 pytestmark = pytest.mark.slow
 
