@@ -30,7 +30,7 @@ def all_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str
 
 
 def is_percent(column: str) -> bool:
-    return column.startswith("pct_") or column.endswith("rate_cell") or column == "percent"
+    return column.startswith("pct_") or column.endswith("_rate") or column == "percent"
 
 
 def rounded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
