@@ -84,12 +84,13 @@ sys.path.insert(0, sys.argv[3])
 from qa_lib.inputs.load import load_audits
 from qa_lib.inputs.params import load_params
 from qa_lib.inputs.period import Period
+from qa_lib.run.figures import compute_all
 from qa_lib.run.tables import all_tables
 params = load_params(sys.argv[2])
 t0 = time.perf_counter()
 data = load_audits(sys.argv[1], params)
 t1 = time.perf_counter()
-tables = all_tables(data.frame, params, Period("2021-10", "2021-12"))
+tables = all_tables(compute_all(data.frame, params, Period("2021-10", "2021-12"), data.summary()))
 t2 = time.perf_counter()
 print(json.dumps({"rows": data.rows_used, "load": t1 - t0, "tables": t2 - t1,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -13,17 +13,20 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from qa_lib.errors import QAPackError
-from qa_lib.inputs.handoff import is_handoff, read_validated
+from qa_lib.inputs.handoff import is_handoff, read_figures
 from qa_lib.inputs.params import Params, load_params
 from qa_lib.inputs.period import Period, month_name
 from qa_lib.render.charts import Chart
 from qa_lib.render.sanitise import escape, markdown_html
+
+if TYPE_CHECKING:
+    from qa_lib.run.figures import RunFigures
 
 NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+\))?)\s*$"
 
@@ -107,34 +110,22 @@ class View:
 
 @dataclass
 class Run(View):
-    """One notebook's view of a run: params, period, validated audits and the row counts, and how to show them."""
+    """One notebook's view of a run: params, period, the run's figures (every section's, computed once) and
+    the row counts, and how to show them. No child-level row is held here."""
 
     params: Params = field(default=None)  # type: ignore[assignment]  # always given; a default only for field order
     period: Period = field(default=None)  # type: ignore[assignment]
-    audits: pd.DataFrame = field(default_factory=pd.DataFrame)
-    data: dict[str, Any] = field(default_factory=dict)
+    figures: RunFigures = field(default=None)  # type: ignore[assignment]
     target: float = 80.0
 
     @property
     def months(self) -> list[str]:
-        return self.period.months
+        return list(self.figures.months.months)
 
     @property
-    def trend_months(self) -> list[str]:
-        return self.period.trend_months
-
-    @property
-    def trend_months_with_data(self) -> list[str]:
-        """The trend window, starting at the first month that has any audit."""
-        present = set(self.audits["audit_month"])
-        months = self.trend_months
-        first = next((i for i, m in enumerate(months) if m in present), len(months) - len(self.months))
-        return months[first:]
-
-    @property
-    def months_with_previous(self) -> list[str]:
-        """The period with the month before it (when it has audits), the baseline for month-on-month change."""
-        return self.period.with_previous(set(self.audits["audit_month"]))
+    def data(self) -> dict[str, Any]:
+        """Rows read, used and rejected, and warnings, for the data-quality notes."""
+        return self.figures.data
 
     def month_name(self, month: str) -> str:
         return month_name(month, with_year=True)
@@ -154,8 +145,11 @@ class Run(View):
 def open_run(
     params_path: str, audits_path: str, period_from: str, period_to: str, target_return_rate: float, sheet: str | None = None
 ) -> Run:
-    """Params and validated audits for a notebook: the runner's validated copy, or (in JupyterLab) a raw
-    audits file read and validated here. Never writes anything (the demo data comes from `make demo`)."""
+    """The run for a notebook: under the runner, the figures it computed once (`audits_path` is then its
+    figures file); in JupyterLab, a raw audits file read, validated and computed here. Never writes anything
+    but the chart cache (the demo data comes from `make demo`)."""
+    from qa_lib.run.figures import compute_all
+
     params = load_params(params_path)
     period = Period(period_from, period_to)
     path = Path(audits_path)
@@ -163,22 +157,14 @@ def open_run(
     if is_handoff(path):
         cache = path.parent / "charts"
         cache.mkdir(exist_ok=True)
-        frame, summary = read_validated(path)
+        figures = read_figures(path)
     else:
-        from qa_lib.inputs.load import load_audits  # pandera is only needed for a raw file, not the runner's parquet
+        from qa_lib.inputs.load import load_audits  # pandera is only needed for a raw file
 
         _exists(path)
         data = load_audits(path, params, sheet=sheet, period_end=period.end)
-        frame, summary = data.frame, data.summary()
-    return Run(
-        audience=params.audience,
-        chart_cache=cache,
-        params=params,
-        period=period,
-        audits=frame,
-        data=summary,
-        target=float(target_return_rate),
-    )
+        figures = compute_all(data.frame, params, period, data.summary())
+    return Run(audience=params.audience, chart_cache=cache, params=params, period=period, figures=figures, target=float(target_return_rate))
 
 
 def _exists(path: Path) -> None:

@@ -1,40 +1,39 @@
 """The hand-off between the runner and the notebooks, both halves in one place.
 
-The runner validates the audits once and writes the validated frame (parquet) and its row summary (JSON)
-into the run's private work folder; each notebook reads them back instead of parsing and validating the
-raw file again. The folder is private to the run and goes with it (`qa_lib.run.workspace`).
+The runner validates the audits once and computes every section's figures once (`qa_lib.run.figures`); it
+writes those figures, not the rows, into the run's private work folder, and each notebook reads them back.
+No notebook parses, validates or recomputes anything, and no child-level row reaches a notebook. The file
+is a pickle the run itself wrote into its own 0700 folder (`qa_lib.run.workspace`), read by the same run.
 """
 
 from __future__ import annotations
 
-import json
+import pickle
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    from qa_lib.run.figures import RunFigures
 
-from qa_lib.inputs.load import AuditData
-
-AUDITS = "audits.parquet"
-SUMMARY = "audits.summary.json"
+FIGURES = "figures.pickle"
 
 
-def write_validated(data: AuditData, folder: Path) -> Path:
-    """Runner's half: the validated frame and its row summary, for the notebooks. Returns the parquet path."""
+def write_figures(figures: RunFigures, folder: Path) -> Path:
+    """Runner's half: the run's figures, for the notebooks. Returns the file's path."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / AUDITS
-    data.frame.to_parquet(path, index=False)
-    (folder / SUMMARY).write_text(json.dumps(data.summary(), indent=1), encoding="utf-8")
+    path = folder / FIGURES
+    with open(path, "wb") as handle:
+        pickle.dump(figures, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
 def is_handoff(path: Path) -> bool:
-    """Whether `path` is a validated copy written by the runner (not a raw audits file)."""
-    return path.name == AUDITS and (path.parent / SUMMARY).is_file()
+    """Whether `path` is the figures file a runner wrote (not a raw audits file)."""
+    return path.name == FIGURES and path.is_file()
 
 
-def read_validated(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Notebook's half: the validated frame and the row summary the runner wrote beside it."""
-    frame = pd.read_parquet(path)
-    summary = json.loads((path.parent / SUMMARY).read_text(encoding="utf-8"))
-    return frame, summary
+def read_figures(path: Path) -> RunFigures:
+    """Notebook's half: the run's figures, exactly as the runner computed them."""
+    with open(path, "rb") as handle:
+        figures: RunFigures = pickle.load(handle)
+    return figures

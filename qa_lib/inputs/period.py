@@ -79,3 +79,21 @@ def join_words(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@dataclass(frozen=True)
+class RunMonths:
+    """The months a run's figures are drawn over, decided once: the period, the 12-month trend window, the
+    trend window from its first month with any audit, and the period with its baseline month (the month just
+    before, when it has audits)."""
+
+    months: tuple[str, ...]
+    trend_months: tuple[str, ...]
+    trend_with_data: tuple[str, ...]
+    with_previous: tuple[str, ...]
+
+    @classmethod
+    def of(cls, period: Period, present: set[str]) -> RunMonths:
+        trend = period.trend_months
+        first = next((i for i, m in enumerate(trend) if m in present), len(trend) - len(period.months))
+        return cls(tuple(period.months), tuple(trend), tuple(trend[first:]), tuple(period.with_previous(present)))

@@ -28,11 +28,12 @@ from pathlib import Path
 from qa_lib import __version__
 from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
 from qa_lib.inputs import resources
-from qa_lib.inputs.handoff import write_validated
+from qa_lib.inputs.handoff import write_figures
 from qa_lib.inputs.load import AuditData, load_audits
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.run.execute import NotebookJob, execute
+from qa_lib.run.figures import compute_all
 from qa_lib.run.headlines import headlines
 from qa_lib.run.publish import check_out_dir, publish, publishing_lock, sha256, write_marker
 from qa_lib.run.tables import all_tables, for_audience, write_tables, write_workbook
@@ -164,7 +165,10 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         with private_workdir() as work:
-            parquet = write_validated(data, work)
+            t = time.perf_counter()
+            figures = compute_all(data.frame, params, period, data.summary())  # once: every output reads these
+            handoff = write_figures(figures, work)
+            timings["figures"] = time.perf_counter() - t
             jobs = [
                 NotebookJob(
                     name=name,
@@ -174,7 +178,7 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
                     period_label=period.label,
                     parameters={
                         "params_path": str(params.source),
-                        "audits_path": str(parquet),
+                        "audits_path": str(handoff),
                         "period_from": period.start,
                         "period_to": period.end,
                         "target_return_rate": float(params.target_return_rate),
@@ -190,11 +194,11 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
             wait, stop = _start_notebooks(jobs)
             try:
                 # The tables, the workbook and the e-mail headlines are made here while the notebooks run.
-                published = for_audience(all_tables(data.frame, params, period), params.audience)
+                published = for_audience(all_tables(figures), params.audience)
                 table_paths = write_tables(published, build)
                 table_paths.append(write_workbook(published, build / "tables.xlsx"))
                 (build / "headlines.json").write_text(
-                    json.dumps(headlines(data.frame, params, period), indent=1, ensure_ascii=False), encoding="utf-8"
+                    json.dumps(headlines(figures, params, period), indent=1, ensure_ascii=False), encoding="utf-8"
                 )
                 timings["tables"] = time.perf_counter() - t
             except BaseException:

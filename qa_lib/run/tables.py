@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qa_lib.inputs.params import Params
-from qa_lib.inputs.period import Period
+from qa_lib.run.figures import RunFigures
 from qa_lib.sections.comparators.tables import comparator_tables
 from qa_lib.sections.compliance.tables import compliance_tables
 from qa_lib.sections.grades.tables import grades_tables
@@ -18,14 +17,14 @@ from qa_lib.sections.themes.tables import theme_tables
 from qa_lib.stats import round_half_up
 
 
-def all_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
-    """Every table the pack writes: the contract's, plus themes.csv."""
+def all_tables(figures: RunFigures) -> dict[str, pd.DataFrame]:
+    """Every table the pack writes, from the run's figures: the contract's, plus themes.csv."""
     return {
-        **compliance_tables(audits, params, period),
-        **grades_tables(audits, params, period),
-        **standards_tables(audits, params, period),
-        **comparator_tables(audits, params, period),
-        **theme_tables(audits, params, period),
+        **compliance_tables(figures.compliance),
+        **grades_tables(figures.grades),
+        **standards_tables(figures.standards),
+        **comparator_tables(figures.comparators),
+        **theme_tables(figures.themes),
     }
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 from helpers import STANDARDS, row
 from qa_lib.inputs.load import _finish
 from qa_lib.inputs.period import Period
-from qa_lib.notebook import Run
+from qa_lib.run.figures import compute_all
 from qa_lib.run.headlines import headlines
 
 
@@ -29,10 +29,11 @@ def test_a_gap_month_means_no_baseline_in_the_report_and_the_email(params):
     audits = _audits(params)
     period = Period("2021-10", "2021-10")
     assert period.with_previous(set(audits["audit_month"])) == ["2021-10"]  # September had no audits: no baseline
-    run = Run(params=params, period=period, audits=audits, data={}, target=80.0)
-    assert run.months_with_previous == ["2021-10"]
+    figures = compute_all(audits, params, period, {})
+    assert figures.months.with_previous == ("2021-10",)  # the report's tables and words use this
+    assert list(figures.standards.table["audit_month"].unique()) == ["2021-10"]
     # All Inadequate in August against all Good in October would be "rose beyond chance" if compared.
-    assert headlines(audits, params, period)["standards"] == ["There are not enough graded months to compare."]
+    assert headlines(figures, params, period)["standards"] == ["There are not enough graded months to compare."]
 
 
 def test_the_month_just_before_is_the_baseline_when_it_has_audits(params):
@@ -40,6 +41,6 @@ def test_the_month_just_before_is_the_baseline_when_it_has_audits(params):
     audits.loc[audits["audit_month"] == "2021-08", "audit_month"] = "2021-09"
     period = Period("2021-10", "2021-10")
     assert period.with_previous(set(audits["audit_month"])) == ["2021-09", "2021-10"]
-    words = headlines(audits, params, period)["standards"]
+    words = headlines(compute_all(audits, params, period, {}), params, period)["standards"]
     assert isinstance(words, list)
     assert words[0].startswith("Good or outstanding grades rose between September 2021 and October 2021 for:")

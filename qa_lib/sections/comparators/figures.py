@@ -9,8 +9,12 @@ month-on-month standards table.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import RunMonths
 from qa_lib.sections.standards import figures as standards
 from qa_lib.stats import fisher_exact_p, whole
 
@@ -109,3 +113,41 @@ def picture(cmp: pd.DataFrame) -> str | None:
     if down:
         return "declining"
     return None
+
+
+@dataclass(frozen=True)
+class CohortComparison:
+    """One cohort audited in the period against its earlier audit months."""
+
+    cohort: str
+    label: str
+    months: list[str]  # every month the cohort was audited, up to the period's end
+    comparison: pd.DataFrame  # per standard: previous audit against latest, change, p and reading
+    picture: str | None  # improving, declining, mixed, or None when nothing moved beyond chance
+    audit_months: int  # how many of those months have graded figures (a chart needs two)
+
+
+@dataclass(frozen=True)
+class ComparatorFigures:
+    """Every figure of sections 3.1.3 to 3.1.5, computed once per run."""
+
+    comp: pd.DataFrame  # % good or outstanding per cohort, month and standard (the contract table is its columns)
+    cohorts: tuple[CohortComparison, ...]
+
+
+def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> ComparatorFigures:
+    comp = comparators(audits, list(m.months), list(params.standards))
+    found = []
+    for cohort in period_cohorts(audits, list(m.months)):
+        cmp = comparison(comp, cohort)
+        found.append(
+            CohortComparison(
+                cohort=cohort,
+                label=params.cohorts.get(cohort, cohort),
+                months=cohort_months(audits, cohort, m.months[-1]),
+                comparison=cmp,
+                picture=picture(cmp),
+                audit_months=int(comp.loc[comp["cohort"] == cohort, "audit_month"].nunique()),
+            )
+        )
+    return ComparatorFigures(comp=comp, cohorts=tuple(found))

@@ -10,11 +10,13 @@ and returns a tidy frame; months with no audits appear with zero counts.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from qa_lib.inputs.params import ReasonCategory
+from qa_lib.inputs.params import Params, ReasonCategory
+from qa_lib.inputs.period import RunMonths
 from qa_lib.stats import pct
 
 NO_REASON = "No reason recorded"
@@ -134,3 +136,36 @@ def month_themes(audits: pd.DataFrame, months: list[str], cohorts: dict[str, str
     a = audits[audits["audit_month"].isin(months)]
     keys = a.groupby("audit_month")["cohort"].unique()
     return {m: " and ".join(cohorts.get(k, k) for k in sorted(keys.get(m, []))) for m in months}
+
+
+@dataclass(frozen=True)
+class ComplianceFigures:
+    """Every figure of sections 1, 2.1 and 2.2, computed once per run."""
+
+    monthly: pd.DataFrame  # monthly_returns over the trend window
+    returns_trend: pd.DataFrame  # returns by month and cohort, trend window from the first month with audits
+    returns_period: pd.DataFrame  # the same, the period only (the contract table)
+    by_area: pd.DataFrame  # returns by area, trend window with data
+    by_area_period: pd.DataFrame  # the same, the period only (the contract table)
+    full_areas: dict[str, list[str]]  # areas with every audit returned, per period month
+    participation_trend: pd.DataFrame
+    participation_period: pd.DataFrame
+    reasons: pd.DataFrame  # non-participation reason categories, period
+    month_themes: dict[str, str]  # each period month's cohort label(s)
+
+
+def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> ComplianceFigures:
+    months, trend = list(m.months), list(m.trend_with_data)
+    by_area = returns_by_area(audits, trend)
+    return ComplianceFigures(
+        monthly=monthly_returns(audits, list(m.trend_months)),
+        returns_trend=returns(audits, trend),
+        returns_period=returns(audits, months),
+        by_area=by_area,
+        by_area_period=returns_by_area(audits, months),
+        full_areas=full_return_areas(by_area, months),
+        participation_trend=participation(audits, trend),
+        participation_period=participation(audits, months),
+        reasons=non_participation_reasons(audits, months, params.reason_categories),
+        month_themes=month_themes(audits, months, params.cohorts),
+    )

@@ -1,21 +1,17 @@
-"""Sections 1, 2.1 and 2.2: audit returns, exemptions and social worker participation: the contract tables a run
-writes."""
+"""Sections 1, 2.1 and 2.2: the contract tables a run writes, from the section's figures."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from qa_lib.inputs.params import Params
-from qa_lib.inputs.period import Period
-from qa_lib.sections.compliance import figures as compliance
+from qa_lib.sections.compliance.figures import ComplianceFigures
 
 
-def compliance_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
+def compliance_tables(f: ComplianceFigures) -> dict[str, pd.DataFrame]:
     """returns, returns_by_area, participation and non_participation_reasons for the period."""
-    months = period.months
     return {
-        "returns": compliance.returns(audits, months),
-        "returns_by_area": compliance.returns_by_area(audits, months),
-        "participation": compliance.participation(audits, months),
-        "non_participation_reasons": compliance.non_participation_reasons(audits, months, params.reason_categories),
+        "returns": f.returns_period,
+        "returns_by_area": f.by_area_period,
+        "participation": f.participation_period,
+        "non_participation_reasons": f.reasons,
     }

@@ -7,9 +7,14 @@ auditor's grade. Percentages are of returned audits in the month.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import RunMonths
 from qa_lib.inputs.schema import GRADES
+from qa_lib.sections.grades import moderation
 from qa_lib.stats import pct
 
 
@@ -51,3 +56,31 @@ def good_or_outstanding(grades: pd.DataFrame) -> pd.DataFrame:
     out = g.groupby("audit_month", sort=False).agg(good_or_outstanding=("go", "sum"), returned=("count", "sum")).reset_index()
     out["percent"] = pct(out["good_or_outstanding"], out["returned"])
     return out.astype({"good_or_outstanding": "int64", "returned": "int64"})
+
+
+@dataclass(frozen=True)
+class GradesFigures:
+    """Every figure of sections 2.3 and 3.1.1 (moderation, agreement, overall grades), computed once per run."""
+
+    moderation_summary: pd.DataFrame
+    moderation_outcomes: pd.DataFrame  # also the contract's moderation table
+    moderation_matrix: pd.DataFrame
+    agreement: pd.DataFrame
+    before: pd.DataFrame  # overall grades by period month, before moderation (the contract's overall_grades)
+    after: pd.DataFrame  # and after moderation
+    by_area: pd.DataFrame  # grade by service area, whole period (the contract's grades_by_area)
+    trend: pd.DataFrame  # overall grades over the trend window with data
+
+
+def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures:
+    months = list(m.months)
+    return GradesFigures(
+        moderation_summary=moderation.moderation_summary(audits, months),
+        moderation_outcomes=moderation.moderation_outcomes(audits, months),
+        moderation_matrix=moderation.moderation_matrix(audits, months),
+        agreement=moderation.agreement(audits, months),
+        before=overall_grades(audits, months),
+        after=overall_grades(audits, months, after_moderation=True),
+        by_area=grades_by_area(audits, months, list(params.service_areas)),
+        trend=overall_grades(audits, list(m.trend_with_data)),
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from qa_lib.notebook import Run
 from qa_lib.sections.quality import display
 from qa_lib.sections.standards import display as standards_display
-from qa_lib.sections.standards import figures as standards
 
 
 def programme(run: Run) -> None:
@@ -25,13 +24,12 @@ def rejected(run: Run) -> None:
 
 
 def standards_note(run: Run) -> None:
-    quality = standards.standards_quality(run.audits, run.months, list(run.params.standards))
-    run.show_text(standards_display.standards_quality_note(quality, run.params.standards))
+    run.show_text(standards_display.standards_quality_note(run.figures.standards.quality, run.params.standards))
 
 
 def appendix(run: Run) -> None:
     """The highlight report's appendix: rows, rejected rows, ungraded standards and what the figures leave out."""
     run.show_table(display.rows_table(run.data), f"Rows in {run.data['file']}: read = used + rejected")
-    quality = standards.standards_quality(run.audits, run.months, list(run.params.standards))
-    run.show_text([display.rejected_note(run.data), standards_display.standards_quality_note(quality, run.params.standards)])
+    note = standards_display.standards_quality_note(run.figures.standards.quality, run.params.standards)
+    run.show_text([display.rejected_note(run.data), note])
     run.show_text("\n".join(f"- {line}" for line in display.EXCLUSIONS))

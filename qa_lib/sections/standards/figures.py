@@ -13,10 +13,13 @@ points is always kept.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import RunMonths
 from qa_lib.stats import fisher_exact_p, pct
 
 ALPHA = 0.05
@@ -169,3 +172,29 @@ def trends(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class StandardsFigures:
+    """Every figure of section 3.1.2, computed once per run: over the period with its baseline month (the
+    report's table, its noise rule and the e-mail's headline), and over the period alone (the contract table)."""
+
+    months: tuple[str, ...]  # the period with its baseline month
+    table: pd.DataFrame
+    moves: pd.DataFrame  # month-on-month change per standard, with the test's mark
+    trends: pd.DataFrame  # first to last month per standard, read by the noise rule
+    period_table: pd.DataFrame  # the contract's standards table
+    quality: pd.DataFrame  # N/A and ungraded standards, period
+
+
+def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> StandardsFigures:
+    keys, compared = list(params.standards), list(m.with_previous)
+    table = standards(audits, compared, keys)
+    return StandardsFigures(
+        months=m.with_previous,
+        table=table,
+        moves=changes(table, compared),
+        trends=trends(table, compared),
+        period_table=standards(audits, list(m.months), keys),
+        quality=standards_quality(audits, list(m.months), keys),
+    )

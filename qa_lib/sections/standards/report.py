@@ -1,4 +1,4 @@
-"""Section 3.1.2 (practice standards) as a notebook shows it."""
+"""Section 3.1.2 (practice standards) as a notebook shows it, from the run's figures."""
 
 from __future__ import annotations
 
@@ -8,19 +8,18 @@ from qa_lib.sections.standards import charts, display, figures, words
 
 def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: str | None = None) -> None:
     """The noise-rule sentences, the reference-layout table (and the Inadequate table), the test note and heat map."""
-    months = run.months_with_previous
-    table = figures.standards(run.audits, months, list(run.params.standards))
-    moves = figures.changes(table, months)
-    run.show_text(words.standards_sentences(figures.trends(table, months), run.params.standards))
+    f = run.figures.standards
+    months = list(f.months)
+    run.show_text(words.standards_sentences(f.trends, run.params.standards))
     run.show_table(
-        display.standards_table(table, moves, run.params.standards, months),
+        display.standards_table(f.table, f.moves, run.params.standards, months),
         caption or "Good/outstanding (G/O) and requires improvement (RI) by practice standard and month",
     )
     if inadequate:
         run.show_table(
-            display.standards_table(table, moves, run.params.standards, months, kinds=("I",)),
+            display.standards_table(f.table, f.moves, run.params.standards, months, kinds=("I",)),
             "Inadequate (I) by practice standard and month",
         )
     run.show_text(f"*{figures.TEST_NOTE}*")
     if heatmap:
-        run.show_chart(charts.standards_heatmap(table, run.params.standards, months))
+        run.show_chart(charts.standards_heatmap(f.table, run.params.standards, months))

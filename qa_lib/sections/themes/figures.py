@@ -11,10 +11,12 @@ the text itself is never reported.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_lib.inputs.params import Theme
+from qa_lib.inputs.params import Params, Theme
+from qa_lib.inputs.period import RunMonths
 from qa_lib.stats import pct
 
 
@@ -138,3 +140,34 @@ def quotes(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], k
             if found >= per_theme:
                 break
     return pd.DataFrame(rows, columns=["theme", "audit_month", "standard", "quote"])
+
+
+@dataclass(frozen=True)
+class ThemesFigures:
+    """Every figure of sections 3.2 and 4, computed once per run. Quotes, when params switch them on, are
+    kept only redacted; no other free text leaves the rows."""
+
+    counts: pd.DataFrame  # audits whose comments mention each theme, per period month (themes.csv)
+    by_standard: pd.DataFrame  # the same per standard, whole period
+    key: dict[str, tuple[list[str], list[str]]]  # per period month: strength and learning standards
+    quotes: pd.DataFrame | None  # redacted exemplar quotes, or None when quotes are off
+    actions: list[dict[str, object]]  # section 4, from the QA lead's actions file
+
+
+def compute(audits: pd.DataFrame, params: Params, m: RunMonths, standards_table: pd.DataFrame) -> ThemesFigures:
+    from qa_lib.sections.themes.actions import load_actions
+    from qa_lib.sections.themes.redact import Redactor
+
+    months, keys = list(m.months), list(params.standards)
+    found = None
+    settings = params.quotes
+    if settings.enabled:
+        redactor = Redactor.for_audits(audits, text_columns(audits, keys), settings.redact_names, settings.allowed_words)
+        found = quotes(audits, months, params.themes, keys, redactor, settings.per_theme)
+    return ThemesFigures(
+        counts=theme_counts(audits, months, params.themes, keys),
+        by_standard=theme_by_standard(audits, months, params.themes, keys),
+        key={month: key_themes(standards_table, month, **params.key_themes) for month in months},
+        quotes=found,
+        actions=load_actions(params.actions),
+    )

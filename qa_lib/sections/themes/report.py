@@ -1,12 +1,10 @@
-"""Sections 3.2 (key and recurring themes) and 4 (themes and actions) as a notebook shows them."""
+"""Sections 3.2 (key and recurring themes) and 4 (themes and actions) as a notebook shows them, from the run's
+figures."""
 
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.compliance import figures as compliance
-from qa_lib.sections.standards import figures as standards
-from qa_lib.sections.themes import actions, charts, display, figures, words
-from qa_lib.sections.themes.redact import Redactor
+from qa_lib.sections.themes import actions, charts, display, words
 
 
 def period_line(run: Run) -> None:
@@ -15,48 +13,40 @@ def period_line(run: Run) -> None:
 
 def key_themes(run: Run, heading: str = "###") -> None:
     """For each month: strengths and learning among the standards, with the themes auditors' comments raise."""
-    table = standards.standards(run.audits, run.months_with_previous, list(run.params.standards))
-    by_standard = figures.theme_by_standard(run.audits, run.months, run.params.themes, list(run.params.standards))
-    themes = compliance.month_themes(run.audits, run.months, run.params.cohorts)
+    f, table = run.figures.themes, run.figures.standards.table
+    themes = run.figures.compliance.month_themes
     for month in run.months:
-        strengths, learning = figures.key_themes(table, month, **run.params.key_themes)
+        strengths, learning = f.key[month]
         run.show_text(
             [
                 f"{heading} {run.month_name(month)} – {themes[month] or 'no audits'}",
-                words.key_theme_text(table, month, strengths, learning, run.params.short_names, by_standard),
+                words.key_theme_text(table, month, strengths, learning, run.params.short_names, f.by_standard),
             ]
         )
 
 
 def recurring(run: Run, chart: bool = True, by_standard: bool = True) -> None:
     """Audits whose comments mention each theme (counts only, never the text)."""
-    counts = figures.theme_counts(run.audits, run.months, run.params.themes, list(run.params.standards))
-    run.show_text(words.recurring_themes_sentence(counts, run.months))
-    run.show_table(
-        display.themes_table(counts, run.months), "Returned audits whose comments mention each theme: number (% of returned audits)"
-    )
+    f = run.figures.themes
+    run.show_text(words.recurring_themes_sentence(f.counts, run.months))
+    caption = "Returned audits whose comments mention each theme: number (% of returned audits)"
+    run.show_table(display.themes_table(f.counts, run.months), caption)
     if chart:
-        run.show_chart(charts.themes_chart(counts, run.months))
+        run.show_chart(charts.themes_chart(f.counts, run.months))
     if by_standard:
-        table = figures.theme_by_standard(run.audits, run.months, run.params.themes, list(run.params.standards))
-        run.show_table(
-            display.theme_standard_table(table, run.params.short_names),
-            "Audits whose comment on a standard mentions each theme, whole period",
-        )
+        caption = "Audits whose comment on a standard mentions each theme, whole period"
+        run.show_table(display.theme_standard_table(f.by_standard, run.params.short_names), caption)
 
 
 def quotes(run: Run) -> None:
-    """Exemplar quotes, only when params switch them on, and always redacted first."""
-    settings = run.params.quotes
-    if not settings.enabled:
+    """Exemplar quotes, only when params switch them on, and always redacted (when the figures were computed)."""
+    found = run.figures.themes.quotes
+    if found is None:
         run.show_text("*Exemplar quotes are switched off (params `quotes: enabled: false`), so no auditor's words appear in this report.*")
         return
-    keys = list(run.params.standards)
-    redactor = Redactor.for_audits(run.audits, figures.text_columns(run.audits, keys), settings.redact_names, settings.allowed_words)
-    found = figures.quotes(run.audits, run.months, run.params.themes, keys, redactor, settings.per_theme)
     run.show_table(display.quotes_table(found, run.params.short_names), "Exemplar quotes from auditors' comments (redacted)")
 
 
 def actions_taken(run: Run) -> None:
     """Section 4, from the QA lead's actions file: simple formatting and plain https:// links kept, nothing else."""
-    run.show_text(actions.actions_markdown(actions.load_actions(run.params.actions)), links=True)
+    run.show_text(actions.actions_markdown(run.figures.themes.actions), links=True)

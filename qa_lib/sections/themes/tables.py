@@ -1,15 +1,12 @@
-"""Sections 3.2 and 4: key and recurring themes, and actions: the contract tables a run writes."""
+"""Sections 3.2 and 4: themes.csv (an addition to the contract), from the section's figures."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from qa_lib.inputs.params import Params
-from qa_lib.inputs.period import Period
-from qa_lib.sections.themes import figures as themes
+from qa_lib.sections.themes.figures import ThemesFigures
 
 
-def theme_tables(audits: pd.DataFrame, params: Params, period: Period) -> dict[str, pd.DataFrame]:
-    """themes.csv (an addition to the contract): per month and theme, audits whose comments mention it."""
-    counts = themes.theme_counts(audits, period.months, params.themes, list(params.standards))
-    return {"themes": counts[["audit_month", "theme", "audits", "returned", "percent"]]}
+def theme_tables(f: ThemesFigures) -> dict[str, pd.DataFrame]:
+    """Per month and theme, audits whose comments mention it."""
+    return {"themes": f.counts[["audit_month", "theme", "audits", "returned", "percent"]]}

@@ -1,0 +1,46 @@
+"""Every section's figures, computed once per run from the validated audits, and read by everything that
+shows them: the notebooks and the highlight report, the contract tables and the e-mail headlines. One
+computation, so two outputs of one run can never tell two stories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import Period, RunMonths
+from qa_lib.sections.comparators import figures as comparators
+from qa_lib.sections.compliance import figures as compliance
+from qa_lib.sections.grades import figures as grades
+from qa_lib.sections.standards import figures as standards
+from qa_lib.sections.themes import figures as themes
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    """One run's figures: the months they cover, the rows they came from, and each section's result."""
+
+    months: RunMonths
+    data: dict[str, Any]  # rows read, used and rejected, warnings (the data-quality appendix)
+    compliance: compliance.ComplianceFigures
+    grades: grades.GradesFigures
+    standards: standards.StandardsFigures
+    comparators: comparators.ComparatorFigures
+    themes: themes.ThemesFigures
+
+
+def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict[str, Any]) -> RunFigures:
+    """Every section's figures for the period, from the validated audits."""
+    m = RunMonths.of(period, set(audits["audit_month"]))
+    std = standards.compute(audits, params, m)
+    return RunFigures(
+        months=m,
+        data=data,
+        compliance=compliance.compute(audits, params, m),
+        grades=grades.compute(audits, params, m),
+        standards=std,
+        comparators=comparators.compute(audits, params, m),
+        themes=themes.compute(audits, params, m, std.table),
+    )
