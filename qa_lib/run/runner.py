@@ -2,10 +2,12 @@
 
 Everything is built in a temporary folder beside the output folder and moved
 into place only when every step has succeeded, so a failed or interrupted run
-never produces or overwrites a report. The validated audits are handed to the
-notebooks as parquet in a private work folder under the system temp folder
-(`qa_lib.run.workspace`), removed however the run ends: the published folder holds
-aggregates only. Where a run may publish is `qa_lib.run.publish`'s to decide.
+never produces or overwrites a report. Every section's figures are computed once
+(`qa_lib.run.figures`) and handed to the notebooks, not the rows, through a private
+work folder under the system temp folder (`qa_lib.run.workspace`), removed however
+the run ends; the tables and the e-mail headlines read the same figures. The
+published folder holds aggregates only. Where a run may publish is
+`qa_lib.run.publish`'s to decide.
 """
 
 from __future__ import annotations
