@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from qa_lib.errors import ValidationFailed
-from qa_lib.inputs.load import Problem, ValidationReport, _failures_to_problems, _lookup, file_sha256, match_headers, read_raw
+from qa_lib.inputs.load import Problem, ValidationReport, failures_to_problems, file_sha256, lookup, match_headers, read_raw
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.schema import Rule
 
@@ -90,16 +90,16 @@ def load_caseload(path: str | Path, params: Params, sheet: str | None = None) ->
     rows = typed[~blank]
     df = rows.apply(lambda s: s.str.strip())
     if "plan_type" in df:
-        df["plan_type"] = _lookup(df["plan_type"].str.strip().str.replace(r"[\s\-]+", "_", regex=True), PLAN_SPELLINGS)
+        df["plan_type"] = lookup(df["plan_type"].str.strip().str.replace(r"[\s\-]+", "_", regex=True), PLAN_SPELLINGS)
     if "service_area" in df:
         areas = {" ".join(a.lower().split()): a for a in params.service_areas}
-        df["service_area"] = _lookup(df["service_area"].str.replace(r"\s+", " ", regex=True), areas)
+        df["service_area"] = lookup(df["service_area"].str.replace(r"\s+", " ", regex=True), areas)
     schema, rules = _schema(params)
     order = {c: i for i, c in enumerate(REQUIRED + OPTIONAL)}
     try:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
-        problems += _failures_to_problems(err, rows, headers, rules, order)
+        problems += failures_to_problems(err, rows, headers, rules, order)
     if rows.empty and not problems:
         problems.append(Problem(2, "(all)", "no caseload rows; expected one row per open child and plan"))
     if problems:

@@ -308,7 +308,7 @@ def per_value(series: pd.Series, fn) -> pd.Series:
     return pd.Series(pd.array(mapped.take(pa.array(codes)), dtype=pd.StringDtype("pyarrow")), index=series.index)
 
 
-def _lookup(series: pd.Series, mapping: dict[str, str]) -> pd.Series:
+def lookup(series: pd.Series, mapping: dict[str, str]) -> pd.Series:
     """Map case-insensitively; values not in the mapping are kept as typed (stripped)."""
 
     def fn(values: pd.Series) -> pd.Series:
@@ -369,9 +369,9 @@ def normalise(raw: pd.DataFrame, params: Params) -> pd.DataFrame:
     grade_map = {**GRADE_SPELLINGS, **{s: "N/A" for s in NA_SPELLINGS}}
     for col in df.columns:
         if col in {"overall_grade", "moderated_grade"} or col.startswith("grade_"):
-            df[col] = _lookup(df[col], grade_map)
+            df[col] = lookup(df[col], grade_map)
         elif col in {"sw_participated", "moderated"}:
-            df[col] = _lookup(df[col], YES_NO)
+            df[col] = lookup(df[col], YES_NO)
         elif col in STRIPPED:
             df[col] = df[col].str.strip()
         # free text (comments, reasons) is left as typed: it is never validated or shown
@@ -390,10 +390,10 @@ def normalise(raw: pd.DataFrame, params: Params) -> pd.DataFrame:
             df[col] = _normalise_date(df[col], dayfirst)
     if "cohort" in df:
         cohorts = {k.lower(): k for k in params.cohorts} | {v.lower(): k for k, v in params.cohorts.items()}
-        df["cohort"] = _lookup(df["cohort"], cohorts)
+        df["cohort"] = lookup(df["cohort"], cohorts)
     if "service_area" in df:
         areas = {" ".join(a.lower().split()): a for a in params.service_areas}
-        df["service_area"] = _lookup(per_value(df["service_area"], lambda v: v.str.replace(r"\s+", " ", regex=True)), areas)
+        df["service_area"] = lookup(per_value(df["service_area"], lambda v: v.str.replace(r"\s+", " ", regex=True)), areas)
     return df
 
 
@@ -475,7 +475,7 @@ def _known_ids(raw: pd.DataFrame) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _failures_to_problems(
+def failures_to_problems(
     err: pa.errors.SchemaErrors, raw: pd.DataFrame, headers: dict[str, str], rules: dict[str, Rule], order: dict[str, int]
 ) -> list[Problem]:
     """pandera failure cases -> one Problem per (row, column, rule), in the user's words."""
@@ -536,7 +536,7 @@ def validate(raw_typed: pd.DataFrame, normalised: pd.DataFrame, headers: dict[st
     try:
         schema.validate(normalised, lazy=True)
     except pa.errors.SchemaErrors as err:
-        return _failures_to_problems(err, raw_typed, headers, rules, order)
+        return failures_to_problems(err, raw_typed, headers, rules, order)
     return []
 
 

@@ -20,7 +20,7 @@ def test_a_non_editable_install_runs_the_demo_from_another_folder(tmp_path):
     target, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
     elsewhere.mkdir()
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(REPO)],
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--quiet", "--target", str(target), str(REPO)],
         capture_output=True,
         text=True,
         timeout=300,

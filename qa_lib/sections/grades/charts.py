@@ -11,8 +11,7 @@ from afcharts.af_colours import get_af_colours
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.inputs.schema import GRADE_LABELS as GRADE_NAMES
-from qa_lib.inputs.schema import GRADES
+from qa_lib.inputs.schema import GRADE_LABELS, GRADES
 from qa_lib.render.charts import ORANGE, Chart, counts_in
 from qa_lib.stats import whole
 
@@ -29,9 +28,9 @@ def _stack(ax, x, frame: pd.DataFrame, horizontal: bool, width: float = 0.6) -> 
         seg = frame[g + "_pct"].to_numpy()
         counts = frame[g].to_numpy()
         if horizontal:
-            ax.barh(x, seg, left=base, color=GRADE_COLOURS[g], label=GRADE_NAMES[g], height=width)
+            ax.barh(x, seg, left=base, color=GRADE_COLOURS[g], label=GRADE_LABELS[g], height=width)
         else:
-            ax.bar(x, seg, bottom=base, color=GRADE_COLOURS[g], label=GRADE_NAMES[g], width=width)
+            ax.bar(x, seg, bottom=base, color=GRADE_COLOURS[g], label=GRADE_LABELS[g], width=width)
         for xi, b, v, c in zip(x, base, seg, counts):
             if v >= 9:
                 pos = (b + v / 2, xi) if horizontal else (xi, b + v / 2)
@@ -78,8 +77,8 @@ def overall_grades_chart(before: pd.DataFrame, after: pd.DataFrame, months: list
     alt = (
         f"{title}. "
         + "; ".join(
-            f"{month_short(m)}: before {', '.join(f'{GRADE_NAMES[g]} {int(b.at[m, g])}' for g in GRADE_ORDER)}; "
-            f"after {', '.join(f'{GRADE_NAMES[g]} {int(a.at[m, g])}' for g in GRADE_ORDER)}"
+            f"{month_short(m)}: before {', '.join(f'{GRADE_LABELS[g]} {int(b.at[m, g])}' for g in GRADE_ORDER)}; "
+            f"after {', '.join(f'{GRADE_LABELS[g]} {int(a.at[m, g])}' for g in GRADE_ORDER)}"
             for m in months
         )
         + "."
@@ -129,16 +128,16 @@ def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
     sns.heatmap(matrix, annot=True, fmt="d", cmap=cmap, cbar=False, linewidths=0.5, linecolor="#BFBFBF", ax=ax, annot_kws={"fontsize": 10})
     for i in range(len(matrix)):
         ax.add_patch(matplotlib.patches.Rectangle((i, i), 1, 1, fill=False, edgecolor=ORANGE, linewidth=2))
-    names = [GRADE_NAMES[g] for g in matrix.index]
+    names = [GRADE_LABELS[g] for g in matrix.index]
     ax.set_yticklabels(names, rotation=0)
-    ax.set_xticklabels([GRADE_NAMES[g] for g in matrix.columns], rotation=20, ha="right")
+    ax.set_xticklabels([GRADE_LABELS[g] for g in matrix.columns], rotation=20, ha="right")
     ax.set_ylabel("Auditor's grade")
     ax.set_xlabel("Grade after moderation (outlined: unchanged)")
     ax.set_title(title, loc="left", fontsize=10)
     n = int(matrix.to_numpy().sum())
     same = int(np.trace(matrix.to_numpy()))
     changed = [
-        f"{GRADE_NAMES[f]} to {GRADE_NAMES[t]} {int(matrix.at[f, t])}"
+        f"{GRADE_LABELS[f]} to {GRADE_LABELS[t]} {int(matrix.at[f, t])}"
         for f in matrix.index
         for t in matrix.columns
         if f != t and matrix.at[f, t] > 0

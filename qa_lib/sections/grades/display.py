@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_lib.inputs.period import month_short
-from qa_lib.inputs.schema import GRADE_LABELS as GRADE_NAMES
+from qa_lib.inputs.schema import GRADE_LABELS
 from qa_lib.stats import whole
 
 
@@ -25,7 +25,7 @@ def moderation_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
     """Auditor's grade down, grade after moderation across."""
-    t = matrix.rename(index=GRADE_NAMES, columns=GRADE_NAMES)
+    t = matrix.rename(index=GRADE_LABELS, columns=GRADE_LABELS)
     t.columns = [f"After moderation: {c}" for c in t.columns]
     return t.rename_axis("Auditor's grade").reset_index()
 
@@ -54,11 +54,11 @@ def overall_grades_table(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFr
 
     def cells(frame: pd.DataFrame) -> pd.DataFrame:
         f = frame.assign(cell=[f"{c} ({whole(p)})" if not pd.isna(p) else "–" for c, p in zip(frame["count"], frame["percent"])])
-        return f.pivot(index="audit_month", columns="grade", values="cell")[list(GRADE_NAMES)]
+        return f.pivot(index="audit_month", columns="grade", values="cell")[list(GRADE_LABELS)]
 
     b, a = cells(before), cells(after)
     out = pd.DataFrame({"Month": [month_short(m) for m in b.index]})
-    for g, name in GRADE_NAMES.items():
+    for g, name in GRADE_LABELS.items():
         out[f"{name} (auditor)"] = b[g].to_numpy()
         out[f"{name} (moderated)"] = a[g].to_numpy()
     out["Returned"] = before.groupby("audit_month")["count"].sum().reindex(b.index).to_numpy()

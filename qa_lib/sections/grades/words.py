@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_lib.inputs.period import join_words
-from qa_lib.inputs.schema import GRADE_LABELS as GRADE_NAMES
+from qa_lib.inputs.schema import GRADE_LABELS
 from qa_lib.render.words import month_phrase
 from qa_lib.stats import whole
 
@@ -40,7 +40,7 @@ def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[
             if moves.empty:
                 lines.append(f"- No moderations were {kind}")
             for _, r in moves.iterrows():
-                lines.append(f"- {_were(int(r['count']))} {kind} from {GRADE_NAMES[r['from_grade']]} to {GRADE_NAMES[r['to_grade']]}")
+                lines.append(f"- {_were(int(r['count']))} {kind} from {GRADE_LABELS[r['from_grade']]} to {GRADE_LABELS[r['to_grade']]}")
         blocks.append("\n".join(lines))
     return blocks
 
