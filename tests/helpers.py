@@ -64,3 +64,17 @@ def write_rows(path: Path, rows: list[dict[str, str]], header: list[str] | None 
         for r in rows:
             w.writerow(r)
     return path
+
+
+def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    """`qa-pack ARGS` in this process, as a user runs it: (exit status, everything it printed)."""
+    from qa_lib.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["qa-pack", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out + out.err

@@ -10,7 +10,6 @@ one rename, so readers see the old report or the new one, never half of each.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -26,14 +25,6 @@ MARKER = ".qa-pack-run.json"
 MARKER_KIND = "qa-pack run folder"
 EXTRA_FILES = {"email.eml"}  # written into a run folder later by `qa-pack email`
 LEGACY_FILES = {"manifest.json", "headlines.json", "tables.xlsx", "tables", "email.eml"}
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def run_marker(out: Path) -> dict[str, Any] | None:

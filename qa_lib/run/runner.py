@@ -31,13 +31,13 @@ from qa_lib import __version__
 from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
 from qa_lib.inputs import resources
 from qa_lib.inputs.handoff import write_figures
-from qa_lib.inputs.load import AuditData, load_audits
+from qa_lib.inputs.load import AuditData, file_sha256, load_audits
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.run.execute import NotebookJob, execute
 from qa_lib.run.figures import compute_all
 from qa_lib.run.headlines import headlines
-from qa_lib.run.publish import check_out_dir, publish, publishing_lock, sha256, write_marker
+from qa_lib.run.publish import check_out_dir, publish, publishing_lock, write_marker
 from qa_lib.run.tables import all_tables, for_audience, write_tables, write_workbook
 from qa_lib.run.workspace import Interrupted, private_workdir, signals_held, signals_interrupt, worker_start
 from qa_lib.sections.themes.actions import load_actions
@@ -229,7 +229,7 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
             "input": data.summary(),
             "notebooks": list(params.notebooks),
             "outputs": [
-                {"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": sha256(p)}
+                {"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)}
                 for p in [*html_paths, *table_paths, build / "headlines.json"]
             ],
             "timings_seconds": {k: round(v, 3) for k, v in timings.items()},

@@ -10,32 +10,19 @@ import fcntl
 import json
 import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from helpers import HEADER, QA_PACK, REPO, row, write_rows
-from qa_lib.cli import main
+from helpers import HEADER, QA_PACK, REPO, row, run_cli, write_rows
 from qa_lib.errors import ParamsError, QAPackError
 from qa_lib.inputs.params import load_params
 from qa_lib.run.publish import MARKER
 from qa_lib.run.workspace import LOCK, PREFIX, remove_stale
 
 CHILD = "CHX-778812"  # a planted child ID: it must never appear in any message
-
-
-def cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["qa-pack", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out + out.err
 
 
 def rows(n: int = 4, **change: str) -> list[dict[str, str]]:
@@ -62,7 +49,7 @@ def test_excel_error_values_are_named(tmp_path, monkeypatch, capsys):
     ws.cell(row=2, column=HEADER.index("grade_voice") + 1).value = "#N/A"
     ws.cell(row=2, column=HEADER.index("grade_voice") + 1).data_type = "e"
     wb.save(tmp_path / "audits.xlsx")
-    code, text = cli(monkeypatch, capsys, "validate", str(tmp_path / "audits.xlsx"))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(tmp_path / "audits.xlsx"))
     assert_clean(code, text)
     assert "audits.xlsx row 3, column grade_risk: an Excel error value (#REF!) is not a grade" in text
     assert "audits.xlsx row 2, column grade_voice: an Excel error value (#N/A) is not a grade" in text
@@ -72,21 +59,21 @@ def test_a_stray_windows_byte_in_a_utf8_file_is_named_by_row(tmp_path, monkeypat
     path = write_rows(tmp_path / "audits.csv", rows(5, strengths="Zoë's plan"))
     data = path.read_bytes().replace("Zoë's plan".encode(), b"Zo\xeb's plan", 1)  # row 2 only: cp1252 byte
     path.write_bytes(data)
-    code, text = cli(monkeypatch, capsys, "validate", str(path))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(path))
     assert_clean(code, text)
     assert "audits.csv row 2: a character that is not valid UTF-8" in text and "save the file again as CSV UTF-8" in text
 
 
 def test_a_whole_windows_1252_file_is_still_read(tmp_path, monkeypatch, capsys):
     path = write_rows(tmp_path / "audits.csv", rows(3, strengths="Zoë"), encoding="cp1252")
-    code, text = cli(monkeypatch, capsys, "validate", str(path))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(path))
     assert_clean(code, text, 0)
     assert "3 rows read, 3 used, 0 rejected" in text
 
 
 def test_utf16_is_read_with_the_right_row_count(tmp_path, monkeypatch, capsys):
     path = write_rows(tmp_path / "audits.csv", rows(20), encoding="utf-16")
-    code, text = cli(monkeypatch, capsys, "validate", str(path))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(path))
     assert_clean(code, text, 0)
     assert "20 rows read, 20 used, 0 rejected" in text
 
@@ -122,7 +109,7 @@ def test_other_file_types_are_said_plainly(tmp_path, monkeypatch, capsys, name, 
             z.writestr("notes.txt", "not a workbook")
     else:
         path.write_bytes(content)
-    code, text = cli(monkeypatch, capsys, "validate", str(path))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(path))
     assert_clean(code, text)
     assert words in text and "save it as .xlsx or CSV (UTF-8)" in text
 
@@ -131,7 +118,7 @@ def test_uk_dates_are_summarised_by_column_and_read_with_dayfirst(tmp_path, monk
     header = [*HEADER, "date_distributed"]
     data = [r | {"date_distributed": f"{k:02d}/10/2021"} for k, r in enumerate(rows(12), start=1)]
     path = write_rows(tmp_path / "audits.csv", data, header)
-    code, text = cli(monkeypatch, capsys, "validate", str(path))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(path))
     assert_clean(code, text)
     lines = text.splitlines()
     assert lines[1] == (
@@ -142,14 +129,14 @@ def test_uk_dates_are_summarised_by_column_and_read_with_dayfirst(tmp_path, monk
     assert lines[2].startswith("audits.csv row 2, column date_distributed: '01/10/2021' is not a date")
     params = tmp_path / "dayfirst.yml"
     params.write_text(f"include: [{REPO / 'params' / 'pack.yml'}]\ndate_format: dayfirst\n")
-    code, text = cli(monkeypatch, capsys, "validate", str(path), "--params", str(params))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(path), "--params", str(params))
     assert_clean(code, text, 0)
 
 
 def test_a_duplicated_id_is_never_echoed(tmp_path, monkeypatch, capsys):
     data = rows(4)
     data[3]["audit_id"] = data[1]["audit_id"] = CHILD
-    code, text = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
     assert_clean(code, text)
     assert "audits.csv row 5, column audit_id: a duplicated audit_id (rows 3 and 5); expected each audit_id only once" in text
     assert CHILD not in text
@@ -160,7 +147,7 @@ def test_an_identifier_in_the_wrong_column_is_never_echoed(tmp_path, monkeypatch
     data[0]["child_id"] = CHILD
     data[2]["service_area"] = CHILD  # a child ID where a service area should be
     data[3]["cohort"] = "CHX-000002"  # another child's ID, present in this file
-    code, text = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
     assert_clean(code, text)
     assert ("audits.csv row 4, column service_area: a value (not shown: it may identify someone) is not a service area in params") in text
     assert "audits.csv row 5, column cohort: a value (not shown: it may identify someone) is not a cohort" in text
@@ -171,7 +158,7 @@ def test_a_name_typed_into_a_coded_column_is_never_echoed(tmp_path, monkeypatch,
     data = rows(3)
     data[1]["status"] = "Ömer Çelik"
     data[2]["sw_participated"] = "jo.bloggs@council.gov.uk"
-    code, text = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
     assert_clean(code, text)
     assert "audits.csv row 3, column status: a value (not shown: it may identify someone) is not a status" in text
     assert "row 4, column sw_participated: a value (not shown: it may identify someone) is not yes or no" in text
@@ -181,7 +168,7 @@ def test_a_name_typed_into_a_coded_column_is_never_echoed(tmp_path, monkeypatch,
 def test_a_huge_cell_gives_a_bounded_message(tmp_path, monkeypatch, capsys):
     data = rows(2)
     data[0]["grade_voice"] = "x" * 1_000_000
-    code, text = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
     assert_clean(code, text)
     assert f"audits.csv row 2, column grade_voice: '{'x' * 30}…' is not a grade" in text
     assert len(text) < 2000
@@ -192,7 +179,7 @@ def test_inconsistent_rows_are_warnings_with_their_rows(tmp_path, monkeypatch, c
     data[0].update(status="not_returned", sw_participated="")  # grades left on an unreturned row
     data[1].update(moderated="no", moderated_grade="Good")  # a moderated grade without moderation
     data[2].update(audit_month="2099-01")  # years in the future
-    code, text = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
     assert_clean(code, text, 0)
     assert "3 warnings (the rows are used; the report's data-quality appendix counts them):" in text
     assert (
@@ -208,7 +195,7 @@ def test_a_renamed_workbook_is_read_by_its_content(tmp_path, monkeypatch, capsys
     for r in rows(3):
         wb.active.append(list(r.values()))
     wb.save(tmp_path / "audits.csv")  # an .xlsx saved with the wrong ending
-    code, text = cli(monkeypatch, capsys, "validate", str(tmp_path / "audits.csv"))
+    code, text = run_cli(monkeypatch, capsys, "validate", str(tmp_path / "audits.csv"))
     assert_clean(code, text, 0)
     assert "3 rows read, 3 used" in text
 
@@ -246,7 +233,9 @@ def test_params_of_the_wrong_type_are_explained(tmp_path, monkeypatch, capsys, t
     with pytest.raises(ParamsError) as exc:
         load_params(params_file(tmp_path, text))
     assert words in str(exc.value)
-    code, out = cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "a.csv", rows(1))), "--params", str(tmp_path / "run.yml"))
+    code, out = run_cli(
+        monkeypatch, capsys, "validate", str(write_rows(tmp_path / "a.csv", rows(1))), "--params", str(tmp_path / "run.yml")
+    )
     assert_clean(code, out)
     assert words in out
 
@@ -272,11 +261,11 @@ def audits_csv(tmp_path) -> Path:
     return write_rows(tmp_path / "in" / "audits.csv", rows(4)) if (tmp_path / "in").mkdir() is None else Path()
 
 
-def run_args(audits: Path, out: Path, *more: str) -> list[str]:
+def run_args(audits: Path, out: Path, *more: str, params: Path = REPO / "params" / "demo.yml") -> list[str]:
     return [
         "run",
         "--params",
-        str(REPO / "params" / "demo.yml"),
+        str(params),
         "--audits",
         str(audits),
         "--from",
@@ -300,7 +289,7 @@ def test_out_with_someones_notes_and_a_fake_manifest_is_refused(tmp_path, monkey
     (out / "manifest.json").write_text("{}")
     (out / "analysis.py").write_text("print('my work')")
     before = snapshot(out)
-    code, text = cli(monkeypatch, capsys, *run_args(audits_csv, out))
+    code, text = run_cli(monkeypatch, capsys, *run_args(audits_csv, out))
     assert_clean(code, text)
     assert f"{out} is not empty and is not a qa-pack run folder (no {MARKER}), so a run will not replace it" in text
     assert snapshot(out) == before
@@ -312,7 +301,7 @@ def test_a_forged_marker_does_not_cover_files_it_does_not_list(tmp_path, monkeyp
     (out / MARKER).write_text(json.dumps({"kind": "qa-pack run folder", "files": ["highlight_report.html"]}))
     (out / "highlight_report.html").write_text("old")
     (out / "my_notes.docx").write_bytes(b"notes")
-    code, text = cli(monkeypatch, capsys, *run_args(audits_csv, out))
+    code, text = run_cli(monkeypatch, capsys, *run_args(audits_csv, out))
     assert_clean(code, text)
     assert "holds files a qa-pack run did not write ('my_notes.docx')" in text
     assert (out / "my_notes.docx").read_bytes() == b"notes"
@@ -328,7 +317,7 @@ def test_inputs_inside_the_output_folder_are_refused(tmp_path, monkeypatch, caps
     actions.write_text("- theme: Voice\n  actions: [Training]\n")
     params.write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nactions: {actions}\n")
     before = snapshot(out)
-    code, text = cli(
+    code, text = run_cli(
         monkeypatch,
         capsys,
         "run",
@@ -353,7 +342,7 @@ def test_inputs_inside_the_output_folder_are_refused(tmp_path, monkeypatch, caps
 def test_out_that_is_a_file_is_refused(tmp_path, monkeypatch, capsys, audits_csv):
     out = tmp_path / "report.html"
     out.write_text("keep me")
-    code, text = cli(monkeypatch, capsys, *run_args(audits_csv, out))
+    code, text = run_cli(monkeypatch, capsys, *run_args(audits_csv, out))
     assert_clean(code, text)
     assert f"{out} exists and is not a folder" in text and out.read_text() == "keep me"
 
@@ -362,7 +351,7 @@ def test_a_second_run_to_the_same_folder_is_refused_at_once(tmp_path, monkeypatc
     out = tmp_path / "out"
     with open(tmp_path / ".out.qa-pack.lock", "a") as held:  # another run holds the publishing lock
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        code, text = cli(monkeypatch, capsys, *run_args(audits_csv, out))
+        code, text = run_cli(monkeypatch, capsys, *run_args(audits_csv, out))
     assert_clean(code, text)
     assert f"another run is publishing to {out}; wait for it to finish, or choose another --out" in text
     assert not out.exists()
@@ -375,7 +364,7 @@ def test_a_read_only_or_full_disk_is_a_message_and_nothing_is_left(tmp_path, mon
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / ".out.building-x"))
 
     monkeypatch.setattr(qa_lib.run.runner.tempfile, "mkdtemp", full)
-    code, text = cli(monkeypatch, capsys, *run_args(audits_csv, tmp_path / "out"))
+    code, text = run_cli(monkeypatch, capsys, *run_args(audits_csv, tmp_path / "out"))
     assert_clean(code, text)
     assert "Error: the disk is full" in text and "the last good report is unchanged" in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
@@ -463,7 +452,7 @@ def test_email_refuses_a_folder_the_pack_did_not_write(tmp_path, monkeypatch, ca
     fake.mkdir()
     (fake / "manifest.json").write_text(json.dumps({"params_file": str(REPO / "params" / "demo.yml"), "outputs": []}))
     (fake / "highlight_report.html").write_text("<p>hi</p>")
-    code, text = cli(monkeypatch, capsys, "email", "--run", str(fake))
+    code, text = run_cli(monkeypatch, capsys, "email", "--run", str(fake))
     assert_clean(code, text)
     assert f"no {MARKER}: the folder was not written by a qa-pack run" in text and not (fake / "email.eml").exists()
 
@@ -474,7 +463,7 @@ def test_email_refuses_a_damaged_manifest(published, tmp_path, monkeypatch, caps
     copy = tmp_path / "copy"
     shutil.copytree(published, copy)
     (copy / "manifest.json").write_text('{"params_file": "x", "outputs": [{"file": ')
-    code, text = cli(monkeypatch, capsys, "email", "--run", str(copy))
+    code, text = run_cli(monkeypatch, capsys, "email", "--run", str(copy))
     assert_clean(code, text)
     assert "manifest.json is damaged or incomplete" in text
 
@@ -486,7 +475,7 @@ def test_email_attaches_only_files_the_run_wrote(published, tmp_path, monkeypatc
     shutil.copytree(published, copy)
     (copy / "email.eml").unlink(missing_ok=True)  # another test may have written one into the shared run
     (copy / "tables.xlsx").write_bytes(b"child-level sample, swapped in by hand")
-    code, text = cli(monkeypatch, capsys, "email", "--run", str(copy))
+    code, text = run_cli(monkeypatch, capsys, "email", "--run", str(copy))
     assert_clean(code, text)
     assert "tables.xlsx has changed since the run wrote it (its checksum differs from manifest.json)" in text
     assert not (copy / "email.eml").exists()
@@ -504,7 +493,7 @@ def test_email_subject_keeps_braces_as_typed(published, tmp_path):
 
 def test_a_missing_actions_file_stops_the_run_in_words(tmp_path, monkeypatch, capsys, audits_csv):
     (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nactions: actoins.yml\n")
-    code, text = cli(
+    code, text = run_cli(
         monkeypatch,
         capsys,
         "run",
@@ -523,7 +512,7 @@ def test_a_missing_actions_file_stops_the_run_in_words(tmp_path, monkeypatch, ca
 
 def test_environment_errors_are_messages(tmp_path, monkeypatch, capsys, published):
     (tmp_path / "file").write_text("x")
-    code, text = cli(monkeypatch, capsys, "demo", "--out", str(tmp_path / "file" / "demo"))
+    code, text = run_cli(monkeypatch, capsys, "demo", "--out", str(tmp_path / "file" / "demo"))
     assert_clean(code, text)
     assert "Error: a part of the path is a file, not a folder" in text
     import shutil
@@ -532,7 +521,7 @@ def test_environment_errors_are_messages(tmp_path, monkeypatch, capsys, publishe
     shutil.copytree(published, copy)
     (copy / "email.eml").unlink(missing_ok=True)
     (copy / "email.eml").mkdir()  # where the message would go, a folder stands
-    code, text = cli(monkeypatch, capsys, "email", "--run", str(copy))
+    code, text = run_cli(monkeypatch, capsys, "email", "--run", str(copy))
     assert_clean(code, text)
     assert "Error: that is a folder, not a file" in text
 

@@ -7,19 +7,7 @@ import sys
 
 import pytest
 
-from helpers import HEADER, row, write_rows
-from qa_lib.cli import main
-
-
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
-    monkeypatch.setattr(sys, "argv", ["qa-pack", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out + out.err
+from helpers import HEADER, row, run_cli, write_rows
 
 
 def good_rows(n: int = 6) -> list[dict[str, str]]:
