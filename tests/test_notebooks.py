@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
 
 import nbformat
 import papermill as pm
@@ -14,12 +17,25 @@ from helpers import REPO
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
+def _execute(path: str, out: str) -> str:
+    pm.execute_notebook(path, out, kernel_name="python3", cwd=str(Path(path).parent), progress_bar=False, execution_timeout=300)
+    return out
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> dict[str, Path]:
+    """Every notebook run with its defaults, two at a time (each in its own process: papermill's cwd is
+    process-wide), as an analyst would open them one by one in JupyterLab."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        jobs = {p.stem: pool.submit(_execute, str(p), str(folder / p.name)) for p in NOTEBOOKS}
+        return {name: Path(job.result()) for name, job in jobs.items()}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_with_defaults(path, tmp_path):
-    out = tmp_path / path.name
-    pm.execute_notebook(str(path), str(out), kernel_name="python3", cwd=str(path.parent), progress_bar=False, execution_timeout=300)
-    nb = nbformat.read(out, as_version=4)
+def test_notebook_runs_with_defaults(path, executed):
+    nb = nbformat.read(executed[path.stem], as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     shown = json.dumps([c.get("outputs", []) for c in nb.cells])

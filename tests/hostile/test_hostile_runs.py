@@ -215,7 +215,7 @@ def test_a_signal_mid_run_removes_everything_and_keeps_the_last_report(planted_c
     tag = uuid.uuid4().hex
     proc = _start(planted_csv, last_good, private, tag)
     _wait_for_notebooks(private, proc)
-    time.sleep(2)  # kernels running, charts being drawn
+    time.sleep(1)  # kernels starting, the first cells running
     proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code
