@@ -39,7 +39,15 @@ from qa_lib.run.figures import compute_all
 from qa_lib.run.headlines import headlines
 from qa_lib.run.publish import check_out_dir, publish, publishing_lock, write_marker
 from qa_lib.run.tables import all_tables, for_audience, write_tables, write_workbook
-from qa_lib.run.workspace import Interrupted, private_workdir, signals_held, signals_interrupt, worker_start
+from qa_lib.run.workspace import (
+    Interrupted,
+    children_of,
+    private_workdir,
+    signals_held,
+    signals_interrupt,
+    stop_processes,
+    worker_start,
+)
 from qa_lib.sections.themes.actions import load_actions
 
 WIDER_NOTEBOOKS = ("highlight_report",)  # built with disclosure control throughout
@@ -81,12 +89,15 @@ def _start_notebooks(jobs: list[NotebookJob]) -> tuple[Callable[[], list[tuple[s
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
-    """Terminate every worker (its kernel follows within a second), then kill any that linger."""
+    """Terminate every worker and its kernel (a kernel runs in its own session, so it is found as the worker's
+    child), then kill any that linger: nothing is left writing into the run's private folder."""
     processes = list(getattr(pool, "_processes", {}).values())  # the executor offers no public handle (Python < 3.14)
+    kernels = children_of({p.pid for p in processes if p.pid})
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
+    stop_processes(kernels, grace)
     deadline = time.monotonic() + grace
     for proc in processes:
         proc.join(max(0.0, deadline - time.monotonic()))

@@ -10,6 +10,7 @@ clean-up in the runner happens before the process exits.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -83,9 +84,53 @@ def private_workdir() -> Iterator[Path]:
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove(folder)
         if lock is not None:
             lock.close()
+
+
+def _remove(folder: Path, tries: int = 20) -> None:
+    """Remove a folder even while a dying process may still add a file to it (bounded: a few seconds)."""
+    for _ in range(tries):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.25)
+
+
+def children_of(parents: set[int]) -> set[int]:
+    """The live processes whose parent is one of `parents` (Linux /proc; empty elsewhere)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) in parents:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def stop_processes(pids: set[int], grace: float = 5.0) -> None:
+    """SIGTERM each process, wait up to `grace` seconds for them to go, then SIGKILL the rest."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while pids and time.monotonic() < deadline:
+        pids = {pid for pid in pids if _alive(pid)}
+        time.sleep(0.05)
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has exited; its parent has not yet reaped it
 
 
 def _raise_interrupted(signum: int, _frame: object) -> None:
