@@ -43,6 +43,7 @@ from qa_lib.run.workspace import (
     Interrupted,
     children_of,
     private_workdir,
+    remove_stale,
     signals_held,
     signals_interrupt,
     stop_processes,
@@ -142,6 +143,7 @@ def run(
     try:
         with signals_interrupt():
             check_out_dir(out, {"audits file": audits, "params file": params.source, "actions file": params.actions})
+            remove_stale()  # a dead run's private folder goes first, whatever becomes of this run
             with publishing_lock(out):
                 check_out_dir(out, {})  # again, now that no other run can be changing it
                 return _run(params, audits, period, out, quiet, notebooks_dir)

@@ -78,7 +78,6 @@ def remove_stale(root: Path | None = None) -> list[Path]:
 @contextmanager
 def private_workdir() -> Iterator[Path]:
     """A fresh 0700 folder under the system temp folder, locked while the run lives, always removed."""
-    remove_stale()
     folder = Path(tempfile.mkdtemp(prefix=PREFIX))  # mkdtemp: mode 0700, owned by this user
     lock = _try_lock(folder / LOCK)
     try:

@@ -240,18 +240,17 @@ def test_a_run_killed_outright_is_cleaned_up_by_the_next(planted_csv, last_good,
     proc.communicate(timeout=30)
     assert _after(tag) == []  # workers die with the parent (and their kernels with them)
     assert list(private.glob("qa-pack-work-*"))  # left behind for now ...
-    light = tmp_path / "light.yml"
-    light.write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [compliance]\n")
+    bad = write_rows(tmp_path / "bad.csv", [row(overall_grade="Excelent")])
     again = subprocess.run(
-        [QA_PACK, "run", "--params", str(light), "--audits", str(planted_csv), "--out", str(last_good), "--quiet"],
+        [QA_PACK, "run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(bad), "--out", str(last_good), "--quiet"],
         capture_output=True,
         text=True,
         timeout=600,
         env=dict(os.environ, TMPDIR=str(private)),
     )
-    assert again.returncode == 0, again.stderr
-    assert not list(private.iterdir())  # ... and removed by the next run
-    assert sorted(p.name for p in last_good.parent.iterdir()) == ["demo"]
+    assert again.returncode == 1 and "is not a grade" in again.stderr  # even a run that stops at validation ...
+    assert not list(private.iterdir())  # ... removes the dead run's private folder first
+    assert sorted(p.name for p in last_good.parent.iterdir()) == ["demo"]  # and its build folder, under the lock
 
 
 # ------------------------------------------------------------------ valid data at its edges
@@ -274,7 +273,8 @@ def test_valid_data_at_its_edges_publishes_and_says_so(tmp_path):
         + _rows(1, month="2021-11", cohort="cin", grade_voice="N/A")
     )
     audits = write_rows(tmp_path / "audits.csv", data)
-    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report, grades, comparators]\n")
+    # the highlight report draws every section these edges once broke (grades, appendix, comparator chart)
+    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report]\n")
     out = tmp_path / "out"
     proc = subprocess.run(
         [
