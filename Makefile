@@ -32,8 +32,8 @@ check: $(STAMP) ## Lint, format check and type check (ruff, mypy)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: check demo ## The whole test suite, after make check
-	$(PY) -m pytest
+test: check demo ## The whole test suite, after make check (two processes: the real runs overlap)
+	$(PY) -m pytest -n 2
 
 test-fast: demo ## Every test but the real end-to-end runs (marked slow)
 	$(PY) -m pytest -m "not slow"
