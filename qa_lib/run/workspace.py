@@ -88,13 +88,31 @@ def private_workdir() -> Iterator[Path]:
             lock.close()
 
 
-def _remove(folder: Path, tries: int = 20) -> None:
-    """Remove a folder even while a dying process may still add a file to it (bounded: a few seconds)."""
+def _remove(folder: Path, tries: int = 40) -> None:
+    """Remove a folder, first stopping any process still working in it (a kernel that was starting while its
+    worker was stopped carries the folder in its command line), and retrying while a dying process may still
+    add a file (bounded: ten seconds)."""
     for _ in range(tries):
+        for pid in processes_using(folder):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         shutil.rmtree(folder, ignore_errors=True)
-        if not folder.exists():
+        if not folder.exists() and not processes_using(folder):
             return
         time.sleep(0.25)
+
+
+def processes_using(folder: Path) -> set[int]:
+    """Live processes other than this one whose command line names `folder` (Linux /proc; empty elsewhere)."""
+    needle = str(folder).encode()
+    found = set()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if needle in cmdline.read_bytes() and int(cmdline.parent.name) != os.getpid():
+                found.add(int(cmdline.parent.name))
+        except (OSError, ValueError):
+            continue
+    return {pid for pid in found if _alive(pid)}
 
 
 def children_of(parents: set[int]) -> set[int]:
