@@ -317,22 +317,7 @@ def test_inputs_inside_the_output_folder_are_refused(tmp_path, monkeypatch, caps
     actions.write_text("- theme: Voice\n  actions: [Training]\n")
     params.write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nactions: {actions}\n")
     before = snapshot(out)
-    code, text = run_cli(
-        monkeypatch,
-        capsys,
-        "run",
-        "--params",
-        str(params),
-        "--audits",
-        str(audits),
-        "--from",
-        "2021-10",
-        "--to",
-        "2021-10",
-        "--out",
-        str(out),
-        "--quiet",
-    )
+    code, text = run_cli(monkeypatch, capsys, *run_args(audits, out, params=params))
     assert_clean(code, text)
     word = {"audits": "audits file", "params": "params file", "actions": "actions file"}[inside]
     assert f"the {word} (" in text and f"is inside the output folder {out}, which a run replaces" in text
