@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from IPython.display import HTML, display
 
+from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError
 from qa_lib.inputs.handoff import is_handoff, read_figures
 from qa_lib.inputs.params import Params, load_params
-from qa_lib.inputs.period import Period, month_name
+from qa_lib.inputs.period import Period, RunMonths, month_name
 from qa_lib.render.charts import Chart
 from qa_lib.render.sanitise import escape, markdown_html
 
@@ -45,10 +46,6 @@ class View:
         HTML shown as text and the result sanitised, so a label or note can never become markup; `links` keeps
         plain https:// links (the QA lead's actions), otherwise links are dropped."""
         blocks = text if isinstance(text, list) else [text]
-        if self.audience == "wider":
-            from qa_lib.render.disclosure import protect_text
-
-            blocks = [protect_text(b) for b in blocks]
         joined = "\n\n".join(b for b in blocks if b)
         if joined:
             display(HTML(markdown_html(joined, links=links)))
@@ -56,10 +53,6 @@ class View:
     def show_table(self, frame: pd.DataFrame, caption: str | None) -> None:
         """A real HTML table with header cells and a caption (None: the header says it all):
         words left-aligned, figures right-aligned."""
-        if self.audience == "wider":
-            from qa_lib.render.disclosure import protect_display
-
-            frame = protect_display(frame)
         numeric = [c for c in frame.columns if frame[c].astype(str).str.match(NUMBER_LIKE + "|^c$").all()]
         uuid = hashlib.sha1((caption or str(list(frame.columns))).encode()).hexdigest()[:8]
         styler = frame.style.hide(axis="index").set_uuid(uuid).format(escape="html").format_index(escape="html", axis=1)
@@ -73,14 +66,7 @@ class View:
         display(HTML(styler.to_html()))
 
     def show_chart(self, chart: Chart) -> None:
-        """The chart as an embedded PNG with alt text, so the HTML needs no other file. For a wider audience,
-        a chart that would show a count from 1 to 4 is withheld (its bars and labels would disclose it)."""
-        if self.audience == "wider":
-            from qa_lib.render.disclosure import small
-
-            if any(small(c) for c in chart.counts):
-                self.show_text(f"*Chart withheld for wider circulation: {chart.title.lower()} would show counts under five.*")
-                return
+        """The chart as an embedded PNG with alt text, so the HTML needs no other file."""
         img = (
             f'<figure class="qa-figure"><img src="data:image/png;base64,{self._png(chart)}" '
             f'alt="{escape(chart.alt)}"/>'
@@ -115,17 +101,22 @@ class Run(View):
 
     params: Params = field(default=None)  # type: ignore[assignment]  # always given; a default only for field order
     period: Period = field(default=None)  # type: ignore[assignment]
-    figures: RunFigures = field(default=None)  # type: ignore[assignment]
+    figures: RunFigures = field(default=None)  # type: ignore[assignment]  # None in a wider run: never unprotected
     target: float = 80.0
+    published: PublishedFigures | None = None  # a wider run's only figures (disclosure-controlled)
 
     @property
     def months(self) -> list[str]:
-        return list(self.figures.months.months)
+        return list((self.published or self.figures).months.months)
+
+    @property
+    def run_months(self) -> RunMonths:
+        return (self.published or self.figures).months
 
     @property
     def data(self) -> dict[str, Any]:
         """Rows read, used and rejected, and warnings, for the data-quality notes."""
-        return self.figures.data
+        return (self.published or self.figures).data
 
     def month_name(self, month: str) -> str:
         return month_name(month, with_year=True)
@@ -133,9 +124,7 @@ class Run(View):
     @property
     def audience_note(self) -> str:
         """For a wider audience, what the symbol c means; nothing for the QA team."""
-        from qa_lib.render.disclosure import NOTE
-
-        return f"*This report is for wider circulation. {NOTE}*" if self.params.audience == "wider" else ""
+        return f"*This report is for wider circulation. {self.published.note}*" if self.published is not None else ""
 
     @property
     def areas(self) -> list[str]:
@@ -164,7 +153,18 @@ def open_run(
         _exists(path)
         data = load_audits(path, params, sheet=sheet, period_end=period.end)
         figures = compute_all(data.frame, params, period, data.summary())
-    return Run(audience=params.audience, chart_cache=cache, params=params, period=period, figures=figures, target=float(target_return_rate))
+        if params.audience == "wider":
+            from qa_lib.disclosure.protect import publish
+
+            figures = publish(figures, params.min_count)
+    run = Run(audience=params.audience, chart_cache=cache, params=params, period=period, target=float(target_return_rate))
+    if isinstance(figures, PublishedFigures):
+        run.published = figures  # a wider run: the unprotected figures never reach this notebook
+    elif params.audience == "wider":
+        raise QAPackError("audience: wider, but the run handed this notebook unprotected figures; nothing is shown")
+    else:
+        run.figures = figures
+    return run
 
 
 def _exists(path: Path) -> None:

@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from qa_lib.disclosure.published import PublishedFigures
     from qa_lib.run.figures import RunFigures
 
 FIGURES = "figures.pickle"
 
 
-def write_figures(figures: RunFigures, folder: Path) -> Path:
-    """Runner's half: the run's figures, for the notebooks. Returns the file's path."""
+def write_figures(figures: RunFigures | PublishedFigures, folder: Path) -> Path:
+    """Runner's half: the run's figures, for the notebooks (a wider run hands over only its published
+    figures). Returns the file's path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FIGURES
     with open(path, "wb") as handle:
@@ -32,8 +34,8 @@ def is_handoff(path: Path) -> bool:
     return path.name == FIGURES and path.is_file()
 
 
-def read_figures(path: Path) -> RunFigures:
+def read_figures(path: Path) -> RunFigures | PublishedFigures:
     """Notebook's half: the run's figures, exactly as the runner computed them."""
     with open(path, "rb") as handle:
-        figures: RunFigures = pickle.load(handle)
+        figures: RunFigures | PublishedFigures = pickle.load(handle)
     return figures

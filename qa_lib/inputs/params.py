@@ -106,6 +106,7 @@ class Params:
     actions: Path | None = None
     email: EmailSettings = EmailSettings()
     audience: str = "internal"
+    min_count: int = 5  # audience wider: counts from 1 to min_count - 1 are never shown nor recoverable
     notebooks_dir: Path | None = None  # default: the pack's notebooks/
     sampling: SamplingSettings = SamplingSettings()
     date_format: str = "iso"  # or "dayfirst": read 31/10/2021 as a UK date
@@ -264,6 +265,7 @@ def load_params(path: str | Path) -> Params:
         "actions",
         "email",
         "audience",
+        "disclosure",
         "notebooks_dir",
         "cohort_rules",
         "plan_precedence",
@@ -341,6 +343,13 @@ def load_params(path: str | Path) -> Params:
         raise ParamsError(f"{src.name}: date_format {date_format[:30]!r}; expected iso (YYYY-MM-DD) or dayfirst (DD/MM/YYYY)")
     if audience not in {"internal", "wider"}:
         raise ParamsError(f"{src}: audience {audience!r}; expected internal or wider")
+    disclosure = _section(raw, "disclosure", src)
+    unknown = sorted(set(disclosure) - {"min_count"})
+    if unknown:
+        raise ParamsError(f"{src.name}: disclosure {str(unknown[0])[:30]!r}; expected min_count")
+    min_count = _int(disclosure.get("min_count", 5), "disclosure min_count", src, minimum=2)
+    if min_count > 20:
+        raise ParamsError(f"{src.name}: disclosure min_count {min_count}; expected 2 to 20 (the usual rule is 5: counts 1 to 4 hidden)")
     sheet = raw.get("sheet")
     return Params(
         standard_short_names=_mapping(raw.get("standard_short_names"), "standard_short_names", src, allow_empty=True),
@@ -350,6 +359,7 @@ def load_params(path: str | Path) -> Params:
         actions=Path(raw["actions"]) if raw.get("actions") else None,
         email=email,
         audience=audience,
+        min_count=min_count,
         date_format=date_format,
         notebooks_dir=Path(raw["notebooks_dir"]) if raw.get("notebooks_dir") else None,
         sampling=_sampling(raw, src),

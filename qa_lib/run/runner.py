@@ -28,6 +28,9 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from qa_lib import __version__
+from qa_lib.disclosure.protect import audit
+from qa_lib.disclosure.protect import publish as publish_figures
+from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
 from qa_lib.inputs import resources
 from qa_lib.inputs.handoff import write_figures
@@ -35,10 +38,10 @@ from qa_lib.inputs.load import AuditData, file_sha256, load_audits
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.run.execute import NotebookJob, execute
-from qa_lib.run.figures import compute_all
+from qa_lib.run.figures import RunFigures, compute_all
 from qa_lib.run.headlines import headlines
 from qa_lib.run.publish import check_out_dir, publish, publishing_lock, write_marker
-from qa_lib.run.tables import all_tables, for_audience, write_tables, write_workbook
+from qa_lib.run.tables import all_tables, rounded, write_tables, write_workbook
 from qa_lib.run.workspace import (
     Interrupted,
     children_of,
@@ -182,8 +185,15 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
         with private_workdir() as work:
             t = time.perf_counter()
             figures = compute_all(data.frame, params, period, data.summary())  # once: every output reads these
-            handoff = write_figures(figures, work)
             timings["figures"] = time.perf_counter() - t
+            shown: RunFigures | PublishedFigures = figures
+            if params.audience == "wider":
+                t = time.perf_counter()
+                say("Protecting small counts for wider circulation ...", quiet)
+                shown = publish_figures(figures, params.min_count)  # once: every wider output reads only these
+                audit(figures, shown)  # and checked as an attacker would before anything is written
+                timings["disclosure_control"] = time.perf_counter() - t
+            handoff = write_figures(shown, work)
             jobs = [
                 NotebookJob(
                     name=name,
@@ -209,11 +219,11 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
             wait, stop = _start_notebooks(jobs)
             try:
                 # The tables, the workbook and the e-mail headlines are made here while the notebooks run.
-                published = for_audience(all_tables(figures), params.audience)
+                published = rounded(all_tables(shown))
                 table_paths = write_tables(published, build)
                 table_paths.append(write_workbook(published, build / "tables.xlsx"))
                 (build / "headlines.json").write_text(
-                    json.dumps(headlines(figures, params, period), indent=1, ensure_ascii=False), encoding="utf-8"
+                    json.dumps(headlines(shown, params, period), indent=1, ensure_ascii=False), encoding="utf-8"
                 )
                 timings["tables"] = time.perf_counter() - t
             except BaseException:

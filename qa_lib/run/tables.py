@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from qa_lib.disclosure.published import SYMBOL, PublishedFigures
 from qa_lib.run.figures import RunFigures
 from qa_lib.sections.comparators.tables import comparator_tables
 from qa_lib.sections.compliance.tables import compliance_tables
@@ -17,14 +19,16 @@ from qa_lib.sections.themes.tables import theme_tables
 from qa_lib.stats import round_half_up
 
 
-def all_tables(figures: RunFigures) -> dict[str, pd.DataFrame]:
-    """Every table the pack writes, from the run's figures: the contract's, plus themes.csv."""
+def all_tables(figures: RunFigures | PublishedFigures) -> dict[str, pd.DataFrame]:
+    """Every table the pack writes, from the run's figures (a wider run: its published figures, where a
+    hidden count is c): the contract's, plus themes.csv."""
+    f: Any = figures  # the published figures carry the same tables under the same names
     return {
-        **compliance_tables(figures.compliance),
-        **grades_tables(figures.grades),
-        **standards_tables(figures.standards),
-        **comparator_tables(figures.comparators),
-        **theme_tables(figures.themes),
+        **compliance_tables(f.compliance),
+        **grades_tables(f.grades),
+        **standards_tables(f.standards),
+        **comparator_tables(f.comparators),
+        **theme_tables(f.themes),
     }
 
 
@@ -33,27 +37,24 @@ def is_percent(column: str) -> bool:
 
 
 def rounded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Percentages rounded once, half up, to one decimal (the contract's precision)."""
+    """Percentages rounded once, half up, to one decimal (the contract's precision); c stays c."""
     out = {}
     for name, frame in tables.items():
         f = frame.copy()
         for col in f.columns:
             if is_percent(col):
-                f[col] = round_half_up(f[col].astype(float), 1)
+                hidden = f[col].astype(str) == SYMBOL
+                if hidden.any():
+                    values = round_half_up(pd.to_numeric(f[col].mask(hidden), errors="coerce"), 1)
+                    f[col] = values.astype(object).mask(hidden, SYMBOL)
+                else:
+                    f[col] = round_half_up(f[col].astype(float), 1)
         out[name] = f
     return out
 
 
-def for_audience(tables: dict[str, pd.DataFrame], audience: str) -> dict[str, pd.DataFrame]:
-    """The tables as published: rounded, and for a wider audience with small counts suppressed (c)."""
-    from qa_lib.render.disclosure import protect_tables
-
-    r = rounded(tables)
-    return protect_tables(r) if audience == "wider" else r
-
-
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> list[Path]:
-    """Write each table, as given (pass it through `for_audience` first), as <folder>/tables/<name>.csv."""
+    """Write each table, as given (pass it through `rounded` first), as <folder>/tables/<name>.csv."""
     out = Path(folder) / "tables"
     out.mkdir(parents=True, exist_ok=True)
     paths = []

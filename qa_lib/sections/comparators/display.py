@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_lib.inputs.period import month_short
+from qa_lib.render.cells import SYMBOL, is_hidden
 from qa_lib.stats import whole
 
 
@@ -15,7 +16,7 @@ def comparator_table(comp: pd.DataFrame, cohort: str, labels: dict[str, str]) ->
     months = sorted(c["audit_month"].unique())
     cells = c.assign(
         cell=[
-            ("–" if n == 0 else f"{whole(p)} ({k}/{n})")
+            (SYMBOL if is_hidden(p, k, n) else "–" if n == 0 else f"{whole(p)} ({k}/{n})")
             for p, k, n in zip(c["pct_good_or_outstanding"], c["good_or_outstanding"], c["graded"])
         ]
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.comparators import charts, display, words
+from qa_lib.sections.comparators import charts, display, wider, words
 
 
 def period_line(run: Run) -> None:
@@ -12,6 +12,8 @@ def period_line(run: Run) -> None:
 
 def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
     """Each cohort audited in the period against its earlier audit months: words, table and chart."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.cohorts(run, heading=heading, tables=tables)
     f = run.figures.comparators
     for c in f.cohorts:
         run.show_text([f"{heading} {c.label}", *words.comparator_text(c.label, c.months, c.comparison, c.picture, run.params.standards)])

@@ -4,7 +4,7 @@ and the highlight report alike, each reading the run's figures (computed once)."
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.compliance import charts, display, words
+from qa_lib.sections.compliance import charts, display, wider, words
 
 
 def period_line(run: Run) -> None:
@@ -28,6 +28,8 @@ def returns(run: Run) -> None:
 
 def context(run: Run) -> None:
     """Section 1 of the highlight report: the period's returns table, the month themes, sampling and exemptions."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.context(run)
     f = run.figures.compliance
     run.show_table(display.returns_table(f.returns_period, run.params.cohorts, run.target), "Audits distributed and returned")
     run.show_text(
@@ -56,6 +58,8 @@ def by_area(run: Run, table: bool = True) -> None:
 
 def compliance_summary(run: Run) -> None:
     """Section 2.1 of the highlight report: the compliance and 100%-areas sentences, the trend and the heat map."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.compliance_summary(run)
     f = run.figures.compliance
     run.show_text(words.compliance_sentences(f.monthly, run.months, run.target) + words.full_return_sentences(f.full_areas, run.months))
     run.show_chart(charts.returns_trend(_trend(run), run.target))
@@ -64,6 +68,8 @@ def compliance_summary(run: Run) -> None:
 
 def participation(run: Run, tables: bool = True) -> None:
     """Social worker participation and the reasons for not taking part (categories only, never the text)."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.participation(run, tables=tables)
     f = run.figures.compliance
     run.show_text(words.participation_sentences(f.participation_trend, f.reasons, run.months, run.params.reason_categories))
     if tables:

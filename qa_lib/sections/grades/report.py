@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.grades import charts, display, words
+from qa_lib.sections.grades import charts, display, wider, words
 
 
 def period_line(run: Run) -> None:
@@ -12,6 +12,8 @@ def period_line(run: Run) -> None:
 
 def moderation_outcomes(run: Run, table: bool = True) -> None:
     """How many audits were moderated each month and what became of their grades, in the reference's words."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.moderation_outcomes(run, table=table)
     f = run.figures.grades
     themes = run.figures.compliance.month_themes
     run.show_text(words.moderation_text(f.moderation_summary, f.moderation_outcomes, run.months, themes))
@@ -20,6 +22,8 @@ def moderation_outcomes(run: Run, table: bool = True) -> None:
 
 
 def moderation_matrix(run: Run, table: bool = True) -> None:
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.moderation_matrix(run, table=table)
     matrix = run.figures.grades.moderation_matrix
     if table:
         run.show_table(display.matrix_table(matrix), "Auditor's grade against the grade after moderation, whole period")
@@ -27,6 +31,8 @@ def moderation_matrix(run: Run, table: bool = True) -> None:
 
 
 def agreement(run: Run, table: bool = True) -> None:
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.agreement(run, table=table)
     agree = run.figures.grades.agreement
     run.show_text(words.agreement_sentences(agree, run.months))
     if table:
@@ -35,6 +41,8 @@ def agreement(run: Run, table: bool = True) -> None:
 
 def overall(run: Run, table: bool = True) -> None:
     """Overall grades by month, before and after moderation."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.overall(run, table=table)
     f = run.figures.grades
     run.show_text(words.overall_grade_sentences(f.before, f.after, run.months))
     if table:
@@ -43,8 +51,12 @@ def overall(run: Run, table: bool = True) -> None:
 
 
 def by_area(run: Run, caption: str | None = None) -> None:
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.by_area(run, caption=caption)
     run.show_table(display.grades_by_area_table(run.figures.grades.by_area), caption or f"Grade by service area, {run.period.label}")
 
 
 def trend(run: Run) -> None:
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.trend(run)
     run.show_chart(charts.grades_trend_chart(run.figures.grades.trend, list(run.figures.months.trend_with_data)))

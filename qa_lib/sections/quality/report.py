@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.quality import display
+from qa_lib.sections.quality import display, wider
 from qa_lib.sections.standards import display as standards_display
 
 
@@ -29,6 +29,8 @@ def standards_note(run: Run) -> None:
 
 def appendix(run: Run) -> None:
     """The highlight report's appendix: rows, rejected rows, ungraded standards and what the figures leave out."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.appendix(run)
     run.show_table(display.rows_table(run.data), f"Rows in {run.data['file']}: read = used + rejected")
     note = standards_display.standards_quality_note(run.figures.standards.quality, run.params.standards)
     run.show_text([display.rejected_note(run.data), note])

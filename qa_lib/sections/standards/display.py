@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_lib.inputs.period import month_short
+from qa_lib.render.cells import SYMBOL, is_hidden
 from qa_lib.stats import signed_points, whole
 
 KINDS = {
@@ -26,6 +27,8 @@ def standards_table(
     def cell(std: str, month: str, kind: str) -> str:
         count, rate, label = KINDS[kind]
         r = t.loc[(std, month)]
+        if is_hidden(r[count], r["graded"], r[rate]):
+            return SYMBOL
         if r["graded"] == 0:
             return "–"
         text = f"{whole(r[rate])} ({int(r[count])}/{int(r['graded'])})"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.standards import charts, display, figures, words
+from qa_lib.sections.standards import charts, display, figures, wider, words
 
 
 def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: str | None = None) -> None:
     """The noise-rule sentences, the reference-layout table (and the Inadequate table), the test note and heat map."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.standards(run, inadequate=inadequate, heatmap=heatmap, caption=caption)
     f = run.figures.standards
     months = list(f.months)
     run.show_text(words.standards_sentences(f.trends, run.params.standards))

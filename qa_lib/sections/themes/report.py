@@ -4,7 +4,7 @@ figures."""
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.themes import actions, charts, display, words
+from qa_lib.sections.themes import actions, charts, display, wider, words
 
 
 def period_line(run: Run) -> None:
@@ -13,6 +13,8 @@ def period_line(run: Run) -> None:
 
 def key_themes(run: Run, heading: str = "###") -> None:
     """For each month: strengths and learning among the standards, with the themes auditors' comments raise."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.key_themes(run, heading=heading)
     f, table = run.figures.themes, run.figures.standards.table
     themes = run.figures.compliance.month_themes
     for month in run.months:
@@ -27,6 +29,8 @@ def key_themes(run: Run, heading: str = "###") -> None:
 
 def recurring(run: Run, chart: bool = True, by_standard: bool = True) -> None:
     """Audits whose comments mention each theme (counts only, never the text)."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.recurring(run, chart=chart, by_standard=by_standard)
     f = run.figures.themes
     run.show_text(words.recurring_themes_sentence(f.counts, run.months))
     caption = "Returned audits whose comments mention each theme: number (% of returned audits)"
@@ -40,6 +44,8 @@ def recurring(run: Run, chart: bool = True, by_standard: bool = True) -> None:
 
 def quotes(run: Run) -> None:
     """Exemplar quotes, only when params switch them on, and always redacted (when the figures were computed)."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.quotes(run)
     found = run.figures.themes.quotes
     if found is None:
         run.show_text("*Exemplar quotes are switched off (params `quotes: enabled: false`), so no auditor's words appear in this report.*")
@@ -49,4 +55,6 @@ def quotes(run: Run) -> None:
 
 def actions_taken(run: Run) -> None:
     """Section 4, from the QA lead's actions file: simple formatting and plain https:// links kept, nothing else."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.actions_taken(run)
     run.show_text(actions.actions_markdown(run.figures.themes.actions), links=True)

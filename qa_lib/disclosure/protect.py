@@ -1,0 +1,52 @@
+"""Deciding a wider pack's published figures, and the runner's last audit before publishing."""
+
+from __future__ import annotations
+
+from qa_lib.disclosure import relations
+from qa_lib.disclosure.attacker import exposed
+from qa_lib.disclosure.problem import Key, Problem, ProtectionError
+from qa_lib.disclosure.published import SYMBOL, PublishedFigures, sections
+from qa_lib.disclosure.suppress import choose
+from qa_lib.run.figures import RunFigures
+
+
+def publish(figures: RunFigures, min_count: int = 5) -> PublishedFigures:
+    """Decide once, for the whole run, which counts a wider pack hides; return the figures it may show."""
+    problem = relations.build(figures)
+    hidden = choose(problem, min_count)
+    shown_hidden = frozenset(k for k in hidden if problem.kind[k] == "cell")
+    return PublishedFigures(
+        months=figures.months,
+        data=dict(figures.data),
+        hidden=shown_hidden,
+        min_count=min_count,
+        **sections(figures, shown_hidden),
+    )
+
+
+def audit(figures: RunFigures, published: PublishedFigures) -> None:
+    """The runner's last check before a wider pack is published: read what the published tables actually
+    show (not what suppression meant them to), check every shown count against the figures, and run the
+    attacker. Raises ProtectionError (nothing is published) if any hidden count can be narrowed below
+    min_count, or a shown count is not the figure's."""
+    problem: Problem = relations.build(figures)
+    hidden = {k for k, kind in problem.kind.items() if kind == "aux"}
+    for name in relations.FRAMES:
+        table = published.frame(name)
+        for i, counts, _ in relations.cells(name, table):
+            for col, key in counts.items():
+                shown = table.iloc[i][col]
+                if isinstance(shown, str) and shown == SYMBOL:
+                    hidden.add(key)
+                elif int(shown) != problem.value[key]:
+                    raise ProtectionError(f"internal: the published {name} shows {shown} for {key}; the figure is {problem.value[key]}")
+    bad = exposed(problem, hidden, published.min_count)
+    if bad:
+        raise ProtectionError(
+            f"audience: wider: {len(bad)} hidden count(s) could be worked out from the published figures "
+            f"(e.g. {_describe(next(iter(sorted(bad))))}); nothing was published"
+        )
+
+
+def _describe(key: Key) -> str:
+    return " ".join(str(part) for part in key)

@@ -1,0 +1,121 @@
+"""The published figures of a wider pack: every count shown as a number or as c, decided once per run.
+
+Everything a wider pack shows (tables, CSV and workbook, sentences, charts and their alt text, the e-mail
+headlines, the appendix) is drawn from here; the unprotected figures never reach a wider notebook. A
+percentage is shown only when both its counts are; a sentence or chart that needs a hidden count is left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+
+from qa_lib.disclosure import relations
+from qa_lib.disclosure.problem import Key
+from qa_lib.inputs.period import RunMonths
+from qa_lib.inputs.schema import GRADES
+from qa_lib.run.figures import RunFigures
+
+SYMBOL = "c"
+NOTE = (
+    "c: not shown, so that no child, family or worker can be identified in a report shared beyond the QA team. "
+    "Counts from 1 to {top} are never shown, nor any figure from which one could be worked out, alone or with "
+    "other figures in this pack; a percentage is shown only when both its counts are. Some detail is not "
+    "published at all in this version: grades after moderation, the moderation grid, exemplar quotes and trends "
+    "by service area."
+)
+
+
+@dataclass(frozen=True)
+class PublishedFigures:
+    """One wider run's published figures: section namespaces holding the protected tables (the same names
+    as RunFigures, so the contract tables are gathered the same way), plus the words-only facts."""
+
+    months: RunMonths
+    data: dict[str, Any]  # rows read, used and rejected: counts of the file, shown in full
+    compliance: SimpleNamespace
+    grades: SimpleNamespace
+    standards: SimpleNamespace
+    comparators: SimpleNamespace
+    themes: SimpleNamespace
+    hidden: frozenset[Key] = field(default_factory=frozenset)
+    min_count: int = 5
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The protected table (cells may be c)."""
+        section, attr = name.split(".")
+        result: pd.DataFrame = getattr(getattr(self, section), attr)
+        return result
+
+    def complete(self, name: str) -> pd.DataFrame | None:
+        """The table with its numbers, when nothing in it is hidden; else None."""
+        table = self.frame(name)
+        if (table.astype(str) == SYMBOL).any().any():
+            return None
+        return _numbers(table)
+
+    def shown_rows(self, name: str, columns: list[str]) -> pd.DataFrame:
+        """The rows whose given columns are all shown, as numbers (for sentences and tests that need only those)."""
+        table = self.frame(name)
+        keep = ~(table[columns].astype(str) == SYMBOL).any(axis=1)
+        return _numbers(table[keep])
+
+    @property
+    def note(self) -> str:
+        return NOTE.format(top=self.min_count - 1)
+
+
+def _numbers(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            converted = pd.to_numeric(out[col], errors="coerce")
+            if converted.notna().sum() == out[col].notna().sum() and out[col].map(lambda v: not isinstance(v, str)).all():
+                out[col] = converted
+    return out
+
+
+def protect_frame(name: str, table: pd.DataFrame, hidden: set[Key] | frozenset[Key]) -> pd.DataFrame:
+    """A figure table with each hidden count, and each percentage built on one, shown as c."""
+    out = table.astype(object).copy()
+    for i, counts, pcts in relations.cells(name, table):
+        for col, key in counts.items():
+            if key in hidden:
+                out.iat[i, out.columns.get_loc(col)] = SYMBOL
+        for col, (num, den) in pcts.items():
+            if col in out.columns and (num in hidden or den in hidden):
+                out.iat[i, out.columns.get_loc(col)] = SYMBOL
+    return out
+
+
+def _all_pairs(figures: RunFigures) -> pd.DataFrame:
+    """Every from -> to moderation pair of every month, zeros included: in a wider pack a hidden zero must
+    still have its row (an absent row would say zero)."""
+    rank = {g: i for i, g in enumerate(GRADES)}
+    pairs = figures.grades.moderation_outcomes.set_index(["audit_month", "from_grade", "to_grade"])["count"]
+    rows = []
+    for m in figures.months.months:
+        for a in GRADES:
+            for b in GRADES:
+                outcome = "same" if a == b else ("upgraded" if rank[b] < rank[a] else "downgraded")
+                rows.append({"audit_month": m, "from_grade": a, "to_grade": b, "outcome": outcome, "count": int(pairs.get((m, a, b), 0))})
+    return pd.DataFrame(rows, columns=["audit_month", "from_grade", "to_grade", "outcome", "count"])
+
+
+def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str, SimpleNamespace]:
+    sections: dict[str, dict[str, Any]] = {s: {} for s in ("compliance", "grades", "standards", "comparators", "themes")}
+    for name in relations.FRAMES:
+        section, attr = name.split(".")
+        table = _all_pairs(figures) if name == "grades.moderation_outcomes" else relations.frame(figures, name)
+        sections[section][attr] = protect_frame(name, table, hidden)
+    c, t = figures.compliance, figures.themes
+    sections["compliance"]["month_themes"] = dict(c.month_themes)  # cohort labels per month: no counts
+    sections["themes"]["actions"] = list(t.actions)  # the QA lead's words
+    sections["comparators"]["cohorts"] = tuple(
+        SimpleNamespace(cohort=x.cohort, label=x.label, months=list(x.months)) for x in figures.comparators.cohorts
+    )
+    sections["standards"]["months"] = tuple(figures.standards.months)
+    return {k: SimpleNamespace(**v) for k, v in sections.items()}

@@ -1,0 +1,30 @@
+"""Sections 3.1.3 to 3.1.5 for a wider audience: drawn only from the run's published figures (a hidden count
+is c). A cohort's standards are compared only where both months' counts are shown."""
+
+from __future__ import annotations
+
+from qa_lib.notebook import Run
+from qa_lib.sections.comparators import charts, display, figures, words
+
+
+def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
+    assert run.published is not None
+    pub = run.published
+    comp = pub.frame("comparators.comp")
+    for c in pub.comparators.cohorts:
+        mine = comp[comp["cohort"] == c.cohort]
+        hidden = mine[mine[["graded", "good_or_outstanding"]].astype(str).eq("c").any(axis=1)]["standard"].unique()
+        shown = pub.shown_rows("comparators.comp", ["graded", "good_or_outstanding"])
+        shown = shown[(shown["cohort"] == c.cohort) & ~shown["standard"].isin(hidden)]
+        cmp = figures.comparison(shown, c.cohort)
+        labels = {k: v for k, v in run.params.standards.items() if k not in set(hidden)}
+        text = [f"{heading} {c.label}", *words.comparator_text(c.label, c.months, cmp, figures.picture(cmp), labels)]
+        if len(hidden):
+            text.append(f"{len(hidden)} standard(s) include small numbers (c) and are not compared.")
+        run.show_text(text)
+        run.show_table(
+            display.comparator_table(comp, c.cohort, run.params.standards),
+            f"{c.label}: % good or outstanding (good or outstanding/graded) by audit month",
+        )
+        if not len(hidden) and mine["audit_month"].nunique() > 1:
+            run.show_chart(charts.comparator_chart(shown, c.cohort, c.label, run.params.standards))

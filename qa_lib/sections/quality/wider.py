@@ -1,0 +1,15 @@
+"""The data-quality appendix for a wider audience: rows read, used and rejected (counts of the file, shown in
+full). Counts of standards left N/A or ungraded are not published for a wider audience."""
+
+from __future__ import annotations
+
+from qa_lib.notebook import Run
+from qa_lib.sections.quality import display
+
+
+def appendix(run: Run) -> None:
+    assert run.published is not None
+    run.show_table(display.rows_table(run.data), f"Rows in {run.data['file']}: read = used + rejected")
+    run.show_text(display.rejected_note(run.data))
+    run.show_text("The percentages leave out standards marked not applicable or left ungraded; their counts are in the QA team's report.")
+    run.show_text("\n".join(f"- {line}" for line in display.EXCLUSIONS))
