@@ -31,15 +31,19 @@ def audit(figures: RunFigures, published: PublishedFigures) -> None:
     min_count, or a shown count is not the figure's."""
     problem: Problem = relations.build(figures)
     hidden = {k for k, kind in problem.kind.items() if kind == "aux"}
+    shown: set[Key] = set()
     for name in relations.FRAMES:
         table = published.frame(name)
         for i, counts, _ in relations.cells(name, table):
             for col, key in counts.items():
-                shown = table.iloc[i][col]
-                if isinstance(shown, str) and shown == SYMBOL:
+                value = table.iloc[i][col]
+                if isinstance(value, str) and value == SYMBOL:
                     hidden.add(key)
-                elif int(shown) != problem.value[key]:
-                    raise ProtectionError(f"internal: the published {name} shows {shown} for {key}; the figure is {problem.value[key]}")
+                elif int(value) != problem.value[key]:
+                    raise ProtectionError(f"internal: the published {name} shows {value} for {key}; the figure is {problem.value[key]}")
+                else:
+                    shown.add(key)  # a count shown anywhere is shown, wherever else it is c
+    hidden -= shown
     bad = exposed(problem, hidden, published.min_count)
     if bad:
         raise ProtectionError(

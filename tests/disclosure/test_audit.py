@@ -1,0 +1,73 @@
+"""Defence in depth: the runner audits what a wider pack would publish, as an attacker would, and refuses to
+publish (clear message, nothing written) if any hidden count could be worked out."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from helpers import REPO, run_cli
+from qa_lib.disclosure.problem import ProtectionError
+from qa_lib.disclosure.protect import audit, publish
+from qa_lib.inputs.load import load_audits
+from qa_lib.inputs.params import load_params
+from qa_lib.inputs.period import Period
+from qa_lib.run.figures import compute_all
+
+
+@pytest.fixture(scope="module")
+def demo_figures(demo_csv):
+    params, period = load_params(REPO / "params" / "demo.yml"), Period("2021-10", "2021-12")
+    data = load_audits(demo_csv, params, period_end=period.end)
+    return compute_all(data.frame, params, period, data.summary())
+
+
+def reveal_one(published, figures) -> tuple[str, int]:
+    """Show one hidden Inadequate count in the standards table as its true figure (a bug the audit must catch)."""
+    table = published.standards.table
+    i = next(i for i, v in enumerate(table["inadequate"]) if v == "c")
+    truth = int(figures.standards.table.iloc[i]["inadequate"])
+    table.iat[i, table.columns.get_loc("inadequate")] = truth
+    return table.iloc[i]["standard"], truth
+
+
+def test_the_audit_passes_what_publish_decided_and_catches_a_revealed_count(demo_figures):
+    published = publish(demo_figures)
+    audit(demo_figures, published)  # what suppression decided holds up
+    reveal_one(published, demo_figures)
+    with pytest.raises(ProtectionError, match="could be worked out"):
+        audit(demo_figures, published)
+
+
+def test_the_audit_catches_a_shown_count_that_is_not_the_figure(demo_figures):
+    published = publish(demo_figures)
+    table = published.compliance.participation_period
+    table.iat[0, table.columns.get_loc("participated")] = 999
+    with pytest.raises(ProtectionError, match="shows 999"):
+        audit(demo_figures, published)
+
+
+def test_the_runner_refuses_to_publish_a_pack_that_would_disclose(demo_csv, demo_figures, tmp_path, monkeypatch, capsys):
+    from qa_lib.run import runner
+
+    def leaky(figures, min_count):
+        published = publish(figures, min_count)
+        reveal_one(published, figures)
+        return published
+
+    monkeypatch.setattr(runner, "publish_figures", leaky)
+    for name in ("pack.yml", "themes.yml", "actions.yml"):
+        shutil.copy(REPO / "params" / name, tmp_path / name)
+    (tmp_path / "wider.yml").write_text(
+        "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nactions: actions.yml\naudience: wider\n"
+        "notebooks: [highlight_report]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code, said = run_cli(monkeypatch, capsys, "run", "--params", str(tmp_path / "wider.yml"), "--audits", str(demo_csv), "--out", str(out))
+    assert code != 0
+    assert "could be worked out from the published figures" in said and "nothing was published" in said
+    assert "Traceback" not in said
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.*"))  # no half-built folder left beside it
