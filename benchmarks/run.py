@@ -6,6 +6,9 @@
 2. Scale: synthetic audits files of 1,000 to 1,000,000 rows (the demo year repeated across councils
    and years): load and validate, every table of the contract, peak memory; each size in a fresh process.
 3. Report size: bytes of each HTML document of a demo run.
+4. Wider vs internal: the demo run with `audience: wider` (disclosure control: the protection problem, the
+   attacker and the runner's audit) against `audience: internal`, on the same notebook (the highlight report)
+   and as users run them (internal publishes five notebooks, wider only the highlight report); alternating.
 """
 
 from __future__ import annotations
@@ -32,9 +35,9 @@ def notebooks() -> list[str]:
     return list(load_params(PARAMS).notebooks)
 
 
-def pack(out: Path) -> float:
+def pack(out: Path, params: Path = PARAMS) -> float:
     start = time.perf_counter()
-    subprocess.run([str(BIN / "qa-pack"), "run", "--params", str(PARAMS), "--out", str(out), "--quiet"], check=True, capture_output=True)
+    subprocess.run([str(BIN / "qa-pack"), "run", "--params", str(params), "--out", str(out), "--quiet"], check=True, capture_output=True)
     return time.perf_counter() - start
 
 
@@ -128,11 +131,46 @@ def sizes_of_reports(tmp: Path) -> None:
         print(f"   {html.name:<24} {html.stat().st_size:>10,} bytes")
 
 
+def variant(name: str, audience: str, notebooks: str | None) -> Path:
+    """The demo params with another audience (and notebooks), beside demo.yml so its relative paths hold."""
+    text = PARAMS.read_text(encoding="utf-8").replace("audience: internal", f"audience: {audience}")
+    if notebooks:
+        text = "\n".join(f"notebooks: {notebooks}" if line.startswith("notebooks:") else line for line in text.splitlines())
+    path = PARAMS.with_name(f".bench-{name}.yml")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def wider_vs_internal(pairs: int, tmp: Path) -> None:
+    print(f"4. Wider vs internal (demo), {pairs} pairs after a warm-up, alternating")
+    made = []
+    try:
+        for label, notebooks in (("same notebook (highlight_report)", "[highlight_report]"), ("as users run them", None)):
+            internal = variant(f"internal-{len(made)}", "internal", notebooks)
+            wider = variant(f"wider-{len(made)}", "wider", notebooks)
+            made += [internal, wider]
+            pack(tmp / "warm-i", internal)
+            pack(tmp / "warm-w", wider)
+            a, b = [], []
+            for i in range(pairs):
+                a.append(pack(tmp / f"internal-{i}", internal))
+                b.append(pack(tmp / f"wider-{i}", wider))
+            ratios = [y / x for x, y in zip(a, b)]
+            print(
+                f"   {label}: median internal {statistics.median(a):.1f} s, median wider {statistics.median(b):.1f} s, "
+                f"median wider/internal {statistics.median(ratios):.2f} (target <= 1.25)",
+                flush=True,
+            )
+    finally:
+        for path in made:
+            path.unlink(missing_ok=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: naive, scale, size")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: naive, scale, size, wider")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -144,6 +182,8 @@ def main() -> None:
             scale([int(s) for s in args.sizes.split(",")], tmp)
         if "size" not in skip:
             sizes_of_reports(tmp)
+        if "wider" not in skip:
+            wider_vs_internal(max(3, args.pairs // 2), tmp)
 
 
 if __name__ == "__main__":

@@ -69,15 +69,19 @@ def ranges(problem: Problem, hidden: set[Key], targets: Iterable[Key] | None = N
     return out
 
 
-def exposed(problem: Problem, hidden: set[Key], width: int) -> dict[Key, tuple[float, float]]:
+def exposed(problem: Problem, hidden: set[Key], width: int, safe: set[Key] | None = None) -> dict[Key, tuple[float, float]]:
     """The counts the attacker pins down too narrowly: every suppressed cell, and every implied sensitive count
     from 1 to width - 1, whose feasible range (integer program) is less than `width` wide.
 
     Exact, but quicker than solving for every count: any two integer solutions that differ by `width` in a
     count prove its range is wide enough, so a few solves with random objectives clear most counts at once,
-    and only the rest are solved for their own smallest and largest values (whose solutions clear others)."""
+    and only the rest are solved for their own smallest and largest values (whose solutions clear others).
+    `safe`: counts already shown to be wide enough with fewer counts hidden; hiding more can only widen a
+    range (every earlier solution stays feasible), so they are not solved again. Updated in place."""
     targets = {k for k in hidden if problem.kind[k] == "cell"}
     targets |= {k for k in hidden if k in problem.sensitive and 1 <= problem.value[k] < width}
+    if safe is not None:
+        targets -= safe
     out: dict[Key, tuple[float, float]] = {}
     rng = np.random.default_rng(0)
     for keys, eqs in _groups(problem, hidden):
@@ -109,6 +113,8 @@ def exposed(problem: Problem, hidden: set[Key], width: int) -> dict[Key, tuple[f
             hi = math.inf if hi_x is None else high[i]
             if hi - low[i] < width:
                 out[k] = (float(low[i]), float(hi))
+        if safe is not None:
+            safe.update(k for k in todo if k not in out)
     return out
 
 

@@ -68,14 +68,17 @@ def _pick(problem: Problem, hidden: set[Key], start: Key, by_key: dict[Key, list
     return None
 
 
-def choose(problem: Problem, min_count: int = 5, max_rounds: int = 200, trace: list | None = None) -> set[Key]:
+def choose(
+    problem: Problem, min_count: int = 5, max_rounds: int = 200, trace: list[tuple[Key, tuple[float, float], Key | None]] | None = None
+) -> set[Key]:
     """The counts to hide (shown cells become c), so that every hidden count's feasible range is at least
     `min_count` wide."""
     hidden = primary(problem, min_count)
     by_key = _uses(problem)
     _line_rule(problem, hidden, by_key, min_count)
+    safe: set[Key] = set()
     for _ in range(max_rounds):
-        bad = exposed(problem, hidden, min_count)
+        bad = exposed(problem, hidden, min_count, safe)
         if not bad:
             return hidden
         added = False
