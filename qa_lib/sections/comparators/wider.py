@@ -20,7 +20,7 @@ def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
         labels = {k: v for k, v in run.params.standards.items() if k not in set(hidden)}
         text = [f"{heading} {c.label}", *words.comparator_text(c.label, c.months, cmp, figures.picture(cmp), labels)]
         if len(hidden):
-            text.append(f"{len(hidden)} standard(s) include small numbers (c) and are not compared.")
+            text.append("Standards with a count that is small or could reveal one (c) are not compared.")
         run.show_text(text)
         run.show_table(
             display.comparator_table(comp, c.cohort, run.params.standards),

@@ -26,7 +26,9 @@ def standards_sentences(pub: PublishedFigures, labels: dict[str, str]) -> list[s
     out = words.standards_sentences(figures.trends(shown, months), labels) if not shown.empty else []
     left = [labels.get(s, s) for s in labels if s not in set(shown["standard"])]
     if left:
-        out.append(f"{len(left)} of {len(labels)} standards include small numbers (c) and are not compared month to month.")
+        out.append(
+            "Not compared month to month, because a count in one of the months is small or could reveal one (c): " + "; ".join(left) + "."
+        )
     return out
 
 

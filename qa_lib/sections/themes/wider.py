@@ -5,23 +5,24 @@ from __future__ import annotations
 
 from qa_lib.notebook import Run
 from qa_lib.render.cells import count_cell, is_hidden, pct_cell
-from qa_lib.sections.standards.wider import shown_standards
+from qa_lib.sections.standards.wider import COUNTS
 from qa_lib.sections.themes import actions, figures, words
 
 
 def key_themes(run: Run, heading: str = "###") -> None:
+    """Strengths and learning for each month, chosen among that month's standards whose counts are all shown."""
     assert run.published is not None
     pub = run.published
-    table = shown_standards(pub)
+    table = pub.shown_rows("standards.table", COUNTS)
     for month in run.months:
         strengths, learning = figures.key_themes(table, month, run.params.key_themes["strengths"], run.params.key_themes["learning"])
-        run.show_text(
-            [
-                f"{heading} {run.month_name(month)} – {pub.compliance.month_themes.get(month) or 'no audits'}",
-                words.key_theme_text(table, month, strengths, learning, run.params.short_names),
-                "*Chosen among the standards whose counts are all shown.*",
-            ]
-        )
+        text = [
+            f"{heading} {run.month_name(month)} – {pub.compliance.month_themes.get(month) or 'no audits'}",
+            words.key_theme_text(table, month, strengths, learning, run.params.short_names),
+        ]
+        if (table["audit_month"] == month).sum() < len(run.params.standards):
+            text.append("*Chosen among the standards whose counts are all shown this month.*")
+        run.show_text(text)
 
 
 def recurring(run: Run, chart: bool = True, by_standard: bool = True) -> None:
