@@ -34,7 +34,7 @@ NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+\))?)\s*$"
 
 @dataclass
 class View:
-    """How a notebook shows things: the run's audience (disclosure control for "wider") and its chart cache
+    """How a notebook shows things: the run's audience (a wider run shows only its published figures) and its chart cache
     (under the runner, charts drawn once per run and reused by other notebooks). Carried by the run object,
     never held in module state."""
 

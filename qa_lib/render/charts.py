@@ -44,7 +44,7 @@ class Chart:
     figure: Figure
     alt: str
     title: str
-    counts: tuple[int, ...] = ()  # every count the chart shows (labels or bar sizes), for disclosure control
+    counts: tuple[int, ...] = ()  # every count the chart shows (labels or bar sizes) (part of the chart cache key)
 
     def png_base64(self) -> str:
         """The chart as PNG, reduced to a 256-colour palette (about 3x smaller, no visible change; the fast
