@@ -217,3 +217,27 @@ def test_crafted_small_files_stay_protected(case, tmp_path):
         mod = pd.read_csv(out / "tables" / "moderation.csv", dtype=str)
         assert (mod["count"].eq("c") & mod["outcome"].eq("downgraded")).any()
         assert "11 kept" not in words  # same = 11 with 12 moderated would give the one downgrade
+
+
+def test_months_at_their_edges_publish_protected(tmp_path):
+    """September nothing returned, October every audit exempt, November one audit (voice N/A), and the
+    November cohort's earlier month: a wider run still publishes, with nothing recoverable."""
+    unreturned = {"status": "not_returned", "overall_grade": "", "sw_participated": "", **{f"grade_{s}": "" for s in STANDARDS}}
+
+    def rows(n: int, month: str, **kw: str) -> list[dict[str, str]]:
+        return [
+            row(audit_id=f"{month}-{k}", audit_month=month, child_id=f"CH-{month}-{k}", social_worker_id=f"SW-{k}", **kw) for k in range(n)
+        ]
+
+    data = (
+        rows(6, "2021-09", **unreturned)
+        + rows(5, "2021-10", **(unreturned | {"status": "exempt"}))
+        + rows(6, "2021-05", cohort="cin")
+        + rows(1, "2021-11", cohort="cin", grade_voice="N/A")
+    )
+    out = run_wider(write_rows(tmp_path / "audits.csv", data), tmp_path, ("2021-09", "2021-11"))
+    assert small_shown(out) == []
+    assert narrow(out) == {}
+    returns = pd.read_csv(out / "tables" / "returns.csv", dtype=str).set_index("audit_month")
+    assert returns.loc["2021-11", "returned"] == "c"  # the one audit
+    assert returns.loc["2021-09", "returned"] == "0"  # zero is shown: it says nothing about a person
