@@ -71,3 +71,15 @@ def test_the_runner_refuses_to_publish_a_pack_that_would_disclose(demo_csv, demo
     assert "Traceback" not in said
     assert not out.exists()
     assert not list(tmp_path.glob(".out.*"))  # no half-built folder left beside it
+
+
+def test_a_wider_notebook_in_jupyterlab_never_holds_the_unprotected_figures(demo_csv, tmp_path):
+    from qa_lib.notebook import open_run
+
+    for name in ("pack.yml", "themes.yml", "actions.yml"):
+        shutil.copy(REPO / "params" / name, tmp_path / name)
+    (tmp_path / "wider.yml").write_text("include: [pack.yml, themes.yml]\nactions: actions.yml\naudience: wider\n", encoding="utf-8")
+    run = open_run(str(tmp_path / "wider.yml"), str(demo_csv), "2021-10", "2021-12", 80.0)
+    assert run.figures is None and run.published is not None
+    assert run.months == ["2021-10", "2021-11", "2021-12"]
+    assert "c" in set(run.published.frame("standards.period_table")["inadequate"].astype(str))
