@@ -6,13 +6,17 @@ Two halves, kept together so they cannot drift apart:
 - `build`: every relation a reader could use between those counts, written out:
   distributed = returned + not returned (month and area); months = sum of cohorts = sum of areas;
   returned = took part + did not, and those who did not = sum of reasons; graded = G/O + RI + I per standard,
-  and returned = graded + not graded; overall grades add up to returned audits, before and after moderation,
-  and after = before + moderated in - moderated out; moderated = same + up + down = sum of from -> to pairs,
-  per month and for the period; the grade-by-area grid's margins, its areas' totals against returns by area,
+  and returned = graded + not graded; overall grades (before moderation) add up to returned audits;
+  moderated = same + up + down = sum of from -> to pairs, per month and for the period, and the pairs from a
+  grade sit within the audits first given it; not moderated = returned - moderated; the grade-by-area
+  grid's margins, its areas' totals against returns by area,
   its TOTAL row against the months; a cohort's comparator figures equal the standards table when it was the
   month's only cohort, and sit within its returns otherwise; themes within returned audits; rows read = used
   + rejected, and used = every month's audits (+ rows of other months).
 Percentages are shown only when both their counts are shown, so they add no relation of their own.
+Grades after moderation, the moderation grid and counts of N/A standards are not published for a wider
+audience (with the grades before moderation they would pin down most small moderation counts), so they are
+not in the problem.
 """
 
 from __future__ import annotations
@@ -77,13 +81,10 @@ def _agreement(_: Any, r: pd.Series) -> tuple[Counts, Percents]:
     return keys, {"exact_agreement": (keys["agreed"], keys["moderated"])}
 
 
-def _overall(stage: str) -> Spec:
-    def spec(_: Any, r: pd.Series) -> tuple[Counts, Percents]:
-        m = r["audit_month"]
-        key = ("overall", m, r["grade"], stage)
-        return {"count": key}, {"percent": (key, ("ret", m, "returned"))}
-
-    return spec
+def _overall(_: Any, r: pd.Series) -> tuple[Counts, Percents]:
+    m = r["audit_month"]
+    key = ("overall", m, r["grade"], "before")
+    return {"count": key}, {"percent": (key, ("ret", m, "returned"))}
 
 
 def _grade_by_area(_: Any, r: pd.Series) -> tuple[Counts, Percents]:
@@ -95,12 +96,6 @@ def _standards(_: Any, r: pd.Series) -> tuple[Counts, Percents]:
     keys: Counts = {col: ("standard", m, s, col) for col in ("graded", "good_or_outstanding", "requires_improvement", "inadequate")}
     pcts: Percents = {f"pct_{col}": (keys[col], keys["graded"]) for col in ("good_or_outstanding", "requires_improvement", "inadequate")}
     return keys, pcts
-
-
-def _standards_quality(_: Any, r: pd.Series) -> tuple[Counts, Percents]:
-    m, s = r["audit_month"], r["standard"]
-    keys: Counts = {"returned": ("ret", m, "returned")} | {col: ("standard", m, s, col) for col in ("not_applicable", "not_graded")}
-    return keys, {}
 
 
 def _comparators(_: Any, r: pd.Series) -> tuple[Counts, Percents]:
@@ -127,8 +122,8 @@ FRAMES: dict[str, Spec] = {
     "grades.moderation_summary": _moderation_summary,
     "grades.moderation_outcomes": _moderation_pairs,
     "grades.agreement": _agreement,
-    "grades.before": _overall("before"),
-    "grades.trend": _overall("before"),
+    "grades.before": _overall,
+    "grades.trend": _overall,
     "grades.by_area": _grade_by_area,
     "standards.table": _standards,
     "standards.period_table": _standards,
@@ -264,8 +259,6 @@ def _standards_relations(p: Problem, f: RunFigures) -> None:
         p.total((*key, "graded"), [(*key, "good_or_outstanding"), (*key, "requires_improvement"), (*key, "inadequate")])
         if ("ret", m, "returned") in p.value:
             p.complement(("ret", m, "returned"), [(*key, "graded")], (*key, "not_scored"), False)
-            if (*key, "not_applicable") in p.value:
-                p.total((*key, "not_scored"), [(*key, "not_applicable"), (*key, "not_graded")])
     comp, trend = f.comparators.comp, f.compliance.returns_trend
     for _, r in comp.iterrows():
         c, m, s = r["cohort"], r["audit_month"], r["standard"]
