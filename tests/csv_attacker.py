@@ -87,10 +87,10 @@ class System:
         bounds = Bounds(self.lo, self.hi)
         out = {}
         for i, name in self.hidden.items():
-            c = np.zeros(n)
-            c[i] = 1
-            low = milp(c, constraints=constraints, bounds=bounds, integrality=np.ones(n))
-            high = milp(-c, constraints=constraints, bounds=bounds, integrality=np.ones(n))
+            objective = np.zeros(n)
+            objective[i] = 1
+            low = milp(objective, constraints=constraints, bounds=bounds, integrality=np.ones(n))
+            high = milp(-objective, constraints=constraints, bounds=bounds, integrality=np.ones(n))
             assert low.status == 0, f"the published tables are inconsistent ({low.message})"
             out[name] = (float(round(low.fun)), math.inf if high.status != 0 else float(round(-high.fun)))
         return out
@@ -153,8 +153,8 @@ def build(folder: Path) -> System:
     areas = [a for a in grid["service_area"] if a != "TOTAL"]
     for _, r in grid.iterrows():
         a = r["service_area"]
-        cells = [s.var(f"grid {a} {g}", r[g]) for g in gcols]
-        s.total(s.var(f"grid {a} ALL", r["ALL"]), cells)
+        row_cells = [s.var(f"grid {a} {g}", r[g]) for g in gcols]
+        s.total(s.var(f"grid {a} ALL", r["ALL"]), row_cells)
     for g in [*gcols, "ALL"]:
         s.total(s.var(f"grid TOTAL {g}"), [s.var(f"grid {a} {g}") for a in areas])
     for g in gcols:

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from qa_lib.disclosure.attacker import exposed, ranges
-from qa_lib.disclosure.problem import Problem, ProtectionError
+from qa_lib.disclosure.problem import Key, Problem, ProtectionError
 from qa_lib.disclosure.suppress import choose, primary
 
 
@@ -43,7 +43,7 @@ def test_hiding_a_row_pair_is_not_enough_when_the_columns_show():
 
 def test_four_interior_cells_hidden_leave_a_range_of_nine():
     # a + b = 10, c + d = 15, a + c = 9, b + d = 16 with all >= 0: b = 10 - a, c = 9 - a, d = 6 + a, so a in 0..9.
-    hidden = {("X", "A"), ("X", "B"), ("Y", "A"), ("Y", "B")}
+    hidden: set[Key] = {("X", "A"), ("X", "B"), ("Y", "A"), ("Y", "B")}
     r = ranges(grid(), hidden)
     assert r[("X", "A")] == (0.0, 9.0)
     assert r[("Y", "B")] == (6.0, 15.0)
