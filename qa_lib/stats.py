@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -54,57 +56,136 @@ def whole(value: float) -> str:
     return f"{int(round_half_up(value, 0))}%"
 
 
-def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """95% Wilson score interval for a proportion k/n, as percentages (NaN, NaN when n is 0)."""
+def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion k/n, as percentages (NaN, NaN when n is 0). scipy's binomtest."""
     if n == 0:
         return (float("nan"), float("nan"))
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (100 * max(0.0, centre - half), 100 * min(1.0, centre + half))
+    from scipy.stats import binomtest
+
+    ci = binomtest(int(k), int(n)).proportion_ci(confidence_level=level, method="wilson")
+    return (100 * float(ci.low), 100 * float(ci.high))
 
 
 def fisher_exact_p(k1: int, n1: int, k2: int, n2: int) -> float:
-    """Two-sided Fisher's exact test p-value for k1/n1 against k2/n2.
+    """Two-sided Fisher's exact test p-value for k1/n1 against k2/n2 (scipy), NaN when either n is 0.
 
-    Exact at any sample size, so it suits ~40 audits a month where a normal
-    approximation does not. Sums the hypergeometric probabilities of every table
-    with the same margins that is no more likely than the one observed.
-    """
-    from math import comb
-
+    Exact at any sample size, so it suits ~40 audits a month where a normal approximation does not."""
     if n1 == 0 or n2 == 0:
         return float("nan")
-    total, successes = n1 + n2, k1 + k2
-    denom = comb(total, n1)
+    from scipy.stats import fisher_exact
 
-    def prob(a: int) -> float:
-        return comb(successes, a) * comb(total - successes, n1 - a) / denom
+    return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]], alternative="two-sided").pvalue)
 
-    observed = prob(k1)
-    lo, hi = max(0, successes - n2), min(successes, n1)
-    return float(min(1.0, sum(p for a in range(lo, hi + 1) if (p := prob(a)) <= observed * (1 + 1e-7))))
+
+def bh_q(p_values: list[float]) -> list[float]:
+    """Benjamini-Hochberg q-values (false discovery rate) for one family of tests (scipy); NaN stays NaN and
+    is not counted as a test."""
+    from scipy.stats import false_discovery_control
+
+    ps = np.asarray(p_values, dtype=float)
+    out = np.full(len(ps), np.nan)
+    ok = ~np.isnan(ps)
+    if ok.any():
+        out[ok] = false_discovery_control(ps[ok], method="bh")
+    return out.tolist()
+
+
+def rating_table(before: pd.Series, after: pd.Series, categories: list[str]) -> np.ndarray:
+    """Counts of (first rating, second rating) pairs, categories in order (q x q)."""
+    idx = {c: i for i, c in enumerate(categories)}
+    table = np.zeros((len(categories), len(categories)))
+    np.add.at(table, (before.map(idx).to_numpy(dtype=int), after.map(idx).to_numpy(dtype=int)), 1)
+    return table
+
+
+def linear_weights(q: int) -> np.ndarray:
+    """Agreement weights 1 - |k - l| / (q - 1): full credit on the diagonal, none at opposite ends."""
+    k = np.arange(q)
+    return 1 - np.abs(np.subtract.outer(k, k)) / (q - 1)
+
+
+def ordinal_weights(q: int) -> np.ndarray:
+    """Gwet's ordinal weights: 1 - M(k, l) / max M, with M = d (d + 1) / 2 for categories d apart."""
+    d = np.abs(np.subtract.outer(np.arange(q), np.arange(q))) + 1
+    m = d * (d - 1) / 2
+    return 1 - m / m.max()
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Chance-corrected agreement between two raters: Cohen's weighted kappa (linear weights) and Gwet's AC2
+    (ordinal weights), each with a 95% interval (Gwet's variance, t with n - 1 degrees of freedom, as the
+    irrCAC package computes them). NaN where a coefficient is undefined (kappa when both raters used one grade
+    only) or n < 2."""
+
+    n: int
+    kappa: float
+    kappa_low: float
+    kappa_high: float
+    ac2: float
+    ac2_low: float
+    ac2_high: float
+
+
+def _prepare(table: np.ndarray, level: float) -> tuple[np.ndarray, float, float] | None:
+    x = np.asarray(table, dtype=float)
+    n = float(x.sum())
+    if n < 2:
+        return None
+    from scipy.stats import t as t_dist
+
+    return x / n, n, float(t_dist.ppf(1 - (1 - level) / 2, n - 1))
+
+
+def _interval(value: float, var: float, n: float, crit: float) -> tuple[float, float, float]:
+    half = crit * float(np.sqrt(max(var, 0.0) / n))
+    return float(value), max(-1.0, value - half), min(1.0, value + half)
+
+
+NAN3 = (float("nan"), float("nan"), float("nan"))
+
+
+def kappa_coefficient(table: np.ndarray, weights: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Cohen's (weighted) kappa with its interval (Gwet's variance, t with n - 1 df; irrCAC's kappa2.table):
+    (value, low, high); NaN when undefined (chance agreement is total: both raters used one grade only)."""
+    prepared = _prepare(table, level)
+    if prepared is None:
+        return NAN3
+    p, n, crit = prepared
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    pa, pe = float((weights * p).sum()), float((weights * np.outer(rows, cols)).sum())
+    if pe >= 1 - 1e-12:
+        return NAN3
+    k = (pa - pe) / (1 - pe)
+    wr, wc = weights @ cols, weights.T @ rows
+    s = float((p * (weights - (1 - k) * (wr[:, None] + wc[None, :])) ** 2).sum())
+    return _interval(k, (s - (pa - 2 * (1 - k) * pe) ** 2) / (1 - pe) ** 2, n, crit)
+
+
+def ac_coefficient(table: np.ndarray, weights: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Gwet's AC1 (identity weights) or AC2 (other weights) with its interval (irrCAC's gwet.ac1.table)."""
+    prepared = _prepare(table, level)
+    if prepared is None:
+        return NAN3
+    p, n, crit = prepared
+    q = len(p)
+    pi = (p.sum(axis=1) + p.sum(axis=0)) / 2
+    pa, tw = float((weights * p).sum()), float(weights.sum())
+    pe = tw * float((pi * (1 - pi)).sum()) / (q * (q - 1))
+    a = (pa - pe) / (1 - pe)
+    s = float((p * (weights - 2 * (1 - a) * tw * (1 - (pi[:, None] + pi[None, :]) / 2) / (q * (q - 1))) ** 2).sum())
+    return _interval(a, (s - (pa - 2 * (1 - a) * pe) ** 2) / (1 - pe) ** 2, n, crit)
+
+
+def agreement(table: np.ndarray, level: float = 0.95) -> Agreement:
+    """Weighted kappa (linear weights) and AC2 (ordinal weights) for a q x q table of paired grades."""
+    q = len(table)
+    return Agreement(
+        int(np.asarray(table).sum()), *kappa_coefficient(table, linear_weights(q), level), *ac_coefficient(table, ordinal_weights(q), level)
+    )
 
 
 def weighted_kappa(before: pd.Series, after: pd.Series, categories: list[str]) -> float:
-    """Cohen's kappa with linear weights for two ordinal ratings of the same audits.
-
-    1 = perfect agreement, 0 = no better than chance; NaN when it cannot be defined
-    (no pairs, or both raters used a single grade so chance agreement is total).
-    """
-    k = len(categories)
-    idx = {c: i for i, c in enumerate(categories)}
-    a = before.map(idx).to_numpy()
-    b = after.map(idx).to_numpy()
-    n = len(a)
-    if n == 0:
-        return float("nan")
-    observed = np.zeros((k, k))
-    np.add.at(observed, (a, b), 1)
-    observed /= n
-    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0))
-    weights = np.abs(np.subtract.outer(np.arange(k), np.arange(k))) / (k - 1)
-    disagree_expected = (weights * expected).sum()
-    if disagree_expected == 0:
-        return float("nan")
-    return float(1 - (weights * observed).sum() / disagree_expected)
+    """Cohen's kappa with linear weights for two ordinal ratings of the same audits: 1 = perfect agreement,
+    0 = no better than chance; NaN when undefined (no pairs, or both raters used a single grade)."""
+    return kappa_coefficient(rating_table(before, after, categories), linear_weights(len(categories)))[0]

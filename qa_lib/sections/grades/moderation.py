@@ -2,8 +2,10 @@
 
 A moderated audit has an overall grade (the auditor's) and a moderated grade.
 Outcome: same, upgraded (moderated grade better) or downgraded (worse).
-Agreement between auditor and moderator: exact agreement % and Cohen's kappa
-with linear weights over the ordered grades O > G > RI > I, each with its n.
+Agreement between auditor and moderator: exact agreement % (Wilson interval), Cohen's kappa with linear
+weights and Gwet's AC2 with ordinal weights over the ordered grades O > G > RI > I (each with a 95%
+interval), and n. Kappa is known to mislead when grades crowd into two categories (the "kappa paradox");
+AC2 is less affected, so both are shown. Under 10 moderated audits, none is reported.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from qa_lib.inputs.schema import GRADES
-from qa_lib.stats import fisher_exact_p, pct, weighted_kappa, wilson_interval
+from qa_lib.stats import Agreement, fisher_exact_p, pct, rating_table, wilson_interval
+from qa_lib.stats import agreement as agreement_of
 
 RANK = {g: i for i, g in enumerate(GRADES)}  # 0 = Outstanding ... 3 = Inadequate
 MIN_N = 10  # fewer moderated audits than this: agreement is not reported
@@ -74,10 +77,11 @@ def agreement(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
         m = moderated_audits(audits, ms)
         n, same = len(m), int((m["outcome"] == "same").sum())
         lo, hi = wilson_interval(same, n)
-        kappa = weighted_kappa(m["overall_grade"], m["moderated_grade"], list(GRADES))
+        coef = agreement_of(rating_table(m["overall_grade"], m["moderated_grade"], list(GRADES)))
         if n < MIN_N:
             reading = f"too few moderated audits (n={n}) to read anything into"
-            kappa, lo, hi = float("nan"), float("nan"), float("nan")
+            lo, hi = float("nan"), float("nan")
+            coef = Agreement(n, *(float("nan"),) * 6)
         elif n < CAUTION_N:
             reading = f"small sample (n={n}): read with caution"
         else:
@@ -90,7 +94,12 @@ def agreement(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
                 "exact_agreement": pct(same, n),
                 "agreement_low": lo,
                 "agreement_high": hi,
-                "weighted_kappa": kappa,
+                "weighted_kappa": coef.kappa,
+                "kappa_low": coef.kappa_low,
+                "kappa_high": coef.kappa_high,
+                "ac2": coef.ac2,
+                "ac2_low": coef.ac2_low,
+                "ac2_high": coef.ac2_high,
                 "reading": reading,
             }
         )
