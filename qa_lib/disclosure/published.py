@@ -118,4 +118,5 @@ def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str
         SimpleNamespace(cohort=x.cohort, label=x.label, months=list(x.months)) for x in figures.comparators.cohorts
     )
     sections["standards"]["months"] = tuple(figures.standards.months)
+    sections["standards"]["cohorts"] = dict(figures.standards.cohorts)  # cohort labels per month: no counts
     return {k: SimpleNamespace(**v) for k, v in sections.items()}

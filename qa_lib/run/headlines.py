@@ -30,6 +30,6 @@ def headlines(figures: RunFigures | PublishedFigures, params: Params, period: Pe
         sections = {
             "returns": compliance_words.compliance_sentences(figures.compliance.monthly, months, params.target_return_rate),
             "grades": grades_words.overall_grade_sentences(figures.grades.before, figures.grades.after, months),
-            "standards": standards_words.standards_sentences(figures.standards.trends, params.standards),
+            "standards": standards_words.standards_sentences(figures.standards.trends, params.standards, figures.standards.cohorts),
         }
     return {"title": params.programme.get("name", "Quality Assurance Highlight Report"), "period": period.label, **sections}

@@ -70,7 +70,7 @@ def test_comparison_with_the_previous_audit_uses_the_noise_rule():
     )
     assert text[0] == (
         "Child in Need plan: audited in January, May and November 2021. Compared with the previous audit, "
-        "no change is large enough to be told apart from sampling noise."
+        "no clear change overall: no change is bigger than chance would explain."
     )
     assert "- Risk (40% to 90%)" in text[1]
 
@@ -78,13 +78,23 @@ def test_comparison_with_the_previous_audit_uses_the_noise_rule():
 def test_an_improving_picture_only_when_the_figures_support_it():
     b = audits(block("2021-05", "cin", 2, 20) + block("2021-11", "cin", 15, 20))
     cmp = comparators.comparison(comparators.comparators(b, PERIOD, KEYS), "cin")
-    assert cmp.set_index("standard").at["risk", "reading"] == "improved"  # 2/20 -> 15/20, p < 0.001
-    assert comparators.picture(cmp) == "improving"
-    text = comparators_words.comparator_text(
-        "Child in Need plan", ["2021-05", "2021-11"], cmp, "improving", {"risk": "Risk", "voice": "Voice"}
-    )
-    assert "the data indicates an improving picture" in text[0]
+    assert cmp.set_index("standard").at["risk", "reading"] == "improved"  # 2/20 -> 15/20, p < 0.001, q < 0.001
+    # One standard beyond chance is not a picture: "no clear change overall", with the standard listed.
+    assert comparators.picture(cmp) is None
+    text = comparators_words.comparator_text("Child in Need plan", ["2021-05", "2021-11"], cmp, None, {"risk": "Risk", "voice": "Voice"})
+    assert text[0].endswith("no clear change overall: the standards that moved beyond chance are listed below.")
     assert text[1] == "Improvements beyond chance in good or outstanding grades between May and November 2021, for:\n\n- Risk (10% to 75%)"
+
+    # The rule on hand-made readings: at least two beyond chance one way, none the other.
+    def picture(*readings: str) -> str | None:
+        return comparators.picture(pd.DataFrame({"reading": list(readings)}))
+
+    assert picture("improved", "improved", "no change") == "improving"
+    assert picture("declined", "declined", "rose within noise") == "declining"
+    assert picture("improved", "improved", "declined") is None
+    assert picture("improved", "rose within noise", "rose within noise") is None
+    improving = comparators_words.comparator_text("CIN", ["2021-05", "2021-11"], cmp, "improving", {"risk": "Risk"})
+    assert "the data indicates an improving picture" in improving[0]
 
 
 def test_a_cohort_audited_once_has_nothing_to_compare():

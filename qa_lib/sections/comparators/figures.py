@@ -16,7 +16,7 @@ import pandas as pd
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import RunMonths
 from qa_lib.sections.standards import figures as standards
-from qa_lib.stats import fisher_exact_p, whole
+from qa_lib.stats import bh_q, fisher_exact_p, whole
 
 
 def cohort_months(audits: pd.DataFrame, cohort: str, up_to: str) -> list[str]:
@@ -49,43 +49,25 @@ CONTRACT_COLUMNS = ["cohort", "audit_month", "standard", "graded", "pct_good_or_
 
 
 def comparison(comp: pd.DataFrame, cohort: str) -> pd.DataFrame:
-    """Per standard: the cohort's previous audit month against its latest, change, Fisher p and reading.
+    """Per standard: the cohort's previous audit month against its latest, change, Fisher p, Benjamini-Hochberg
+    q across the cohort's standards (one family) and reading.
 
-    reading: "improved" / "declined" beyond chance; "rose within noise" / "fell within noise"; "no change" (the
-    same whole percentage);
-    empty when the cohort has no earlier audit to compare.
+    reading: "improved" / "declined" beyond chance (q < 0.05); "rose within noise" / "fell within noise";
+    "no change" (the same whole percentage shown); "not graded"; empty when there is no earlier audit.
     """
+    columns = ["standard", "previous_month", "month", "previous_pct", "pct", "change", "p", "q", "reading"]
     c = comp[comp["cohort"] == cohort]
     ms = sorted(c["audit_month"].unique())
     if len(ms) < 2:
-        return pd.DataFrame(columns=["standard", "previous_month", "month", "previous_pct", "pct", "change", "p", "reading"])
+        return pd.DataFrame(columns=columns)
     prev, last = ms[-2], ms[-1]
     a = c[c["audit_month"] == prev].set_index("standard")
     b = c[c["audit_month"] == last].set_index("standard")
     rows = []
     for std in b.index:
-        k1, n1, k2, n2 = (
-            int(b.at[std, "good_or_outstanding"]),
-            int(b.at[std, "graded"]),
-            int(a.at[std, "good_or_outstanding"]),
-            int(a.at[std, "graded"]),
+        p = fisher_exact_p(
+            int(b.at[std, "good_or_outstanding"]), int(b.at[std, "graded"]), int(a.at[std, "good_or_outstanding"]), int(a.at[std, "graded"])
         )
-        change = b.at[std, "pct_good_or_outstanding"] - a.at[std, "pct_good_or_outstanding"]
-        p = fisher_exact_p(k1, n1, k2, n2)
-        if pd.isna(p) or pd.isna(change):
-            reading = "not graded"
-        elif p < standards.ALPHA and change > 0:
-            reading = "improved"
-        elif p < standards.ALPHA and change < 0:
-            reading = "declined"
-        elif whole(b.at[std, "pct_good_or_outstanding"]) == whole(a.at[std, "pct_good_or_outstanding"]):
-            reading = "no change"  # not even visible at whole-percentage precision
-        elif change > 0:
-            reading = "rose within noise"
-        elif change < 0:
-            reading = "fell within noise"
-        else:
-            reading = "no change"
         rows.append(
             {
                 "standard": std,
@@ -93,24 +75,35 @@ def comparison(comp: pd.DataFrame, cohort: str) -> pd.DataFrame:
                 "month": last,
                 "previous_pct": a.at[std, "pct_good_or_outstanding"],
                 "pct": b.at[std, "pct_good_or_outstanding"],
-                "change": change,
+                "change": b.at[std, "pct_good_or_outstanding"] - a.at[std, "pct_good_or_outstanding"],
                 "p": p,
-                "reading": reading,
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=columns[:-2])
+    out["q"] = bh_q(out["p"].tolist())
+    out["reading"] = [_reading(r) for r in out.itertuples()]
+    return out
+
+
+def _reading(r) -> str:
+    if pd.isna(r.q) or pd.isna(r.change):
+        return "not graded"
+    if whole(r.pct) == whole(r.previous_pct):
+        return "no change"  # not even visible at the whole percentages shown
+    if r.q < standards.ALPHA:
+        return "improved" if r.change > 0 else "declined"
+    return "rose within noise" if r.change > 0 else "fell within noise"
 
 
 def picture(cmp: pd.DataFrame) -> str | None:
-    """ "improving" / "declining" / "mixed" only when changes beyond chance support it; None otherwise."""
+    """ "improving" / "declining" only when at least two standards moved beyond chance that way and none
+    against it; None otherwise ("no clear change overall")."""
     if cmp.empty:
         return None
-    up, down = (cmp["reading"] == "improved").sum(), (cmp["reading"] == "declined").sum()
-    if up and down:
-        return "mixed"
-    if up:
+    up, down = int((cmp["reading"] == "improved").sum()), int((cmp["reading"] == "declined").sum())
+    if up >= 2 and down == 0:
         return "improving"
-    if down:
+    if down >= 2 and up == 0:
         return "declining"
     return None
 

@@ -25,11 +25,15 @@ def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, pic
         return [f"{cohort_label}: audited only in {_month_list(months)}, so there is no earlier audit to compare."]
     prev, last = months[-2], months[-1]
     opening = f"{cohort_label}: audited in {_month_list(months)}."
+    moved = int(cmp["reading"].isin(["improved", "declined"]).sum()) if not cmp.empty else 0
     verdict = {
         "improving": " Compared with the previous audit, the data indicates an improving picture.",
         "declining": " Compared with the previous audit, the data indicates a declining picture.",
-        "mixed": " Compared with the previous audit, the data indicates a mixed picture.",
-    }.get(picture or "", " Compared with the previous audit, no change is large enough to be told apart from sampling noise.")
+    }.get(
+        picture or "",
+        " Compared with the previous audit, no clear change overall"
+        + (": the standards that moved beyond chance are listed below." if moved else ": no change is bigger than chance would explain."),
+    )
     out = [opening + verdict]
 
     def names(reading: str) -> list[str]:
@@ -46,8 +50,8 @@ def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, pic
         if lines:
             out.append("\n".join([head, "", *lines]))
     for reading, head in (
-        ("rose within noise", "Good or outstanding grades also rose, by amounts within sampling noise, for:"),
-        ("fell within noise", "They fell, by amounts within sampling noise, for:"),
+        ("rose within noise", "Good or outstanding grades rose, by amounts chance alone could explain, for:"),
+        ("fell within noise", "They fell, by amounts chance alone could explain, for:"),
         ("no change", "No change for:"),
     ):
         lines = names(reading)

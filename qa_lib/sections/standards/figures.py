@@ -5,9 +5,10 @@ RI or I on it (N/A and blank left out); likewise RI and Inadequate.
 
 The noise rule: with ~40 audits a month a swing of several points is often
 chance. A change from one month to the next is called a rise or a fall only
-when Fisher's exact test (two-sided) puts it below 5% likely under no real
-change; otherwise it is marked as within sampling noise. The raw change in
-points is always kept.
+when Fisher's exact test (two-sided) finds it unlikely to be chance after
+allowing for the nine standards tested at once: Benjamini-Hochberg q below 0.05
+within a family (one pair of months' standards). Otherwise it is marked as
+within sampling noise. The raw change in points is always kept.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ import pandas as pd
 
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import RunMonths
-from qa_lib.stats import fisher_exact_p, pct
+from qa_lib.stats import bh_q, fisher_exact_p, pct
 
 ALPHA = 0.05
 UP, DOWN, NOISE = "↑", "↓", "≈"
 TEST_NOTE = (
-    "↑ and ↓ mark a change from the month before that Fisher's exact test (two-sided, 95% level) finds unlikely "
-    "to be chance; ≈ marks a change that sampling noise could explain at these sample sizes. The change in "
-    "percentage points is shown either way."
+    "↑ and ↓ mark a change from the month before that is bigger than chance would explain, allowing for all the "
+    "standards compared at once; ≈ marks a change that chance alone could produce at these numbers. The change in "
+    "percentage points is shown either way. How this is worked out is in the appendix."
 )
 CONTRACT_COLUMNS = [
     "audit_month",
@@ -90,42 +91,54 @@ def standards_quality(audits: pd.DataFrame, months: list[str], keys: list[str]) 
     return out.reindex(full, fill_value=0).reset_index()
 
 
-def _mark(p: float, change: float) -> str:
-    if np.isnan(p) or np.isnan(change):
+def _mark(q: float, change: float) -> str:
+    if np.isnan(q) or np.isnan(change):
         return ""
-    if p < ALPHA and change != 0:
+    if q < ALPHA and change != 0:
         return UP if change > 0 else DOWN
     return NOISE
 
 
 def changes(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """Month-on-month change per standard for % G/O and % RI: points, Fisher p-value and mark (↑, ↓ or ≈).
+    """Month-on-month change per standard for % G/O and % RI: points, Fisher p, Benjamini-Hochberg q within
+    the family (one pair of months, one measure, every standard graded in both) and mark (↑, ↓ or ≈).
 
-    The first month of `months` has no change (it is the baseline); a month or its
-    predecessor with nothing graded has a blank change.
+    The first month of `months` has no change (it is the baseline); a month or its predecessor with nothing
+    graded has a blank change and is not counted in the family.
     """
     t = table.set_index(["standard", "audit_month"]).sort_index()
+    standards_in = list(table["standard"].unique())
     rows = []
-    for std in table["standard"].unique():
-        for prev, month in itertools.pairwise(months):
+    for prev, month in itertools.pairwise(months):
+        family = []
+        for std in standards_in:
             a, b = t.loc[(std, prev)], t.loc[(std, month)]
             row = {"standard": std, "audit_month": month, "previous_month": prev}
             for count, rate, label in (
                 ("good_or_outstanding", "pct_good_or_outstanding", "go"),
                 ("requires_improvement", "pct_requires_improvement", "ri"),
             ):
-                change = b[rate] - a[rate]
-                p = fisher_exact_p(int(b[count]), int(b["graded"]), int(a[count]), int(a["graded"]))
-                row |= {f"{label}_change": change, f"{label}_p": p, f"{label}_mark": _mark(p, change)}
-            rows.append(row)
-    return pd.DataFrame(rows)
+                row |= {
+                    f"{label}_change": b[rate] - a[rate],
+                    f"{label}_p": fisher_exact_p(int(b[count]), int(b["graded"]), int(a[count]), int(a["graded"])),
+                }
+            family.append(row)
+        for label in ("go", "ri"):
+            for row, q in zip(family, bh_q([r[f"{label}_p"] for r in family])):
+                row[f"{label}_q"] = q
+                row[f"{label}_mark"] = _mark(q, row[f"{label}_change"])
+        rows += family
+    columns = ["standard", "audit_month", "previous_month"]
+    columns += [f"{label}_{x}" for label in ("go", "ri") for x in ("change", "p", "q", "mark")]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def trends(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """Per standard over `months`: first and last % G/O, the net change, its p-value and a reading.
+    """Per standard over `months`: first and last % G/O, the net change, its Fisher p, the Benjamini-Hochberg
+    q across the standards (one family) and a reading.
 
-    reading: "improved" / "declined" when first to last month passes the noise rule;
-    "inconsistent" when it does not but the months rose and fell beyond noise;
+    reading: "improved" / "declined" when first to last month is beyond chance (q < 0.05);
+    "inconsistent" when it is not but the months rose and fell beyond chance;
     "no clear change" otherwise (including too little data).
     """
     moves = changes(table, months)
@@ -143,22 +156,10 @@ def trends(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
                     "last_pct": np.nan,
                     "change": np.nan,
                     "p": np.nan,
-                    "reading": "no clear change",
                 }
             )
             continue
         first, last = t.loc[(std, graded[0])], t.loc[(std, graded[-1])]
-        change = last["pct_good_or_outstanding"] - first["pct_good_or_outstanding"]
-        p = fisher_exact_p(int(last["good_or_outstanding"]), int(last["graded"]), int(first["good_or_outstanding"]), int(first["graded"]))
-        marks = set(moves.loc[moves["standard"] == std, "go_mark"])
-        if p < ALPHA and change > 0:
-            reading = "improved"
-        elif p < ALPHA and change < 0:
-            reading = "declined"
-        elif {UP, DOWN} <= marks:
-            reading = "inconsistent"
-        else:
-            reading = "no clear change"
         rows.append(
             {
                 "standard": std,
@@ -166,12 +167,35 @@ def trends(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
                 "last_month": graded[-1],
                 "first_pct": first["pct_good_or_outstanding"],
                 "last_pct": last["pct_good_or_outstanding"],
-                "change": change,
-                "p": p,
-                "reading": reading,
+                "change": last["pct_good_or_outstanding"] - first["pct_good_or_outstanding"],
+                "p": fisher_exact_p(
+                    int(last["good_or_outstanding"]), int(last["graded"]), int(first["good_or_outstanding"]), int(first["graded"])
+                ),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["standard", "first_month", "last_month", "first_pct", "last_pct", "change", "p"])
+    out["q"] = bh_q(out["p"].tolist())
+    readings = []
+    for r in out.itertuples():
+        marks = set(moves.loc[moves["standard"] == r.standard, "go_mark"])
+        if r.q < ALPHA and r.change > 0:
+            readings.append("improved")
+        elif r.q < ALPHA and r.change < 0:
+            readings.append("declined")
+        elif {UP, DOWN} <= marks:
+            readings.append("inconsistent")
+        else:
+            readings.append("no clear change")
+    out["reading"] = readings
+    return out
+
+
+def month_cohorts(audits: pd.DataFrame, months: list[str], labels: dict[str, str]) -> dict[str, str]:
+    """Each month's cohort label(s) among its returned audits ("" when none): month-on-month changes compare
+    different children when the cohorts differ."""
+    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
+    found = r.groupby("audit_month")["cohort"].agg(lambda c: sorted(set(c)))
+    return {m: " and ".join(labels.get(c, c) for c in found.get(m, [])) for m in months}
 
 
 @dataclass(frozen=True)
@@ -185,6 +209,7 @@ class StandardsFigures:
     trends: pd.DataFrame  # first to last month per standard, read by the noise rule
     period_table: pd.DataFrame  # the contract's standards table
     quality: pd.DataFrame  # N/A and ungraded standards, period
+    cohorts: dict[str, str]  # each compared month's cohort label(s)
 
 
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> StandardsFigures:
@@ -197,4 +222,5 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> StandardsFigu
         trends=trends(table, compared),
         period_table=standards(audits, list(m.months), keys),
         quality=standards_quality(audits, list(m.months), keys),
+        cohorts=month_cohorts(audits, compared, params.cohorts),
     )

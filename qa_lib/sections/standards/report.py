@@ -12,7 +12,7 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
         return wider.standards(run, inadequate=inadequate, heatmap=heatmap, caption=caption)
     f = run.figures.standards
     months = list(f.months)
-    run.show_text(words.standards_sentences(f.trends, run.params.standards))
+    run.show_text(words.standards_sentences(f.trends, run.params.standards, f.cohorts))
     run.show_table(
         display.standards_table(f.table, f.moves, run.params.standards, months),
         caption or "Good/outstanding (G/O) and requires improvement (RI) by practice standard and month",

@@ -23,7 +23,7 @@ def standards_sentences(pub: PublishedFigures, labels: dict[str, str]) -> list[s
     """The noise-rule sentences on the standards shown in full; a line on those that are not."""
     shown = shown_standards(pub)
     months = list(pub.standards.months)
-    out = words.standards_sentences(figures.trends(shown, months), labels) if not shown.empty else []
+    out = words.standards_sentences(figures.trends(shown, months), labels, pub.standards.cohorts) if not shown.empty else []
     left = [labels.get(s, s) for s in labels if s not in set(shown["standard"])]
     if left:
         out.append(

@@ -9,7 +9,19 @@ from qa_lib.inputs.period import month_name
 from qa_lib.stats import signed_points, whole
 
 
-def standards_sentences(trend: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+def cohort_note(cohorts: dict[str, str]) -> str | None:
+    """When the months compared audited different cohorts, say so: a change compares different children."""
+    named = {m: c for m, c in cohorts.items() if c}
+    if len(set(named.values())) < 2:
+        return None
+    parts = "; ".join(f"{month_name(m)}: {c}" for m, c in named.items())
+    return (
+        f"Each month audited a different group of children ({parts}), so a change from one month to the next "
+        "compares different cohorts, not the same children over time."
+    )
+
+
+def standards_sentences(trend: pd.DataFrame, labels: dict[str, str], cohorts: dict[str, str] | None = None) -> list[str]:
     """Which standards improved, declined or were inconsistent (% Good/Outstanding), by the noise rule."""
     if trend["first_month"].isna().all():
         return ["There are not enough graded months to compare."]
@@ -36,7 +48,10 @@ def standards_sentences(trend: pd.DataFrame, labels: dict[str, str]) -> list[str
     if quiet:
         noun = "standard" if quiet == 1 else "standards"
         out.append(
-            f"For the other {quiet} {noun}, the changes {span} are within what sampling noise would produce "
-            "at these sample sizes (Fisher's exact test, 95% level), so no rise or fall is claimed."
+            f"For the other {quiet} {noun}, the changes {span} are within what chance alone would produce at "
+            "these numbers, so no rise or fall is claimed."
         )
+    note = cohort_note(cohorts or {})
+    if note:
+        out.append(note)
     return out
