@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from qa_lib.disclosure.published import SYMBOL, PublishedFigures
+from qa_lib.run import changes as changes_mod
 from qa_lib.run.figures import RunFigures
 from qa_lib.sections.comparators.tables import comparator_tables
 from qa_lib.sections.compliance.tables import compliance_tables
@@ -29,11 +30,32 @@ def all_tables(figures: RunFigures | PublishedFigures) -> dict[str, pd.DataFrame
         **standards_tables(f.standards),
         **comparator_tables(f.comparators),
         **theme_tables(f.themes),
+        "changes": changes_of(figures),
     }
 
 
+def changes_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:
+    """changes.csv: from the figures; for a wider pack, only comparisons whose counts are all shown (the
+    families are then the standards shown, and say so by their size)."""
+    if isinstance(figures, PublishedFigures):
+        from qa_lib.sections.comparators.wider import shown_comparison
+        from qa_lib.sections.standards.figures import changes
+        from qa_lib.sections.standards.wider import shown_standards
+
+        shown = shown_standards(figures)
+        families = [changes_mod.month_on_month(shown, changes(shown, list(figures.standards.months)))] if not shown.empty else []
+        for c in figures.comparators.cohorts:
+            rows, cmp, _ = shown_comparison(figures, c.cohort)
+            families.append(changes_mod.comparator(rows, c.cohort, cmp))
+        return changes_mod.changes_table(families)
+    s = figures.standards
+    families = [changes_mod.month_on_month(s.table, s.moves)]
+    families += [changes_mod.comparator(figures.comparators.comp, c.cohort, c.comparison) for c in figures.comparators.cohorts]
+    return changes_mod.changes_table(families)
+
+
 def is_percent(column: str) -> bool:
-    return column.startswith("pct_") or column.endswith("_rate") or column == "percent"
+    return column.startswith("pct_") or column.endswith("_rate") or column in ("percent", "change_points")
 
 
 def rounded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -60,6 +82,9 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> 
     paths = []
     for name, frame in tables.items():
         path = out / f"{name}.csv"
+        exact = [c for c in frame.columns if c.endswith("_value")]  # p and q values: four decimals, not one
+        if exact:
+            frame = frame.assign(**{c: frame[c].map(lambda v: "" if pd.isna(v) else f"{float(v):.4f}") for c in exact})
         frame.to_csv(path, index=False, float_format="%.1f", lineterminator="\n")
         paths.append(path)
     return paths

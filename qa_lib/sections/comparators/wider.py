@@ -3,8 +3,22 @@ is c). A cohort's standards are compared only where both months' counts are show
 
 from __future__ import annotations
 
+import pandas as pd
+
+from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.notebook import Run
 from qa_lib.sections.comparators import charts, display, figures, words
+
+
+def shown_comparison(pub: PublishedFigures, cohort: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The cohort's comparator rows for the standards shown in every month (as numbers), its comparison on
+    those (Benjamini-Hochberg across them), and the standards left out."""
+    comp = pub.frame("comparators.comp")
+    mine = comp[comp["cohort"] == cohort]
+    hidden = list(mine[mine[["graded", "good_or_outstanding"]].astype(str).eq("c").any(axis=1)]["standard"].unique())
+    shown = pub.shown_rows("comparators.comp", ["graded", "good_or_outstanding"])
+    shown = shown[(shown["cohort"] == cohort) & ~shown["standard"].isin(hidden)]
+    return shown, figures.comparison(shown, cohort), hidden
 
 
 def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
@@ -13,11 +27,8 @@ def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
     comp = pub.frame("comparators.comp")
     for c in pub.comparators.cohorts:
         mine = comp[comp["cohort"] == c.cohort]
-        hidden = mine[mine[["graded", "good_or_outstanding"]].astype(str).eq("c").any(axis=1)]["standard"].unique()
-        shown = pub.shown_rows("comparators.comp", ["graded", "good_or_outstanding"])
-        shown = shown[(shown["cohort"] == c.cohort) & ~shown["standard"].isin(hidden)]
-        cmp = figures.comparison(shown, c.cohort)
-        labels = {k: v for k, v in run.params.standards.items() if k not in set(hidden)}
+        shown, cmp, hidden = shown_comparison(pub, c.cohort)
+        labels = {k: v for k, v in run.params.standards.items() if k not in hidden}
         text = [f"{heading} {c.label}", *words.comparator_text(c.label, c.months, cmp, figures.picture(cmp), labels)]
         if len(hidden):
             text.append("Standards with a count that is small or could reveal one (c) are not compared.")

@@ -1,0 +1,36 @@
+"""changes.csv on a hand-worked table: Fisher p from R, Benjamini-Hochberg q worked by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from qa_lib.run.changes import COLUMNS, month_on_month
+from qa_lib.sections.standards.figures import changes
+
+
+def table() -> pd.DataFrame:
+    # risk: 7/10 -> 3/10 (R: fisher.test(matrix(c(3,7,7,3),2)) p = 0.1789); voice: 11/14 -> 1/9 (p = 0.002759).
+    rows = [("2021-10", "risk", 10, 7), ("2021-11", "risk", 10, 3), ("2021-10", "voice", 14, 11), ("2021-11", "voice", 9, 1)]
+    t = pd.DataFrame(rows, columns=["audit_month", "standard", "graded", "good_or_outstanding"])
+    t["requires_improvement"] = t["graded"] - t["good_or_outstanding"]
+    t["inadequate"] = 0
+    for col in ("good_or_outstanding", "requires_improvement", "inadequate"):
+        t[f"pct_{col}"] = 100 * t[col] / t["graded"]
+    return t
+
+
+def test_month_on_month_family_hand_worked():
+    moves = changes(table(), ["2021-10", "2021-11"])
+    out = month_on_month(table(), moves).set_index("standard")
+    assert list(out.reset_index().columns) == COLUMNS
+    assert out.at["risk", "p_value"] == pytest.approx(0.1789, abs=1e-4)
+    assert out.at["voice", "p_value"] == pytest.approx(0.002759, abs=1e-6)
+    # Two tests in the family: q(voice) = 0.002759 x 2 / 1 = 0.005518; q(risk) = 0.1789 x 2 / 2 = 0.1789.
+    assert out.at["voice", "q_value"] == pytest.approx(0.005518, abs=1e-5)
+    assert out.at["risk", "q_value"] == pytest.approx(0.1789, abs=1e-4)
+    assert out.at["voice", "beyond_chance"] == "true" and out.at["risk", "beyond_chance"] == "false"
+    assert (out.at["voice", "from_count"], out.at["voice", "to_count"]) == (11, 1)
+    assert out.at["risk", "change_points"] == pytest.approx(-40.0)
+    marks = moves.set_index("standard")["go_mark"]
+    assert marks["voice"] == "↓" and marks["risk"] == "≈"
