@@ -45,7 +45,7 @@ def one_decimal(value: float) -> str:
 
 def signed_points(change: float) -> str:
     """A change in percentage points to one decimal, with a real minus sign: +16.0, −8.5, ±0.0."""
-    tenths = int(np.floor(abs(change) * 10 + 0.5))
+    tenths = int(np.floor(abs(change) * 10 + 0.5 + EPS))  # half up, once: 18.75 (or 18.7499999...) -> 18.8
     return "±0.0" if tenths == 0 else f"{'+' if change > 0 else '−'}{tenths // 10}.{tenths % 10}"
 
 

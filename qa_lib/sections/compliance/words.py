@@ -7,17 +7,19 @@ import pandas as pd
 
 from qa_lib.inputs.params import ReasonCategory
 from qa_lib.inputs.period import join_words, month_name
-from qa_lib.render.words import SHARP_CHANGE, month_phrase
+from qa_lib.render.words import SHARP_CHANGE, count_of, displayed_whole, month_phrase, was_were
 from qa_lib.sections.compliance.figures import NO_REASON, OTHER_REASON, top_reasons
 from qa_lib.stats import one_decimal, whole
 
 
 def _target_clause(rate: float, before: float | None, target: float) -> str:
-    """How a month's return rate stands against the target, given the month before."""
+    """How a month's return rate stands against the target, given the month before: decided on the whole
+    percentages shown (79.7% reads 80%, which meets an 80% target)."""
     t = f"the {whole(target)} target"
-    if rate >= target:
-        return f" and now meets {t}" if before is not None and before < target else f" and meets {t}"
-    if before is not None and rate > before:
+    now, goal = displayed_whole(rate), displayed_whole(target)
+    if now >= goal:
+        return f" and now meets {t}" if before is not None and displayed_whole(before) < goal else f" and meets {t}"
+    if before is not None and now > displayed_whole(before):
         return f" although remains below {t}"
     return f", below {t}"
 
@@ -48,8 +50,8 @@ def compliance_sentences(monthly: pd.DataFrame, months: list[str], target: float
                 break
             same.insert(0, mm)
         since = f"{whole(prev_rate)} in {join_words([month_phrase(x, end) for x in same])}"
-        change = round(rate) - round(prev_rate)
-        if whole(rate) == whole(prev_rate):
+        change = displayed_whole(rate) - displayed_whole(prev_rate)  # the figures the reader sees
+        if change == 0:
             clause = _target_clause(rate, prev_rate, target)
             out.append(
                 f"Compliance remained at {whole(rate)} in {month_phrase(month, end)}, "
@@ -82,14 +84,12 @@ def full_return_sentences(full: dict[str, list[str]], months: list[str]) -> list
 def exemption_sentence(monthly: pd.DataFrame, months: list[str]) -> str:
     """ "There were 17 exemptions in October, 23 in November and 10 in December 2021." """
     m = monthly.set_index("audit_month")
+    counts = [int(m.at[month, "exempt"]) if month in m.index else 0 for month in months]
     parts = []
-    for i, month in enumerate(months):
-        n = int(m.at[month, "exempt"]) if month in m.index else 0
-        noun = ("exemption" if n == 1 else "exemptions") if i == 0 else ""
+    for i, (month, n) in enumerate(zip(months, counts)):
         when = month_name(month, with_year=(month == months[-1]))
-        parts.append(f"{n} {noun} in {when}".replace("  ", " "))
-    verb = "was" if len(months) == 1 and parts[0].startswith("1 ") else "were"
-    return f"There {verb} {join_words(parts)}."
+        parts.append(f"{count_of(n, 'exemption') if i == 0 else (n or 'none')} in {when}")
+    return f"There {was_were(counts[0])} {join_words(parts)}."
 
 
 def _reason_phrase(label: str, categories: tuple[ReasonCategory, ...]) -> str:

@@ -31,21 +31,33 @@ def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
 
 
 def agreement_table(agree: pd.DataFrame) -> pd.DataFrame:
+    """Per month and the whole period: n, same grade, exact agreement, weighted kappa and Gwet's AC2, each
+    with its 95% interval; "–" where fewer than 10 were moderated (not measured) or a coefficient is undefined."""
+
     def month(m: str) -> str:
         return "Whole period" if m == "period" else month_short(m)
 
+    def ci(value: float, low: float, high: float, percent: bool) -> str:
+        if pd.isna(value) or pd.isna(low):
+            return "–"
+        if percent:
+            return f"{whole(value)} ({whole(low)[:-1]}–{whole(high)})"
+        return f"{value:.2f} ({low:.2f} to {high:.2f})"
+
+    rows = agree.itertuples()
     return pd.DataFrame(
-        {
-            "Month": agree["audit_month"].map(month),
-            "Moderated": agree["moderated"],
-            "Same grade": agree["agreed"],
-            "Exact agreement": [
-                ("–" if pd.isna(v) else f"{whole(v)} ({whole(lo)[:-1]}–{whole(hi)})") if n else "–"
-                for v, lo, hi, n in zip(agree["exact_agreement"], agree["agreement_low"], agree["agreement_high"], agree["moderated"])
-            ],
-            "Weighted kappa": ["–" if pd.isna(k) else f"{k:.2f}" for k in agree["weighted_kappa"]],
-            "Reading": agree["reading"],
-        }
+        [
+            {
+                "Month": month(r.audit_month),
+                "Moderated": r.moderated,
+                "Same grade": r.agreed,
+                "Exact agreement (95% interval)": ci(r.exact_agreement, r.agreement_low, r.agreement_high, True),
+                "Weighted kappa (95% interval)": ci(r.weighted_kappa, r.kappa_low, r.kappa_high, False),
+                "Gwet's AC2 (95% interval)": ci(r.ac2, r.ac2_low, r.ac2_high, False),
+                "Reading": r.reading,
+            }
+            for r in rows
+        ]
     )
 
 

@@ -96,7 +96,8 @@ def overall_sentences(pub: PublishedFigures, months: list[str]) -> list[str]:
             out.append(f"The overall grades for {month_short(m)} include small numbers; see the table (c).")
         elif n:
             share = pct_cell(100 * (o + g) / n, 0)
-            out.append(f"In {month_short(m)}, {o + g} of {n} audits ({share}) were graded good or outstanding overall by the auditor.")
+            verb = "was" if o + g == 1 else "were"
+            out.append(f"In {month_short(m)}, {o + g} of {n} audits ({share}) {verb} graded good or outstanding overall by the auditor.")
     return out
 
 

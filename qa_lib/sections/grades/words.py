@@ -7,7 +7,7 @@ import pandas as pd
 
 from qa_lib.inputs.period import join_words
 from qa_lib.inputs.schema import GRADE_LABELS
-from qa_lib.render.words import month_phrase
+from qa_lib.render.words import month_phrase, was_were
 from qa_lib.stats import whole
 
 
@@ -30,7 +30,15 @@ def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[
             blocks.append(f"No audits were moderated in {name}." if returned else f"No audits were returned in {name}.")
             continue
         o = outcomes[outcomes["audit_month"] == month]
-        lines = [f"{moderated} out of {returned} audits were moderated in {name}.", "", "The outcome of the moderations was:", ""]
+        if moderated == returned:
+            opening = (
+                f"The one returned audit was moderated in {name}."
+                if returned == 1
+                else f"All {returned} returned audits were moderated in {name}."
+            )
+        else:
+            opening = f"{moderated} out of {returned} audits {was_were(moderated)} moderated in {name}."
+        lines = [opening, "", "The outcome of the moderations was:", ""]
         same = int(o.loc[o["outcome"] == "same", "count"].sum())
         lines.append(
             f"- {same} remained the same grade following moderation" if same else "- None remained the same grade following moderation"
@@ -45,46 +53,66 @@ def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[
     return blocks
 
 
-def _kappa_words(kappa: float) -> str:
-    """Landis and Koch's bands for kappa."""
-    if kappa < 0:
-        return "poor"
+def band(kappa: float) -> str:
+    """Landis and Koch's words for a chance-corrected agreement coefficient; at or below zero, no better than
+    chance."""
+    if kappa <= 0:
+        return "no better than chance"
     for limit, words in ((0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial")):
         if kappa <= limit:
             return words
     return "almost perfect"
 
 
+def _beyond_chance(low: float, high: float) -> str:
+    """The agreement beyond chance a kappa interval supports, in words: one band, or the range of bands."""
+    lo, hi = band(low), band(high)
+    if lo == hi:
+        return f"agreement beyond chance was {lo}" if lo != "no better than chance" else "agreement was no better than chance"
+    return f"agreement beyond chance was somewhere between {lo} and {hi} (the interval is wide at this number of audits)"
+
+
 def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
-    """How often auditor and moderator agreed, with n, kappa, and whether month-to-month change is beyond chance."""
+    """How often auditor and moderator agreed, in plain words with n; the coefficients (weighted kappa and
+    Gwet's AC2 with intervals) are in the table and the method in the appendix. Under 10 moderated audits
+    nothing is measured, in sentences or tables."""
+    from qa_lib.sections.grades.moderation import CAUTION_N, MIN_N, agreement_changes
+
     a = agree.set_index("audit_month")
     end = months[-1]
-    out = []
     period = a.loc["period"]
-    if period["moderated"] < 10:
-        return [
-            f"Only {int(period['moderated'])} audits were moderated over the period: too few to measure how far "
-            "auditors and moderators agree."
-        ]
-    out.append(
-        f"Over the period, moderators kept the auditor's overall grade in {int(period['agreed'])} of {int(period['moderated'])} "
-        f"moderated audits ({whole(period['exact_agreement'])}, 95% confidence interval {whole(period['agreement_low'])} to "
-        f"{whole(period['agreement_high'])}); weighted kappa {period['weighted_kappa']:.2f}, "
-        f"{_kappa_words(period['weighted_kappa'])} agreement beyond chance."
-    )
-    from qa_lib.sections.grades.moderation import agreement_changes
-
-    for c in agreement_changes(agree, months).itertuples():
+    n = int(period["moderated"])
+    if n == 0:
+        return ["No audits were moderated over the period, so agreement between auditors and moderators cannot be measured."]
+    if n < MIN_N:
+        only = "Only one audit was" if n == 1 else f"Only {n} audits were"
+        return [f"{only} moderated over the period: too few to measure how far auditors and moderators agree."]
+    out = [
+        f"Over the period, moderators kept the auditor's overall grade in {int(period['agreed'])} of {n} moderated audits "
+        f"({whole(period['exact_agreement'])}; 95% interval {whole(period['agreement_low'])} to {whole(period['agreement_high'])})."
+    ]
+    if pd.isna(period["weighted_kappa"]):
+        out.append(
+            "Agreement beyond chance cannot be measured this period: every moderated audit had the same grade from auditor "
+            "and moderator, so chance alone would also agree (kappa is undefined; Gwet's AC2 is in the table)."
+        )
+    else:
+        out.append(f"Allowing for chance, {_beyond_chance(period['kappa_low'], period['kappa_high'])}.")
+    measured = agree[agree["audit_month"].isin(months) & (agree["moderated"] >= MIN_N)]
+    for c in agreement_changes(measured, months).itertuples():
         direction = "rose" if c.change > 0 else "fell" if c.change < 0 else "stayed"
-        verdict = "a change unlikely to be chance" if c.p < 0.05 else "a change that could be chance at these numbers"
+        verdict = "a change bigger than chance would explain" if c.p < 0.05 else "a change chance alone could explain at these numbers"
         out.append(
             f"Agreement {direction} from {whole(c.previous_agreement)} ({c.previous_agreed} of {c.previous_moderated}) in "
             f"{month_phrase(c.previous_month, end)} to {whole(c.agreement)} ({c.agreed} of {c.moderated}) in "
-            f"{month_phrase(c.audit_month, end)}: {verdict} (Fisher's exact test, p = {c.p:.2f})."
+            f"{month_phrase(c.audit_month, end)}: {verdict}."
         )
-    small = [f"{month_phrase(m, end)} (n={int(a.at[m, 'moderated'])})" for m in months if 0 < a.at[m, "moderated"] < 30]
+    small = [f"{month_phrase(m, end)} (n={int(a.at[m, 'moderated'])})" for m in months if MIN_N <= a.at[m, "moderated"] < CAUTION_N]
     if small:
         out.append(f"Monthly figures rest on small samples, {join_words(small)}: read them with caution.")
+    unmeasured = [month_phrase(m, end) for m in months if 0 < a.at[m, "moderated"] < MIN_N]
+    if unmeasured:
+        out.append(f"Fewer than {MIN_N} audits were moderated in {join_words(unmeasured)}, so agreement is not measured for that month.")
     return out
 
 
@@ -100,9 +128,17 @@ def overall_grade_sentences(before: pd.DataFrame, after: pd.DataFrame, months: l
         if month not in b.index or b.at[month, "returned"] == 0:
             out.append(f"No audits were returned in {month_phrase(month, end)}.")
             continue
+        go, n, after = int(b.at[month, "good_or_outstanding"]), int(b.at[month, "returned"]), int(a.at[month, "good_or_outstanding"])
+        if n == 1:
+            said = "was" if go else "was not"
+            then = "the same" if after == go else ("good or outstanding" if after else "not")
+            out.append(
+                f"In {month_phrase(month, end)}, the one returned audit {said} graded good or outstanding overall by the auditor; "
+                f"after moderation, {then}."
+            )
+            continue
         out.append(
-            f"In {month_phrase(month, end)}, {b.at[month, 'good_or_outstanding']} of {b.at[month, 'returned']} audits "
-            f"({whole(b.at[month, 'percent'])}) were graded good or outstanding overall by the auditor; after moderation, "
-            f"{a.at[month, 'good_or_outstanding']} ({whole(a.at[month, 'percent'])})."
+            f"In {month_phrase(month, end)}, {go} of {n} audits ({whole(b.at[month, 'percent'])}) {was_were(go)} graded good or "
+            f"outstanding overall by the auditor; after moderation, {after} ({whole(a.at[month, 'percent'])})."
         )
     return out

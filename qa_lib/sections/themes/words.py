@@ -6,26 +6,27 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_lib.inputs.period import join_words
+from qa_lib.render.words import was_were
 from qa_lib.sections.comparators.words import _month_list
 from qa_lib.stats import whole
 
 
 def strength_line(row: pd.Series, name: str) -> str:
     """ "**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding." """
-    return (
-        f"**{name}:** {int(row['good_or_outstanding'])} ({whole(row['pct_good_or_outstanding'])}) audits were graded "
-        f"as good or outstanding."
-    )
+    n = int(row["good_or_outstanding"])
+    if n == 0:
+        return f"**{name}:** no audits were graded as good or outstanding."
+    audits = "audit was" if n == 1 else "audits were"
+    return f"**{name}:** {n} ({whole(row['pct_good_or_outstanding'])}) {audits} graded as good or outstanding."
 
 
 def learning_line(row: pd.Series, name: str) -> str:
     """ "**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were
     graded as inadequate." """
-    return (
-        f"**{name}:** {int(row['requires_improvement'])} ({whole(row['pct_requires_improvement'])}) of the audits were "
-        f"graded as requires improvement and {int(row['inadequate'])} ({whole(row['pct_inadequate'])}) audits were "
-        f"graded as inadequate."
-    )
+    ri, i = int(row["requires_improvement"]), int(row["inadequate"])
+    first = f"{ri} ({whole(row['pct_requires_improvement'])}) of the audits {was_were(ri)}" if ri else "none of the audits were"
+    second = f"{i} ({whole(row['pct_inadequate'])}) {'audit was' if i == 1 else 'audits were'}" if i else "none were"
+    return f"**{name}:** {first} graded as requires improvement and {second} graded as inadequate."
 
 
 def _comment_themes(by_standard: pd.DataFrame, month: str, standard: str, top: int = 3) -> str:
