@@ -29,9 +29,7 @@ def returns_table(pub: PublishedFigures, cohorts: dict[str, str], target: float)
             "Audits distributed": r["distributed"].map(count_cell),
             "Audits returned": r["returned"].map(count_cell),
             "% returns": r["return_rate"].map(lambda v: pct_cell(v, 0)),
-            f"Target {whole(target)}": [
-                "c" if is_hidden(v) else ("–" if pd.isna(v) else ("met" if v >= target else "below")) for v in r["return_rate"]
-            ],
+            f"Target {whole(target)}": ["c" if is_hidden(v) else ("–" if pd.isna(v) else display.met(v, target)) for v in r["return_rate"]],
             "Exemptions": r["exempt"].map(count_cell),
         }
     )
