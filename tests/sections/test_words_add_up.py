@@ -74,7 +74,7 @@ def test_a_crafted_quarter_reads_right(tmp_path):
         + risk("2021-11", 9, 16, 51)
         + audits("2021-11", 13, 51, **UNRETURNED)
         # December: one audit, returned, moderated RI -> RI, Inadequate on every standard.
-        + audits("2021-12", 1, **rri, **{f"grade_{s}": "Inadequate" for s in STANDARDS})
+        + [r | rri | {f"grade_{s}": "Inadequate" for s in STANDARDS} for r in audits("2021-12", 1)]
     )
     text = run(tmp_path, rows, ("2021-10", "2021-12"))
     # 52% -> 53% is worded from the figures shown (Python's round() made it "dropped from 52% ... to 53%").
