@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from qa_lib.inputs.period import month_name
+import pandas as pd
+
+from qa_lib.inputs.period import join_words, month_name
 
 SHARP_CHANGE = 20  # percentage points: "dropped sharply" (a description, not a significance test)
 
@@ -29,3 +31,40 @@ def displayed_whole(value: float) -> int:
     from qa_lib.stats import round_half_up
 
     return int(round_half_up(value, 0))
+
+
+def spc_sentence(chart: pd.DataFrame, label: str) -> str | None:
+    """What a p-chart says about the latest month, in Making Data Count's plain words; None with under two months."""
+    from qa_lib.spc import COMMON, IMPROVEMENT, variation
+
+    kind = variation(chart)
+    if not kind:
+        return None
+    last = chart.iloc[-1]
+    months = len(chart)
+    when = month_name(str(last["audit_month"]), with_year=True)
+    if kind == COMMON:
+        return (
+            f"Over the last {months} months, {label} varied only as much as it usually does (common cause variation): "
+            f"{when} does not stand out."
+        )
+    mood = "an improvement" if kind == IMPROVEMENT else "a concern"
+    why = join_words([PLAIN_SIGNALS.get(x, x) for x in str(last["signal"]).split("; ")])
+    return (
+        f"{label[0].upper() + label[1:]} in {when} ({round_whole(last['percent'])}) stands out from the last {months} months "
+        f"(special cause variation, {mood}: {why})."
+    )
+
+
+PLAIN_SIGNALS = {
+    "outside the limits": "outside the usual range",
+    "shift": "seven or more months in a row on one side of the average",
+    "trend": "seven or more months in a row rising or falling",
+    "two of three beyond 2 sigma": "two of three months near the edge of the usual range",
+}
+
+
+def round_whole(value: float) -> str:
+    from qa_lib.stats import whole
+
+    return whole(value)

@@ -17,6 +17,7 @@ from qa_lib.sections.compliance.tables import compliance_tables
 from qa_lib.sections.grades.tables import grades_tables
 from qa_lib.sections.standards.tables import standards_tables
 from qa_lib.sections.themes.tables import theme_tables
+from qa_lib.spc import COLUMNS as SPC_COLUMNS
 from qa_lib.stats import round_half_up
 
 
@@ -31,7 +32,29 @@ def all_tables(figures: RunFigures | PublishedFigures) -> dict[str, pd.DataFrame
         **comparator_tables(f.comparators),
         **theme_tables(f.themes),
         "changes": changes_of(figures),
+        "spc": spc_of(figures),
     }
+
+
+def spc_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:
+    """spc.csv: every p-chart the report reads its trends from. A wider pack has only the charts whose every
+    count is shown (the standards' twelve-month charts are not published for a wider audience)."""
+    charts: dict[str, pd.DataFrame] = {}
+    if isinstance(figures, PublishedFigures):
+        from qa_lib.sections.compliance.figures import return_rate_chart
+        from qa_lib.sections.grades.figures import good_or_outstanding_chart
+
+        monthly, trend = figures.complete("compliance.monthly"), figures.complete("grades.trend")
+        if monthly is not None:
+            charts["return_rate"] = return_rate_chart(monthly, list(figures.months.trend_with_data))
+        if trend is not None:
+            charts["overall_good_or_outstanding"] = good_or_outstanding_chart(trend)
+    else:
+        charts = {"return_rate": figures.compliance.spc, "overall_good_or_outstanding": figures.grades.spc}
+        charts |= {f"standard:{k}": v for k, v in figures.standards.spc.items()}
+    frames = [c.assign(measure=name) for name, c in charts.items() if not c.empty]
+    columns = ["measure", *SPC_COLUMNS]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
 def changes_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:

@@ -207,6 +207,6 @@ def test_good_or_outstanding_overall_is_one_figure():
     assert g.at["2021-12", "returned"] == 0 and pd.isna(g.at["2021-12", "percent"])
     text = grades_words.overall_grade_sentences(grades.overall_grades(A, MONTHS), grades.overall_grades(A, MONTHS, True), MONTHS)
     assert text[0] == (
-        "In October, 1 of 4 audits (25%) were graded good or outstanding overall by the auditor; after moderation, 0 (0%)."
+        "In October, 1 of 4 audits (25%) was graded good or outstanding overall by the auditor; after moderation, 0 (0%)."
     )  # the one Good was moderated down to RI
     assert text[2] == "No audits were returned in December."

@@ -17,6 +17,7 @@ import pandas as pd
 
 from qa_lib.inputs.params import Params, ReasonCategory
 from qa_lib.inputs.period import RunMonths
+from qa_lib.spc import p_chart
 from qa_lib.stats import pct
 
 NO_REASON = "No reason recorded"
@@ -152,13 +153,21 @@ class ComplianceFigures:
     participation_period: pd.DataFrame
     reasons: pd.DataFrame  # non-participation reason categories, period
     month_themes: dict[str, str]  # each period month's cohort label(s)
+    spc: pd.DataFrame  # p-chart of the return rate over the trend window with data (qa_lib.spc)
+
+
+def return_rate_chart(monthly: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """The return rate's p-chart: returned of distributed, month by month."""
+    m = monthly[monthly["audit_month"].isin(months)]
+    return p_chart(m["audit_month"].tolist(), m["returned"].tolist(), m["distributed"].tolist())
 
 
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> ComplianceFigures:
     months, trend = list(m.months), list(m.trend_with_data)
     by_area = returns_by_area(audits, trend)
+    monthly = monthly_returns(audits, list(m.trend_months))
     return ComplianceFigures(
-        monthly=monthly_returns(audits, list(m.trend_months)),
+        monthly=monthly,
         returns_trend=returns(audits, trend),
         returns_period=returns(audits, months),
         by_area=by_area,
@@ -168,4 +177,5 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> ComplianceFig
         participation_period=participation(audits, months),
         reasons=non_participation_reasons(audits, months, params.reason_categories),
         month_themes=month_themes(audits, months, params.cohorts),
+        spc=return_rate_chart(monthly, trend),
     )

@@ -4,6 +4,7 @@ and the highlight report alike, each reading the run's figures (computed once)."
 from __future__ import annotations
 
 from qa_lib.notebook import Run
+from qa_lib.render.words import spc_sentence
 from qa_lib.sections.compliance import charts, display, wider, words
 
 
@@ -61,7 +62,10 @@ def compliance_summary(run: Run) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.compliance_summary(run)
     f = run.figures.compliance
-    run.show_text(words.compliance_sentences(f.monthly, run.months, run.target) + words.full_return_sentences(f.full_areas, run.months))
+    spc = [x for x in [spc_sentence(f.spc, "the return rate")] if x]
+    run.show_text(
+        words.compliance_sentences(f.monthly, run.months, run.target) + spc + words.full_return_sentences(f.full_areas, run.months)
+    )
     run.show_chart(charts.returns_trend(_trend(run), run.target))
     run.show_chart(charts.returns_heatmap(f.by_area, run.areas, list(run.figures.months.trend_with_data)))
 

@@ -9,6 +9,7 @@ from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.inputs.period import month_short
 from qa_lib.notebook import Run
 from qa_lib.render.cells import count_cell, is_hidden, pct_cell, rate_cell
+from qa_lib.render.words import spc_sentence
 from qa_lib.sections.compliance import charts, display, figures, words
 from qa_lib.stats import whole
 
@@ -70,8 +71,10 @@ def context(run: Run) -> None:
 
 def compliance_summary(run: Run) -> None:
     pub = _pub(run)
-    run.show_text(returns_sentences(pub, run.months, run.target) + full_return_areas(pub, run.months))
     trend = pub.complete("compliance.monthly")
+    spc = figures.return_rate_chart(trend, list(pub.months.trend_with_data)) if trend is not None else None
+    said = [x for x in [spc_sentence(spc, "the return rate") if spc is not None else None] if x]
+    run.show_text(returns_sentences(pub, run.months, run.target) + said + full_return_areas(pub, run.months))
     if trend is not None:
         run.show_chart(charts.returns_trend(trend[trend["audit_month"].isin(pub.months.trend_with_data)], run.target))
     run.show_table(area_table(pub, run.areas, run.months), "Audits returned by service area: % (returned/distributed)")

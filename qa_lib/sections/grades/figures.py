@@ -15,6 +15,7 @@ from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import RunMonths
 from qa_lib.inputs.schema import GRADES
 from qa_lib.sections.grades import moderation
+from qa_lib.spc import p_chart
 from qa_lib.stats import pct
 
 
@@ -70,10 +71,18 @@ class GradesFigures:
     after: pd.DataFrame  # and after moderation
     by_area: pd.DataFrame  # grade by service area, whole period (the contract's grades_by_area)
     trend: pd.DataFrame  # overall grades over the trend window with data
+    spc: pd.DataFrame  # p-chart of % good or outstanding overall (before moderation), trend window
+
+
+def good_or_outstanding_chart(trend: pd.DataFrame) -> pd.DataFrame:
+    """The p-chart of audits graded good or outstanding overall, of returned audits, month by month."""
+    go = good_or_outstanding(trend)
+    return p_chart(go["audit_month"].tolist(), go["good_or_outstanding"].tolist(), go["returned"].tolist())
 
 
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures:
     months = list(m.months)
+    trend = overall_grades(audits, list(m.trend_with_data))
     return GradesFigures(
         moderation_summary=moderation.moderation_summary(audits, months),
         moderation_outcomes=moderation.moderation_outcomes(audits, months),
@@ -82,5 +91,6 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
         before=overall_grades(audits, months),
         after=overall_grades(audits, months, after_moderation=True),
         by_area=grades_by_area(audits, months, list(params.service_areas)),
-        trend=overall_grades(audits, list(m.trend_with_data)),
+        trend=trend,
+        spc=good_or_outstanding_chart(trend),
     )

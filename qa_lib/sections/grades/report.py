@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qa_lib.notebook import Run
+from qa_lib.render.words import spc_sentence
 from qa_lib.sections.grades import charts, display, wider, words
 
 
@@ -44,7 +45,8 @@ def overall(run: Run, table: bool = True) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.overall(run, table=table)
     f = run.figures.grades
-    run.show_text(words.overall_grade_sentences(f.before, f.after, run.months))
+    spc = [x for x in [spc_sentence(f.spc, "the share of audits graded good or outstanding overall")] if x]
+    run.show_text(words.overall_grade_sentences(f.before, f.after, run.months) + spc)
     if table:
         run.show_table(display.overall_grades_table(f.before, f.after), "Overall grades by month: number (% of returned audits)")
     run.show_chart(charts.overall_grades_chart(f.before, f.after, run.months))

@@ -17,7 +17,12 @@ KINDS = {
 
 
 def standards_table(
-    table: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str], months: list[str], kinds: tuple[str, ...] = ("G/O", "RI")
+    table: pd.DataFrame,
+    moves: pd.DataFrame,
+    labels: dict[str, str],
+    months: list[str],
+    kinds: tuple[str, ...] = ("G/O", "RI"),
+    variation: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """The reference layout: standards down, months across, each with "% (count/graded)" per kind
     (G/O, RI, I) and, for G/O and RI, the change from the month before: "43% (16/37) ≈ −3.6"."""
@@ -38,9 +43,15 @@ def standards_table(
                 text += f" {m[f'{label}_mark']} {signed_points(m[f'{label}_change'])}"
         return text
 
-    columns = pd.MultiIndex.from_tuples([(month_short(m), k) for m in months for k in kinds])
+    columns = [(month_short(m), k) for m in months for k in kinds]
     rows = [[cell(s, m, k) for m in months for k in kinds] for s in labels]
-    out = pd.DataFrame(rows, columns=columns, index=pd.Index([labels[s] for s in labels], name="Performance area"))
+    if variation is not None:  # the latest month on each standard's 12-month p-chart (Making Data Count)
+        columns.append(("12 months", "Variation"))
+        for r, s in zip(rows, labels):
+            r.append(variation.get(s, "") or "–")
+    out = pd.DataFrame(
+        rows, columns=pd.MultiIndex.from_tuples(columns), index=pd.Index([labels[s] for s in labels], name="Performance area")
+    )
     return out.reset_index()
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import RunMonths
+from qa_lib.spc import p_chart
 from qa_lib.stats import bh_q, fisher_exact_p, pct
 
 ALPHA = 0.05
@@ -210,6 +211,15 @@ class StandardsFigures:
     period_table: pd.DataFrame  # the contract's standards table
     quality: pd.DataFrame  # N/A and ungraded standards, period
     cohorts: dict[str, str]  # each compared month's cohort label(s)
+    spc: dict[str, pd.DataFrame]  # per standard: p-chart of % good or outstanding over the trend window with data
+
+
+def standard_charts(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each standard's p-chart: audits graded good or outstanding of those graded, month by month."""
+    return {
+        std: p_chart(t["audit_month"].tolist(), t["good_or_outstanding"].tolist(), t["graded"].tolist())
+        for std, t in table.groupby("standard", sort=False)
+    }
 
 
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> StandardsFigures:
@@ -223,4 +233,5 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> StandardsFigu
         period_table=standards(audits, list(m.months), keys),
         quality=standards_quality(audits, list(m.months), keys),
         cohorts=month_cohorts(audits, compared, params.cohorts),
+        spc=standard_charts(standards(audits, list(m.trend_with_data), keys)),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qa_lib.notebook import Run
 from qa_lib.sections.standards import charts, display, figures, wider, words
+from qa_lib.spc import variation
 
 
 def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: str | None = None) -> None:
@@ -14,7 +15,7 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
     months = list(f.months)
     run.show_text(words.standards_sentences(f.trends, run.params.standards, f.cohorts))
     run.show_table(
-        display.standards_table(f.table, f.moves, run.params.standards, months),
+        display.standards_table(f.table, f.moves, run.params.standards, months, variation={k: variation(c) for k, c in f.spc.items()}),
         caption or "Good/outstanding (G/O) and requires improvement (RI) by practice standard and month",
     )
     if inadequate:
