@@ -57,5 +57,58 @@ EXCLUSIONS = [
     "A practice standard marked N/A or left blank on an audit is left out of that standard's percentages.",
     "Overall grades in section 3.1.1 are the auditors' grades before moderation unless labelled otherwise.",
     "Non-participation reasons are shown as categories set in params; the text auditors typed is never shown.",
-    "Changes are called rises or falls only where Fisher's exact test (two-sided, 95% level) finds them unlikely to be chance.",
+    "Changes are called rises or falls only where they are bigger than chance would explain, allowing for the standards "
+    "compared together (see how to read this report).",
 ]
+
+
+def how_to_read(return_rates: list[tuple[str, float]], moderated: int | None) -> str:
+    """The method appendix, for managers first: what the figures describe (returned audits, and how many came
+    back), how moderation is chosen, and how changes, intervals, agreement and trends are read."""
+    from qa_lib.inputs.period import month_name
+    from qa_lib.stats import whole
+
+    shown = [(m, r) for m, r in return_rates if r == r]  # NaN: nothing distributed
+    if shown:
+        rates = ", ".join(f"{month_name(m)} {whole(r)}" for m, r in shown)
+        back = (
+            f"Between {whole(min(r for _, r in shown))} and {whole(max(r for _, r in shown))} of the audits sent out "
+            f"came back in the period ({rates})."
+        )
+    else:
+        back = "No audits were sent out in the period."
+    moderation = (
+        "Moderated audits are chosen by the QA team, not drawn at random, so agreement between auditors and moderators "
+        "describes the audits moderated and may not hold for every audit."
+        + (f" {moderated} audits were moderated in the period." if moderated else "")
+    )
+    lines = [
+        "**What the figures describe.** Grades and percentages describe the audits that were returned. "
+        + back
+        + " Audits that were not returned may differ from those that were, so the figures describe the returned "
+        "audits, not every child in the month's cohort.",
+        "**Moderation.** " + moderation,
+        "**Rises and falls.** A change between two months (or between a cohort's audits) is tested with Fisher's "
+        "exact test (two-sided). Because nine standards are compared at once, some would look different by chance "
+        "alone; the Benjamini-Hochberg method controls this (false discovery rate 5%), and only a change with q "
+        "below 0.05 is called a rise or a fall (↑, ↓), otherwise ≈. A cohort shows an improving or declining picture "
+        "only when at least two standards moved beyond chance that way and none the other. Each month usually "
+        "audits a different cohort, so month-on-month changes compare different children. Every comparison is in "
+        "changes.csv.",
+        "**Intervals.** A 95% interval is the range the true figure is likely to lie in, given how many audits it "
+        "rests on (Wilson's method for percentages).",
+        "**Agreement.** Exact agreement is the share of moderated audits whose grade stayed the same. Allowing for "
+        "chance, agreement is measured by Cohen's kappa (linear weights) and Gwet's AC2 (ordinal weights), each with "
+        "a 95% interval (Gwet's variance); kappa can mislead when grades crowd into two categories, which AC2 "
+        "resists. Words follow Landis and Koch: up to 0.20 slight, 0.40 fair, 0.60 moderate, 0.80 substantial, "
+        "above that almost perfect; at or below zero, no better than chance. Under 10 moderated audits nothing is "
+        "measured; under 30 the figure is flagged as a small sample.",
+        "**Trends.** Each trend is a p-chart over the period and up to 12 months before it (NHS England's Making "
+        "Data Count): the centre is the whole window's percentage, and the limits (3 sigma) widen in months with "
+        "fewer audits. A month stands out (special cause variation) when it is outside the limits, in a run of 7 "
+        "or more on one side of the centre, in a run of 7 or more rising or falling, or one of two in three near "
+        "the edge (beyond 2 sigma) on the same side; otherwise the variation is common cause. spc.csv has every "
+        "point, limit and signal.",
+        "**Rounding.** Percentages are kept exact and rounded once, half up, where they are shown; sentences compare the figures as shown.",
+    ]
+    return "\n\n".join(lines)

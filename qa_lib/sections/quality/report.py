@@ -35,3 +35,13 @@ def appendix(run: Run) -> None:
     note = standards_display.standards_quality_note(run.figures.standards.quality, run.params.standards)
     run.show_text([display.rejected_note(run.data), note])
     run.show_text("\n".join(f"- {line}" for line in display.EXCLUSIONS))
+
+
+def how_to_read(run: Run) -> None:
+    """The method appendix: non-response, how moderation is chosen, and how each figure is read."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.how_to_read(run)
+    monthly = run.figures.compliance.monthly
+    rates = [(m, r) for m, r in zip(monthly["audit_month"], monthly["return_rate"]) if m in run.months]
+    moderated = int(run.figures.grades.moderation_summary["moderated"].sum())
+    run.show_text(display.how_to_read(rates, moderated))

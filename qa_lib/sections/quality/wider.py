@@ -13,3 +13,15 @@ def appendix(run: Run) -> None:
     run.show_text(display.rejected_note(run.data))
     run.show_text("The percentages leave out standards marked not applicable or left ungraded; their counts are in the QA team's report.")
     run.show_text("\n".join(f"- {line}" for line in display.EXCLUSIONS))
+
+
+def how_to_read(run: Run) -> None:
+    """The method appendix from the published figures: return rates only where shown, moderated audits only
+    when every month's count is shown."""
+    assert run.published is not None
+    pub = run.published
+    monthly = pub.shown_rows("compliance.monthly", ["distributed", "returned", "return_rate"])
+    rates = [(m, r) for m, r in zip(monthly["audit_month"], monthly["return_rate"]) if m in run.months]
+    summary = pub.complete("grades.moderation_summary")
+    moderated = int(summary["moderated"].sum()) if summary is not None else None
+    run.show_text(display.how_to_read(rates, moderated))
