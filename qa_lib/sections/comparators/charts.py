@@ -12,11 +12,12 @@ from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
 from qa_lib.render.charts import CATEGORICAL, Chart, counts_in, wrap
-from qa_lib.stats import whole
+from qa_lib.stats import whole, wilson_interval
 
 
 def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels: dict[str, str]) -> Chart:
-    """% Good/Outstanding per standard for each month the cohort was audited: grouped bars labelled with n."""
+    """% Good/Outstanding per standard for each month the cohort was audited: grouped bars with their 95% Wilson
+    intervals, labelled with n."""
     c = comp[comp["cohort"] == cohort]
     months = sorted(c["audit_month"].unique())
     names = ", ".join(month_short(m).split()[0] for m in months[:-1]) + (" and " if len(months) > 1 else "") + month_short(months[-1])
@@ -43,14 +44,18 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
     )
     for container, m in zip(ax.containers, months):
         sub = c[c["audit_month"] == m].set_index("standard").reindex(list(labels))
-        ax.bar_label(
-            cast(BarContainer, container),
-            labels=[("–" if pd.isna(p) else f"{whole(p)} (n={int(n)})") for p, n in zip(sub["pct_good_or_outstanding"], sub["graded"])],
-            fontsize=7,
-            padding=2,
-        )
-    ax.set_xlim(0, 110)
-    ax.set_xlabel("Audits graded good or outstanding (% of audits graded on the standard)")
+        for patch, p, k, n in zip(
+            cast(BarContainer, container).patches, sub["pct_good_or_outstanding"], sub["good_or_outstanding"], sub["graded"]
+        ):
+            y = patch.get_y() + patch.get_height() / 2
+            if pd.isna(p) or not n:
+                ax.text(1, y, "–", va="center", fontsize=7)
+                continue
+            lo, hi = wilson_interval(int(k), int(n))  # the 95% interval, so bars are not over-read
+            ax.errorbar(p, y, xerr=[[p - lo], [hi - p]], fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
+            ax.text(hi + 1.5, y, f"{whole(p)} (n={int(n)})", va="center", fontsize=7)
+    ax.set_xlim(0, 125)
+    ax.set_xlabel("% of graded audits graded good or outstanding (lines: 95% intervals)")
     ax.set_ylabel("Practice standard")
     ax.tick_params(axis="y", labelsize=8)
     ax.legend(title="Audit month", frameon=False, loc="lower right", fontsize=8)

@@ -20,7 +20,7 @@ def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
         if tables:
             run.show_table(
                 display.comparator_table(f.comp, c.cohort, run.params.standards),
-                f"{c.label}: % good or outstanding (good or outstanding/graded) by audit month",
+                f"{c.label}: % good or outstanding (good or outstanding/graded; 95% interval) by audit month",
             )
         if c.audit_months > 1:
             run.show_chart(charts.comparator_chart(f.comp, c.cohort, c.label, run.params.standards))

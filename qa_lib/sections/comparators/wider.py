@@ -35,7 +35,7 @@ def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
         run.show_text(text)
         run.show_table(
             display.comparator_table(comp, c.cohort, run.params.standards),
-            f"{c.label}: % good or outstanding (good or outstanding/graded) by audit month",
+            f"{c.label}: % good or outstanding (good or outstanding/graded; 95% interval) by audit month",
         )
         if not len(hidden) and mine["audit_month"].nunique() > 1:
             run.show_chart(charts.comparator_chart(shown, c.cohort, c.label, run.params.standards))
