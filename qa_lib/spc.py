@@ -110,3 +110,40 @@ def variation(chart: pd.DataFrame) -> str:
     if not last["signal"]:
         return COMMON
     return IMPROVEMENT if last["percent"] > last["centre"] else CONCERN
+
+
+FUNNEL_COLUMNS = ["group", "numerator", "denominator", "percent", "centre", "lower95", "upper95", "lower998", "upper998", "position"]
+Z95, Z998 = 1.959964, 3.090232
+
+
+def funnel(groups: list[str], numerators: list[int], denominators: list[int]) -> pd.DataFrame:
+    """A funnel plot's points and limits (Spiegelhalter): each group's % against its n, with 95% and 99.8%
+    limits around the overall rate, p +- z sqrt(p(1 - p) / n) clipped to 0-100. `position` says where a
+    point falls ("within", "above 95%", "above 99.8%", "below 95%", "below 99.8%"): a group is only marked
+    out when it is beyond the limits, never ranked."""
+    rows = [(g, int(k), int(n)) for g, k, n in zip(groups, numerators, denominators) if n > 0]
+    if not rows:
+        return pd.DataFrame(columns=FUNNEL_COLUMNS)
+    p = sum(k for _, k, _ in rows) / sum(n for _, _, n in rows)
+    out = []
+    for g, k, n in rows:
+        s = 100 * math.sqrt(p * (1 - p) / n)
+        centre, value = 100 * p, 100 * k / n
+        limits = {
+            "lower95": max(0.0, centre - Z95 * s),
+            "upper95": min(100.0, centre + Z95 * s),
+            "lower998": max(0.0, centre - Z998 * s),
+            "upper998": min(100.0, centre + Z998 * s),
+        }
+        if value > limits["upper998"] + 1e-9:
+            position = "above 99.8%"
+        elif value > limits["upper95"] + 1e-9:
+            position = "above 95%"
+        elif value < limits["lower998"] - 1e-9:
+            position = "below 99.8%"
+        elif value < limits["lower95"] - 1e-9:
+            position = "below 95%"
+        else:
+            position = "within"
+        out.append({"group": g, "numerator": k, "denominator": n, "percent": value, "centre": centre, **limits, "position": position})
+    return pd.DataFrame(out, columns=FUNNEL_COLUMNS)

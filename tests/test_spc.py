@@ -61,3 +61,17 @@ def test_variation_of_the_latest_month():
     low = p_chart([f"m{i}" for i in range(8)], [20, 20, 20, 20, 20, 20, 20, 2], [40] * 8)
     assert variation(low) == CONCERN
     assert variation(p_chart(["a", "b"], [10, 11], [40, 40])) == "common cause"
+
+
+def test_funnel_limits_hand_worked():
+    # Overall 50 of 100 = 50%. Area A: 9 of 10 -> sigma = 100 sqrt(0.25/10) = 15.81, 95% limits 50 +- 30.99 =
+    # 19.0 to 81.0, 99.8% limits 50 +- 48.86 = 1.1 to 98.9: 90% is above the 95% limit only.
+    # Area B: 41 of 90 -> 45.6%, sigma 5.27, 95% limits 39.7 to 60.3: within.
+    from qa_lib.spc import funnel
+
+    f = funnel(["A", "B", "none"], [9, 41, 0], [10, 90, 0]).set_index("group")
+    assert list(f.index) == ["A", "B"]  # no denominator: left out
+    assert f.at["A", "centre"] == pytest.approx(50.0)
+    assert (f.at["A", "lower95"], f.at["A", "upper95"]) == (pytest.approx(19.01, abs=0.01), pytest.approx(80.99, abs=0.01))
+    assert f.at["A", "upper998"] == pytest.approx(98.86, abs=0.01)
+    assert f.at["A", "position"] == "above 95%" and f.at["B", "position"] == "within"

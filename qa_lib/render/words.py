@@ -68,3 +68,33 @@ def round_whole(value: float) -> str:
     from qa_lib.stats import whole
 
     return whole(value)
+
+
+def funnel_sentence(points: pd.DataFrame, measure: str) -> str | None:
+    """Which groups stand out on a funnel plot once their number of audits is allowed for; never a ranking."""
+    from qa_lib.stats import whole
+
+    if points.empty:
+        return None
+    centre = whole(float(points["centre"].iloc[0]))
+    out = [r for r in points.itertuples() if r.position != "within"]
+    if not out:
+        return (
+            f"No service area's {measure} stands out from the overall {centre} once its number of audits is allowed for "
+            "(every area is within the 95% limits of the funnel plot), so the differences between areas are not read as a ranking."
+        )
+    said = join_words([f"{r.group} ({whole(r.percent)}, n={r.denominator}; {r.position.replace('%', '% limit')})" for r in out])
+    return f"Against the overall {measure} of {centre}, allowing for each area's number of audits: {said}. Every other area is within them."
+
+
+def funnel_table(points: pd.DataFrame, count: str) -> pd.DataFrame:
+    """The table behind a funnel plot: each area's figure with n, and where it falls."""
+    from qa_lib.stats import whole
+
+    return pd.DataFrame(
+        {
+            "Service area": points["group"],
+            count: [f"{whole(p)} ({k}/{n})" for p, k, n in zip(points["percent"], points["numerator"], points["denominator"])],
+            "Against the funnel's limits": points["position"].map(lambda x: "within the 95% limits" if x == "within" else x + " limit"),
+        }
+    )

@@ -17,7 +17,7 @@ import pandas as pd
 
 from qa_lib.inputs.params import Params, ReasonCategory
 from qa_lib.inputs.period import RunMonths
-from qa_lib.spc import p_chart
+from qa_lib.spc import funnel, p_chart
 from qa_lib.stats import pct
 
 NO_REASON = "No reason recorded"
@@ -154,6 +154,13 @@ class ComplianceFigures:
     reasons: pd.DataFrame  # non-participation reason categories, period
     month_themes: dict[str, str]  # each period month's cohort label(s)
     spc: pd.DataFrame  # p-chart of the return rate over the trend window with data (qa_lib.spc)
+    funnel: pd.DataFrame  # the period's return rate by service area against n (qa_lib.spc.funnel)
+
+
+def area_funnel(by_area: pd.DataFrame, areas: list[str]) -> pd.DataFrame:
+    """The period's returns by area (summed over its months) as a funnel: returned of distributed."""
+    t = by_area.groupby("service_area")[["returned", "distributed"]].sum().reindex([a for a in areas if a in set(by_area["service_area"])])
+    return funnel(list(t.index), t["returned"].tolist(), t["distributed"].tolist())
 
 
 def return_rate_chart(monthly: pd.DataFrame, months: list[str]) -> pd.DataFrame:
@@ -178,4 +185,5 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> ComplianceFig
         reasons=non_participation_reasons(audits, months, params.reason_categories),
         month_themes=month_themes(audits, months, params.cohorts),
         spc=return_rate_chart(monthly, trend),
+        funnel=area_funnel(returns_by_area(audits, months), list(params.service_areas)),
     )

@@ -4,7 +4,8 @@ and the highlight report alike, each reading the run's figures (computed once)."
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.render.words import spc_sentence
+from qa_lib.render.charts import funnel_chart
+from qa_lib.render.words import funnel_sentence, funnel_table, spc_sentence
 from qa_lib.sections.compliance import charts, display, wider, words
 
 
@@ -68,6 +69,18 @@ def compliance_summary(run: Run) -> None:
     )
     run.show_chart(charts.returns_trend(_trend(run), run.target))
     run.show_chart(charts.returns_heatmap(f.by_area, run.areas, list(run.figures.months.trend_with_data)))
+    area_funnel(run)
+
+
+def area_funnel(run: Run) -> None:
+    """The period's return rate by service area on a funnel plot, so areas are read against chance, not ranked."""
+    points = run.figures.compliance.funnel
+    if points.empty:
+        return
+    run.show_text([x for x in [funnel_sentence(points, "return rate")] if x])
+    title = f"Return rate by service area against the number of audits distributed, {run.period.label}"
+    run.show_chart(funnel_chart(points, title, "Audits distributed in the period", "Audits returned (%)"))
+    run.show_table(funnel_table(points, "Returned (% of distributed)"), "Return rate by service area, with the funnel plot's reading")
 
 
 def participation(run: Run, tables: bool = True) -> None:

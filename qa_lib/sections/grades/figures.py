@@ -15,7 +15,7 @@ from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import RunMonths
 from qa_lib.inputs.schema import GRADES
 from qa_lib.sections.grades import moderation
-from qa_lib.spc import p_chart
+from qa_lib.spc import funnel, p_chart
 from qa_lib.stats import pct
 
 
@@ -72,6 +72,13 @@ class GradesFigures:
     by_area: pd.DataFrame  # grade by service area, whole period (the contract's grades_by_area)
     trend: pd.DataFrame  # overall grades over the trend window with data
     spc: pd.DataFrame  # p-chart of % good or outstanding overall (before moderation), trend window
+    funnel: pd.DataFrame  # % good or outstanding overall by service area against n, period (qa_lib.spc.funnel)
+
+
+def area_funnel(grid: pd.DataFrame) -> pd.DataFrame:
+    """The grade-by-area grid as a funnel: audits graded good or outstanding overall of those returned, per area."""
+    t = grid[grid["service_area"] != "TOTAL"]
+    return funnel(t["service_area"].tolist(), (t["O"] + t["G"]).tolist(), t["ALL"].tolist())
 
 
 def good_or_outstanding_chart(trend: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +90,7 @@ def good_or_outstanding_chart(trend: pd.DataFrame) -> pd.DataFrame:
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures:
     months = list(m.months)
     trend = overall_grades(audits, list(m.trend_with_data))
+    by_area = grades_by_area(audits, months, list(params.service_areas))
     return GradesFigures(
         moderation_summary=moderation.moderation_summary(audits, months),
         moderation_outcomes=moderation.moderation_outcomes(audits, months),
@@ -90,7 +98,8 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
         agreement=moderation.agreement(audits, months),
         before=overall_grades(audits, months),
         after=overall_grades(audits, months, after_moderation=True),
-        by_area=grades_by_area(audits, months, list(params.service_areas)),
+        by_area=by_area,
         trend=trend,
         spc=good_or_outstanding_chart(trend),
+        funnel=area_funnel(by_area),
     )
