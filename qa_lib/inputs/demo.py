@@ -39,6 +39,24 @@ What gives way, and why (the reference report contradicts itself):
    same months' standards table; the demo follows the table.
 5. The reference table's September column only gives % Good/Outstanding; the
    demo matches that and invents the rest.
+
+Where the pack reads the same figures differently (re-derived with Fisher's exact
+test and Benjamini-Hochberg within each family, as the report now does):
+6. Arrows. The reference puts ↑ or ↓ on nearly every month-on-month change. On
+   the demo's figures, 3 of the 54 changes (nine standards, G/O and RI, three
+   pairs of months) have p < 0.05 and none survives the correction for testing
+   nine standards at once (lowest q = 0.23): every arrow is on noise, and the
+   pack shows ≈ throughout. Six of the reference's December arrows contradict
+   its own figures: voice RI 47% -> 47% ↑, family RI 41% -> 42% ↓, partners RI
+   35% -> 30% ↑, records G/O 18% -> 19% ↓, impact G/O 44% -> 44% ↓ and impact RI
+   40% -> 39% ↑; and its October RI arrows have no September RI to compare with.
+7. Comparator verdicts. The reference calls all three cohorts "an improving
+   picture". The pack says "no clear change overall" for each: no plan/NFA has
+   one standard beyond chance, and it fell (case records, April 57% to October
+   24%, q = 0.02); Child in Need has none (lowest q = 0.23); Child Protection
+   has none (lowest q = 0.11). A picture needs at least two standards moving
+   beyond chance one way and none the other. The demo's earlier cohort months
+   are invented, so these verdicts are the demo's, not the council's.
 """
 
 from __future__ import annotations
