@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from afcharts.af_colours import get_af_colours
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
@@ -117,3 +118,63 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
         + "."
     )
     return Chart(fig, alt, title, counts=tuple(int(x) for x in points["denominator"]) + tuple(int(x) for x in points["numerator"]))
+
+
+def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8) -> None:
+    x = np.arange(len(chart))
+    ax.plot(x, chart["percent"], color=DARK_BLUE, marker="o", markersize=4, linewidth=1.5, label="% by month")
+    ax.plot(x, chart["centre"], color="#555555", linewidth=1, label="Average (centre)")
+    ax.step(x, chart["upper"], where="mid", color="#555555", linestyle="--", linewidth=1, label="Limits (3 sigma)")
+    ax.step(x, chart["lower"], where="mid", color="#555555", linestyle="--", linewidth=1)
+    flagged = chart["signal"].astype(str) != ""
+    ax.scatter(x[flagged.to_numpy()], chart.loc[flagged, "percent"], color=ORANGE, s=40, zorder=3, label="Stands out (special cause)")
+    ax.set_xticks(x, [month_short(m).split()[0] for m in chart["audit_month"]], fontsize=fontsize)
+    ax.set_ylim(0, 100)
+
+
+def p_chart_figure(chart: pd.DataFrame, title: str, ylabel: str) -> Chart:
+    """A p-chart (qa_lib.spc.p_chart): the monthly %, its average and limits, months that stand out in orange."""
+    from qa_lib.stats import whole
+
+    fig = Figure(figsize=(9, 4.2))
+    ax = fig.subplots()
+    _draw_p_chart(ax, chart)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Audit month (n in the table behind the chart: spc.csv)")
+    ax.legend(frameon=False, fontsize=8, loc="upper left", ncol=2)
+    ax.set_title(wrap(title, 80), loc="left", fontsize=10)
+    flagged = chart[chart["signal"].astype(str) != ""]
+    alt = f"{title}. Average {whole(float(chart['centre'].iloc[0]))} over {len(chart)} months. " + (
+        "Months that stand out: "
+        + "; ".join(f"{month_short(m)} {whole(p)} ({s})" for m, p, s in zip(flagged["audit_month"], flagged["percent"], flagged["signal"]))
+        + "."
+        if len(flagged)
+        else "No month stands out."
+    )
+    return Chart(fig, alt, title, counts=tuple(int(v) for v in chart["numerator"]) + tuple(int(v) for v in chart["denominator"]))
+
+
+def p_chart_panels(charts: dict[str, pd.DataFrame], title: str) -> Chart:
+    """One small p-chart per standard, on the same scale, three to a row."""
+    from qa_lib.stats import whole
+
+    names = [k for k, c in charts.items() if len(c) >= 2]
+    rows = max(1, -(-len(names) // 3))
+    fig = Figure(figsize=(10, 2.6 * rows + 0.6))
+    axes = np.atleast_1d(fig.subplots(rows, 3, sharey=True)).ravel()
+    for ax, name in zip(axes, names):
+        _draw_p_chart(ax, charts[name], fontsize=6)
+        ax.set_title(wrap(name, 38), loc="left", fontsize=8)
+    for ax in axes[len(names) :]:
+        ax.set_visible(False)
+    fig.suptitle(wrap(title, 90), x=0.01, ha="left", fontsize=10)
+    fig.tight_layout()
+    parts = []
+    for name in names:
+        c = charts[name]
+        flagged = c[c["signal"].astype(str) != ""]
+        parts.append(
+            f"{name}: average {whole(float(c['centre'].iloc[0]))}"
+            + (f", {len(flagged)} month(s) stand out" if len(flagged) else ", no month stands out")
+        )
+    return Chart(fig, f"{title}. " + "; ".join(parts) + ".", title)

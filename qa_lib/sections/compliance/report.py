@@ -4,7 +4,7 @@ and the highlight report alike, each reading the run's figures (computed once)."
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.render.charts import funnel_chart
+from qa_lib.render.charts import funnel_chart, p_chart_figure
 from qa_lib.render.words import funnel_sentence, funnel_table, spc_sentence
 from qa_lib.sections.compliance import charts, display, wider, words
 
@@ -68,6 +68,10 @@ def compliance_summary(run: Run) -> None:
         words.compliance_sentences(f.monthly, run.months, run.target) + spc + words.full_return_sentences(f.full_areas, run.months)
     )
     run.show_chart(charts.returns_trend(_trend(run), run.target))
+    if len(f.spc) >= 2:
+        run.show_chart(
+            p_chart_figure(f.spc, "Audit return rate by month, with the average and its limits (p-chart)", "Audits returned (%)")
+        )
     run.show_chart(charts.returns_heatmap(f.by_area, run.areas, list(run.figures.months.trend_with_data)))
     area_funnel(run)
 

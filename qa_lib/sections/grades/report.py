@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.render.charts import funnel_chart
+from qa_lib.render.charts import funnel_chart, p_chart_figure
 from qa_lib.render.words import funnel_sentence, funnel_table, spc_sentence
 from qa_lib.sections.grades import charts, display, wider, words
 
@@ -51,6 +51,9 @@ def overall(run: Run, table: bool = True) -> None:
     if table:
         run.show_table(display.overall_grades_table(f.before, f.after), "Overall grades by month: number (% of returned audits)")
     run.show_chart(charts.overall_grades_chart(f.before, f.after, run.months))
+    if len(f.spc) >= 2:
+        title = "Audits graded good or outstanding overall by month, with the average and its limits (p-chart)"
+        run.show_chart(p_chart_figure(f.spc, title, "Good or outstanding overall (% of returned)"))
 
 
 def by_area(run: Run, caption: str | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qa_lib.notebook import Run
+from qa_lib.render.charts import p_chart_panels
 from qa_lib.sections.standards import charts, display, figures, wider, words
 from qa_lib.spc import variation
 
@@ -24,5 +25,8 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
             "Inadequate (I) by practice standard and month",
         )
     run.show_text(f"*{figures.TEST_NOTE}*")
+    charts_by_name = {run.params.short_name(k): c for k, c in f.spc.items()}
+    title = "Good or outstanding by practice standard over the last 12 months, with each average and its limits (p-charts)"
+    run.show_chart(p_chart_panels(charts_by_name, title))
     if heatmap:
         run.show_chart(charts.standards_heatmap(f.table, run.params.standards, months))
