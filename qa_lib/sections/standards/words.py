@@ -47,8 +47,9 @@ def standards_sentences(trend: pd.DataFrame, labels: dict[str, str], cohorts: di
     quiet = int((trend["reading"] == "no clear change").sum())
     if quiet:
         noun = "standard" if quiet == 1 else "standards"
+        which = "all" if quiet == len(trend) else "the other"
         out.append(
-            f"For the other {quiet} {noun}, the changes {span} are within what chance alone would produce at "
+            f"For {which} {quiet} {noun}, the changes {span} are within what chance alone would produce at "
             "these numbers, so no rise or fall is claimed."
         )
     note = cohort_note(cohorts or {})
