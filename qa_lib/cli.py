@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qa_lib.errors import QAPackError, RunInterrupted, ValidationFailed, bounded
 from qa_lib.inputs import resources
+
+if TYPE_CHECKING:
+    from qa_lib.inputs.params import Params
+    from qa_lib.inputs.period import Period
 
 DEMO_OUT = Path("data") / "demo"  # relative to the folder qa-pack is run from
 
@@ -80,6 +85,16 @@ def demo(out_dir: Path) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: from params).")
 @click.option("--quiet", is_flag=True, help="Print only the result.")
 @click.option("--email", "then_email", is_flag=True, help="After a successful run, send the report by e-mail (params email:).")
+@click.option(
+    "--commentary",
+    "commentary",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The QA lead's edited commentary (qa-pack commentary --write FILE), used section by section (default: params commentary:).",
+)
+@click.option(
+    "--accept-changed-data", is_flag=True, help="Publish edited commentary even where its figures changed since it was drafted (noted)."
+)
 def run(
     params_path: Path,
     audits: Path | None,
@@ -88,9 +103,10 @@ def run(
     out_dir: Path | None,
     quiet: bool,
     then_email: bool,
+    commentary: Path | None,
+    accept_changed_data: bool,
 ) -> None:
     from qa_lib.inputs.params import load_params
-    from qa_lib.inputs.period import Period
     from qa_lib.run.runner import run as run_pack
 
     if params_path is None:
@@ -98,15 +114,10 @@ def run(
             raise QAPackError("give --params FILE, or every run setting on the command line: --audits, --from, --to and --out")
         params_path = resources.default_params("demo.yml")
     params = load_params(params_path)
-    period = None
-    if period_from or period_to:
-        base = params.period
-        start = period_from or (base.start if base else None)
-        end = period_to or (base.end if base else None)
-        if not start or not end:
-            raise QAPackError("give both --from and --to (or set period in params)")
-        period = Period(start, end)
-    result = run_pack(params, audits=audits, period=period, out=out_dir, quiet=quiet)
+    period = _period(params, period_from, period_to)
+    result = run_pack(
+        params, audits=audits, period=period, out=out_dir, quiet=quiet, commentary=commentary, accept_changed_data=accept_changed_data
+    )
     click.echo(f"Report written to {result.out}")
     for path in result.html:
         click.echo(f"  {path}")
@@ -115,6 +126,44 @@ def run(
         from qa_lib.run.emailer import email_run
 
         email_run(result.out, params.email, do_send=True, say=click.echo)
+
+
+def _period(params: Params, period_from: str | None, period_to: str | None) -> Period | None:
+    """The period from --from/--to over params' period (None when neither is given)."""
+    from qa_lib.inputs.period import Period
+
+    if not (period_from or period_to):
+        return None
+    base = params.period
+    start = period_from or (base.start if base else None)
+    end = period_to or (base.end if base else None)
+    if not start or not end:
+        raise QAPackError("give both --from and --to (or set period in params)")
+    return Period(start, end)
+
+
+@cli.command(help="Write the drafted commentary, one heading per report section, for the QA lead to edit (then run --commentary).")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), required=True, help="The run's params YAML.")
+@click.option("--audits", type=click.Path(path_type=Path), default=None, help="Audits file (default: from params).")
+@click.option("--from", "period_from", default=None, help="First month, YYYY-MM (default: from params).")
+@click.option("--to", "period_to", default=None, help="Last month, YYYY-MM (default: from params).")
+@click.option("--write", "target", type=click.Path(path_type=Path), required=True, help="The Markdown file to write (.md).")
+def commentary(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None, target: Path) -> None:
+    from qa_lib.commentary.document import write
+    from qa_lib.commentary.drafts import drafts
+    from qa_lib.inputs.load import load_audits
+    from qa_lib.inputs.params import load_params
+    from qa_lib.run.figures import compute_all
+
+    params = load_params(params_path)
+    period = _period(params, period_from, period_to) or params.require_period()
+    source = audits or params.audits
+    if source is None:
+        raise QAPackError("no audits file: set audits: in params or pass --audits FILE")
+    data = load_audits(source, params, sheet=params.sheet, period_end=period.end)
+    figures = compute_all(data.frame, params, period, data.summary())
+    path = write(target, drafts(figures, params, period), data.sha256, (period.start, period.end))
+    click.echo(f"Commentary drafted for {period.label} written to {path}: edit it, then run with --commentary {path}")
 
 
 @cli.command(help="E-mail a completed run's report. Without --send, only write <run>/email.eml to check.")

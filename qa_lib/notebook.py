@@ -109,6 +109,24 @@ class Run(View):
     def months(self) -> list[str]:
         return list((self.published or self.figures).months.months)
 
+    def draft(self, key: str) -> list[str]:
+        """A section's drafted text (qa_lib.commentary.drafts), on this run's figures and target."""
+        from qa_lib.commentary.drafts import draft
+
+        return draft(key, self.figures, self.params.with_overrides(target_return_rate=self.target), self.period)
+
+    def show_section(self, key: str, heading: str | None = None) -> None:
+        """A section's text: the QA lead's edited commentary when the run has it, else the draft. Either way it
+        is rendered as sanitised Markdown (text and simple formatting only)."""
+        text = self.figures.commentary.get(key)
+        if text is not None:
+            self.show_text(text)
+            return
+        blocks = self.draft(key)
+        if heading is not None:
+            blocks = [f"{heading} {b[5:]}" if b.startswith("#### ") else b for b in blocks]
+        self.show_text(blocks)
+
     @property
     def run_months(self) -> RunMonths:
         return (self.published or self.figures).months

@@ -104,6 +104,7 @@ class Params:
     key_themes: dict[str, int] = field(default_factory=lambda: {"strengths": 3, "learning": 3})
     quotes: QuoteSettings = QuoteSettings()
     actions: Path | None = None
+    commentary: Path | None = None  # the QA lead's edited commentary (qa-pack commentary --write), used section by section
     email: EmailSettings = EmailSettings()
     audience: str = "internal"
     min_count: int = 5  # audience wider: counts from 1 to min_count - 1 are never shown nor recoverable
@@ -225,7 +226,7 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     for inc in _texts(data.pop("include", None), "include", path):
         merged.update(_read_yaml(path.parent / inc, (*seen, path)))
     for key, value in data.items():
-        if key in {"audits", "output", "actions", "notebooks_dir"} and value is not None:
+        if key in {"audits", "output", "actions", "notebooks_dir", "commentary"} and value is not None:
             value = str((path.parent / _text(value, key, path)).resolve())
         merged[str(key)] = value
     return merged
@@ -263,6 +264,7 @@ def load_params(path: str | Path) -> Params:
         "key_themes",
         "quotes",
         "actions",
+        "commentary",
         "email",
         "audience",
         "disclosure",
@@ -357,6 +359,7 @@ def load_params(path: str | Path) -> Params:
         key_themes=key_themes,
         quotes=quotes,
         actions=Path(raw["actions"]) if raw.get("actions") else None,
+        commentary=Path(_text(raw["commentary"], "commentary", src)) if raw.get("commentary") else None,
         email=email,
         audience=audience,
         min_count=min_count,

@@ -4,7 +4,7 @@ computation, so two outputs of one run can never tell two stories."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -29,6 +29,8 @@ class RunFigures:
     standards: standards.StandardsFigures
     comparators: comparators.ComparatorFigures
     themes: themes.ThemesFigures
+    commentary: dict[str, str] = field(default_factory=dict)  # the QA lead's text for the sections they edited
+    commentary_note: str = ""  # for the appendix, when edited text was published against changed figures
 
 
 def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict[str, Any]) -> RunFigures:

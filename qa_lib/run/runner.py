@@ -28,6 +28,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from qa_lib import __version__
+from qa_lib.commentary.document import Commentary
+from qa_lib.commentary.document import read as read_commentary
 from qa_lib.disclosure.protect import audit
 from qa_lib.disclosure.protect import publish as publish_figures
 from qa_lib.disclosure.published import PublishedFigures
@@ -132,6 +134,8 @@ def run(
     out: Path | None = None,
     quiet: bool = False,
     notebooks_dir: Path | None = None,
+    commentary: Path | None = None,
+    accept_changed_data: bool = False,
 ) -> RunResult:
     """Validate, execute every notebook in params, convert to offline HTML, write tables and manifest.
 
@@ -145,16 +149,27 @@ def run(
     out = (out or params.output or Path("outputs/run")).resolve()
     try:
         with signals_interrupt():
-            check_out_dir(out, {"audits file": audits, "params file": params.source, "actions file": params.actions})
+            commentary = commentary or params.commentary
+            inputs = {"audits file": audits, "params file": params.source, "actions file": params.actions, "commentary file": commentary}
+            check_out_dir(out, inputs)
             remove_stale()  # a dead run's private folder goes first, whatever becomes of this run
             with publishing_lock(out):
                 check_out_dir(out, {})  # again, now that no other run can be changing it
-                return _run(params, audits, period, out, quiet, notebooks_dir)
+                return _run(params, audits, period, out, quiet, notebooks_dir, commentary, accept_changed_data)
     except Interrupted as exc:
         raise RunInterrupted(out, exc.exit_code) from None
 
 
-def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, notebooks_dir: Path) -> RunResult:
+def _run(
+    params: Params,
+    audits: Path,
+    period: Period,
+    out: Path,
+    quiet: bool,
+    notebooks_dir: Path,
+    commentary: Path | None = None,
+    accept_changed_data: bool = False,
+) -> RunResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     if params.audience == "wider" and set(params.notebooks) - set(WIDER_NOTEBOOKS):
@@ -164,6 +179,10 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
         if not (notebooks_dir / f"{name}.ipynb").is_file():
             raise QAPackError(f"params notebooks: no notebook {name}.ipynb in {notebooks_dir}")
     load_actions(params.actions)  # a bad actions file stops the run here, in words, not in a notebook
+    if commentary is not None and params.audience == "wider":
+        say("audience: wider: the commentary file is not used (disclosure control cannot check its numbers); the report is drafted", quiet)
+        commentary = None
+    edited = read_commentary(commentary) if commentary is not None else None  # its shape is checked before any work
 
     say(f"Validating {Path(audits).name} ...", quiet)
     data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)
@@ -185,6 +204,9 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
         with private_workdir() as work:
             t = time.perf_counter()
             figures = compute_all(data.frame, params, period, data.summary())  # once: every output reads these
+            if edited is not None:  # the QA lead's words, checked before anything is published
+                figures = with_commentary(figures, edited, params, period, data, accept_changed_data)
+                say(f"Using the QA lead's commentary for {len(figures.commentary)} section(s) from {edited.source.name}", quiet)
             timings["figures"] = time.perf_counter() - t
             shown: RunFigures | PublishedFigures = figures
             if params.audience == "wider":
@@ -274,6 +296,22 @@ def _run(params: Params, audits: Path, period: Period, out: Path, quiet: bool, n
     return RunResult(
         out=out, html=[out / p.name for p in html_paths], tables=[out / p.relative_to(build) for p in table_paths], manifest=manifest
     )
+
+
+def with_commentary(figures: RunFigures, edited: Commentary, params: Params, period: Period, data: AuditData, accept: bool) -> RunFigures:
+    """The run's figures with the QA lead's text for the sections they edited (qa_lib.commentary.check)."""
+    from dataclasses import replace
+
+    from qa_lib.commentary.check import texts_for_run
+    from qa_lib.commentary.drafts import drafts
+    from qa_lib.inputs.schema import IDENTIFIER_COLUMNS
+
+    ids: set[str] = set()
+    for col in IDENTIFIER_COLUMNS:
+        if col in data.frame:
+            ids.update(data.frame[col].dropna().astype(str))
+    texts, note = texts_for_run(edited, drafts(figures, params, period), ids, data.sha256, accept)
+    return replace(figures, commentary=texts, commentary_note=note)
 
 
 def _keep_failed(jobs: list[NotebookJob], out: Path) -> Path | None:

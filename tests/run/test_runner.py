@@ -330,6 +330,7 @@ def test_highlight_report_is_one_document_in_the_reference_order(published):
     assert "<title>Quality Assurance Highlight Report – October, November and December 2021</title>" in html
     headings = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h[23] id=\"[^\"]+\">(.*?)</h[23]>", html, re.S)]
     expected = [
+        "Key messages",
         "1. Context and background: Quality Assurance Framework",
         "2. Audit compliance and quality",
         "2.1 Audit compliance",
@@ -363,7 +364,7 @@ def test_contents_links_all_resolve(published):
     assert found is not None
     nav = found.group(0)
     links = re.findall(r'href="#([^"]+)"', nav)
-    assert len(links) == 13
+    assert len(links) == 14
     for anchor in links:
         assert f'id="{anchor}"' in html, anchor
     assert html.index("<nav") < html.index("1. Context and background")

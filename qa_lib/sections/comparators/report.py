@@ -15,8 +15,15 @@ def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.cohorts(run, heading=heading, tables=tables)
     f = run.figures.comparators
+    edited = run.figures.commentary.get("comparators")
+    if edited is not None:  # the QA lead's words for the section, then each cohort's figures
+        run.show_section("comparators")
     for c in f.cohorts:
-        run.show_text([f"{heading} {c.label}", *words.comparator_text(c.label, c.months, c.comparison, c.picture, run.params.standards)])
+        if edited is None:
+            text = words.comparator_text(c.label, c.months, c.comparison, c.picture, run.params.standards)
+            run.show_text([f"{heading} {c.label}", *text])
+        else:
+            run.show_text(f"{heading} {c.label}")
         if tables:
             run.show_table(
                 display.comparator_table(f.comp, c.cohort, run.params.standards),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from qa_lib.notebook import Run
 from qa_lib.render.charts import funnel_chart, p_chart_figure
-from qa_lib.render.words import funnel_sentence, funnel_table, spc_sentence
+from qa_lib.render.words import funnel_sentence, funnel_table
 from qa_lib.sections.compliance import charts, display, wider, words
 
 
@@ -34,14 +34,7 @@ def context(run: Run) -> None:
         return wider.context(run)
     f = run.figures.compliance
     run.show_table(display.returns_table(f.returns_period, run.params.cohorts, run.target), "Audits distributed and returned")
-    run.show_text(
-        [
-            "**Themes:**",
-            words.cohort_theme_lines(f.month_themes, run.months),
-            display.SAMPLING_NOTE,
-            words.exemption_sentence(f.monthly, run.months),
-        ]
-    )
+    run.show_section("context")
 
 
 def exemptions(run: Run) -> None:
@@ -63,10 +56,7 @@ def compliance_summary(run: Run) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.compliance_summary(run)
     f = run.figures.compliance
-    spc = [x for x in [spc_sentence(f.spc, "the return rate")] if x]
-    run.show_text(
-        words.compliance_sentences(f.monthly, run.months, run.target) + spc + words.full_return_sentences(f.full_areas, run.months)
-    )
+    run.show_section("compliance")
     run.show_chart(charts.returns_trend(_trend(run), run.target))
     if len(f.spc) >= 2:
         run.show_chart(
@@ -92,7 +82,7 @@ def participation(run: Run, tables: bool = True) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.participation(run, tables=tables)
     f = run.figures.compliance
-    run.show_text(words.participation_sentences(f.participation_trend, f.reasons, run.months, run.params.reason_categories))
+    run.show_section("participation")
     if tables:
         run.show_table(display.participation_table(f.participation_trend), "Social worker participation by month")
     run.show_chart(charts.participation_chart(f.participation_trend))

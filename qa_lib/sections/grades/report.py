@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from qa_lib.notebook import Run
 from qa_lib.render.charts import funnel_chart, p_chart_figure
-from qa_lib.render.words import funnel_sentence, funnel_table, spc_sentence
-from qa_lib.sections.grades import charts, display, wider, words
+from qa_lib.render.words import funnel_sentence, funnel_table
+from qa_lib.sections.grades import charts, display, wider
 
 
 def period_line(run: Run) -> None:
@@ -17,8 +17,7 @@ def moderation_outcomes(run: Run, table: bool = True) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.moderation_outcomes(run, table=table)
     f = run.figures.grades
-    themes = run.figures.compliance.month_themes
-    run.show_text(words.moderation_text(f.moderation_summary, f.moderation_outcomes, run.months, themes))
+    run.show_section("moderation")
     if table:
         run.show_table(display.moderation_summary_table(f.moderation_summary), "Audits moderated and their outcome, by month")
 
@@ -36,7 +35,7 @@ def agreement(run: Run, table: bool = True) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.agreement(run, table=table)
     agree = run.figures.grades.agreement
-    run.show_text(words.agreement_sentences(agree, run.months))
+    run.show_section("agreement")
     if table:
         run.show_table(display.agreement_table(agree), "Agreement between auditor and moderator")
 
@@ -46,8 +45,7 @@ def overall(run: Run, table: bool = True) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.overall(run, table=table)
     f = run.figures.grades
-    spc = [x for x in [spc_sentence(f.spc, "the share of audits graded good or outstanding overall")] if x]
-    run.show_text(words.overall_grade_sentences(f.before, f.after, run.months) + spc)
+    run.show_section("overall-grades")
     if table:
         run.show_table(display.overall_grades_table(f.before, f.after), "Overall grades by month: number (% of returned audits)")
     run.show_chart(charts.overall_grades_chart(f.before, f.after, run.months))

@@ -33,7 +33,7 @@ def appendix(run: Run) -> None:
         return wider.appendix(run)
     run.show_table(display.rows_table(run.data), f"Rows in {run.data['file']}: read = used + rejected")
     note = standards_display.standards_quality_note(run.figures.standards.quality, run.params.standards)
-    run.show_text([display.rejected_note(run.data), note])
+    run.show_text([display.rejected_note(run.data), note, *commentary_lines(run)])
     run.show_text("\n".join(f"- {line}" for line in display.EXCLUSIONS))
 
 
@@ -45,3 +45,23 @@ def how_to_read(run: Run) -> None:
     rates = [(m, r) for m, r in zip(monthly["audit_month"], monthly["return_rate"]) if m in run.months]
     moderated = int(run.figures.grades.moderation_summary["moderated"].sum())
     run.show_text(display.how_to_read(rates, moderated))
+
+
+def commentary_lines(run: Run) -> list[str]:
+    """Who wrote what: the sections whose text is the QA lead's, and any note on publishing it against
+    changed figures."""
+    from qa_lib.commentary.drafts import BY_KEY
+    from qa_lib.inputs.period import join_words
+
+    edited = [BY_KEY[k].heading for k in BY_KEY if k in run.figures.commentary]
+    if not edited:
+        return []
+    lines = [f"The text of {join_words(edited)} was written by the QA lead; the rest of the text is drafted from the figures."]
+    return [*lines, run.figures.commentary_note] if run.figures.commentary_note else lines
+
+
+def key_messages(run: Run) -> None:
+    """The key messages box: four to six bullets drafted from the figures, or the QA lead's own."""
+    if run.published is not None:  # a wider run: only the published figures
+        return wider.key_messages(run)
+    run.show_section("key-messages")

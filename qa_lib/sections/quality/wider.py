@@ -25,3 +25,20 @@ def how_to_read(run: Run) -> None:
     summary = pub.complete("grades.moderation_summary")
     moderated = int(summary["moderated"].sum()) if summary is not None else None
     run.show_text(display.how_to_read(rates, moderated))
+
+
+def key_messages(run: Run) -> None:
+    """The key messages of a wider report, from its published figures only: the latest month's returns, the
+    overall grades and the standards."""
+    from qa_lib.sections.compliance.wider import returns_sentences
+    from qa_lib.sections.grades.wider import overall_sentences
+    from qa_lib.sections.standards.wider import standards_sentences
+
+    assert run.published is not None
+    pub = run.published
+    bullets = [
+        ("Returns", returns_sentences(pub, run.months, run.target)[-1:]),
+        ("Overall grades", overall_sentences(pub, run.months)[-1:]),
+        ("Practice standards", standards_sentences(pub, run.params.standards)[:1]),
+    ]
+    run.show_text("\n".join(f"- **{name}:** {text[0].splitlines()[0]}" for name, text in bullets if text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_panels
-from qa_lib.sections.standards import charts, display, figures, wider, words
+from qa_lib.sections.standards import charts, display, figures, wider
 from qa_lib.spc import variation
 
 
@@ -14,7 +14,7 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
         return wider.standards(run, inadequate=inadequate, heatmap=heatmap, caption=caption)
     f = run.figures.standards
     months = list(f.months)
-    run.show_text(words.standards_sentences(f.trends, run.params.standards, f.cohorts))
+    run.show_section("standards")
     run.show_table(
         display.standards_table(f.table, f.moves, run.params.standards, months, variation={k: variation(c) for k, c in f.spc.items()}),
         caption or "Good/outstanding (G/O) and requires improvement (RI) by practice standard and month",

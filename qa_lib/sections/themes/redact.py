@@ -115,6 +115,10 @@ class Redactor:
             return word  # an ordinary word that happens to start a sentence
         return REDACTED
 
+    def finds_identifier(self, text: str) -> bool:
+        """Whether the text spells any identifier from the data (in any case, with any separator)."""
+        return self._identifiers(text) != text
+
     def _identifiers(self, text: str) -> str:
         """Every run of 1 to n alphanumeric parts, joined by separators or nothing, that spells a known ID."""
         if not self.ids:

@@ -15,16 +15,7 @@ def key_themes(run: Run, heading: str = "###") -> None:
     """For each month: strengths and learning among the standards, with the themes auditors' comments raise."""
     if run.published is not None:  # a wider run: only the published figures
         return wider.key_themes(run, heading=heading)
-    f, table = run.figures.themes, run.figures.standards.table
-    themes = run.figures.compliance.month_themes
-    for month in run.months:
-        strengths, learning = f.key[month]
-        run.show_text(
-            [
-                f"{heading} {run.month_name(month)} – {themes[month] or 'no audits'}",
-                words.key_theme_text(table, month, strengths, learning, run.params.short_names, f.by_standard),
-            ]
-        )
+    run.show_section("key-themes", heading=heading)
 
 
 def recurring(run: Run, chart: bool = True, by_standard: bool = True) -> None:

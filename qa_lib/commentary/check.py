@@ -1,0 +1,62 @@
+"""What stops a run using a commentary file: sections the lead edited whose figures have changed since they
+were drafted, and any identifier from the data, e-mail address or phone number in the lead's text. Problems
+name the section, never the value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from qa_lib.commentary.document import Commentary, CommentaryError, fingerprint
+from qa_lib.commentary.drafts import BY_KEY
+from qa_lib.sections.themes.redact import PATTERNS, Redactor
+
+EMAIL = (PATTERNS[0], PATTERNS[1])
+PHONE = PATTERNS[3]
+
+
+def changed_sections(commentary: Commentary, drafts: dict[str, str]) -> list[str]:
+    """Headings of the edited sections whose draft (its figures) differs from the one the lead edited."""
+    return [BY_KEY[k].heading for k in commentary.edited() if fingerprint(drafts[k]) != commentary.sections[k][1]]
+
+
+def personal_data(commentary: Commentary, identifiers: Iterable[str]) -> list[str]:
+    """Headings of the edited sections holding an identifier from the data, an e-mail address or a phone number."""
+    redactor = Redactor(identifiers)
+    found = []
+    for key, text in commentary.edited().items():
+        if redactor.finds_identifier(text) or any(p.search(text) for p in EMAIL) or PHONE.search(text):
+            found.append(BY_KEY[key].heading)
+    return found
+
+
+def texts_for_run(
+    commentary: Commentary, drafts: dict[str, str], identifiers: Iterable[str], data_sha256: str, accept_changed: bool
+) -> tuple[dict[str, str], str]:
+    """The lead's text for each edited section, and a note for the appendix ("" when none is needed).
+    Raises CommentaryError, naming sections only, when the run must stop."""
+    leaked = personal_data(commentary, identifiers)
+    if leaked:
+        raise CommentaryError(
+            f"{commentary.source.name}: an identifier from the data, an e-mail address or a phone number is in the "
+            f"commentary for {_list(leaked)}; remove it (nothing was published)"
+        )
+    changed = changed_sections(commentary, drafts)  # whatever changed them: the data, or params such as the target
+    note = ""
+    if changed:
+        if not accept_changed:
+            raise CommentaryError(
+                f"{commentary.source.name} was drafted from other data, and the figures behind {_list(changed)} have changed "
+                "since; update those sections (or write a new draft with `qa-pack commentary`), or run with "
+                "--accept-changed-data to publish the edited text anyway. Nothing was published."
+            )
+        note = (
+            f"The QA lead's commentary for {_list(changed)} was written against earlier data; the figures have changed since "
+            "and the run was told to publish it anyway (--accept-changed-data)."
+        )
+    return commentary.edited(), note
+
+
+def _list(headings: list[str]) -> str:
+    quoted = [f"'{re.sub(r'^[0-9.]+ ', '', h)}'" for h in headings]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
