@@ -53,6 +53,11 @@ class View:
     def show_table(self, frame: pd.DataFrame, caption: str | None) -> None:
         """A real HTML table with header cells and a caption (None: the header says it all):
         words left-aligned, figures right-aligned."""
+        display(HTML(self.table_html(frame, caption)))
+
+    @staticmethod
+    def table_html(frame: pd.DataFrame, caption: str | None) -> str:
+        """The table as HTML inside its own keyboard-focusable scrolling frame (wide tables never widen the page)."""
         numeric = [c for c in frame.columns if frame[c].astype(str).str.match(NUMBER_LIKE + "|^c$").all()]
         uuid = hashlib.sha1((caption or str(list(frame.columns))).encode()).hexdigest()[:8]
         styler = frame.style.hide(axis="index").set_uuid(uuid).format(escape="html").format_index(escape="html", axis=1)
@@ -63,7 +68,8 @@ class View:
             .set_properties(subset=numeric, **{"text-align": "right"})
             .set_table_styles([{"selector": "th.col_heading", "props": "text-align: left;"}])
         )
-        display(HTML(styler.to_html()))
+        label = escape(caption or "Table")
+        return f'<div class="qa-table-wrap" role="region" aria-label="{label}" tabindex="0">{styler.to_html()}</div>'
 
     def show_chart(self, chart: Chart) -> None:
         """The chart as an embedded PNG with alt text, so the HTML needs no other file."""
@@ -72,6 +78,9 @@ class View:
             f'alt="{escape(chart.alt)}"/>'
             f"<figcaption>{escape(chart.title)}</figcaption></figure>"
         )
+        if chart.data is not None and not chart.data.empty:  # the figures behind the chart, for anyone who wants numbers
+            table = self.table_html(chart.data, f"The figures behind: {chart.title}")
+            img += f'<details class="qa-figures"><summary>Show the figures</summary>{table}</details>'
         display(HTML(img))
 
     def _png(self, chart: Chart) -> str:

@@ -47,6 +47,7 @@ class Chart:
     alt: str
     title: str
     counts: tuple[int, ...] = ()  # every count the chart shows (labels or bar sizes) (part of the chart cache key)
+    data: pd.DataFrame | None = None  # the figures behind the chart, shown under it as a table ("Show the figures")
 
     def png_base64(self) -> str:
         """The chart as PNG, reduced to a 256-colour palette (about 3x smaller, no visible change; the fast
@@ -117,7 +118,10 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
         + "; ".join(f"{r.group} {whole(r.percent)} (n={r.denominator})" for r in points.itertuples())
         + "."
     )
-    return Chart(fig, alt, title, counts=tuple(int(x) for x in points["denominator"]) + tuple(int(x) for x in points["numerator"]))
+    from qa_lib.render.words import funnel_table
+
+    counts = tuple(int(x) for x in points["denominator"]) + tuple(int(x) for x in points["numerator"])
+    return Chart(fig, alt, title, counts=counts, data=funnel_table(points, "% (count/n)"))
 
 
 def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8) -> None:
@@ -151,7 +155,27 @@ def p_chart_figure(chart: pd.DataFrame, title: str, ylabel: str) -> Chart:
         if len(flagged)
         else "No month stands out."
     )
-    return Chart(fig, alt, title, counts=tuple(int(v) for v in chart["numerator"]) + tuple(int(v) for v in chart["denominator"]))
+    counts = tuple(int(v) for v in chart["numerator"]) + tuple(int(v) for v in chart["denominator"])
+    return Chart(fig, alt, title, counts=counts, data=spc_table(chart))
+
+
+def spc_table(chart: pd.DataFrame, name: str | None = None) -> pd.DataFrame:
+    """The figures behind a p-chart: each month's % with n, the average, the limits and any signal."""
+    from qa_lib.render.words import PLAIN_SIGNALS
+    from qa_lib.stats import whole
+
+    out = pd.DataFrame(
+        {
+            "Month": [month_short(m) for m in chart["audit_month"]],
+            "%": [f"{whole(p)} ({k}/{n})" for p, k, n in zip(chart["percent"], chart["numerator"], chart["denominator"])],
+            "Average": [whole(x) for x in chart["centre"]],
+            "Limits": [f"{whole(lo)[:-1]}–{whole(hi)}" for lo, hi in zip(chart["lower"], chart["upper"])],
+            "Stands out": ["; ".join(PLAIN_SIGNALS.get(x, x) for x in s.split("; ")) if s else "" for s in chart["signal"].astype(str)],
+        }
+    )
+    if name is not None:
+        out.insert(0, "Standard", name)
+    return out
 
 
 def p_chart_panels(charts: dict[str, pd.DataFrame], title: str) -> Chart:
@@ -177,4 +201,5 @@ def p_chart_panels(charts: dict[str, pd.DataFrame], title: str) -> Chart:
             f"{name}: average {whole(float(c['centre'].iloc[0]))}"
             + (f", {len(flagged)} month(s) stand out" if len(flagged) else ", no month stands out")
         )
-    return Chart(fig, f"{title}. " + "; ".join(parts) + ".", title)
+    data = pd.concat([spc_table(charts[n], n) for n in names], ignore_index=True) if names else None
+    return Chart(fig, f"{title}. " + "; ".join(parts) + ".", title, data=data)

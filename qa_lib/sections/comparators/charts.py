@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
 from qa_lib.render.charts import CATEGORICAL, Chart, counts_in, wrap
+from qa_lib.sections.comparators import display
 from qa_lib.stats import whole, wilson_interval
 
 
@@ -70,4 +71,5 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=counts_in(c["graded"], c["good_or_outstanding"]))
+    data = display.comparator_table(comp, cohort, labels)
+    return Chart(fig, alt, title, counts=counts_in(c["graded"], c["good_or_outstanding"]), data=data)

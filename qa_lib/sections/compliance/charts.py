@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
 from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, axis_months, counts_in
+from qa_lib.sections.compliance import display
 from qa_lib.stats import one_decimal, whole
 
 
@@ -64,7 +65,15 @@ def returns_trend(monthly: pd.DataFrame, target: float) -> Chart:
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=counts_in(monthly["returned"], monthly["distributed"]))
+    data = pd.DataFrame(
+        {
+            "Month": [month_short(m) for m in monthly["audit_month"]],
+            "Audits distributed": monthly["distributed"],
+            "Audits returned": monthly["returned"],
+            "% returned": ["–" if n == 0 else whole(r) for r, n in zip(monthly["return_rate"], monthly["distributed"])],
+        }
+    )
+    return Chart(fig, alt, title, counts=counts_in(monthly["returned"], monthly["distributed"]), data=data)
 
 
 def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) -> Chart:
@@ -105,7 +114,8 @@ def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) 
         if not full.empty
         else "No area returned every audit in any month shown."
     )
-    return Chart(fig, alt, title, counts=counts_in(by_area["returned"], by_area["distributed"]))
+    data = display.area_returns_table(by_area, areas, months)
+    return Chart(fig, alt, title, counts=counts_in(by_area["returned"], by_area["distributed"]), data=data)
 
 
 def participation_chart(part: pd.DataFrame) -> Chart:
@@ -132,7 +142,7 @@ def participation_chart(part: pd.DataFrame) -> Chart:
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=counts_in(part["participated"], part["returned"]))
+    return Chart(fig, alt, title, counts=counts_in(part["participated"], part["returned"]), data=display.participation_table(part))
 
 
 def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
@@ -166,4 +176,4 @@ def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
     ax.set_title(title, loc="left")
     totals = reasons.groupby("reason")["count"].sum().sort_values(ascending=False)
     alt = f"{title}. Over the period: " + "; ".join(f"{r} {n}" for r, n in totals.items()) + "."
-    return Chart(fig, alt, title, counts=counts_in(reasons["count"]))
+    return Chart(fig, alt, title, counts=counts_in(reasons["count"]), data=display.reasons_table(reasons, months))

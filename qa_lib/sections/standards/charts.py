@@ -52,4 +52,19 @@ def standards_heatmap(table: pd.DataFrame, labels: dict[str, str], months: list[
         + "; ".join(f"{labels[s]} {whole(rate.at[s, last])} (n={int(n.at[s, last])})" for s in labels if not pd.isna(rate.at[s, last]))
         + "."
     )
-    return Chart(fig, alt, title, counts=counts_in(table["graded"], table["good_or_outstanding"]))
+    t = table.assign(
+        cell=[
+            ("–" if n == 0 else f"{whole(p)} ({k}/{n})")
+            for p, k, n in zip(table["pct_good_or_outstanding"], table["good_or_outstanding"], table["graded"])
+        ]
+    )
+    data = t.pivot(index="standard", columns="audit_month", values="cell").reindex(index=list(labels), columns=months)
+    data.index = [labels[s] for s in data.index]
+    data.columns = [month_short(m) for m in months]
+    return Chart(
+        fig,
+        alt,
+        title,
+        counts=counts_in(table["graded"], table["good_or_outstanding"]),
+        data=data.rename_axis("Standard: % good or outstanding").reset_index(),
+    )

@@ -40,7 +40,7 @@ def standards_table(
         if label and mv is not None and (std, month) in mv.index:
             m = mv.loc[(std, month)]
             if m[f"{label}_mark"]:
-                text += f" {m[f'{label}_mark']} {signed_points(m[f'{label}_change'])}"
+                text += f" {m[f'{label}_mark']}\u00a0{signed_points(m[f'{label}_change'])}"  # mark and change never part
         return text
 
     columns = [(month_short(m), k) for m in months for k in kinds]
