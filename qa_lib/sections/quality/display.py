@@ -48,7 +48,7 @@ def programme_table(programme: dict[str, str], period_label: str, report_date: s
         ("Date of report", programme.get("date") or report_date),
         ("Author(s)", programme.get("author", "")),
     ]
-    return pd.DataFrame(rows, columns=["Programme summary", ""])
+    return pd.DataFrame(rows, columns=["Programme summary", "Details"])
 
 
 EXCLUSIONS = [

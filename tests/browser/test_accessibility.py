@@ -1,0 +1,108 @@
+"""Every HTML output in a real browser (Debian's Chromium driven by playwright), checked by axe-core: no
+violations at 1280 px and 390 px, no page-wide sideways scroll at 390 px, and nothing wider than an A4 page
+in print. Skipped, with the reason, when there is no browser (`.ci/run` installs Debian's chromium)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import QA_PACK, REPO
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+try:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - the test extra installs both
+    Axe = sync_playwright = None  # type: ignore[assignment,misc]
+
+if CHROMIUM is None or sync_playwright is None:
+    pytest.skip(
+        "browser tests skipped: no Chromium found (Debian: apt-get install chromium; .ci/run installs it) "
+        "or playwright / axe-playwright-python missing",
+        allow_module_level=True,
+    )
+
+A4_CONTENT_PX = 680  # 210 mm less 2 x 15 mm margins, at 96 CSS px an inch
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def wider(demo_csv, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("wider-browser")
+    for name in ("pack.yml", "themes.yml", "actions.yml"):
+        shutil.copy(REPO / "params" / name, folder / name)
+    (folder / "wider.yml").write_text(
+        "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nactions: actions.yml\naudience: wider\n", encoding="utf-8"
+    )
+    out = folder / "out"
+    proc = subprocess.run(
+        [QA_PACK, "run", "--params", str(folder / "wider.yml"), "--audits", str(demo_csv), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def pages(published: Path, wider: Path) -> list[Path]:
+    found = sorted(published.glob("*.html")) + [wider / "highlight_report.html"]
+    assert len(found) == 6
+    return found
+
+
+def test_no_accessibility_violations_and_no_sideways_scroll(browser, published, wider):
+    axe = Axe()
+    problems = []
+    for path in pages(published, wider):
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(path.as_uri())
+            for v in axe.run(page).response["violations"]:
+                problems.append(f"{path.parent.name}/{path.name} at {width}px: {v['id']} ({v['help']}) x{len(v['nodes'])}")
+            scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if scroll > client:
+                problems.append(f"{path.name} at {width}px scrolls sideways ({scroll} > {client})")
+            page.close()
+    assert problems == []
+
+
+def test_every_table_fits_an_a4_page_in_print(browser, published, wider):
+    overflow = []
+    for path in pages(published, wider):
+        page = browser.new_page(viewport={"width": A4_CONTENT_PX, "height": 1100})
+        page.emulate_media(media="print")
+        page.goto(path.as_uri())
+        wide = page.evaluate(
+            "Array.from(document.querySelectorAll('table.qa-table, img'))"
+            ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length"
+        )
+        if wide:
+            overflow.append(f"{path.name}: {wide} table(s) or chart(s) wider than the page")
+        page.close()
+    assert overflow == []
+
+
+def test_a_wide_table_scrolls_in_its_own_frame_at_phone_width(browser, published):
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto((published / "highlight_report.html").as_uri())
+    frames = page.evaluate(
+        "Array.from(document.querySelectorAll('.qa-table-wrap')).filter(w => w.scrollWidth > w.clientWidth)"
+        ".map(w => [w.getAttribute('tabindex'), w.getAttribute('role'), w.getAttribute('aria-label')])"
+    )
+    page.close()
+    assert frames, "at 390 px the standards table should need its own scroll frame"
+    assert all(t == "0" and r == "region" and label for t, r, label in frames)  # reachable and named for keyboard users
