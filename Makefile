@@ -7,7 +7,7 @@ PARAMS ?= params/demo.yml
 # JupyterLab refuses to start as root unless told; CI and containers run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help report demo test test-fast check lab bench clean
+.PHONY: help report demo test test-fast check lab bench screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -43,6 +43,9 @@ lab: demo ## Open the notebooks in JupyterLab
 
 bench: demo ## Measure run time, scale and report sizes (benchmarks/README.md)
 	$(PY) benchmarks/run.py
+
+screenshots: report ## The highlight report at 1280 px, 390 px and on A4, in docs/ (needs Debian's chromium)
+	$(PY) docs/screenshots.py
 
 clean: ## Remove the venv, the demo data and the demo outputs
 	rm -rf $(VENV) outputs/demo data/demo
