@@ -74,8 +74,8 @@ class View:
     def show_chart(self, chart: Chart) -> None:
         """The chart as an embedded PNG with alt text, so the HTML needs no other file."""
         img = (
-            f'<figure class="qa-figure"><img src="data:image/png;base64,{self._png(chart)}" '
-            f'alt="{escape(chart.alt)}"/>'
+            f'<figure class="qa-figure"><div class="qa-figure-scroll" role="region" tabindex="0" aria-label="{escape(chart.title)}">'
+            f'<img src="data:image/png;base64,{self._png(chart)}" alt="{escape(chart.alt)}"/></div>'
             f"<figcaption>{escape(chart.title)}</figcaption></figure>"
         )
         if chart.data is not None and not chart.data.empty:  # the figures behind the chart, for anyone who wants numbers

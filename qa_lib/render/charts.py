@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
 import pandas as pd
 from afcharts.af_colours import get_af_colours
@@ -39,6 +40,22 @@ DARK_BLUE, ORANGE = get_af_colours("duo")
 DPI = 100
 
 
+REPORT_WIDTH_PX = 912  # the report's content width (60rem less padding): wider images are scaled down to it
+MIN_TEXT_PX = 11  # the smallest text a reader should meet, in CSS px at the report's width
+
+
+def text_on(colour: str) -> str:
+    """Black or white, whichever reads better on the colour (WCAG contrast)."""
+    from matplotlib.colors import to_rgb
+
+    def lum(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lum(c) for c in to_rgb(colour))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "white" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "black"
+
+
 @dataclass
 class Chart:
     """A finished chart and the words that stand for it (alt text)."""
@@ -51,15 +68,40 @@ class Chart:
 
     def png_base64(self) -> str:
         """The chart as PNG, reduced to a 256-colour palette (about 3x smaller, no visible change; the fast
-        octree quantiser takes a third of the time of median cut for the same look)."""
+        octree quantiser takes a third of the time of median cut for the same look). Text too small to read at
+        the report's width (under MIN_TEXT_PX once the image is scaled to fit) is enlarged and the chart drawn
+        again."""
         from PIL import Image
 
-        raw = io.BytesIO()
-        self.figure.savefig(raw, format="png", dpi=DPI, bbox_inches="tight")
-        image = Image.open(io.BytesIO(raw.getvalue())).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+        raw = self.render()
+        image = Image.open(io.BytesIO(raw)).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
         out = io.BytesIO()
         image.save(out, format="PNG")
         return base64.b64encode(out.getvalue()).decode("ascii")
+
+    def smallest_text_px(self, png: bytes) -> float:
+        """The smallest text in the drawn PNG, in CSS px once the image is scaled to the report's width."""
+        from PIL import Image
+
+        width = Image.open(io.BytesIO(png)).size[0]
+        scale = min(1.0, REPORT_WIDTH_PX / width)
+        sizes = [float(t.get_fontsize()) for t in self.figure.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
+        return min(sizes, default=99.0) * DPI / 72 * scale
+
+    def render(self) -> bytes:
+        """The PNG, with every text enlarged until it is at least MIN_TEXT_PX at the report's width."""
+        for _ in range(4):
+            raw = io.BytesIO()
+            self.figure.savefig(raw, format="png", dpi=DPI, bbox_inches="tight")
+            png = raw.getvalue()
+            smallest = self.smallest_text_px(png)
+            if smallest >= MIN_TEXT_PX - 0.05:
+                return png
+            factor = MIN_TEXT_PX / smallest
+            for t in self.figure.findobj(matplotlib.text.Text):
+                size = float(t.get_fontsize())
+                t.set_fontsize(size * factor if size * DPI / 72 < 2 * MIN_TEXT_PX else size)
+        return png
 
 
 def counts_in(*series) -> tuple[int, ...]:
@@ -124,7 +166,7 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
     return Chart(fig, alt, title, counts=counts, data=funnel_table(points, "% (count/n)"))
 
 
-def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8) -> None:
+def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8, small: bool = False) -> None:
     x = np.arange(len(chart))
     ax.plot(x, chart["percent"], color=DARK_BLUE, marker="o", markersize=4, linewidth=1.5, label="% by month")
     ax.plot(x, chart["centre"], color="#555555", linewidth=1, label="Average (centre)")
@@ -132,7 +174,10 @@ def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8) -> None:
     ax.step(x, chart["lower"], where="mid", color="#555555", linestyle="--", linewidth=1)
     flagged = chart["signal"].astype(str) != ""
     ax.scatter(x[flagged.to_numpy()], chart.loc[flagged, "percent"], color=ORANGE, s=40, zorder=3, label="Stands out (special cause)")
-    ax.set_xticks(x, [month_short(m).split()[0] for m in chart["audit_month"]], fontsize=fontsize)
+    names = [month_short(m).split()[0] for m in chart["audit_month"]]
+    if small:  # a small panel: every other month named, so the names never run together
+        names = [n if (len(names) - 1 - i) % 2 == 0 else "" for i, n in enumerate(names)]
+    ax.set_xticks(x, names, fontsize=fontsize)
     ax.set_ylim(0, 100)
 
 
@@ -187,8 +232,8 @@ def p_chart_panels(charts: dict[str, pd.DataFrame], title: str) -> Chart:
     fig = Figure(figsize=(10, 2.6 * rows + 0.6))
     axes = np.atleast_1d(fig.subplots(rows, 3, sharey=True)).ravel()
     for ax, name in zip(axes, names):
-        _draw_p_chart(ax, charts[name], fontsize=6)
-        ax.set_title(wrap(name, 38), loc="left", fontsize=8)
+        _draw_p_chart(ax, charts[name], fontsize=6, small=True)
+        ax.set_title(wrap(name, 30), loc="left", fontsize=8)
     for ax in axes[len(names) :]:
         ax.set_visible(False)
     fig.suptitle(wrap(title, 90), x=0.01, ha="left", fontsize=10)

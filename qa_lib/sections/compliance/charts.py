@@ -13,7 +13,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, axis_months, counts_in
+from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, axis_months, counts_in, text_on
 from qa_lib.sections.compliance import display
 from qa_lib.stats import one_decimal, whole
 
@@ -38,7 +38,7 @@ def returns_trend(monthly: pd.DataFrame, target: float) -> Chart:
                 ha="center",
                 va="top",
                 fontsize=8,
-                color="white",
+                color=text_on(DARK_BLUE),
             )
         else:
             ax.text(

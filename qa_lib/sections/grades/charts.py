@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS, GRADES
-from qa_lib.render.charts import ORANGE, Chart, counts_in
+from qa_lib.render.charts import ORANGE, Chart, counts_in, text_on
 from qa_lib.sections.grades import display
 from qa_lib.stats import whole
 
@@ -40,7 +40,7 @@ def _stack(ax, x, frame: pd.DataFrame, horizontal: bool, width: float = 0.6) -> 
                     f"{int(c)}\n({whole(v)})" if not horizontal else f"{int(c)} ({whole(v)})",
                     ha="center",
                     va="center",
-                    color="white",
+                    color=text_on(GRADE_COLOURS[g]),  # AA contrast: black on the light teal and orange
                     fontsize=7.5,
                 )
         base = base + seg

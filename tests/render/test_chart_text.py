@@ -1,0 +1,69 @@
+"""Every chart the reports draw, measured as the report shows it: no text under 11 CSS px once the PNG is
+scaled to the report's 912 px width (the issue measured 6-7 px labels), and white text only on dark colours."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib.text
+import pytest
+from PIL import Image
+
+from helpers import REPO
+from qa_lib.inputs.load import load_audits
+from qa_lib.inputs.params import load_params
+from qa_lib.inputs.period import Period
+from qa_lib.render.charts import funnel_chart, p_chart_figure, p_chart_panels, text_on
+from qa_lib.run.figures import compute_all
+from qa_lib.sections.comparators import charts as comparators
+from qa_lib.sections.compliance import charts as compliance
+from qa_lib.sections.grades import charts as grades
+from qa_lib.sections.standards import charts as standards
+from qa_lib.sections.themes import charts as themes
+
+
+@pytest.fixture(scope="module")
+def figures(demo_csv):
+    params, period = load_params(REPO / "params" / "demo.yml"), Period("2021-10", "2021-12")
+    data = load_audits(demo_csv, params, period_end=period.end)
+    return params, compute_all(data.frame, params, period, data.summary())
+
+
+def every_chart(params, f):
+    months, trend, areas = list(f.months.months), list(f.months.trend_with_data), list(params.service_areas)
+    c = f.comparators.cohorts[0]
+    yield compliance.returns_trend(f.compliance.monthly[f.compliance.monthly["audit_month"].isin(trend)], 80)
+    yield compliance.returns_heatmap(f.compliance.by_area, areas, trend)
+    yield compliance.participation_chart(f.compliance.participation_trend)
+    yield compliance.reasons_chart(f.compliance.reasons, months)
+    yield grades.overall_grades_chart(f.grades.before, f.grades.after, months)
+    yield grades.grades_trend_chart(f.grades.trend, trend)
+    yield grades.moderation_matrix_chart(f.grades.moderation_matrix)
+    yield standards.standards_heatmap(f.standards.table, dict(params.standards), list(f.standards.months))
+    yield comparators.comparator_chart(f.comparators.comp, c.cohort, c.label, dict(params.standards))
+    yield themes.themes_chart(f.themes.counts, months)
+    yield funnel_chart(f.compliance.funnel, "Return rate by area", "Audits distributed", "Returned (%)")
+    yield p_chart_figure(f.compliance.spc, "Return rate", "Returned (%)")
+    yield p_chart_panels({params.short_name(k): v for k, v in f.standards.spc.items()}, "Standards")
+
+
+@pytest.mark.slow
+def test_no_chart_text_under_11_px_at_the_reports_width(figures):
+    params, f = figures
+    small = []
+    for chart in every_chart(params, f):
+        width = Image.open(io.BytesIO(base64.b64decode(chart.png_base64()))).size[0]
+        scale = min(1.0, 912 / width)
+        for t in chart.figure.findobj(matplotlib.text.Text):
+            if t.get_visible() and t.get_text().strip():
+                px = float(t.get_fontsize()) * 100 / 72 * scale  # 100 dpi, 72 points an inch
+                if px < 10.95:
+                    small.append(f"{chart.title[:40]}: {t.get_text()[:20]!r} {px:.1f}px")
+    assert small == []
+
+
+def test_text_colour_keeps_aa_contrast():
+    # White on the dark navy and maroon; black on the light teal and orange (white on orange is about 2.9:1).
+    assert text_on("#12436D") == "white" and text_on("#801650") == "white"
+    assert text_on("#28A197") == "black" and text_on("#F46A25") == "black"
