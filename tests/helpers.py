@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 import sys
 from pathlib import Path
 
@@ -78,3 +79,8 @@ def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
         code = int(exc.code or 0)
     out = capsys.readouterr()
     return code, out.out + out.err
+
+
+def qa_pack(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """`qa-pack ARGS` in its own process, as a user's shell or cron runs it (output captured as text)."""
+    return subprocess.run([QA_PACK, *args], capture_output=True, text=True, timeout=timeout)

@@ -5,12 +5,11 @@ in print. Skipped, with the reason, when there is no browser (`.ci/run` installs
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import QA_PACK, REPO
+from helpers import REPO, qa_pack
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +18,7 @@ try:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs both
-    Axe = sync_playwright = None  # type: ignore[assignment,misc]
+    Axe = sync_playwright = None  # type: ignore[assignment]
 
 if CHROMIUM is None or sync_playwright is None:
     pytest.skip(
@@ -45,21 +44,17 @@ def wider(demo_csv, tmp_path_factory) -> Path:
     for name in ("pack.yml", "themes.yml", "actions.yml"):
         shutil.copy(REPO / "params" / name, folder / name)
     (folder / "wider.yml").write_text(
-        "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nactions: actions.yml\naudience: wider\n", encoding="utf-8"
+        "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nactions: actions.yml\naudience: wider\n",
+        encoding="utf-8",
     )
     out = folder / "out"
-    proc = subprocess.run(
-        [QA_PACK, "run", "--params", str(folder / "wider.yml"), "--audits", str(demo_csv), "--out", str(out), "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = qa_pack("run", "--params", str(folder / "wider.yml"), "--audits", str(demo_csv), "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr
     return out
 
 
 def pages(published: Path, wider: Path) -> list[Path]:
-    found = sorted(published.glob("*.html")) + [wider / "highlight_report.html"]
+    found = [*sorted(published.glob("*.html")), wider / "highlight_report.html"]
     assert len(found) == 6
     return found
 

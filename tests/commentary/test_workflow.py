@@ -3,20 +3,15 @@ identifier slips in. Real runs (marked slow)."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers import QA_PACK, REPO
+from helpers import REPO, qa_pack
 
 pytestmark = pytest.mark.slow
 PARAMS = str(REPO / "params" / "demo.yml")
-
-
-def qa_pack(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([QA_PACK, *args], capture_output=True, text=True, timeout=600)
 
 
 def edit(path: Path, key: str, text: str) -> None:

@@ -9,14 +9,13 @@ import json
 import random
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from csv_attacker import narrow, small_shown
-from helpers import QA_PACK, REPO, STANDARDS, row, write_rows
+from helpers import REPO, STANDARDS, qa_pack, row, write_rows
 
 pytestmark = pytest.mark.slow
 
@@ -37,12 +36,7 @@ def wider_params(folder: Path, months: tuple[str, str]) -> Path:
 
 def run_wider(audits: Path, folder: Path, months: tuple[str, str] = ("2021-10", "2021-12")) -> Path:
     out = folder / "out"
-    proc = subprocess.run(
-        [QA_PACK, "run", "--params", str(wider_params(folder, months)), "--audits", str(audits), "--out", str(out), "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = qa_pack("run", "--params", str(wider_params(folder, months)), "--audits", str(audits), "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr
     return out
 

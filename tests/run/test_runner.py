@@ -381,3 +381,8 @@ def test_tables_workbook(published):
     assert ws["A1"].font.bold
     assert ws["F2"].value == pytest.approx(0.551) and ws["F2"].number_format == "0.0%"  # 55.1% stored as a number
     assert ws["C2"].value == 69 and isinstance(ws["C2"].value, int)
+
+
+def test_every_report_stays_under_one_and_a_half_megabytes(published):
+    sizes = {p.name: p.stat().st_size for p in published.glob("*.html")}
+    assert len(sizes) == 5 and max(sizes.values()) < 1_500_000, sizes

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers import QA_PACK, REPO, STANDARDS, row, write_rows
+from helpers import REPO, STANDARDS, qa_pack, row, write_rows
 
 pytestmark = pytest.mark.slow
 
@@ -36,23 +35,17 @@ def run(tmp_path: Path, rows: list[dict[str, str]], period: tuple[str, str]) -> 
     audits_csv = write_rows(tmp_path / "audits.csv", rows)
     (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report]\n", encoding="utf-8")
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            QA_PACK,
-            "run",
-            "--params",
-            str(tmp_path / "run.yml"),
-            "--audits",
-            str(audits_csv),
-            "--from",
-            period[0],
-            "--to",
-            period[1],
-            *("--out", str(out), "--quiet"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    proc = qa_pack(
+        "run",
+        "--params",
+        str(tmp_path / "run.yml"),
+        "--audits",
+        str(audits_csv),
+        "--from",
+        period[0],
+        "--to",
+        period[1],
+        *("--out", str(out), "--quiet"),
     )
     assert proc.returncode == 0, proc.stderr
     text = re.sub(r"<[^>]+>", " ", (out / "highlight_report.html").read_text(encoding="utf-8"))
