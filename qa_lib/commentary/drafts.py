@@ -68,7 +68,8 @@ def _overall(f: RunFigures, p: Params, period: Period) -> list[str]:
 
 def _standards(f: RunFigures, p: Params, period: Period) -> list[str]:
     s = f.standards
-    return standards_words.standards_sentences(s.trends, p.standards, s.cohorts)
+    narrative = standards_words.month_paragraphs(s.table, s.moves, p.short_names, p.standard_groups, list(s.months))
+    return standards_words.standards_sentences(s.trends, p.standards, s.cohorts) + narrative
 
 
 def _comparators(f: RunFigures, p: Params, period: Period) -> list[str]:

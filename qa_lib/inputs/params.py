@@ -100,6 +100,7 @@ class Params:
     execution_timeout: int = 600
     kernel_name: str = "python3"
     standard_short_names: dict[str, str] = field(default_factory=dict)
+    standard_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # label -> standards, for the narrative
     themes: tuple[Theme, ...] = ()
     key_themes: dict[str, int] = field(default_factory=lambda: {"strengths": 3, "learning": 3})
     quotes: QuoteSettings = QuoteSettings()
@@ -240,6 +241,25 @@ def _mapping(raw: Any, key: str, src: Path, allow_empty: bool = False) -> dict[s
     return {_text(k, f"{key} key", src, single_line=True): _text(v, f"{key} {k}", src) for k, v in raw.items()}
 
 
+def _groups(raw: dict[str, Any], src: Path) -> dict[str, tuple[str, ...]]:
+    """standard_groups: label -> list of standard keys (each known, each in one group at most)."""
+    groups: dict[str, tuple[str, ...]] = {}
+    seen: set[str] = set()
+    standards = set((raw.get("standards") or {}).keys()) if isinstance(raw.get("standards"), dict) else set()
+    for label, keys in _section(raw, "standard_groups", src).items():
+        name = _text(label, "standard_groups key", src, single_line=True)
+        members = _texts(keys, f"standard_groups {name}", src)
+        for k in members:
+            if standards and k not in standards:
+                known = ", ".join(sorted(standards))
+                raise ParamsError(f"{src.name}: standard_groups {name[:30]!r}: {k[:30]!r} is not a standard; expected one of {known}")
+            if k in seen:
+                raise ParamsError(f"{src.name}: standard_groups: {k[:30]!r} is in more than one group")
+            seen.add(k)
+        groups[name] = members
+    return groups
+
+
 def load_params(path: str | Path) -> Params:
     """Read a params YAML file (and its includes) into `Params`."""
     src = Path(path)
@@ -260,6 +280,7 @@ def load_params(path: str | Path) -> Params:
         "execution_timeout",
         "kernel_name",
         "standard_short_names",
+        "standard_groups",
         "themes",
         "key_themes",
         "quotes",
@@ -355,6 +376,7 @@ def load_params(path: str | Path) -> Params:
     sheet = raw.get("sheet")
     return Params(
         standard_short_names=_mapping(raw.get("standard_short_names"), "standard_short_names", src, allow_empty=True),
+        standard_groups=_groups(raw, src),
         themes=tuple(themes),
         key_themes=key_themes,
         quotes=quotes,

@@ -43,3 +43,19 @@ def test_bad_params_are_explained(tmp_path, text, words):
     path.write_text("include: [pack.yml]\n" + text + "\n" if not text.startswith("include") else text + "\n")
     with pytest.raises(ParamsError, match=__import__("re").escape(words)):
         load_params(path)
+
+
+def test_standard_groups_are_checked(tmp_path):
+    import shutil
+
+    from qa_lib.inputs.params import ParamsError, load_params
+
+    shutil.copy(REPO / "params" / "pack.yml", tmp_path / "pack.yml")
+    path = tmp_path / "run.yml"
+    path.write_text("include: [pack.yml]\nstandard_groups:\n  Safety: [risk, safty]\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="standard_groups 'Safety': 'safty' is not a standard"):
+        load_params(path)
+    path.write_text("include: [pack.yml]\nstandard_groups:\n  A: [risk]\n  B: [risk]\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="'risk' is in more than one group"):
+        load_params(path)
+    assert load_params(REPO / "params" / "demo.yml").standard_groups["Risk and assessment"] == ("risk", "assessment")

@@ -210,3 +210,36 @@ def test_good_or_outstanding_overall_is_one_figure():
         "In October, 1 of 4 audits (25%) was graded good or outstanding overall by the auditor; after moderation, 0 (0%)."
     )  # the one Good was moderated down to RI
     assert text[2] == "No audits were returned in December."
+
+
+def test_month_paragraphs_by_group_hand_worked():
+    from qa_lib.sections.standards import words as standards_words
+
+    # risk 7/10 -> 3/10 (-40.0 points; Fisher p = 0.18, within chance); voice 11/14 -> 1/9 (-67.5 points,
+    # p = 0.0028, q = 0.0055 in a family of two: beyond chance); impact stays at 50%.
+    rows = [
+        ("2021-10", "risk", 10, 7),
+        ("2021-11", "risk", 10, 3),
+        ("2021-10", "voice", 14, 11),
+        ("2021-11", "voice", 9, 1),
+        ("2021-10", "impact", 10, 5),
+        ("2021-11", "impact", 12, 6),
+    ]
+    t = pd.DataFrame(rows, columns=["audit_month", "standard", "graded", "good_or_outstanding"])
+    t["requires_improvement"] = t["graded"] - t["good_or_outstanding"]
+    t["inadequate"] = 0
+    for col in ("good_or_outstanding", "requires_improvement", "inadequate"):
+        t[f"pct_{col}"] = 100 * t[col] / t["graded"]
+    months = ["2021-10", "2021-11"]
+    text = standards_words.month_paragraphs(
+        t, standards.changes(t, months), {"risk": "Risk", "voice": "Voice", "impact": "Impact"}, {"Safety": ("risk", "voice")}, months
+    )
+    assert text[0] == "**November 2021, against October 2021**"
+    assert text[1] == (
+        "Safety: good or outstanding grades for Risk fell from 70% (7 of 10) to 30% (3 of 10) (−40.0 points); "
+        "Voice fell from 79% (11 of 14) to 11% (1 of 9) (−67.5 points, more than chance would explain)."
+    )
+    assert (
+        text[2]
+        == "Other standards: good or outstanding grades for Impact stayed at 50%. None of these changes is bigger than chance would explain."
+    )

@@ -3,6 +3,8 @@ section's figures."""
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 
 from qa_lib.inputs.period import month_name
@@ -55,4 +57,47 @@ def standards_sentences(trend: pd.DataFrame, labels: dict[str, str], cohorts: di
     note = cohort_note(cohorts or {})
     if note:
         out.append(note)
+    return out
+
+
+def month_paragraphs(
+    table: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str], groups: dict[str, tuple[str, ...]], months: list[str]
+) -> list[str]:
+    """For each month after the first, a short paragraph per group of standards: what rose or fell and by
+    how much (% good or outstanding, with counts), against the month before, and whether the change is bigger
+    than chance would explain (the report's noise rule)."""
+    if moves.empty:
+        return []
+    t = table.set_index(["standard", "audit_month"])
+    mv = moves.set_index(["standard", "audit_month"])
+    grouped = dict(groups) if groups else {"": tuple(labels)}
+    rest = tuple(s for s in labels if not any(s in g for g in grouped.values()))
+    if rest:
+        grouped["Other standards"] = rest
+    out = []
+    for prev, month in itertools.pairwise(months):
+        out.append(f"**{month_name(month, True)}, against {month_name(prev, True)}**")
+        for group, members in grouped.items():
+            parts, beyond = [], False
+            for s in members:
+                if (s, month) not in mv.index or (s, prev) not in t.index:
+                    continue
+                a, b, m = t.loc[(s, prev)], t.loc[(s, month)], mv.loc[(s, month)]
+                if not a["graded"] or not b["graded"]:
+                    continue
+                change = m["go_change"]
+                before = f"{whole(a['pct_good_or_outstanding'])} ({int(a['good_or_outstanding'])} of {int(a['graded'])})"
+                after = f"{whole(b['pct_good_or_outstanding'])} ({int(b['good_or_outstanding'])} of {int(b['graded'])})"
+                shown = f"{before} to {after}"
+                if whole(a["pct_good_or_outstanding"]) == whole(b["pct_good_or_outstanding"]):
+                    how = f"stayed at {whole(b['pct_good_or_outstanding'])}"
+                else:
+                    how = f"{'rose' if change > 0 else 'fell'} from {shown} ({signed_points(change)} points"
+                    how += ", more than chance would explain)" if m["go_mark"] in ("↑", "↓") else ")"
+                    beyond = beyond or m["go_mark"] in ("↑", "↓")
+                parts.append(f"{labels.get(s, s)} {how}")
+            if parts:
+                lead = f"{group}: " if group else ""
+                tail = "" if beyond else " None of these changes is bigger than chance would explain."
+                out.append(f"{lead}good or outstanding grades for " + "; ".join(parts) + "." + tail)
     return out
