@@ -29,7 +29,7 @@ from qa_lib.render.sanitise import escape, markdown_html
 if TYPE_CHECKING:
     from qa_lib.run.figures import RunFigures
 
-NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+(?:;[^)]*)?\))?(?:\s*[≈↑↓]\s*[+−±]?[\d.]+)?)\s*$"  # figures: right-aligned
+NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+(?:;[^)]*)?\))?(?:\s*[≈↑↓]\s*[+−±]?[\d.]+)?(?:\n\d+/\d+)?)\s*$"  # right-aligned
 
 
 @dataclass

@@ -191,12 +191,12 @@ def test_standards_table_layout():
     )
     row = shown.iloc[0].tolist()
     # G/O: 16/37 = 43.243% to 29/49 = 59.184%, +15.94 points; RI: 43.243% to 17/49 = 34.694%, -8.55 points.
-    assert row == ["Risk", "43% (16/37)", "43% (16/37)", "59% (29/49) ≈\u00a0+15.9", "35% (17/49) ≈\u00a0−8.5"]
+    assert row == ["Risk", "43%\n16/37", "43%\n16/37", "59%\u00a0≈\u00a0+15.9\n29/49", "35%\u00a0≈\u00a0−8.5\n17/49"]
     assert shown.iloc[1].tolist()[1] == "–"  # nothing graded
     inadequate = standards_display.standards_table(
         t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk"}, ["2021-10", "2021-11"], kinds=("I",)
     )
-    assert inadequate.iloc[0].tolist() == ["Risk", "14% (5/37)", "6% (3/49)"]  # 37-16-16 = 5; 49-29-17 = 3
+    assert inadequate.iloc[0].tolist() == ["Risk", "14%\n5/37", "6%\n3/49"]  # 37-16-16 = 5; 49-29-17 = 3
 
 
 def test_good_or_outstanding_overall_is_one_figure():

@@ -25,7 +25,8 @@ def standards_table(
     variation: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """The reference layout: standards down, months across, each with "% (count/graded)" per kind
-    (G/O, RI, I) and, for G/O and RI, the change from the month before: "43% (16/37) ≈ −3.6"."""
+    (G/O, RI, I) and, for G/O and RI, the change from the month before, on one line, with the counts on a second,
+    lighter line: "43% ≈ −3.6" over "16/37"."""
     t = table.set_index(["standard", "audit_month"])
     mv = moves.set_index(["standard", "audit_month"]) if not moves.empty else None
 
@@ -36,12 +37,12 @@ def standards_table(
             return SYMBOL
         if r["graded"] == 0:
             return "–"
-        text = f"{whole(r[rate])} ({int(r[count])}/{int(r['graded'])})"
+        text = whole(r[rate])
         if label and mv is not None and (std, month) in mv.index:
             m = mv.loc[(std, month)]
             if m[f"{label}_mark"]:
-                text += f" {m[f'{label}_mark']}\u00a0{signed_points(m[f'{label}_change'])}"  # mark and change never part
-        return text
+                text += f"\u00a0{m[f'{label}_mark']}\u00a0{signed_points(m[f'{label}_change'])}"  # value, mark and change never part
+        return f"{text}\n{int(r[count])}/{int(r['graded'])}"  # value and mark, then the counts on a lighter line
 
     columns = [(month_short(m), k) for m in months for k in kinds]
     rows = [[cell(s, m, k) for m in months for k in kinds] for s in labels]
