@@ -15,6 +15,7 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
     f = run.figures.standards
     months = list(f.months)
     run.show_section("standards")
+    run.show_text(f"*{figures.TEST_NOTE}*")  # the key before the table it explains, so print never parts them
     run.show_table(
         display.standards_table(f.table, f.moves, run.params.standards, months, variation={k: variation(c) for k, c in f.spc.items()}),
         caption or "Good/outstanding (G/O) and requires improvement (RI) by practice standard and month",
@@ -24,7 +25,6 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
             display.standards_table(f.table, f.moves, run.params.standards, months, kinds=("I",)),
             "Inadequate (I) by practice standard and month",
         )
-    run.show_text(f"*{figures.TEST_NOTE}*")
     charts_by_name = {run.params.short_name(k): c for k, c in f.spc.items()}
     title = "Good or outstanding by practice standard over the last 12 months, with each average and its limits (p-charts)"
     run.show_chart(p_chart_panels(charts_by_name, title))

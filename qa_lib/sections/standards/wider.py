@@ -40,6 +40,7 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
     moves = figures.changes(shown, months) if not shown.empty else pd.DataFrame()
     run.show_text(standards_sentences(pub, run.params.standards))
     table = pub.frame("standards.table")
+    run.show_text(f"*{figures.TEST_NOTE}*")  # the key before the table it explains
     run.show_table(
         display.standards_table(table, moves, run.params.standards, months),
         caption or "Good/outstanding (G/O) and requires improvement (RI) by practice standard and month",
@@ -49,4 +50,3 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
             display.standards_table(table, moves, run.params.standards, months, kinds=("I",)),
             "Inadequate (I) by practice standard and month",
         )
-    run.show_text(f"*{figures.TEST_NOTE}*")
