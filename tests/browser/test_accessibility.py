@@ -101,3 +101,20 @@ def test_a_wide_table_scrolls_in_its_own_frame_at_phone_width(browser, published
     page.close()
     assert frames, "at 390 px the standards table should need its own scroll frame"
     assert all(t == "0" and r == "region" and label for t, r, label in frames)  # reachable and named for keyboard users
+
+
+def test_printing_forces_no_page_break(browser, published):
+    # The A4 print keeps rows, captions and figures whole but never forces a new page (a forced break after the
+    # contents left a half-empty page): every element's computed break-before/after is auto or avoid.
+    page = browser.new_page(viewport={"width": A4_CONTENT_PX, "height": 1100})
+    page.emulate_media(media="print")
+    page.goto((published / "highlight_report.html").as_uri())
+    forced = page.evaluate(
+        "Array.from(document.querySelectorAll('body *')).filter(e => {"
+        " const s = getComputedStyle(e); return ['page', 'always', 'left', 'right'].includes(s.breakBefore)"
+        " || ['page', 'always', 'left', 'right'].includes(s.breakAfter); }).map(e => e.tagName + '.' + e.className).slice(0, 5)"
+    )
+    rows_whole = page.evaluate("getComputedStyle(document.querySelector('table.qa-table tr')).breakInside")
+    page.close()
+    assert forced == []
+    assert rows_whole == "avoid"
