@@ -83,6 +83,16 @@ class View:
             img += f'<details class="qa-figures"><summary>Show the figures</summary>{table}</details>'
         display(HTML(img))
 
+    def show_funnel(self, points: pd.DataFrame, measure: str, title: str, xlabel: str, ylabel: str) -> None:
+        """A funnel plot with the sentence that reads it (never a ranking); its figures are under the chart."""
+        from qa_lib.render.charts import funnel_chart
+        from qa_lib.render.words import funnel_sentence
+
+        if points.empty:
+            return
+        self.show_text([x for x in [funnel_sentence(points, measure)] if x])
+        self.show_chart(funnel_chart(points, title, xlabel, ylabel))
+
     def _png(self, chart: Chart) -> str:
         """The chart's PNG (base64), from the run's cache when another notebook of this run already drew it.
 

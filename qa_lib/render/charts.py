@@ -163,7 +163,7 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
     from qa_lib.render.words import funnel_table
 
     counts = tuple(int(x) for x in points["denominator"]) + tuple(int(x) for x in points["numerator"])
-    return Chart(fig, alt, title, counts=counts, data=funnel_table(points, "% (count/n)"))
+    return Chart(fig, alt, title, counts=counts, data=funnel_table(points, f"{ylabel} (count/n)"))
 
 
 def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8, small: bool = False) -> None:

@@ -4,8 +4,7 @@ and the highlight report alike, each reading the run's figures (computed once)."
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.render.charts import funnel_chart, p_chart_figure
-from qa_lib.render.words import funnel_sentence, funnel_table
+from qa_lib.render.charts import p_chart_figure
 from qa_lib.sections.compliance import charts, display, wider, words
 
 
@@ -68,13 +67,8 @@ def compliance_summary(run: Run) -> None:
 
 def area_funnel(run: Run) -> None:
     """The period's return rate by service area on a funnel plot, so areas are read against chance, not ranked."""
-    points = run.figures.compliance.funnel
-    if points.empty:
-        return
-    run.show_text([x for x in [funnel_sentence(points, "return rate")] if x])
     title = f"Return rate by service area against the number of audits distributed, {run.period.label}"
-    run.show_chart(funnel_chart(points, title, "Audits distributed in the period", "Audits returned (%)"))
-    run.show_table(funnel_table(points, "Returned (% of distributed)"), "Return rate by service area, with the funnel plot's reading")
+    run.show_funnel(run.figures.compliance.funnel, "return rate", title, "Audits distributed in the period", "Audits returned (%)")
 
 
 def participation(run: Run, tables: bool = True) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.render.charts import funnel_chart, p_chart_figure
-from qa_lib.render.words import funnel_sentence, funnel_table
+from qa_lib.render.charts import p_chart_figure
 from qa_lib.sections.grades import charts, display, wider
 
 
@@ -58,15 +57,9 @@ def by_area(run: Run, caption: str | None = None) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.by_area(run, caption=caption)
     run.show_table(display.grades_by_area_table(run.figures.grades.by_area), caption or f"Grade by service area, {run.period.label}")
-    points = run.figures.grades.funnel
-    if not points.empty:
-        run.show_text([x for x in [funnel_sentence(points, "share of audits graded good or outstanding overall")] if x])
-        title = f"Good or outstanding overall by service area against the number of audits returned, {run.period.label}"
-        run.show_chart(funnel_chart(points, title, "Audits returned in the period", "Graded good or outstanding (%)"))
-        run.show_table(
-            funnel_table(points, "Good or outstanding (% of returned)"),
-            "Good or outstanding by service area, with the funnel plot's reading",
-        )
+    title = f"Good or outstanding overall by service area against the number of audits returned, {run.period.label}"
+    measure = "share of audits graded good or outstanding overall"
+    run.show_funnel(run.figures.grades.funnel, measure, title, "Audits returned in the period", "Graded good or outstanding (%)")
 
 
 def trend(run: Run) -> None:

@@ -89,7 +89,7 @@ def how_to_read(return_rates: list[tuple[str, float]], moderated: int | None) ->
         "audits, not every child in the month's cohort.",
         "**Moderation.** " + moderation,
         "**Rises and falls.** A change between two months (or between a cohort's audits) is tested with Fisher's "
-        "exact test (two-sided). Because nine standards are compared at once, some would look different by chance "
+        "exact test (two-sided). Because several standards are compared at once, some would look different by chance "
         "alone; the Benjamini-Hochberg method controls this (false discovery rate 5%), and only a change with q "
         "below 0.05 is called a rise or a fall (↑, ↓), otherwise ≈. A cohort shows an improving or declining picture "
         "only when at least two standards moved beyond chance that way and none the other. Each month usually "

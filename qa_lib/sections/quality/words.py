@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from qa_lib.inputs.period import join_words, month_name
 from qa_lib.render.words import displayed_whole, spc_sentence
+from qa_lib.spc import CONCERN, IMPROVEMENT, variation
 from qa_lib.stats import whole
 
 if TYPE_CHECKING:
@@ -59,11 +60,9 @@ def key_messages(f: RunFigures, p: Params, period: Period) -> str:
         )
     elif a["moderated"]:
         bullets.append(f"**Moderation:** too few audits were moderated ({int(a['moderated'])}) to measure agreement.")
-    spc = spc_sentence(f.compliance.spc, "the return rate")
-    if spc and "stands out" in spc:
-        bullets.append(f"**Trend:** {spc}")
-    moved = [c.label for c in f.comparators.cohorts if c.picture]
-    if moved:
+    if variation(f.compliance.spc) in (IMPROVEMENT, CONCERN):  # only a month that stands out is a key message
+        bullets.append(f"**Trend:** {spc_sentence(f.compliance.spc, 'the return rate')}")
+    if any(c.picture for c in f.comparators.cohorts):
         pictures = "; ".join(f"{c.label}: {c.picture}" for c in f.comparators.cohorts if c.picture)
         bullets.append(f"**Cohorts:** compared with their previous audit, {pictures}.")
     return "\n".join(f"- {b}" for b in bullets[:6])

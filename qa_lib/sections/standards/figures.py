@@ -6,7 +6,7 @@ RI or I on it (N/A and blank left out); likewise RI and Inadequate.
 The noise rule: with ~40 audits a month a swing of several points is often
 chance. A change from one month to the next is called a rise or a fall only
 when Fisher's exact test (two-sided) finds it unlikely to be chance after
-allowing for the nine standards tested at once: Benjamini-Hochberg q below 0.05
+allowing for all the standards tested at once: Benjamini-Hochberg q below 0.05
 within a family (one pair of months' standards). Otherwise it is marked as
 within sampling noise. The raw change in points is always kept.
 """
