@@ -23,8 +23,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Errors and warnings dropped; the cell papermill injects gets a fixed id (papermill draws a random
+    one), so the same figures always make the same page, byte for byte."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
         if cell.get("cell_type") == "code":
             cell["outputs"] = [
                 o

@@ -3,7 +3,10 @@ Percentages 0-100 with one decimal; counts integers; blank where a rate has no d
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +126,7 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: str | os.PathLike) -> 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -154,6 +158,26 @@ def write_workbook(tables: dict[str, pd.DataFrame], path: str | os.PathLike) -> 
                 else:
                     cell.value = int(value) if float(value).is_integer() else float(value)
         ws.freeze_panes = "A2"
+    wb.properties.creator = "qa-pack"
+    wb.properties.created = wb.properties.modified = FIXED_TIME  # no save time: the same figures make the same file
     path = Path(path)
-    wb.save(path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # wb.save would stamp the clock into the document's properties
+    path.write_bytes(_fixed_zip_times(buffer.getvalue()))
     return path
+
+
+FIXED_TIME = datetime(1980, 1, 1)  # the earliest date a zip member can carry: a workbook is dated by the run, not the file
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The workbook (a zip) again with every member dated FIXED_TIME: openpyxl stamps each with the clock."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
