@@ -95,6 +95,7 @@ def demo(out_dir: Path) -> None:
 @click.option(
     "--accept-changed-data", is_flag=True, help="Publish edited commentary even where its figures changed since it was drafted (noted)."
 )
+@click.option("--no-cache", is_flag=True, help="A cold run: run every notebook; neither read nor write the run cache.")
 def run(
     params_path: Path,
     audits: Path | None,
@@ -105,6 +106,7 @@ def run(
     then_email: bool,
     commentary: Path | None,
     accept_changed_data: bool,
+    no_cache: bool,
 ) -> None:
     from qa_lib.inputs.params import load_params
     from qa_lib.run.runner import run as run_pack
@@ -116,7 +118,14 @@ def run(
     params = load_params(params_path)
     period = _period(params, period_from, period_to)
     result = run_pack(
-        params, audits=audits, period=period, out=out_dir, quiet=quiet, commentary=commentary, accept_changed_data=accept_changed_data
+        params,
+        audits=audits,
+        period=period,
+        out=out_dir,
+        quiet=quiet,
+        commentary=commentary,
+        accept_changed_data=accept_changed_data,
+        use_cache=not no_cache,
     )
     click.echo(f"Report written to {result.out}")
     for path in result.html:
@@ -164,6 +173,20 @@ def commentary(params_path: Path, audits: Path | None, period_from: str | None, 
     figures = compute_all(data.frame, params, period, data.summary())
     path = write(target, drafts(figures, params, period), data.sha256, (period.start, period.end))
     click.echo(f"Commentary drafted for {period.label} written to {path}: edit it, then run with --commentary {path}")
+
+
+@cli.command(name="cache", help="Say where the run cache is and what it holds; --clear removes it.")
+@click.option("--clear", is_flag=True, help="Remove every page the run cache holds.")
+def cache_command(clear: bool) -> None:
+    from qa_lib.run import cache
+
+    root = cache.cache_root()
+    if clear:
+        click.echo(f"Removed the run cache at {root} ({cache.clear(root)} run key(s)).")
+        return
+    keys = [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+    pages = sum(1 for k in keys for _ in k.glob("*.html"))
+    click.echo(f"Run cache: {root}: {len(keys)} run key(s), {pages} page(s) (finished reports only; never a row of data).")
 
 
 @cli.command(help="E-mail a completed run's report. Without --send, only write <run>/email.eml to check.")

@@ -23,10 +23,10 @@ from qa_lib.errors import QAPackError
 from qa_lib.inputs.handoff import is_handoff, read_figures
 from qa_lib.inputs.params import Params, load_params
 from qa_lib.inputs.period import Period, RunMonths, month_name
-from qa_lib.render.charts import Chart
 from qa_lib.render.sanitise import escape, markdown_html
 
 if TYPE_CHECKING:
+    from qa_lib.render.charts import Chart
     from qa_lib.run.figures import RunFigures
 
 NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+(?:;[^)]*)?\))?(?:\s*[≈↑↓]\s*[+−±]?[\d.]+)?(?:\n\d+/\d+)?)\s*$"  # right-aligned
@@ -45,10 +45,16 @@ class View:
         """Drafted commentary: one paragraph per sentence (list) or a markdown string. Rendered here, with raw
         HTML shown as text and the result sanitised, so a label or note can never become markup; `links` keeps
         plain https:// links (the QA lead's actions), otherwise links are dropped."""
+        html = self.text_html(text, links)
+        if html:
+            display(HTML(html))
+
+    @staticmethod
+    def text_html(text: str | list[str], links: bool = False) -> str:
+        """What `show_text` shows, as HTML ("" for no text)."""
         blocks = text if isinstance(text, list) else [text]
         joined = "\n\n".join(b for b in blocks if b)
-        if joined:
-            display(HTML(markdown_html(joined, links=links)))
+        return markdown_html(joined, links=links) if joined else ""
 
     def show_table(self, frame: pd.DataFrame, caption: str | None) -> None:
         """A real HTML table with header cells and a caption (None: the header says it all):
@@ -137,14 +143,54 @@ class Run(View):
     def show_section(self, key: str, heading: str | None = None) -> None:
         """A section's text: the QA lead's edited commentary when the run has it, else the draft. Either way it
         is rendered as sanitised Markdown (text and simple formatting only)."""
-        text = self.figures.commentary.get(key)
-        if text is not None:
-            self.show_text(text)
-            return
-        blocks = self.draft(key)
-        if heading is not None:
-            blocks = [f"{heading} {b[5:]}" if b.startswith("#### ") else b for b in blocks]
-        self.show_text(blocks)
+        self.show_block(f"section:{key}" + (f":{heading}" if heading else ""))
+
+    def show_block(self, name: str) -> None:
+        """A part of the page drawn from the QA lead's own files (commentary, actions), in a marked block:
+        a re-run that changes only those files redraws the block without running the notebook
+        (`qa_lib.render.blocks`, `qa_lib.run.cache`)."""
+        from qa_lib.render import blocks
+
+        display(HTML(blocks.wrap(name, self.block_html(name))))
+
+    def block_html(self, name: str) -> str:
+        """A block's content, from the run's figures, the QA lead's commentary and actions (nothing else):
+        `section:KEY[:HEADING]` a section's text (the QA lead's, else the draft); `edited:KEY` the QA lead's
+        text for a section or nothing; `cohort:I:HEADING` a comparator cohort's heading and, unless the QA lead
+        wrote the comparators text, its drafted words; `commentary-note` who wrote what; `actions` section 4."""
+        kind, _, rest = name.partition(":")
+        if kind == "actions":
+            from qa_lib.sections.themes.actions import actions_markdown
+
+            return self.text_html(actions_markdown((self.published or self.figures).themes.actions), links=True)
+        if self.published is not None:
+            raise QAPackError(f"a wider run shows no QA lead's commentary (block {name})")
+        commentary = self.figures.commentary
+        if kind == "section":
+            key, _, heading = rest.partition(":")
+            if key in commentary:
+                return self.text_html(commentary[key])
+            drafted = self.draft(key)
+            if heading:
+                drafted = [f"{heading} {b[5:]}" if b.startswith("#### ") else b for b in drafted]
+            return self.text_html(drafted)
+        if kind == "edited":
+            return self.text_html(commentary.get(rest, ""))
+        if kind == "cohort":
+            from qa_lib.sections.comparators.words import comparator_text
+
+            index, _, heading = rest.partition(":")
+            c = self.figures.comparators.cohorts[int(index)]
+            if "comparators" in commentary:
+                return self.text_html(f"{heading} {c.label}")
+            return self.text_html(
+                [f"{heading} {c.label}", *comparator_text(c.label, c.months, c.comparison, c.picture, self.params.standards)]
+            )
+        if kind == "commentary-note":
+            from qa_lib.sections.quality.report import commentary_lines
+
+            return self.text_html(commentary_lines(self))
+        raise QAPackError(f"no such block: {name}")
 
     @property
     def run_months(self) -> RunMonths:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +13,17 @@ import pytest
 from helpers import FREE_TEXT, PLANTED, QA_PACK, REPO
 from qa_lib.inputs.demo import write_demo
 from qa_lib.inputs.params import Params, load_params
+
+# The run cache (qa_lib.run.cache) never reaches the user's own: the session's runs share a throwaway one, and
+# each test gets an empty one of its own, so a test that needs notebooks to run is never served from the cache.
+os.environ["QA_PACK_CACHE"] = tempfile.mkdtemp(prefix="qa-pack-test-cache-")
+
+
+@pytest.fixture(autouse=True)
+def own_run_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("QA_PACK_CACHE", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")

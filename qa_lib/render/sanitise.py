@@ -17,6 +17,8 @@ from html.parser import HTMLParser
 import nh3
 from markdown_it import MarkdownIt
 
+from qa_lib.errors import QAPackError
+
 # Formatting a sentence or the QA lead's notes may use; nothing that loads, runs or styles.
 TEXT_TAGS = frozenset({"p", "strong", "em", "b", "i", "ul", "ol", "li", "h2", "h3", "h4", "h5", "br", "code", "blockquote", "hr"})
 LINK_TAGS = TEXT_TAGS | {"a"}
@@ -166,3 +168,15 @@ def offline_problems(page: str) -> list[str]:
     check.feed(page)
     check.close()
     return sorted(set(check.problems))
+
+
+class UnsafeReport(QAPackError):
+    """A report would run a script or load something from outside the file."""
+
+
+def checked(page: str) -> str:
+    """The page, if it is safe to publish: the last line of defence, run on every page before it is written."""
+    problems = offline_problems(page)
+    if problems:
+        raise UnsafeReport(f"the report would hold {', '.join(problems[:5])}; it was not published")
+    return page

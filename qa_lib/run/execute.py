@@ -1,16 +1,26 @@
-"""Running one notebook in a worker process: papermill, then offline HTML. Kept small so a spawned
-worker imports only papermill, nbformat and nbconvert, not the rest of the pack."""
+"""Running notebooks in a worker process: papermill, then offline HTML.
+
+Fixed costs are paid once per worker, not once per notebook: a worker starts its kernel as soon as it is
+spawned (while the runner is still validating the data) and imports the pack into it; each notebook then
+runs in that kernel after its namespace is reset (`%reset`: every name the last notebook made is gone; the
+imported modules stay, which is the point). A notebook that fails gets a fresh kernel for the next one.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa_lib.errors import QAPackError, bounded
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import AsyncKernelManager
 
 
 @dataclass(frozen=True)
@@ -26,22 +36,116 @@ class NotebookJob:
     progress: bool
 
 
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What a worker needs to start its kernel before any notebook arrives."""
+
+    private: Path  # the run's private folder: the kernel's temporary and connection files go there
+    kernel_name: str
+    cwd: Path  # the notebooks' folder (relative paths in a notebook resolve from it)
+
+
+WARM_UP = "import qa_lib.notebook, qa_lib.report  # the pack, pandas, matplotlib and seaborn, once per worker"
+RESET = "get_ipython().reset(new_session=False)  # the last notebook's names gone; imported modules kept"
+
+
+class WarmKernel:
+    """A worker's own kernel, started at once and kept for every notebook the worker runs."""
+
+    def __init__(self, setup: WorkerSetup) -> None:
+        from jupyter_client.manager import AsyncKernelManager  # the kind nbclient makes for itself
+        from jupyter_core.utils import run_sync
+
+        self.setup = setup
+        self.km = AsyncKernelManager(kernel_name=setup.kernel_name)
+        run_sync(self.km.start_kernel)(cwd=str(setup.cwd))
+        self.fresh = True
+        self.run_code(WARM_UP)
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        with contextlib.suppress(Exception):
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+    def run_code(self, code: str, timeout: float = 120) -> None:
+        """Run `code` in the kernel; raise if it fails."""
+        client = self.km.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=timeout)
+            reply = client.execute_interactive(code, timeout=timeout, store_history=False, output_hook=lambda _msg: None)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"the kernel could not run {code.split('#')[0].strip()!r}")
+        finally:
+            client.stop_channels()
+
+    def ready(self) -> AsyncKernelManager:
+        """The kernel, with a clean namespace, for the next notebook."""
+        if not self.fresh:
+            self.run_code(RESET)
+        self.fresh = False
+        return self.km
+
+    def restart(self) -> None:
+        """A fresh kernel after a failure (a timed-out or broken kernel is never reused)."""
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.km.restart_kernel)(now=True)
+        self.fresh = True
+        self.run_code(WARM_UP)
+
+
+_warm: dict[str, WarmKernel] = {}  # this worker process's own kernel (set by start_worker; never in the runner)
+
+
+def start_worker(setup: WorkerSetup) -> None:
+    """A worker's first act (ProcessPoolExecutor initializer): signals as the runner needs them
+    (`qa_lib.run.workspace.worker_start`), papermill and nbconvert imported, its kernel started and the
+    pack imported into it, all while the runner is still validating the data. The kernel's own temporary
+    and connection files go into the run's private folder, so they go with it however the run ends."""
+    from qa_lib.run.workspace import worker_start
+
+    worker_start()
+    os.environ["TMPDIR"] = str(setup.private)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(setup.private / "runtime")
+    tempfile.tempdir = None
+    import nbformat  # noqa: F401 - 2 s of JSON-schema set-up, paid here while the runner validates
+    import papermill  # noqa: F401
+
+    import qa_lib.render.html  # noqa: F401 - nbconvert
+
+    try:
+        _warm["kernel"] = WarmKernel(setup)
+        from multiprocessing.util import Finalize
+
+        Finalize(None, _warm["kernel"].shutdown, exitpriority=10)  # the kernel goes when the worker does
+    except Exception:  # noqa: BLE001 - no warm kernel: each notebook starts its own, and says why if it cannot
+        _warm.pop("kernel", None)
+
+
+def warmed() -> bool:
+    """A no-op task: submitting one per worker makes the pool spawn its workers (and start their kernels) now."""
+    return "kernel" in _warm
+
+
 def execute(job: NotebookJob) -> tuple[str, float, str | None]:
-    """Run one notebook with papermill; return (name, seconds, error or None). Runs in a worker process.
-    Every error comes back as a bounded message; the HTML is written whole or not at all."""
-    import nbformat  # imported here, in the worker: 2 s of JSON-schema set-up the main process never needs
+    """Run one notebook with papermill; return (name, seconds, error or None). Runs in a worker process, in
+    the worker's warm kernel when it has one. Every error comes back as a bounded message; the HTML is
+    written whole or not at all."""
+    import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     from qa_lib.render.html import notebook_to_html
 
-    # The kernel's own temporary and connection files go into the run's private folder too, so they go
-    # with it however the run ends (even when the worker is killed and cannot tidy up).
     private = job.output.parent
     os.environ["TMPDIR"] = str(private)
     os.environ["JUPYTER_RUNTIME_DIR"] = str(private / "runtime")
     tempfile.tempdir = None
     start = time.perf_counter()
+    warm = _warm.get("kernel")
+    failed = True
     try:
         pm.execute_notebook(
             str(job.source),
@@ -52,7 +156,9 @@ def execute(job: NotebookJob) -> tuple[str, float, str | None]:
             execution_timeout=job.timeout,
             progress_bar=job.progress,
             request_save_on_cell_execute=False,
+            **({"km": warm.ready()} if warm is not None else {}),
         )
+        failed = False
         nb = nbformat.read(job.output, as_version=4)  # converted here, in the worker, so conversions run side by side too
         title = f"{nb.metadata.get('qa_title', job.name)} – {job.period_label}"
         page = notebook_to_html(nb, title)
@@ -75,7 +181,18 @@ def execute(job: NotebookJob) -> tuple[str, float, str | None]:
         return job.name, time.perf_counter() - start, f"notebook {job.name}.ipynb could not be written: {describe_os_error(exc)}"
     except Exception as exc:  # noqa: BLE001 - no kernel, timeout, unreadable notebook: said, not raised
         return job.name, time.perf_counter() - start, bounded(f"notebook {job.name}.ipynb could not run: {type(exc).__name__}: {exc}")
+    finally:
+        if failed and warm is not None:
+            _renew(warm)
     return job.name, time.perf_counter() - start, None
+
+
+def _renew(warm: WarmKernel) -> None:
+    """A fresh kernel after a notebook failed; without one the worker's next notebook starts its own."""
+    try:
+        warm.restart()
+    except Exception:  # noqa: BLE001
+        _warm.pop("kernel", None)
 
 
 def describe_os_error(exc: OSError) -> str:

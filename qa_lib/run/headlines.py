@@ -7,11 +7,8 @@ from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.run.figures import RunFigures
-from qa_lib.sections.compliance import wider as compliance_wider
 from qa_lib.sections.compliance import words as compliance_words
-from qa_lib.sections.grades import wider as grades_wider
 from qa_lib.sections.grades import words as grades_words
-from qa_lib.sections.standards import wider as standards_wider
 from qa_lib.sections.standards import words as standards_words
 
 
@@ -20,6 +17,10 @@ def headlines(figures: RunFigures | PublishedFigures, params: Params, period: Pe
     own sentences on the run's own figures."""
     months = period.months
     if isinstance(figures, PublishedFigures):
+        from qa_lib.sections.compliance import wider as compliance_wider  # these import the charts too: only when needed
+        from qa_lib.sections.grades import wider as grades_wider
+        from qa_lib.sections.standards import wider as standards_wider
+
         sections: dict[str, list[str]] = {
             "returns": compliance_wider.returns_sentences(figures, months, params.target_return_rate),
             "grades": grades_wider.overall_sentences(figures, months),

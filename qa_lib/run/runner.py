@@ -30,8 +30,6 @@ from pathlib import Path
 from qa_lib import __version__
 from qa_lib.commentary.document import Commentary
 from qa_lib.commentary.document import read as read_commentary
-from qa_lib.disclosure.protect import audit
-from qa_lib.disclosure.protect import publish as publish_figures
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
 from qa_lib.inputs import resources
@@ -39,7 +37,10 @@ from qa_lib.inputs.handoff import write_figures
 from qa_lib.inputs.load import AuditData, file_sha256, load_audits
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
-from qa_lib.run.execute import NotebookJob, execute
+from qa_lib.notebook import Run
+from qa_lib.render import blocks
+from qa_lib.run.cache import RunCache, cache_root, page_key, run_key
+from qa_lib.run.execute import NotebookJob, WorkerSetup, execute, start_worker, warmed
 from qa_lib.run.figures import RunFigures, compute_all
 from qa_lib.run.headlines import headlines
 from qa_lib.run.publish import check_out_dir, publish, publishing_lock, write_marker
@@ -52,7 +53,6 @@ from qa_lib.run.workspace import (
     signals_held,
     signals_interrupt,
     stop_processes,
-    worker_start,
 )
 from qa_lib.sections.themes.actions import load_actions
 
@@ -69,29 +69,36 @@ class RunResult:
     manifest: dict = field(default_factory=dict)
 
 
-def _start_notebooks(jobs: list[NotebookJob]) -> tuple[Callable[[], list[tuple[str, float, str | None]]], Callable[[], None]]:
-    """Notebooks side by side in worker processes (papermill's cwd is process-wide), one per core.
-    The combined report goes last: it draws the same charts as the section notebooks and takes them from
-    the run's chart cache. Returns (wait, stop): wait for the results, so the caller can work meanwhile;
-    stop every worker at once. However the wait ends (an error, Ctrl-C, SIGTERM), no worker outlives it."""
-    jobs = sorted(jobs, key=lambda j: j.name in COMBINED)
-    names = [j.name for j in jobs]
-    pool = ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1), mp_context=get_context("spawn"), initializer=worker_start)
-    futures = [pool.submit(execute, job) for job in jobs]
+class Workers:
+    """The run's notebook workers, one per core at most. They are spawned as soon as the run knows which
+    notebooks it must run, before the data are validated, and each starts its kernel and imports the pack
+    meanwhile (`qa_lib.run.execute.start_worker`). However a run ends (an error, Ctrl-C, SIGTERM), no worker
+    or kernel outlives it."""
 
-    def wait() -> list[tuple[str, float, str | None]]:
-        finished = False
-        try:
-            done = {r[0]: r for r in (f.result() for f in futures)}
-            finished = True
-            return [done[name] for name in names]
-        finally:
-            if finished:
-                pool.shutdown()
-            else:
-                _stop_workers(pool)
+    def __init__(self, count: int, setup: WorkerSetup) -> None:
+        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"), initializer=start_worker, initargs=(setup,))
+        for _ in range(count):
+            self.pool.submit(warmed)  # the pool spawns a worker per task it cannot hand to an idle one
 
-    return wait, lambda: _stop_workers(pool)
+    def run(self, jobs: list[NotebookJob]) -> Callable[[], list[tuple[str, float, str | None]]]:
+        """Start the notebooks; returns a wait for their results (name, seconds, error), so the caller can work
+        meanwhile. The combined report goes last: it draws the same charts as the section notebooks and takes
+        them from the run's chart cache."""
+        jobs = sorted(jobs, key=lambda j: j.name in COMBINED)
+        futures = [self.pool.submit(execute, job) for job in jobs]
+
+        def wait() -> list[tuple[str, float, str | None]]:
+            return [f.result() for f in futures]
+
+        return wait
+
+    def close(self) -> None:
+        """Let the workers finish and exit (each shuts its kernel down as it goes)."""
+        self.pool.shutdown()
+
+    def stop(self) -> None:
+        """Stop every worker and its kernel at once."""
+        _stop_workers(self.pool)
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
@@ -136,6 +143,7 @@ def run(
     notebooks_dir: Path | None = None,
     commentary: Path | None = None,
     accept_changed_data: bool = False,
+    use_cache: bool = True,
 ) -> RunResult:
     """Validate, execute every notebook in params, convert to offline HTML, write tables and manifest.
 
@@ -155,7 +163,7 @@ def run(
             remove_stale()  # a dead run's private folder goes first, whatever becomes of this run
             with publishing_lock(out):
                 check_out_dir(out, {})  # again, now that no other run can be changing it
-                return _run(params, audits, period, out, quiet, notebooks_dir, commentary, accept_changed_data)
+                return _run(params, audits, period, out, quiet, notebooks_dir, commentary, accept_changed_data, use_cache)
     except Interrupted as exc:
         raise RunInterrupted(out, exc.exit_code) from None
 
@@ -169,6 +177,7 @@ def _run(
     notebooks_dir: Path,
     commentary: Path | None = None,
     accept_changed_data: bool = False,
+    use_cache: bool = True,
 ) -> RunResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -183,87 +192,83 @@ def _run(
         say("audience: wider: the commentary file is not used (disclosure control cannot check its numbers); the report is drafted", quiet)
         commentary = None
     edited = read_commentary(commentary) if commentary is not None else None  # its shape is checked before any work
-
-    say(f"Validating {Path(audits).name} ...", quiet)
-    data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)
-    timings["load_and_validate"] = time.perf_counter() - t0
-    say(
-        f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected"
-        + (f"; {len(data.warnings)} rows with warnings (qa-pack validate lists them)" if data.warnings else ""),
-        quiet,
-    )
-    present = sorted(data.frame["audit_month"].unique())
-    if not set(period.months) & set(present):
-        raise QAPackError(
-            f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
-            f"its months run from {present[0]} to {present[-1]}"
-        )
+    versions = _versions()
+    cache, page_keys, cached = _cached_pages(params, audits, period, notebooks_dir, versions) if use_cache else (None, {}, {})
+    to_run = [name for name in params.notebooks if name not in cached]
 
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         with private_workdir() as work:
-            t = time.perf_counter()
-            figures = compute_all(data.frame, params, period, data.summary())  # once: every output reads these
-            if edited is not None:  # the QA lead's words, checked before anything is published
-                figures = with_commentary(figures, edited, params, period, data, accept_changed_data)
-                say(f"Using the QA lead's commentary for {len(figures.commentary)} section(s) from {edited.source.name}", quiet)
-            timings["figures"] = time.perf_counter() - t
-            shown: RunFigures | PublishedFigures = figures
-            if params.audience == "wider":
-                t = time.perf_counter()
-                say("Protecting small counts for wider circulation ...", quiet)
-                shown = publish_figures(figures, params.min_count)  # once: every wider output reads only these
-                audit(figures, shown)  # and checked as an attacker would before anything is written
-                timings["disclosure_control"] = time.perf_counter() - t
-            handoff = write_figures(shown, work)
-            jobs = [
-                NotebookJob(
-                    name=name,
-                    source=notebooks_dir / f"{name}.ipynb",
-                    output=work / f"{name}.ipynb",
-                    html=build / f"{name}.html",
-                    period_label=period.label,
-                    parameters={
-                        "params_path": str(params.source),
-                        "audits_path": str(handoff),
-                        "period_from": period.start,
-                        "period_to": period.end,
-                        "target_return_rate": float(params.target_return_rate),
-                    },
-                    kernel_name=params.kernel_name,
-                    timeout=params.execution_timeout,
-                    progress=not quiet and sys.stderr.isatty(),
-                )
-                for name in params.notebooks
-            ]
-            say(f"Running {len(jobs)} notebook(s): {', '.join(params.notebooks)} ...", quiet)
-            t = time.perf_counter()
-            wait, stop = _start_notebooks(jobs)
+            workers = (
+                Workers(min(len(to_run), os.cpu_count() or 1), WorkerSetup(work, params.kernel_name, notebooks_dir)) if to_run else None
+            )
             try:
-                # The tables, the workbook and the e-mail headlines are made here while the notebooks run.
+                data, _, shown = _figures(params, audits, period, edited, accept_changed_data, quiet, timings)
+                timings["load_to_figures"] = time.perf_counter() - t0
+                handoff = write_figures(shown, work)
+                jobs = [
+                    NotebookJob(
+                        name=name,
+                        source=notebooks_dir / f"{name}.ipynb",
+                        output=work / f"{name}.ipynb",
+                        html=build / f"{name}.html",
+                        period_label=period.label,
+                        parameters={
+                            "params_path": str(params.source),
+                            "audits_path": str(handoff),
+                            "period_from": period.start,
+                            "period_to": period.end,
+                            "target_return_rate": float(params.target_return_rate),
+                        },
+                        kernel_name=params.kernel_name,
+                        timeout=params.execution_timeout,
+                        progress=not quiet and sys.stderr.isatty(),
+                    )
+                    for name in to_run
+                ]
+                if cached:
+                    say(
+                        f"Using {len(cached)} page(s) from the run cache, their commentary and actions drawn again: {', '.join(cached)}",
+                        quiet,
+                    )
+                if jobs:
+                    say(f"Running {len(jobs)} notebook(s): {', '.join(to_run)} ...", quiet)
+                t = time.perf_counter()
+                wait = workers.run(jobs) if workers is not None else list
+                # The tables, the workbook, the e-mail headlines and the cached pages are made here while the notebooks run.
                 published = rounded(all_tables(shown))
                 table_paths = write_tables(published, build)
                 table_paths.append(write_workbook(published, build / "tables.xlsx"))
                 (build / "headlines.json").write_text(
                     json.dumps(headlines(shown, params, period), indent=1, ensure_ascii=False), encoding="utf-8"
                 )
-                timings["tables"] = time.perf_counter() - t
+                view = Run(audience=params.audience, params=params, period=period, target=float(params.target_return_rate))
+                view.figures, view.published = (None, shown) if isinstance(shown, PublishedFigures) else (shown, None)  # type: ignore[assignment]
+                for name, page in cached.items():
+                    (build / f"{name}.html").write_text(redrawn(page, view), encoding="utf-8")
+                timings["tables_and_cached_pages"] = time.perf_counter() - t
+                results = wait()
+                timings["notebooks_and_html"] = time.perf_counter() - t
             except BaseException:
-                stop()
+                if workers is not None:
+                    workers.stop()
                 raise
-            results = wait()
-            timings["notebooks_and_html"] = time.perf_counter() - t
             failures = [err for _, _, err in results if err]
             if failures:
+                workers.stop() if workers is not None else None
                 kept = _keep_failed(jobs, out)
                 raise RunFailed(
                     "; ".join(failures)
                     + f". No report was published and {out} is unchanged"
                     + (f"; the executed notebook(s) are in {kept} for checking." if kept else ".")
                 )
+            if workers is not None:
+                workers.close()
         for name, secs, _ in results:
             timings[f"notebook:{name}"] = secs
-        html_paths = [job.html for job in jobs]
+        html_paths = [build / f"{name}.html" for name in params.notebooks]
+        if cache is not None and to_run:
+            cache.store({name: (page_keys[name], (build / f"{name}.html").read_text(encoding="utf-8")) for name in to_run})
         timings["total"] = time.perf_counter() - t0
         manifest = {
             "qa_pack_version": __version__,
@@ -273,12 +278,14 @@ def _run(
             "target_return_rate": params.target_return_rate,
             "input": data.summary(),
             "notebooks": list(params.notebooks),
+            "notebooks_run": to_run,
+            "pages_from_cache": list(cached),
             "outputs": [
                 {"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)}
                 for p in [*html_paths, *table_paths, build / "headlines.json"]
             ],
             "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-            "versions": _versions(),
+            "versions": versions,
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         }
         (build / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -296,6 +303,73 @@ def _run(
     return RunResult(
         out=out, html=[out / p.name for p in html_paths], tables=[out / p.relative_to(build) for p in table_paths], manifest=manifest
     )
+
+
+def _cached_pages(
+    params: Params, audits: Path, period: Period, notebooks_dir: Path, versions: dict[str, str]
+) -> tuple[RunCache | None, dict[str, str], dict[str, str]]:
+    """The run cache under this run's key, each notebook's page key, and the pages found (name -> page)."""
+    try:
+        key = run_key(file_sha256(audits), params, period, versions)
+    except OSError:
+        return None, {}, {}  # an unreadable audits file is load_audits' to explain
+    cache = RunCache(cache_root(), key)
+    page_keys = {name: page_key(key, name, notebooks_dir / f"{name}.ipynb") for name in params.notebooks}
+    found = {name: page for name in params.notebooks if (page := cache.page(name, page_keys[name])) is not None}
+    return cache, page_keys, found
+
+
+def redrawn(page: str, view: Run) -> str:
+    """A cached page with its commentary and actions blocks drawn from this run's files; checked again as
+    every published page is (no script, nothing loaded from outside)."""
+    from qa_lib.render.sanitise import checked
+
+    return checked(blocks.redraw(page, view.block_html))
+
+
+def _figures(
+    params: Params,
+    audits: Path,
+    period: Period,
+    edited: Commentary | None,
+    accept_changed_data: bool,
+    quiet: bool,
+    timings: dict[str, float],
+) -> tuple[AuditData, RunFigures, RunFigures | PublishedFigures]:
+    """Validate once, compute every section's figures once, check the QA lead's commentary against them and,
+    for a wider audience, protect them. Returns the data, the figures and what the outputs may show."""
+    t = time.perf_counter()
+    say(f"Validating {Path(audits).name} ...", quiet)
+    data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)
+    timings["load_and_validate"] = time.perf_counter() - t
+    say(
+        f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected"
+        + (f"; {len(data.warnings)} rows with warnings (qa-pack validate lists them)" if data.warnings else ""),
+        quiet,
+    )
+    present = sorted(data.frame["audit_month"].unique())
+    if not set(period.months) & set(present):
+        raise QAPackError(
+            f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
+            f"its months run from {present[0]} to {present[-1]}"
+        )
+    t = time.perf_counter()
+    figures = compute_all(data.frame, params, period, data.summary())  # once: every output reads these
+    if edited is not None:  # the QA lead's words, checked before anything is published
+        figures = with_commentary(figures, edited, params, period, data, accept_changed_data)
+        say(f"Using the QA lead's commentary for {len(figures.commentary)} section(s) from {edited.source.name}", quiet)
+    timings["figures"] = time.perf_counter() - t
+    if params.audience != "wider":
+        return data, figures, figures
+    from qa_lib.disclosure.protect import audit
+    from qa_lib.disclosure.protect import publish as publish_figures
+
+    t = time.perf_counter()
+    say("Protecting small counts for wider circulation ...", quiet)
+    shown = publish_figures(figures, params.min_count)  # once: every wider output reads only these
+    audit(figures, shown)  # and checked as an attacker would before anything is written
+    timings["disclosure_control"] = time.perf_counter() - t
+    return data, figures, shown
 
 
 def with_commentary(figures: RunFigures, edited: Commentary, params: Params, period: Period, data: AuditData, accept: bool) -> RunFigures:

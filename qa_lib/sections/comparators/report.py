@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.comparators import charts, display, wider, words
+from qa_lib.sections.comparators import charts, display, wider
 
 
 def period_line(run: Run) -> None:
@@ -15,15 +15,9 @@ def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.cohorts(run, heading=heading, tables=tables)
     f = run.figures.comparators
-    edited = run.figures.commentary.get("comparators")
-    if edited is not None:  # the QA lead's words for the section, then each cohort's figures
-        run.show_section("comparators")
-    for c in f.cohorts:
-        if edited is None:
-            text = words.comparator_text(c.label, c.months, c.comparison, c.picture, run.params.standards)
-            run.show_text([f"{heading} {c.label}", *text])
-        else:
-            run.show_text(f"{heading} {c.label}")
+    run.show_block("edited:comparators")  # the QA lead's words for the section, if any, then each cohort
+    for i, c in enumerate(f.cohorts):
+        run.show_block(f"cohort:{i}:{heading}")  # its heading, and its drafted words unless the QA lead wrote them
         if tables:
             run.show_table(
                 display.comparator_table(f.comp, c.cohort, run.params.standards),

@@ -33,7 +33,8 @@ def appendix(run: Run) -> None:
         return wider.appendix(run)
     run.show_table(display.rows_table(run.data), f"Rows in {run.data['file']}: read = used + rejected")
     note = standards_display.standards_quality_note(run.figures.standards.quality, run.params.standards)
-    run.show_text([display.rejected_note(run.data), note, *commentary_lines(run)])
+    run.show_text([display.rejected_note(run.data), note])
+    run.show_block("commentary-note")
     run.show_text("\n".join(f"- {line}" for line in display.EXCLUSIONS))
 
 

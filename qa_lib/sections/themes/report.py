@@ -4,7 +4,7 @@ figures."""
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.themes import actions, charts, display, wider, words
+from qa_lib.sections.themes import charts, display, wider, words
 
 
 def period_line(run: Run) -> None:
@@ -46,6 +46,4 @@ def quotes(run: Run) -> None:
 
 def actions_taken(run: Run) -> None:
     """Section 4, from the QA lead's actions file: simple formatting and plain https:// links kept, nothing else."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.actions_taken(run)
-    run.show_text(actions.actions_markdown(run.figures.themes.actions), links=True)
+    run.show_block("actions")  # a wider run's published figures carry the same actions

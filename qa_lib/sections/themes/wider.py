@@ -6,7 +6,7 @@ from __future__ import annotations
 from qa_lib.notebook import Run
 from qa_lib.render.cells import count_cell, is_hidden, pct_cell
 from qa_lib.sections.standards.wider import COUNTS
-from qa_lib.sections.themes import actions, figures, words
+from qa_lib.sections.themes import figures, words
 
 
 def key_themes(run: Run, heading: str = "###") -> None:
@@ -44,8 +44,3 @@ def recurring(run: Run, chart: bool = True, by_standard: bool = True) -> None:
 
 def quotes(run: Run) -> None:
     run.show_text("*Exemplar quotes from auditors' comments are not published for a wider audience.*")
-
-
-def actions_taken(run: Run) -> None:
-    assert run.published is not None
-    run.show_text(actions.actions_markdown(run.published.themes.actions), links=True)
