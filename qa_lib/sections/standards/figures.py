@@ -44,6 +44,9 @@ CONTRACT_COLUMNS = [
 ]
 
 
+GRADES = ["O", "G", "RI", "I"]
+
+
 def _long(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
     """One row per returned audit and standard: audit_month, standard, grade ('' = not graded)."""
     cols = [f"grade_{k}" for k in keys]
@@ -53,12 +56,24 @@ def _long(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFr
     return long
 
 
+def grade_counts(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
+    """Per month and standard (months x keys, in that order), how many returned audits were graded O, G, RI
+    and I. Counted with one pass of numpy's bincount per standard: linear in the rows, whatever their number."""
+    cols = [f"grade_{k}" for k in keys]
+    r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month", *cols]]
+    month = pd.Categorical(r["audit_month"], categories=months).codes.astype(np.int64)
+    counts = np.zeros((len(months), len(keys), len(GRADES)), dtype=np.int64)
+    for j, col in enumerate(cols):
+        grade = pd.Categorical(r[col], categories=GRADES).codes.astype(np.int64)  # -1: N/A or not graded
+        ok = grade >= 0
+        counts[:, j, :] = np.bincount(month[ok] * len(GRADES) + grade[ok], minlength=len(months) * len(GRADES)).reshape(-1, len(GRADES))
+    full = pd.MultiIndex.from_product([months, keys], names=["audit_month", "standard"])
+    return pd.DataFrame(counts.reshape(-1, len(GRADES)), index=full, columns=GRADES)
+
+
 def standards(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
     """Contract `standards.csv`: per month and standard, graded n and the G/O, RI and I counts and %."""
-    long = _long(audits, months, keys)
-    counts = pd.crosstab([long["audit_month"], long["standard"]], long["grade"])
-    full = pd.MultiIndex.from_product([months, keys], names=["audit_month", "standard"])
-    counts = counts.reindex(index=full, columns=["O", "G", "RI", "I"], fill_value=0)
+    counts = grade_counts(audits, months, keys)
     out = pd.DataFrame(
         {
             "good_or_outstanding": counts["O"] + counts["G"],
