@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,17 +79,44 @@ class View:
         label = escape(caption or "Table")
         return f'<div class="qa-table-wrap" role="region" aria-label="{label}" tabindex="0">{styler.to_html()}</div>'
 
-    def show_chart(self, chart: Chart) -> None:
-        """The chart as an embedded PNG with alt text, so the HTML needs no other file."""
+    def show_chart(self, draw: Callable[..., Chart], *args: Any, **kwargs: Any) -> None:
+        """The chart `draw(*args, **kwargs)` makes, as an embedded PNG with alt text (the HTML needs no other
+        file) and its figures under it. Under the runner a chart another notebook of the run already showed is
+        taken from the run's chart cache before anything is drawn (`_figure_html`)."""
+        display(HTML(self._figure_html(draw, args, kwargs)))
+
+    def _figure_html(self, draw: Callable[..., Chart], args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        """The figure's HTML, from the run's cache when another notebook of this run drew the same chart: the
+        same drawing function on the same figures (their pickled bytes) for the same audience. Drawing a chart
+        (building it, then the PNG) is most of a notebook's time; the cache lives in the run's private work
+        folder and goes with it."""
+        if self.chart_cache is None:
+            return self.figure_html(draw(*args, **kwargs))
+        try:
+            what = pickle.dumps((draw.__module__, draw.__qualname__, args, kwargs, self.audience), protocol=5)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return self.figure_html(draw(*args, **kwargs))
+        key = hashlib.sha256(what).hexdigest()
+        path = self.chart_cache / f"{key}.html"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+        html = self.figure_html(draw(*args, **kwargs))
+        tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(path)
+        return html
+
+    def figure_html(self, chart: Chart) -> str:
+        """A drawn chart as HTML: the PNG with its alt text and title, and "Show the figures" behind it."""
         img = (
             f'<figure class="qa-figure"><div class="qa-figure-scroll" role="region" tabindex="0" aria-label="{escape(chart.title)}">'
-            f'<img src="data:image/png;base64,{self._png(chart)}" alt="{escape(chart.alt)}"/></div>'
+            f'<img src="data:image/png;base64,{chart.png_base64()}" alt="{escape(chart.alt)}"/></div>'
             f"<figcaption>{escape(chart.title)}</figcaption></figure>"
         )
         if chart.data is not None and not chart.data.empty:  # the figures behind the chart, for anyone who wants numbers
             table = self.table_html(chart.data, f"The figures behind: {chart.title}")
             img += f'<details class="qa-figures"><summary>Show the figures</summary>{table}</details>'
-        display(HTML(img))
+        return img
 
     def show_funnel(self, points: pd.DataFrame, measure: str, title: str, xlabel: str, ylabel: str) -> None:
         """A funnel plot with the sentence that reads it (never a ranking); its figures are under the chart."""
@@ -97,26 +126,7 @@ class View:
         if points.empty:
             return
         self.show_text([x for x in [funnel_sentence(points, measure)] if x])
-        self.show_chart(funnel_chart(points, title, xlabel, ylabel))
-
-    def _png(self, chart: Chart) -> str:
-        """The chart's PNG (base64), from the run's cache when another notebook of this run already drew it.
-
-        A chart is the same chart when its title, alt text (which states its figures), every count it shows
-        and its size are the same; the cache lives in the run's private work folder and goes with it."""
-        if self.chart_cache is None:
-            return chart.png_base64()
-        key = hashlib.sha1(
-            repr((chart.title, chart.alt, chart.counts, chart.figure.get_size_inches().tolist(), self.audience)).encode()
-        ).hexdigest()
-        path = self.chart_cache / f"{key}.b64"
-        if path.is_file():
-            return path.read_text(encoding="ascii")
-        png = chart.png_base64()
-        tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
-        tmp.write_text(png, encoding="ascii")
-        tmp.replace(path)
-        return png
+        self.show_chart(funnel_chart, points, title, xlabel, ylabel)
 
 
 @dataclass

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from qa_lib.inputs.params import Params
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 GRADES = ("O", "G", "RI", "I")
 GRADE_LABELS = {"O": "Outstanding", "G": "Good", "RI": "Requires Improvement", "I": "Inadequate"}
@@ -98,6 +101,8 @@ def _in(values: tuple[str, ...] | list[str], allow_blank: bool) -> Callable[[pd.
 
 def audits_schema(params: Params, present: set[str]) -> tuple[pa.DataFrameSchema, dict[str, Rule]]:
     """The pandera schema for this council's params, and the wording of each rule."""
+    import pandera.pandas as pa  # here, not at the top: the notebooks' kernels import this module for its constants only
+
     rules: dict[str, Rule] = {}
 
     def check(key: str, fn, rule: Rule) -> pa.Check:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -60,7 +61,23 @@ class WarmKernel:
         self.km = AsyncKernelManager(kernel_name=setup.kernel_name)
         run_sync(self.km.start_kernel)(cwd=str(setup.cwd))
         self.fresh = True
-        self.run_code(WARM_UP)
+        self.warming = self.km.blocking_client()  # the pack's import is sent now and waited for in settle()
+        self.warming.start_channels()
+        self.warming.wait_for_ready(timeout=120)
+        self.warm_id = self.warming.execute(WARM_UP, store_history=False)
+
+    def settle(self, timeout: float = 120) -> None:
+        """Wait for the kernel to finish importing the pack; raise if it could not."""
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                reply = self.warming.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                if reply["parent_header"].get("msg_id") == self.warm_id:
+                    break
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError("the kernel could not import the pack")
+        finally:
+            self.warming.stop_channels()
 
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
@@ -93,7 +110,7 @@ class WarmKernel:
 
         run_sync(self.km.restart_kernel)(now=True)
         self.fresh = True
-        self.run_code(WARM_UP)
+        self.run_code(WARM_UP)  # waited for here: the worker is idle between notebooks
 
 
 _warm: dict[str, WarmKernel] = {}  # this worker process's own kernel (set by start_worker; never in the runner)
@@ -110,18 +127,28 @@ def start_worker(setup: WorkerSetup) -> None:
     os.environ["TMPDIR"] = str(setup.private)
     os.environ["JUPYTER_RUNTIME_DIR"] = str(setup.private / "runtime")
     tempfile.tempdir = None
-    import nbformat  # noqa: F401 - 2 s of JSON-schema set-up, paid here while the runner validates
+    kernel = None
+    try:
+        kernel = WarmKernel(setup)  # started first: the kernel imports the pack while this worker imports nbconvert
+        from multiprocessing.util import Finalize
+
+        Finalize(None, kernel.shutdown, exitpriority=10)  # the kernel goes when the worker does
+    except Exception:  # noqa: BLE001 - no warm kernel: each notebook starts its own, and says why if it cannot
+        kernel = None
+    # jsonschema (under nbformat) builds 39 grammars for rfc3987_syntax at import, about 1 s a worker, for an
+    # "iri" string format no notebook schema uses; jsonschema carries on without it when it cannot be imported.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import nbformat  # noqa: F401 - JSON-schema set-up, paid here while the runner validates
     import papermill  # noqa: F401
 
     import qa_lib.render.html  # noqa: F401 - nbconvert
 
-    try:
-        _warm["kernel"] = WarmKernel(setup)
-        from multiprocessing.util import Finalize
-
-        Finalize(None, _warm["kernel"].shutdown, exitpriority=10)  # the kernel goes when the worker does
-    except Exception:  # noqa: BLE001 - no warm kernel: each notebook starts its own, and says why if it cannot
-        _warm.pop("kernel", None)
+    if kernel is not None:
+        try:
+            kernel.settle()
+            _warm["kernel"] = kernel
+        except Exception:  # noqa: BLE001
+            kernel.shutdown()
 
 
 def warmed() -> bool:

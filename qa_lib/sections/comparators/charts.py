@@ -43,6 +43,7 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
         hue_order=[month_short(m) for m in months],
         order=[wrap(labels.get(s, s), 40) for s in labels],
     )
+    xs, ys, below, above = [], [], [], []  # every bar's 95% interval, drawn in one call (one call a bar cost 0.2 s a chart)
     for container, m in zip(ax.containers, months):
         sub = c[c["audit_month"] == m].set_index("standard").reindex(list(labels))
         for patch, p, k, n in zip(
@@ -53,8 +54,13 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
                 ax.text(1, y, "–", va="center", fontsize=7)
                 continue
             lo, hi = wilson_interval(int(k), int(n))  # the 95% interval, so bars are not over-read
-            ax.errorbar(p, y, xerr=[[p - lo], [hi - p]], fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
+            xs.append(p)
+            ys.append(y)
+            below.append(p - lo)
+            above.append(hi - p)
             ax.text(hi + 1.5, y, f"{whole(p)} (n={int(n)})", va="center", fontsize=7)
+    if xs:
+        ax.errorbar(xs, ys, xerr=[below, above], fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
     ax.set_xlim(0, 125)
     ax.set_xlabel("% of graded audits graded good or outstanding (lines: 95% intervals)")
     ax.set_ylabel("Practice standard")

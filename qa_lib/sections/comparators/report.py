@@ -24,4 +24,4 @@ def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
                 f"{c.label}: % good or outstanding (good or outstanding/graded; 95% interval) by audit month",
             )
         if c.audit_months > 1:
-            run.show_chart(charts.comparator_chart(f.comp, c.cohort, c.label, run.params.standards))
+            run.show_chart(charts.comparator_chart, f.comp, c.cohort, c.label, run.params.standards)

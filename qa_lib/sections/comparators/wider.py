@@ -38,4 +38,4 @@ def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
             f"{c.label}: % good or outstanding (good or outstanding/graded; 95% interval) by audit month",
         )
         if not len(hidden) and mine["audit_month"].nunique() > 1:
-            run.show_chart(charts.comparator_chart(shown, c.cohort, c.label, run.params.standards))
+            run.show_chart(charts.comparator_chart, shown, c.cohort, c.label, run.params.standards)

@@ -24,7 +24,7 @@ def returns(run: Run) -> None:
     run.show_table(
         display.returns_table(f.returns_trend, run.params.cohorts, run.target), "Audits distributed and returned by month and cohort"
     )
-    run.show_chart(charts.returns_trend(_trend(run), run.target))
+    run.show_chart(charts.returns_trend, _trend(run), run.target)
 
 
 def context(run: Run) -> None:
@@ -47,7 +47,7 @@ def by_area(run: Run, table: bool = True) -> None:
     if table:
         caption = "Audits returned by service area: % (returned/distributed)"
         run.show_table(display.area_returns_table(f.by_area, run.areas, run.months), caption)
-    run.show_chart(charts.returns_heatmap(f.by_area, run.areas, list(run.figures.months.trend_with_data)))
+    run.show_chart(charts.returns_heatmap, f.by_area, run.areas, list(run.figures.months.trend_with_data))
 
 
 def compliance_summary(run: Run) -> None:
@@ -56,12 +56,12 @@ def compliance_summary(run: Run) -> None:
         return wider.compliance_summary(run)
     f = run.figures.compliance
     run.show_section("compliance")
-    run.show_chart(charts.returns_trend(_trend(run), run.target))
+    run.show_chart(charts.returns_trend, _trend(run), run.target)
     if len(f.spc) >= 2:
         run.show_chart(
-            p_chart_figure(f.spc, "Audit return rate by month, with the average and its limits (p-chart)", "Audits returned (%)")
+            p_chart_figure, f.spc, "Audit return rate by month, with the average and its limits (p-chart)", "Audits returned (%)"
         )
-    run.show_chart(charts.returns_heatmap(f.by_area, run.areas, list(run.figures.months.trend_with_data)))
+    run.show_chart(charts.returns_heatmap, f.by_area, run.areas, list(run.figures.months.trend_with_data))
     area_funnel(run)
 
 
@@ -79,7 +79,7 @@ def participation(run: Run, tables: bool = True) -> None:
     run.show_section("participation")
     if tables:
         run.show_table(display.participation_table(f.participation_trend), "Social worker participation by month")
-    run.show_chart(charts.participation_chart(f.participation_trend))
+    run.show_chart(charts.participation_chart, f.participation_trend)
     if tables:
         run.show_table(display.reasons_table(f.reasons, run.months), "Reasons for non-participation (number of returned audits)")
-    run.show_chart(charts.reasons_chart(f.reasons, run.months))
+    run.show_chart(charts.reasons_chart, f.reasons, run.months)

@@ -76,7 +76,7 @@ def compliance_summary(run: Run) -> None:
     said = [x for x in [spc_sentence(spc, "the return rate") if spc is not None else None] if x]
     run.show_text(returns_sentences(pub, run.months, run.target) + said + full_return_areas(pub, run.months))
     if trend is not None:
-        run.show_chart(charts.returns_trend(trend[trend["audit_month"].isin(pub.months.trend_with_data)], run.target))
+        run.show_chart(charts.returns_trend, trend[trend["audit_month"].isin(pub.months.trend_with_data)], run.target)
     run.show_table(area_table(pub, run.areas, run.months), "Audits returned by service area: % (returned/distributed)")
 
 

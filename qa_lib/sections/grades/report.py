@@ -27,7 +27,7 @@ def moderation_matrix(run: Run, table: bool = True) -> None:
     matrix = run.figures.grades.moderation_matrix
     if table:
         run.show_table(display.matrix_table(matrix), "Auditor's grade against the grade after moderation, whole period")
-    run.show_chart(charts.moderation_matrix_chart(matrix))
+    run.show_chart(charts.moderation_matrix_chart, matrix)
 
 
 def agreement(run: Run, table: bool = True) -> None:
@@ -47,10 +47,10 @@ def overall(run: Run, table: bool = True) -> None:
     run.show_section("overall-grades")
     if table:
         run.show_table(display.overall_grades_table(f.before, f.after), "Overall grades by month: number (% of returned audits)")
-    run.show_chart(charts.overall_grades_chart(f.before, f.after, run.months))
+    run.show_chart(charts.overall_grades_chart, f.before, f.after, run.months)
     if len(f.spc) >= 2:
         title = "Audits graded good or outstanding overall by month, with the average and its limits (p-chart)"
-        run.show_chart(p_chart_figure(f.spc, title, "Good or outstanding overall (% of returned)"))
+        run.show_chart(p_chart_figure, f.spc, title, "Good or outstanding overall (% of returned)")
 
 
 def by_area(run: Run, caption: str | None = None) -> None:
@@ -65,4 +65,4 @@ def by_area(run: Run, caption: str | None = None) -> None:
 def trend(run: Run) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.trend(run)
-    run.show_chart(charts.grades_trend_chart(run.figures.grades.trend, list(run.figures.months.trend_with_data)))
+    run.show_chart(charts.grades_trend_chart, run.figures.grades.trend, list(run.figures.months.trend_with_data))

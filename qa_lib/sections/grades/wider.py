@@ -116,7 +116,7 @@ def trend(run: Run) -> None:
     pub = _pub(run)
     before = pub.complete("grades.trend")
     if before is not None:
-        run.show_chart(charts.grades_trend_chart(before, list(pub.months.trend_with_data)))
+        run.show_chart(charts.grades_trend_chart, before, list(pub.months.trend_with_data))
         return
     t = pub.frame("grades.trend")
     wide = t.pivot(index="audit_month", columns="grade", values="count")[list(GRADES)].map(count_cell)

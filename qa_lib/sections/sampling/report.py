@@ -13,7 +13,7 @@ def draw(run: SamplingRun, month: str, cohort: str, seed: int) -> figures.Sample
 def rules(run: SamplingRun, result: figures.Sample, month: str, cohort: str, seed: int) -> None:
     run.show_text(words.sampling_sentence(result.summary, month, run.params.cohorts.get(cohort, cohort), seed))
     run.show_table(display.sampling_table(result.summary), "Children before and after each rule")
-    run.show_chart(charts.sampling_chart(result.summary))
+    run.show_chart(charts.sampling_chart, result.summary)
 
 
 def by_area(run: SamplingRun, result: figures.Sample) -> None:

@@ -61,10 +61,10 @@ def grade_counts(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd
     and I. Counted with one pass of numpy's bincount per standard: linear in the rows, whatever their number."""
     cols = [f"grade_{k}" for k in keys]
     r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month", *cols]]
-    month = pd.Categorical(r["audit_month"], categories=months).codes.astype(np.int64)
+    month = pd.Index(months).get_indexer(r["audit_month"]).astype(np.int64)
     counts = np.zeros((len(months), len(keys), len(GRADES)), dtype=np.int64)
     for j, col in enumerate(cols):
-        grade = pd.Categorical(r[col], categories=GRADES).codes.astype(np.int64)  # -1: N/A or not graded
+        grade = pd.Index(GRADES).get_indexer(r[col]).astype(np.int64)  # -1: N/A or not graded
         ok = grade >= 0
         counts[:, j, :] = np.bincount(month[ok] * len(GRADES) + grade[ok], minlength=len(months) * len(GRADES)).reshape(-1, len(GRADES))
     full = pd.MultiIndex.from_product([months, keys], names=["audit_month", "standard"])

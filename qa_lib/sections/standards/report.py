@@ -27,6 +27,6 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
         )
     charts_by_name = {run.params.short_name(k): c for k, c in f.spc.items()}
     title = "Good or outstanding by practice standard over the last 12 months, with each average and its limits (p-charts)"
-    run.show_chart(p_chart_panels(charts_by_name, title))
+    run.show_chart(p_chart_panels, charts_by_name, title)
     if heatmap:
-        run.show_chart(charts.standards_heatmap(f.table, run.params.standards, months))
+        run.show_chart(charts.standards_heatmap, f.table, run.params.standards, months)

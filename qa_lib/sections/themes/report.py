@@ -27,7 +27,7 @@ def recurring(run: Run, chart: bool = True, by_standard: bool = True) -> None:
     caption = "Returned audits whose comments mention each theme: number (% of returned audits)"
     run.show_table(display.themes_table(f.counts, run.months), caption)
     if chart:
-        run.show_chart(charts.themes_chart(f.counts, run.months))
+        run.show_chart(charts.themes_chart, f.counts, run.months)
     if by_standard:
         caption = "Audits whose comment on a standard mentions each theme, whole period"
         run.show_table(display.theme_standard_table(f.by_standard, run.params.short_names), caption)
