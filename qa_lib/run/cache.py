@@ -3,18 +3,22 @@
 A QA lead's loop is run, read, change a sentence or an action, run again. Each notebook's finished page is
 kept under a key made of everything the page is drawn from except the QA lead's own files: the audits file's
 SHA-256, the params (as read, includes and all; not the paths of the actions, commentary or output), the
-period and target, the notebook file, the pack's code and version, and the versions of the libraries that
-draw it. The QA lead's commentary and actions appear only in marked blocks (`qa_lib.render.blocks`): when a
-re-run finds a page under its key, the runner redraws those blocks from the new commentary and actions and
-publishes the page without running the notebook. Any other change (the data, params, a notebook, the code)
-gives another key, so the notebook runs. The result is byte for byte what a cold run publishes (tested).
+period and target, the notebook file, the pack's code and version, the versions of the libraries that
+draw it, and the calendar month (a month "later than this month" is a warning the report counts). The QA
+lead's commentary and actions appear only in marked blocks (`qa_lib.render.blocks`): when a re-run finds a
+page under its key, the runner redraws those blocks from the new commentary and actions and publishes the
+page without running the notebook. Any other change (the data, params, a notebook, the code) gives another
+key, so the notebook runs. The result is byte for byte what a cold run publishes (tested).
 
-The cache holds finished pages only: the aggregates and (redacted) words a report shows, never a row of the
-audits file, nor the figures behind a page. It lives in the user's private cache folder (mode 0700:
-`$QA_PACK_CACHE`, else `$XDG_CACHE_HOME/qa-pack`, else `~/.cache/qa-pack`), never beside the published
-output; only the most recent `KEEP` keys are kept. A page whose file is not the user's own, is open to
-others, or whose SHA-256 does not match its record is not used. `qa-pack run --no-cache` neither reads nor
-writes it; `qa-pack cache --clear` removes it.
+The cache holds what a run publishes and the figures behind it: the pages; the tables, workbook and e-mail
+headlines (which depend on the figures alone, so a re-run under the same key copies them); and the run's
+figures (aggregates, the same size at a thousand rows as at a million, and the redacted quotes when params
+switch them on). Never a row of the audits file: the data are still read and validated on every run, and
+the QA lead's commentary is checked against the identifiers in them. It lives in the user's private cache
+folder (mode 0700: `$QA_PACK_CACHE`, else `$XDG_CACHE_HOME/qa-pack`, else `~/.cache/qa-pack`), never beside
+the published output; only the most recent `KEEP` keys are kept. An entry whose file is not the user's own,
+is open to others, or whose SHA-256 does not match its record is not used. `qa-pack run --no-cache` neither
+reads nor writes it; `qa-pack cache --clear` removes it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import shutil
 import stat
 import time
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from qa_lib.inputs.params import EmailSettings, Params
@@ -72,7 +77,8 @@ def run_key(input_sha256: str, params: Params, period: Period, versions: dict[st
         notebooks=(),
         notebooks_dir=None,
     )
-    text = repr((input_sha256, drawn_from, period, sorted(versions.items()), code_fingerprint()))
+    this_month = date.today().strftime("%Y-%m")  # the warnings for months "later than this month" move with it
+    text = repr((input_sha256, drawn_from, period, sorted(versions.items()), code_fingerprint(), this_month))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -94,23 +100,29 @@ class RunCache:
 
     def page(self, name: str, key: str) -> str | None:
         """The page a run with this key published for notebook `name`, or None (none kept, or not to be trusted)."""
+        data = self.get(name, key)
+        try:
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def get(self, name: str, key: str) -> bytes | None:
+        """What was stored as `name` under `key`, or None (none kept, or not to be trusted)."""
         try:
             record = json.loads((self.folder / RECORD).read_text(encoding="utf-8"))
             entry = record["pages"][name]
             if entry["key"] != key or not _private(self.root) or not _private(self.folder):
                 return None
-            path = self.folder / f"{name}.html"
-            if not _private(path):
+            path = self.folder / entry["file"]
+            if path.parent != self.folder or not _private(path):
                 return None
             data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                return None
-            return data.decode("utf-8")
-        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            return data if hashlib.sha256(data).hexdigest() == entry["sha256"] else None
+        except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def store(self, pages: dict[str, tuple[str, str]]) -> None:
-        """Keep these pages (name -> (key, page)) for the next run; never fails the run (a full disk or a
+    def store(self, pages: dict[str, tuple[str, str | bytes]]) -> None:
+        """Keep these (name -> (key, page or bytes)) for the next run; never fails the run (a full disk or a
         read-only home only means the next run is a cold one)."""
         with contextlib.suppress(OSError):
             _private_dir(self.root)
@@ -121,10 +133,11 @@ class RunCache:
                     raise ValueError
             except (OSError, ValueError):
                 record = {"pages": {}}
-            for name, (key, page) in pages.items():
-                data = page.encode("utf-8")
-                _write_private(self.folder / f"{name}.html", data)
-                record["pages"][name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
+            for name, (key, content) in pages.items():
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                file = f"{name}.html" if isinstance(content, str) else f"{hashlib.sha256(name.encode()).hexdigest()[:24]}.bin"
+                _write_private(self.folder / file, data)
+                record["pages"][name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest(), "file": file}
             _write_private(self.folder / RECORD, json.dumps(record, indent=1).encode())
             self.prune()
 

@@ -12,8 +12,10 @@ published folder holds aggregates only. Where a run may publish is
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import pickle
 import platform
 import shutil
 import sys
@@ -203,7 +205,7 @@ def _run(
                 Workers(min(len(to_run), os.cpu_count() or 1), WorkerSetup(work, params.kernel_name, notebooks_dir)) if to_run else None
             )
             try:
-                data, _, shown = _figures(params, audits, period, edited, accept_changed_data, quiet, timings)
+                data, _, shown = _figures(params, audits, period, edited, accept_changed_data, quiet, timings, cache)
                 timings["load_to_figures"] = time.perf_counter() - t0
                 handoff = write_figures(shown, work)
                 jobs = [
@@ -236,16 +238,18 @@ def _run(
                 t = time.perf_counter()
                 wait = workers.run(jobs) if workers is not None else list
                 # The tables, the workbook, the e-mail headlines and the cached pages are made here while the notebooks run.
-                published = rounded(all_tables(shown))
-                table_paths = write_tables(published, build)
-                table_paths.append(write_workbook(published, build / "tables.xlsx"))
-                (build / "headlines.json").write_text(
-                    json.dumps(headlines(shown, params, period), indent=1, ensure_ascii=False), encoding="utf-8"
-                )
+                table_paths = _tables(shown, params, period, build, cache)
                 view = Run(audience=params.audience, params=params, period=period, target=float(params.target_return_rate))
                 view.figures, view.published = (None, shown) if isinstance(shown, PublishedFigures) else (shown, None)  # type: ignore[assignment]
+                drawn: dict[str, str] = {}  # a block shown on several pages is drawn once
+
+                def block(name: str) -> str:
+                    if name not in drawn:
+                        drawn[name] = view.block_html(name)
+                    return drawn[name]
+
                 for name, page in cached.items():
-                    (build / f"{name}.html").write_text(redrawn(page, view), encoding="utf-8")
+                    (build / f"{name}.html").write_text(redrawn(page, block), encoding="utf-8")
                 timings["tables_and_cached_pages"] = time.perf_counter() - t
                 results = wait()
                 timings["notebooks_and_html"] = time.perf_counter() - t
@@ -319,12 +323,59 @@ def _cached_pages(
     return cache, page_keys, found
 
 
-def redrawn(page: str, view: Run) -> str:
-    """A cached page with its commentary and actions blocks drawn from this run's files; checked again as
-    every published page is (no script, nothing loaded from outside)."""
+def redrawn(page: str, block: Callable[[str], str]) -> str:
+    """A cached page with its commentary and actions blocks drawn from this run's files (`block(name)`, the
+    notebooks' own `Run.block_html`); checked again as every published page is (no script, nothing loaded
+    from outside)."""
     from qa_lib.render.sanitise import checked
 
-    return checked(blocks.redraw(page, view.block_html))
+    return checked(blocks.redraw(page, block))
+
+
+TABLES = "outputs:tables"  # the run cache's name for a run's tables, workbook and headlines
+FIGURES = "figures"  # and for its figures (aggregates: their size does not grow with the rows)
+
+
+def _cached_figures(cache: RunCache | None, params: Params) -> RunFigures | None:
+    """The figures a run under this key computed, if the cache holds them (a file only this user can write,
+    checked against its SHA-256 before it is read), with this run's actions: the key leaves the QA lead's
+    files out, so the actions are always read afresh."""
+    from dataclasses import replace
+
+    stored = cache.get(FIGURES, cache.run) if cache is not None else None
+    if stored is None:
+        return None
+    try:
+        figures = pickle.loads(stored)
+    except Exception:  # noqa: BLE001 - a damaged entry is a cache miss
+        return None
+    if not isinstance(figures, RunFigures) or figures.commentary:
+        return None
+    return replace(figures, themes=replace(figures.themes, actions=load_actions(params.actions)))
+
+
+def _tables(shown: RunFigures | PublishedFigures, params: Params, period: Period, build: Path, cache: RunCache | None) -> list[Path]:
+    """The contract's tables, the workbook and the e-mail headlines, written into `build`. They depend on the
+    figures alone, so a run under a key the cache knows copies them; otherwise they are made and kept."""
+    stored = cache.get(TABLES, cache.run) if cache is not None else None
+    if stored is not None:
+        try:
+            files = {name: base64.b64decode(data) for name, data in json.loads(stored).items()}
+        except ValueError:
+            files = {}
+        if files and all(not Path(n).is_absolute() and ".." not in Path(n).parts for n in files):
+            for name, data in files.items():
+                (build / name).parent.mkdir(parents=True, exist_ok=True)
+                (build / name).write_bytes(data)
+            return [build / n for n in files if n != "headlines.json"]
+    published = rounded(all_tables(shown))
+    paths = write_tables(published, build)
+    paths.append(write_workbook(published, build / "tables.xlsx"))
+    (build / "headlines.json").write_text(json.dumps(headlines(shown, params, period), indent=1, ensure_ascii=False), encoding="utf-8")
+    if cache is not None:
+        kept = {p.relative_to(build).as_posix(): base64.b64encode(p.read_bytes()).decode() for p in [*paths, build / "headlines.json"]}
+        cache.store({TABLES: (cache.run, json.dumps(kept).encode())})
+    return paths
 
 
 def _figures(
@@ -335,9 +386,11 @@ def _figures(
     accept_changed_data: bool,
     quiet: bool,
     timings: dict[str, float],
+    cache: RunCache | None = None,
 ) -> tuple[AuditData, RunFigures, RunFigures | PublishedFigures]:
-    """Validate once, compute every section's figures once, check the QA lead's commentary against them and,
-    for a wider audience, protect them. Returns the data, the figures and what the outputs may show."""
+    """Validate once, compute every section's figures once (or take them from the run cache: the same data,
+    params and code give the same figures), check the QA lead's commentary against them and, for a wider
+    audience, protect them. Returns the data, the figures and what the outputs may show."""
     t = time.perf_counter()
     say(f"Validating {Path(audits).name} ...", quiet)
     data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)
@@ -354,7 +407,11 @@ def _figures(
             f"its months run from {present[0]} to {present[-1]}"
         )
     t = time.perf_counter()
-    figures = compute_all(data.frame, params, period, data.summary())  # once: every output reads these
+    figures = _cached_figures(cache, params)
+    if figures is None:
+        figures = compute_all(data.frame, params, period, data.summary())  # once: every output reads these
+        if cache is not None:
+            cache.store({FIGURES: (cache.run, pickle.dumps(figures, protocol=pickle.HIGHEST_PROTOCOL))})
     if edited is not None:  # the QA lead's words, checked before anything is published
         figures = with_commentary(figures, edited, params, period, data, accept_changed_data)
         say(f"Using the QA lead's commentary for {len(figures.commentary)} section(s) from {edited.source.name}", quiet)

@@ -6,11 +6,14 @@ finished pages only, privately, and nothing from a page it cannot trust is used.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -200,15 +203,32 @@ def test_a_commentary_and_actions_edit_is_redrawn_from_the_cache_byte_for_byte(p
     assert "Our own cohort summary" in (tmp_path / "two" / "comparators.html").read_text(encoding="utf-8")
     assert _outputs(tmp_path / "one")["highlight_report.html"] != _outputs(tmp_path / "two")["highlight_report.html"]
 
-    # The cache holds finished pages only: no identifier from the data, no planted name, nothing but pages.
+    # The cache holds no row: no identifier from the data and no planted name or address, in the pages, the
+    # figures or any table and workbook inside the tables entry (base64 in JSON; the workbook a zip).
     frame = pd.read_csv(planted_csv, dtype=str, keep_default_na=False)
     ids = {v for col in ("audit_id", "child_id", "social_worker_id", "auditor_id") for v in frame[col] if v}
     files = [p for p in own_run_cache.rglob("*") if p.is_file()]
-    assert files and {p.suffix for p in files} == {".html", ".json"}
+    assert files and {p.suffix for p in files} == {".html", ".json", ".bin"}
+    texts = []
     for path in files:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        texts.append(data.decode("latin-1"))
+        try:
+            members = json.loads(data)
+        except ValueError:
+            continue
+        if isinstance(members, dict) and "pages" not in members:  # the tables entry: file name -> base64
+            for name, encoded in members.items():
+                raw = base64.b64decode(encoded)
+                if name.endswith(".xlsx"):
+                    with zipfile.ZipFile(io.BytesIO(raw)) as book:
+                        texts += [book.read(n).decode("utf-8") for n in book.namelist()]
+                else:
+                    texts.append(raw.decode("utf-8"))
+    assert len(texts) > len(files)  # the tables were opened, not just their envelope
+    for text in texts:
         assert PLANTED not in text and "zq@example.org" not in text
-        assert not ids & set(re.findall(r"[\w-]+", text)), path.name  # no ID as a word of any page
+        assert not ids & set(re.findall(r"[\w-]+", text))  # no ID as a word anywhere
 
 
 @pytest.mark.slow
@@ -222,3 +242,14 @@ def test_no_cache_neither_reads_nor_writes_it(demo_csv, tmp_path, own_run_cache)
     assert _manifest(out)["pages_from_cache"] == []
     digest = hashlib.sha256((out / "highlight_report.html").read_bytes()).hexdigest()
     assert _outputs(out)["highlight_report.html"] == digest
+
+
+def test_the_cache_command_says_where_the_cache_is_and_clears_it(own_run_cache, monkeypatch, capsys):
+    from helpers import run_cli
+
+    RunCache(own_run_cache, "r" * 64).store({"grades": ("k1", "<p>page</p>"), "themes": ("k2", "<p>t</p>")})
+    code, said = run_cli(monkeypatch, capsys, "cache")
+    assert code == 0 and str(own_run_cache) in said and "1 run key(s), 2 page(s)" in said
+    code, said = run_cli(monkeypatch, capsys, "cache", "--clear")
+    assert code == 0 and "1 run key(s)" in said
+    assert not own_run_cache.exists()

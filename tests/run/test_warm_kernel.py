@@ -1,0 +1,78 @@
+"""A worker's warm kernel (qa_lib.run.execute): one kernel runs each notebook the worker is given, so what one
+notebook leaves behind must never reach the next, and a notebook that fails must not spoil the kernel for
+the next one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa_lib.run import execute
+from qa_lib.run.execute import NotebookJob, WarmKernel, WorkerSetup
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "execution_count": None, "id": f"c{i}"}
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def _job(folder: Path, source: Path) -> NotebookJob:
+    return NotebookJob(
+        name=source.stem,
+        source=source,
+        output=folder / "work" / f"{source.stem}.ipynb",
+        html=folder / f"{source.stem}.html",
+        period_label="test",
+        parameters={},
+        kernel_name="python3",
+        timeout=60,
+        progress=False,
+    )
+
+
+@pytest.fixture
+def warm(tmp_path, monkeypatch):
+    (tmp_path / "work").mkdir()
+    # execute() points these at the run's private folder, as a worker does; restored after the test
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "work"))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "work" / "runtime"))
+    kernel = WarmKernel(WorkerSetup(private=tmp_path / "work", kernel_name="python3", cwd=tmp_path))
+    kernel.settle()
+    monkeypatch.setitem(execute._warm, "kernel", kernel)
+    yield kernel
+    kernel.shutdown()
+
+
+@pytest.mark.slow
+def test_one_notebooks_names_never_reach_the_next_and_a_failure_gets_a_fresh_kernel(tmp_path, warm):
+    first = _notebook(tmp_path / "first.ipynb", "secret_total = 41", "import qa_lib.notebook  # the warm-up's import is kept")
+    second = _notebook(tmp_path / "second.ipynb", "assert 'secret_total' not in globals(), 'a name leaked from the last notebook'")
+    broken = _notebook(tmp_path / "broken.ipynb", "left_over = 1", "raise ValueError('boom')")
+    third = _notebook(tmp_path / "third.ipynb", "assert 'left_over' not in globals()", "print(7 * 6)")
+
+    def kernel_pid() -> int:
+        return warm.km.provisioner.process.pid
+
+    pid = kernel_pid()
+    assert execute.execute(_job(tmp_path, first))[2] is None
+    assert execute.execute(_job(tmp_path, second))[2] is None  # same kernel, clean namespace
+    assert kernel_pid() == pid  # no new kernel was started
+
+    name, _, error = execute.execute(_job(tmp_path, broken))
+    assert name == "broken" and error is not None and "ValueError" in error
+    assert not (tmp_path / "broken.html").exists()  # nothing half-written
+    assert kernel_pid() != pid  # the failed notebook's kernel was replaced
+
+    assert execute.execute(_job(tmp_path, third))[2] is None  # the kernel after a failure is a fresh one
+    assert "42" in (tmp_path / "third.html").read_text(encoding="utf-8")
