@@ -63,7 +63,6 @@ class Chart:
     figure: Figure
     alt: str
     title: str
-    counts: tuple[int, ...] = ()  # every count the chart shows (labels or bar sizes) (part of the chart cache key)
     data: pd.DataFrame | None = None  # the figures behind the chart, shown under it as a table ("Show the figures")
 
     def png_base64(self) -> str:
@@ -108,14 +107,6 @@ class Chart:
         scale = min(1.0, REPORT_WIDTH_PX / round(width_px))
         sizes = [float(t.get_fontsize()) for t in self.figure.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
         return min(sizes, default=99.0) * DPI / 72 * scale
-
-
-def counts_in(*series) -> tuple[int, ...]:
-    """All the counts a chart shows, as plain ints (NaN left out)."""
-    out = []
-    for values in series:
-        out += [int(v) for v in np.asarray(values, dtype=float).ravel() if not np.isnan(v)]
-    return tuple(out)
 
 
 def axis_months(months: list[str]) -> list[str]:
@@ -168,8 +159,7 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
     )
     from qa_lib.render.words import funnel_table
 
-    counts = tuple(int(x) for x in points["denominator"]) + tuple(int(x) for x in points["numerator"])
-    return Chart(fig, alt, title, counts=counts, data=funnel_table(points, f"{ylabel} (count/n)"))
+    return Chart(fig, alt, title, data=funnel_table(points, f"{ylabel} (count/n)"))
 
 
 def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8, small: bool = False) -> None:
@@ -206,8 +196,7 @@ def p_chart_figure(chart: pd.DataFrame, title: str, ylabel: str) -> Chart:
         if len(flagged)
         else "No month stands out."
     )
-    counts = tuple(int(v) for v in chart["numerator"]) + tuple(int(v) for v in chart["denominator"])
-    return Chart(fig, alt, title, counts=counts, data=spc_table(chart))
+    return Chart(fig, alt, title, data=spc_table(chart))
 
 
 def spc_table(chart: pd.DataFrame, name: str | None = None) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 A QA lead's loop is run, read, change a sentence or an action, run again. Each notebook's finished page is
 kept under a key made of everything the page is drawn from except the QA lead's own files: the audits file's
-SHA-256, the params (as read, includes and all; not the paths of the actions, commentary or output), the
+name and SHA-256, the params (as read, includes and all; not the paths of the actions, commentary or output), the
 period and target, the notebook file, the pack's code and version, the versions of the libraries that
 draw it, and the calendar month (a month "later than this month" is a warning the report counts). The QA
 lead's commentary and actions appear only in marked blocks (`qa_lib.render.blocks`): when a re-run finds a

@@ -259,7 +259,8 @@ def _run(
                 raise
             failures = [err for _, _, err in results if err]
             if failures:
-                workers.stop() if workers is not None else None
+                if workers is not None:
+                    workers.stop()
                 kept = _keep_failed(jobs, out)
                 raise RunFailed(
                     "; ".join(failures)
@@ -314,7 +315,7 @@ def _cached_pages(
 ) -> tuple[RunCache | None, dict[str, str], dict[str, str]]:
     """The run cache under this run's key, each notebook's page key, and the pages found (name -> page)."""
     try:
-        key = run_key(file_sha256(audits), params, period, versions)
+        key = run_key(f"{Path(audits).name}\n{file_sha256(audits)}", params, period, versions)  # the report names the file
     except OSError:
         return None, {}, {}  # an unreadable audits file is load_audits' to explain
     cache = RunCache(cache_root(), key)

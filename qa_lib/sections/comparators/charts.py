@@ -11,7 +11,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, Chart, counts_in, wrap
+from qa_lib.render.charts import CATEGORICAL, Chart, wrap
 from qa_lib.sections.comparators import display
 from qa_lib.stats import whole, wilson_interval
 
@@ -78,4 +78,4 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
         + "."
     )
     data = display.comparator_table(comp, cohort, labels)
-    return Chart(fig, alt, title, counts=counts_in(c["graded"], c["good_or_outstanding"]), data=data)
+    return Chart(fig, alt, title, data=data)

@@ -13,7 +13,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, axis_months, counts_in, text_on
+from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, axis_months, text_on
 from qa_lib.sections.compliance import display
 from qa_lib.stats import one_decimal, whole
 
@@ -73,7 +73,7 @@ def returns_trend(monthly: pd.DataFrame, target: float) -> Chart:
             "% returned": ["–" if n == 0 else whole(r) for r, n in zip(monthly["return_rate"], monthly["distributed"])],
         }
     )
-    return Chart(fig, alt, title, counts=counts_in(monthly["returned"], monthly["distributed"]), data=data)
+    return Chart(fig, alt, title, data=data)
 
 
 def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) -> Chart:
@@ -115,7 +115,7 @@ def returns_heatmap(by_area: pd.DataFrame, areas: list[str], months: list[str]) 
         else "No area returned every audit in any month shown."
     )
     data = display.area_returns_table(by_area, areas, months)
-    return Chart(fig, alt, title, counts=counts_in(by_area["returned"], by_area["distributed"]), data=data)
+    return Chart(fig, alt, title, data=data)
 
 
 def participation_chart(part: pd.DataFrame) -> Chart:
@@ -142,7 +142,7 @@ def participation_chart(part: pd.DataFrame) -> Chart:
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=counts_in(part["participated"], part["returned"]), data=display.participation_table(part))
+    return Chart(fig, alt, title, data=display.participation_table(part))
 
 
 def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
@@ -176,4 +176,4 @@ def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
     ax.set_title(title, loc="left")
     totals = reasons.groupby("reason")["count"].sum().sort_values(ascending=False)
     alt = f"{title}. Over the period: " + "; ".join(f"{r} {n}" for r, n in totals.items()) + "."
-    return Chart(fig, alt, title, counts=counts_in(reasons["count"]), data=display.reasons_table(reasons, months))
+    return Chart(fig, alt, title, data=display.reasons_table(reasons, months))

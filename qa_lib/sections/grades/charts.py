@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS, GRADES
-from qa_lib.render.charts import ORANGE, Chart, counts_in, text_on
+from qa_lib.render.charts import ORANGE, Chart, text_on
 from qa_lib.sections.grades import display
 from qa_lib.stats import whole
 
@@ -84,7 +84,7 @@ def overall_grades_chart(before: pd.DataFrame, after: pd.DataFrame, months: list
         )
         + "."
     )
-    return Chart(fig, alt, title, counts=counts_in(before["count"], after["count"]), data=display.overall_grades_table(before, after))
+    return Chart(fig, alt, title, data=display.overall_grades_table(before, after))
 
 
 def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
@@ -120,7 +120,7 @@ def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
     data = before.pivot(index="audit_month", columns="grade", values="count").reindex(columns=list(GRADES)).fillna(0).astype(int)
     data.columns = [GRADE_LABELS[x] for x in data.columns]
     data.index = [month_short(m) for m in data.index]
-    return Chart(fig, alt, title, counts=counts_in(before["count"]), data=data.rename_axis("Month").reset_index())
+    return Chart(fig, alt, title, data=data.rename_axis("Month").reset_index())
 
 
 def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
@@ -147,4 +147,4 @@ def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
         if f != t and matrix.at[f, t] > 0
     ]
     alt = f"{title}. {same} of {n} unchanged" + (f"; changed: {'; '.join(changed)}." if changed else ".")
-    return Chart(fig, alt, title, counts=counts_in(matrix.to_numpy().ravel()), data=display.matrix_table(matrix))
+    return Chart(fig, alt, title, data=display.matrix_table(matrix))

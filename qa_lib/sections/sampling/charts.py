@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qa_lib.render.charts import DARK_BLUE, Chart, counts_in, wrap
+from qa_lib.render.charts import DARK_BLUE, Chart, wrap
 from qa_lib.sections.sampling import display
 
 
@@ -26,4 +26,4 @@ def sampling_chart(summary: pd.DataFrame) -> Chart:
     ax.set_ylabel("Sampling rule, in order")
     ax.set_title(title, loc="left")
     alt = f"{title}. " + "; ".join(f"step {k}: {int(v)}" for k, v in zip(s["step"], s["after"])) + "."
-    return Chart(fig, alt, title, counts=counts_in(s["after"]), data=display.sampling_table(summary))
+    return Chart(fig, alt, title, data=display.sampling_table(summary))

@@ -9,7 +9,7 @@ from afcharts.af_colours import get_af_colours
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import Chart, counts_in, wrap
+from qa_lib.render.charts import Chart, wrap
 from qa_lib.stats import whole
 
 
@@ -65,6 +65,5 @@ def standards_heatmap(table: pd.DataFrame, labels: dict[str, str], months: list[
         fig,
         alt,
         title,
-        counts=counts_in(table["graded"], table["good_or_outstanding"]),
         data=data.rename_axis("Standard: % good or outstanding").reset_index(),
     )

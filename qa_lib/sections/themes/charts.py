@@ -10,7 +10,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, Chart, counts_in
+from qa_lib.render.charts import CATEGORICAL, Chart
 from qa_lib.sections.themes import display
 
 
@@ -40,4 +40,4 @@ def themes_chart(counts: pd.DataFrame, months: list[str]) -> Chart:
     ax.legend(title="Audit month", frameon=False, fontsize=8)
     ax.set_title(title, loc="left", fontsize=10)
     alt = f"{title}. Over the period: " + "; ".join(f"{label} {int(n)}" for label, n in total.items() if n) + "."
-    return Chart(fig, alt, title, counts=counts_in(counts["audits"]), data=display.themes_table(counts, months))
+    return Chart(fig, alt, title, data=display.themes_table(counts, months))
