@@ -170,9 +170,10 @@ class Run(View):
         wrote the comparators text, its drafted words; `commentary-note` who wrote what; `actions` section 4."""
         kind, _, rest = name.partition(":")
         if kind == "actions":
-            from qa_lib.sections.themes.actions import actions_markdown
+            from qa_lib.sections.themes.actions import section_markdown, theme_labels
 
-            return self.text_html(actions_markdown((self.published or self.figures).themes.actions), links=True)
+            actions = (self.published or self.figures).themes.actions
+            return self.text_html(section_markdown(actions, self.period, theme_labels(self.params)), links=True)
         if self.published is not None:
             raise QAPackError(f"a wider run shows no QA lead's commentary (block {name})")
         commentary = self.figures.commentary

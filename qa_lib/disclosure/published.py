@@ -113,7 +113,7 @@ def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str
         sections[section][attr] = protect_frame(name, table, hidden)
     c, t = figures.compliance, figures.themes
     sections["compliance"]["month_themes"] = dict(c.month_themes)  # cohort labels per month: no counts
-    sections["themes"]["actions"] = list(t.actions)  # the QA lead's words
+    sections["themes"]["actions"] = t.actions  # the QA lead's words (actions, not children: no count to protect)
     sections["comparators"]["cohorts"] = tuple(
         SimpleNamespace(cohort=x.cohort, label=x.label, months=list(x.months)) for x in figures.comparators.cohorts
     )

@@ -56,7 +56,7 @@ from qa_lib.run.workspace import (
     signals_interrupt,
     stop_processes,
 )
-from qa_lib.sections.themes.actions import load_actions
+from qa_lib.sections.themes.actions import load_actions, theme_labels
 
 WIDER_NOTEBOOKS = ("highlight_report",)  # built with disclosure control throughout
 COMBINED = {"highlight_report"}  # reports assembled from the sections' figures and charts
@@ -189,7 +189,7 @@ def _run(
     for name in params.notebooks:
         if not (notebooks_dir / f"{name}.ipynb").is_file():
             raise QAPackError(f"params notebooks: no notebook {name}.ipynb in {notebooks_dir}")
-    load_actions(params.actions)  # a bad actions file stops the run here, in words, not in a notebook
+    load_actions(params.actions, set(theme_labels(params)))  # a bad actions file stops the run here, in words, not in a notebook
     if commentary is not None and params.audience == "wider":
         say("audience: wider: the commentary file is not used (disclosure control cannot check its numbers); the report is drafted", quiet)
         commentary = None
@@ -352,7 +352,7 @@ def _cached_figures(cache: RunCache | None, params: Params) -> RunFigures | None
         return None
     if not isinstance(figures, RunFigures) or figures.commentary:
         return None
-    return replace(figures, themes=replace(figures.themes, actions=load_actions(params.actions)))
+    return replace(figures, themes=replace(figures.themes, actions=load_actions(params.actions, set(theme_labels(params)))))
 
 
 def _tables(shown: RunFigures | PublishedFigures, params: Params, period: Period, build: Path, cache: RunCache | None) -> list[Path]:

@@ -161,8 +161,8 @@ def _manifest(run: Path) -> dict:
 def test_a_commentary_and_actions_edit_is_redrawn_from_the_cache_byte_for_byte(planted_csv, tmp_path, own_run_cache):
     for name in ("demo.yml", "pack.yml", "themes.yml", "cohorts.yml"):
         shutil.copy(REPO / "params" / name, tmp_path / name)
-    actions = tmp_path / "actions.yml"
-    shutil.copy(REPO / "params" / "actions.yml", actions)
+    actions = tmp_path / "register.yml"
+    shutil.copy(REPO / "params" / "register.yml", actions)
     params = tmp_path / "demo.yml"
     base = ["run", "--params", str(params), "--audits", str(planted_csv), "--quiet"]
 
@@ -173,7 +173,8 @@ def test_a_commentary_and_actions_edit_is_redrawn_from_the_cache_byte_for_byte(p
     assert _manifest(tmp_path / "one")["pages_from_cache"] == []
 
     # The QA lead rewrites one key message, adds to the participation text (shown in the compliance notebook
-    # too) and rewrites the comparators text (which replaces each cohort's drafted words), and adds an action.
+    # too) and rewrites the comparators text (which replaces each cohort's drafted words), and marks an
+    # overdue action done in the register.
     text = (tmp_path / "c.md").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^- \*\*Returns:\*\*.*$", "- **Returns:** we are chasing the audits that did not come back.", text, count=1)
     text = re.sub(r"(?m)(^## 2\.2 Social worker participation\n<!--[^\n]*-->\n)", r"\1\nQA is chasing them to take part.\n", text)
@@ -181,10 +182,9 @@ def test_a_commentary_and_actions_edit_is_redrawn_from_the_cache_byte_for_byte(p
     assert "QA is chasing them to take part" in text and "Our own cohort summary" in text
     (tmp_path / "c.md").write_text(text, encoding="utf-8")
     data = actions.read_text(encoding="utf-8")
-    actions.write_text(
-        data.replace("  actions:\n", "  actions:\n    - Review the chasing letter with team managers by March.\n", 1), encoding="utf-8"
-    )
-    assert "chasing letter" in actions.read_text(encoding="utf-8")
+    done = 'due: "2021-12-15"\n  status: done\n  done_date: "2021-12-20"\n  evidence: New plan template in use from 20 December.'
+    actions.write_text(data.replace('due: "2021-12-15"\n  status: open', done, 1), encoding="utf-8")
+    assert "New plan template" in actions.read_text(encoding="utf-8")
 
     warm = qa_pack(*base, "--out", str(tmp_path / "two"), "--commentary", str(tmp_path / "c.md"))
     assert warm.returncode == 0, warm.stderr
@@ -198,7 +198,8 @@ def test_a_commentary_and_actions_edit_is_redrawn_from_the_cache_byte_for_byte(p
     assert _outputs(tmp_path / "two") == _outputs(tmp_path / "three")  # every report and table, byte for byte
     highlight = (tmp_path / "two" / "highlight_report.html").read_text(encoding="utf-8")
     assert "we are chasing the audits that did not come back" in highlight
-    assert "Review the chasing letter with team managers by March." in highlight
+    assert "New plan template in use from 20 December." in highlight  # "you said, we did"
+    assert "5 actions open, of which 3 overdue" not in highlight and "4 actions open, of which 2 overdue" in highlight
     assert "QA is chasing them to take part" in (tmp_path / "two" / "compliance.html").read_text(encoding="utf-8")
     assert "Our own cohort summary" in (tmp_path / "two" / "comparators.html").read_text(encoding="utf-8")
     assert _outputs(tmp_path / "one")["highlight_report.html"] != _outputs(tmp_path / "two")["highlight_report.html"]

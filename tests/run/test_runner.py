@@ -261,7 +261,9 @@ def test_comparator_and_theme_reports_and_tables(published):
     comp = (published / "comparators.html").read_text(encoding="utf-8")
     assert "Child in Need plan: audited in January, May and November 2021." in comp
     themes_html = (published / "themes.html").read_text(encoding="utf-8")
-    assert "<strong>4.1</strong>" in themes_html and "Exemplar quotes are switched off" in themes_html
+    assert "<strong>4.1 Actions raised in October, November and December 2021</strong>" in themes_html  # the demo register
+    assert "<strong>4.3 You said, we did</strong>" in themes_html and "92 days overdue" in themes_html
+    assert "Exemplar quotes are switched off" in themes_html
     assert "23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were graded as inadequate" in themes_html
     t = pd.read_csv(published / "tables" / "comparators.csv", dtype={"audit_month": str})
     assert t.columns.tolist() == ["cohort", "audit_month", "standard", "graded", "pct_good_or_outstanding"]

@@ -7,6 +7,7 @@ import pytest
 
 from qa_lib.errors import ParamsError
 from qa_lib.inputs.params import Theme
+from qa_lib.inputs.period import Period
 from qa_lib.sections.comparators import figures as comparators
 from qa_lib.sections.comparators import words as comparators_words
 from qa_lib.sections.themes import actions
@@ -215,15 +216,19 @@ def test_actions_numbered_and_a_missing_file_is_a_message(tmp_path):
     path = tmp_path / "actions.yml"
     path.write_text("- theme: Voice of the child\n  actions: [Reinforce voice in plans, Training]\n- theme: Records\n")
     items = actions.load_actions(path)
-    assert actions.actions_markdown(items) == (
+    assert not items.is_register
+    assert actions.actions_markdown(list(items.themes)) == (
         "**4.1** Voice of the child\n\n*Actions*\n\n- Reinforce voice in plans\n- Training\n\n"
         "**4.2** Records\n\n*No actions recorded for this theme.*"
     )
-    assert actions.actions_markdown(actions.load_actions(None)) == actions.MISSING
+    period = Period("2021-10", "2021-12")
+    shown = actions.section_markdown(items, period, {})
+    assert shown.startswith("**4.1** Voice of the child") and "An action register" in shown  # the older shape says a register gives more
+    assert actions.section_markdown(actions.load_actions(None), period, {}) == actions.MISSING
     with pytest.raises(ParamsError, match="none.yml not found; fix the path, or remove `actions:`"):
         actions.load_actions(tmp_path / "none.yml")  # a typo in params must not quietly drop section 4
     (tmp_path / "empty.yml").write_text("")
-    assert actions.load_actions(tmp_path / "empty.yml") == []
+    assert actions.load_actions(tmp_path / "empty.yml") == actions.Actions()
     (tmp_path / "bad.yml").write_text("- actions: [x]\n")
     with pytest.raises(ParamsError, match="item 1 needs a theme"):
         actions.load_actions(tmp_path / "bad.yml")

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qa_lib.inputs.params import Params, Theme
 from qa_lib.inputs.period import RunMonths
 from qa_lib.stats import pct
+
+if TYPE_CHECKING:
+    from qa_lib.sections.themes.actions import Actions
 
 
 def phrase_pattern(phrase: str) -> str:
@@ -151,11 +155,11 @@ class ThemesFigures:
     by_standard: pd.DataFrame  # the same per standard, whole period
     key: dict[str, tuple[list[str], list[str]]]  # per period month: strength and learning standards
     quotes: pd.DataFrame | None  # redacted exemplar quotes, or None when quotes are off
-    actions: list[dict[str, object]]  # section 4, from the QA lead's actions file
+    actions: Actions  # section 4, from the QA lead's action register (or the older actions file)
 
 
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths, standards_table: pd.DataFrame) -> ThemesFigures:
-    from qa_lib.sections.themes.actions import load_actions
+    from qa_lib.sections.themes.actions import load_actions, theme_labels
     from qa_lib.sections.themes.redact import Redactor
 
     months, keys = list(m.months), list(params.standards)
@@ -169,5 +173,5 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths, standards_table:
         by_standard=theme_by_standard(audits, months, params.themes, keys),
         key={month: key_themes(standards_table, month, **params.key_themes) for month in months},
         quotes=found,
-        actions=load_actions(params.actions),
+        actions=load_actions(params.actions, set(theme_labels(params))),
     )
