@@ -187,6 +187,20 @@ def commentary(params_path: Path, audits: Path | None, period_from: str | None, 
     click.echo(f"Commentary drafted for {period.label} written to {path}: edit it, then run with --commentary {path}")
 
 
+@cli.command(help="List the runs published to a folder: the latest and every earlier one kept in its history.")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+def history(run_dir: Path) -> None:
+    from qa_lib.run.history import runs
+    from qa_lib.run.publish import run_marker
+
+    if run_marker(run_dir) is None:
+        raise QAPackError(f"{run_dir} is not a qa-pack run folder (no marker); give the folder a run published to (--out)")
+    click.echo(f"{'made (UTC)':<26} {'period':<20} {'audits file (sha256)':<22} e-mail  folder")
+    for entry in runs(run_dir):
+        where = "(latest)" if entry.folder == run_dir else entry.folder.relative_to(run_dir).as_posix()
+        click.echo(f"{entry.created:<26} {entry.period:<20} {entry.input_sha256[:16]:<22} {entry.sent:<7} {where}")
+
+
 @cli.command(name="cache", help="Say where the run cache is and what it holds; --clear removes it.")
 @click.option("--clear", is_flag=True, help="Remove every page the run cache holds.")
 def cache_command(clear: bool) -> None:

@@ -167,13 +167,19 @@ class Run(View):
         """A block's content, from the run's figures, the QA lead's commentary and actions (nothing else):
         `section:KEY[:HEADING]` a section's text (the QA lead's, else the draft); `edited:KEY` the QA lead's
         text for a section or nothing; `cohort:I:HEADING` a comparator cohort's heading and, unless the QA lead
-        wrote the comparators text, its drafted words; `commentary-note` who wrote what; `actions` section 4."""
+        wrote the comparators text, its drafted words; `commentary-note` who wrote what; `actions` section 4;
+        `revision` what changed since the version of the same period this run replaces."""
         kind, _, rest = name.partition(":")
         if kind == "actions":
             from qa_lib.sections.themes.actions import section_markdown, theme_labels
 
             actions = (self.published or self.figures).themes.actions
             return self.text_html(section_markdown(actions, self.period, theme_labels(self.params)), links=True)
+        if kind == "revision":
+            from qa_lib.run.revision import revision_markdown
+
+            shown = self.published or self.figures
+            return self.text_html(revision_markdown(shown.revision, self.params.short_names, wider=self.published is not None))
         if self.published is not None:
             raise QAPackError(f"a wider run shows no QA lead's commentary (block {name})")
         commentary = self.figures.commentary

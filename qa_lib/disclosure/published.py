@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -18,6 +18,9 @@ from qa_lib.disclosure.problem import Key
 from qa_lib.inputs.period import RunMonths
 from qa_lib.inputs.schema import GRADES
 from qa_lib.run.figures import RunFigures
+
+if TYPE_CHECKING:
+    from qa_lib.run.revision import Revision
 
 SYMBOL = "c"
 NOTE = (
@@ -43,6 +46,7 @@ class PublishedFigures:
     themes: SimpleNamespace
     hidden: frozenset[Key] = field(default_factory=frozenset)
     min_count: int = 5
+    revision: Revision | None = None  # which tables changed since the version it replaces (no numbers)
 
     def frame(self, name: str) -> pd.DataFrame:
         """The protected table (cells may be c)."""
@@ -105,7 +109,7 @@ def _all_pairs(figures: RunFigures) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["audit_month", "from_grade", "to_grade", "outcome", "count"])
 
 
-def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str, SimpleNamespace]:
+def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str, Any]:
     sections: dict[str, dict[str, Any]] = {s: {} for s in ("compliance", "grades", "standards", "comparators", "themes")}
     for name in relations.FRAMES:
         section, attr = name.split(".")

@@ -112,6 +112,7 @@ class Params:
     notebooks_dir: Path | None = None  # default: the pack's notebooks/
     sampling: SamplingSettings = SamplingSettings()
     date_format: str = "iso"  # or "dayfirst": read 31/10/2021 as a UK date
+    history_keep: int | None = None  # earlier runs kept in <out>/history/ (None: all)
     source: Path | None = None
 
     @property
@@ -294,6 +295,7 @@ def load_params(path: str | Path) -> Params:
         "plan_precedence",
         "sampling",
         "date_format",
+        "history",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -373,8 +375,13 @@ def load_params(path: str | Path) -> Params:
     min_count = _int(disclosure.get("min_count", 5), "disclosure min_count", src, minimum=2)
     if min_count > 20:
         raise ParamsError(f"{src.name}: disclosure min_count {min_count}; expected 2 to 20 (the usual rule is 5: counts 1 to 4 hidden)")
+    history = _section(raw, "history", src)
+    if set(history) - {"keep"}:
+        raise ParamsError(f"{src.name}: history {str(sorted(set(history) - {'keep'})[0])[:30]!r}; expected keep")
+    history_keep = _int(history["keep"], "history keep", src, minimum=1) if history.get("keep") is not None else None
     sheet = raw.get("sheet")
     return Params(
+        history_keep=history_keep,
         standard_short_names=_mapping(raw.get("standard_short_names"), "standard_short_names", src, allow_empty=True),
         standard_groups=_groups(raw, src),
         themes=tuple(themes),

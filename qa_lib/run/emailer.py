@@ -18,6 +18,7 @@ import smtplib
 import socket
 import ssl
 import time
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -70,6 +71,7 @@ def _attachment(run_dir: Path, manifest: dict[str, Any], name: str) -> bytes:
 def _bodies(head: dict, settings: EmailSettings) -> tuple[str, str]:
     """Plain-text and HTML bodies: aggregates only, never an identifier or free text."""
     sections = [
+        ("Revised", head.get("revised", [])),
         ("Audit returns against target", head.get("returns", [])),
         ("Overall grades", head.get("grades", [])),
         ("Practice standards", head.get("standards", [])),
@@ -113,9 +115,19 @@ def build_message(run_dir: Path, settings: EmailSettings) -> EmailMessage:
             head = json.loads(_attachment(run_dir, manifest, "headlines.json").decode("utf-8"))
         except ValueError:
             raise QAPackError(f"{run_dir}/headlines.json is damaged; run the report again") from None
+    if "revision.json" in manifest["_checksums"]:  # this run replaced the version of the same period it revises
+        try:
+            revised = json.loads(_attachment(run_dir, manifest, "revision.json").decode("utf-8"))
+            head["revised"] = [
+                f"This report revises the version of {revised['since_words']}. "
+                + (f"Figures changed in: {', '.join(revised['tables'])}." if revised["tables"] else "No figure changed.")
+            ]
+        except (ValueError, KeyError, TypeError):
+            raise QAPackError(f"{run_dir}/revision.json is damaged; run the report again") from None
     msg = EmailMessage()
     period = str(head.get("period") or manifest.get("period", {}).get("from", ""))
-    msg["Subject"] = settings.subject.replace("{period}", period)  # only {period}: other braces are kept as typed
+    subject = settings.subject.replace("{period}", period)  # only {period}: other braces are kept as typed
+    msg["Subject"] = f"Revised: {subject}" if "revised" in head else subject
     msg["From"] = settings.sender
     msg["To"] = ", ".join(settings.to)
     if settings.cc:
@@ -220,4 +232,8 @@ def email_run(run_dir: Path, settings: EmailSettings, do_send: bool, say=print) 
     if do_send:
         send(msg, settings, say=say)
         say(f"Sent to {', '.join([*settings.to, *settings.cc])} via {settings.host}:{settings.port}")
+        from qa_lib.run.history import SENT
+
+        sent = {"sent": datetime.now(UTC).isoformat(timespec="seconds"), "recipients": len([*settings.to, *settings.cc])}
+        (Path(run_dir) / SENT).write_text(json.dumps(sent), encoding="utf-8")  # for `qa-pack history`
     return path

@@ -5,7 +5,7 @@ computation, so two outputs of one run can never tell two stories."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -16,6 +16,9 @@ from qa_lib.sections.compliance import figures as compliance
 from qa_lib.sections.grades import figures as grades
 from qa_lib.sections.standards import figures as standards
 from qa_lib.sections.themes import figures as themes
+
+if TYPE_CHECKING:
+    from qa_lib.run.revision import Revision
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class RunFigures:
     themes: themes.ThemesFigures
     commentary: dict[str, str] = field(default_factory=dict)  # the QA lead's text for the sections they edited
     commentary_note: str = ""  # for the appendix, when edited text was published against changed figures
+    revision: Revision | None = None  # what changed since the published version of the same period it replaces
 
 
 def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict[str, Any]) -> RunFigures:

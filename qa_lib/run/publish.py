@@ -23,7 +23,7 @@ from qa_lib.errors import QAPackError
 
 MARKER = ".qa-pack-run.json"
 MARKER_KIND = "qa-pack run folder"
-EXTRA_FILES = {"email.eml"}  # written into a run folder later by `qa-pack email`
+EXTRA_FILES = {"email.eml", "email-sent.json"}  # written into a run folder later by `qa-pack email`
 LEGACY_FILES = {"manifest.json", "headlines.json", "tables.xlsx", "tables", "email.eml"}
 
 
@@ -77,8 +77,12 @@ def check_out_dir(out: Path, inputs: Mapping[str, Path | None]) -> None:
     entries = [p.name for p in out.iterdir()]
     if not entries:
         return
+    from qa_lib.run.history import HISTORY, is_history
+
     marker = run_marker(out)
     allowed = {*marker["files"], MARKER, *EXTRA_FILES} if marker is not None else _legacy_files(out)
+    if allowed is not None and is_history(out / HISTORY):
+        allowed = {*allowed, HISTORY}  # earlier runs this folder published (qa_lib.run.history)
     if allowed is None:
         raise QAPackError(
             f"{out} is not empty and is not a qa-pack run folder (no {MARKER}), so a run will not "
@@ -129,17 +133,16 @@ def publishing_lock(out: Path) -> Iterator[None]:
         handle.close()
 
 
-def publish(build: Path, out: Path) -> None:
-    """Swap the finished build into place; the earlier run is removed only after the swap."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
+def publish(build: Path, out: Path, keep: int | None = None) -> None:
+    """Swap the finished build into place. The earlier run is never deleted: it moves, whole, into the new
+    run's `history/` (`qa_lib.run.history`), and only runs beyond params `history: {keep: N}` are pruned."""
+    from qa_lib.run.history import keep_earlier, prune, restore
+
+    moved = keep_earlier(out, build)
     try:
         build.rename(out)
     except OSError:
-        if old is not None:
-            old.rename(out)  # put the last good report back
+        if moved is not None:
+            restore(out, build, moved)  # put the last good report back, with its history
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    prune(out, keep)

@@ -206,6 +206,7 @@ def _run(
             )
             try:
                 data, _, shown = _figures(params, audits, period, edited, accept_changed_data, quiet, timings, cache)
+                shown = _with_revision(shown, out, period, build)
                 timings["load_to_figures"] = time.perf_counter() - t0
                 handoff = write_figures(shown, work)
                 jobs = [
@@ -287,7 +288,8 @@ def _run(
             "pages_from_cache": list(cached),
             "outputs": [
                 {"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)}
-                for p in [*html_paths, *table_paths, build / "headlines.json"]
+                for p in [*html_paths, *table_paths, build / "headlines.json", build / "revision.json"]
+                if p.exists()
             ],
             "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
             "versions": versions,
@@ -299,7 +301,7 @@ def _run(
         os.umask(umask)
         build.chmod(0o777 & ~umask)  # mkdtemp makes 0700; publish with the user's usual permissions
         with signals_held():
-            publish(build, out)
+            publish(build, out, params.history_keep)
     except BaseException:
         with signals_held():
             shutil.rmtree(build, ignore_errors=True)
@@ -377,6 +379,22 @@ def _tables(shown: RunFigures | PublishedFigures, params: Params, period: Period
         kept = {p.relative_to(build).as_posix(): base64.b64encode(p.read_bytes()).decode() for p in [*paths, build / "headlines.json"]}
         cache.store({TABLES: (cache.run, json.dumps(kept).encode())})
     return paths
+
+
+def _with_revision(shown: RunFigures | PublishedFigures, out: Path, period: Period, build: Path) -> RunFigures | PublishedFigures:
+    """When this run replaces the published version of the same period: what changed since it, on the
+    figures every output reads (the highlight report opens with it) and in `revision.json` (the e-mail says
+    "revised")."""
+    from dataclasses import replace
+
+    from qa_lib.run.revision import earlier_version, revision, revision_summary
+
+    earlier = earlier_version(out, period)
+    if earlier is None:
+        return shown
+    rev = revision(earlier, rounded(all_tables(shown)), period)
+    (build / "revision.json").write_text(json.dumps(revision_summary(rev), indent=1), encoding="utf-8")
+    return replace(shown, revision=rev)
 
 
 def _figures(

@@ -354,7 +354,8 @@ def test_highlight_report_is_one_document_in_the_reference_order(published):
         "There were 17 exemptions in October",
         "15 out of 38 audits were moderated in October.",
         "Rows in audits.csv: read = used + rejected",
-        "<strong>4.1</strong>",
+        "<strong>4.1 Actions raised in October, November and December 2021</strong>",
+        "<strong>4.3 You said, we did</strong>",
         "Compliance has increased from 55% in October to 71% in November",
     ):
         assert words in html, words

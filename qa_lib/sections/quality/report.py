@@ -61,6 +61,11 @@ def commentary_lines(run: Run) -> list[str]:
     return [*lines, run.figures.commentary_note] if run.figures.commentary_note else lines
 
 
+def revision(run: Run) -> None:
+    """When this run replaces a published version of the same period: what changed since (nothing otherwise)."""
+    run.show_block("revision")
+
+
 def key_messages(run: Run) -> None:
     """The key messages box: four to six bullets drafted from the figures, or the QA lead's own."""
     if run.published is not None:  # a wider run: only the published figures

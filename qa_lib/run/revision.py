@@ -1,0 +1,120 @@
+"""What changed: when a run covers the same period as the run it replaces (late returns, corrected grades),
+the highlight report opens with "Changes since the version of <date>" and the e-mail says "revised".
+
+The earlier version's own tables (its `tables/*.csv`, as published) are compared with this run's, row by row
+on their keys, with pandas (`DataFrame.merge` on the keys, then the counts compared): returns by month,
+overall grades by month and standards by month. Old -> new counts are listed for the QA team; a wider pack
+names only the tables that changed (a difference of two protected releases could reveal a small count).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from qa_lib.inputs.period import Period, month_name
+
+# table -> (its keys, the counts compared, how a row is named)
+COMPARED: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "returns": (("audit_month",), ("distributed", "returned", "exempt"), "Audits"),
+    "overall_grades": (("audit_month", "grade"), ("count",), "Overall grade"),
+    "standards": (("audit_month", "standard"), ("graded", "good_or_outstanding", "requires_improvement", "inadequate"), "Standard"),
+}
+TITLES = {"returns": "returns", "overall_grades": "overall grades", "standards": "practice standards"}
+GRADE_WORDS = {"O": "outstanding", "G": "good", "RI": "requires improvement", "I": "inadequate"}
+
+
+@dataclass(frozen=True)
+class Change:
+    table: str
+    month: str
+    row: str  # the standard or grade ("" for returns)
+    column: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """This run against the published version of the same period it replaces."""
+
+    since: str  # when that version was made (ISO, UTC)
+    changes: tuple[Change, ...]
+
+    @property
+    def tables(self) -> list[str]:
+        return [t for t in COMPARED if any(c.table == t for c in self.changes)]
+
+
+def earlier_version(out: Path, period: Period) -> Path | None:
+    """The run at `out`, if it is the pack's and covers the same period (so this run revises it)."""
+    from qa_lib.run.publish import run_marker
+
+    if run_marker(out) is None:
+        return None
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        same = manifest["period"]["from"] == period.start and manifest["period"]["to"] == period.end
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return out if same else None
+
+
+def revision(earlier: Path, tables: dict[str, pd.DataFrame], period: Period) -> Revision:
+    """Every count in the compared tables that differs between the earlier version and this run's tables
+    (as they will be published), for the period's months."""
+    manifest = json.loads((earlier / "manifest.json").read_text(encoding="utf-8"))
+    changes: list[Change] = []
+    for name, (keys, counts, _) in COMPARED.items():
+        path = earlier / "tables" / f"{name}.csv"
+        if name not in tables or not path.is_file():
+            continue
+        old = pd.read_csv(path, dtype=str, keep_default_na=False)
+        new = tables[name].astype(str).replace({"nan": "", "<NA>": ""})
+        cols = [*keys, *counts]
+        if not set(cols) <= set(old.columns) or not set(cols) <= set(new.columns):
+            continue
+        merged = old[cols].merge(new[cols], on=list(keys), how="outer", suffixes=("_old", "_new")).fillna("")
+        merged = merged[merged["audit_month"].isin(period.months)].sort_values(list(keys), kind="stable")
+        for _, r in merged.iterrows():  # a handful of rows: months x standards at most
+            for col in counts:
+                if r[f"{col}_old"] != r[f"{col}_new"]:
+                    row = "" if len(keys) == 1 else str(r[keys[1]])
+                    changes.append(Change(name, str(r["audit_month"]), row, col, str(r[f"{col}_old"]), str(r[f"{col}_new"])))
+    return Revision(since=str(manifest.get("created", "")), changes=tuple(changes))
+
+
+def when(iso: str) -> str:
+    try:
+        d = datetime.fromisoformat(iso)
+    except ValueError:
+        return "an earlier date"
+    return f"{d.day} {d.strftime('%B %Y')} at {d.strftime('%H:%M')} UTC"
+
+
+def revision_markdown(rev: Revision | None, labels: dict[str, str], wider: bool = False) -> str:
+    """The box the highlight report opens with when it revises an earlier version ("" when it does not)."""
+    if rev is None:
+        return ""
+    head = f"**Changes since the version of {when(rev.since)}**"
+    if not rev.changes:
+        return f"{head}\n\nThis report replaces that version for the same period; none of its returns, grades or standards changed."
+    tables = ", ".join(TITLES[t] for t in rev.tables)
+    if wider:
+        return f"{head}\n\nThis report replaces that version for the same period. Figures changed in: {tables}."
+    lines = [head, "", f"This report replaces that version for the same period. Figures changed in: {tables}.", ""]
+    for c in rev.changes:
+        what = c.column.replace("_", " ")
+        row = GRADE_WORDS.get(c.row, labels.get(c.row, c.row))
+        where = f"{month_name(c.month, True)}, {row}" if row else month_name(c.month, True)
+        lines.append(f"- {TITLES[c.table].capitalize()}, {where}: {what} {c.old or '–'} → {c.new or '–'}")
+    return "\n".join(lines)
+
+
+def revision_summary(rev: Revision) -> dict[str, object]:
+    """For the e-mail (`revision.json`): when the earlier version was made and what changed, in words."""
+    return {"since": rev.since, "since_words": when(rev.since), "tables": [TITLES[t] for t in rev.tables], "changes": len(rev.changes)}

@@ -1,0 +1,53 @@
+"""What changed (qa_lib.run.revision): a run that replaces the published version of the same period opens
+with "Changes since the version of ...", keeps the earlier version in history/, and its e-mail says revised."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+
+import pandas as pd
+import pytest
+
+from helpers import REPO, qa_pack
+
+
+@pytest.mark.slow
+def test_a_late_correction_appears_in_changes_since_and_the_earlier_version_is_kept(demo_csv, tmp_path):
+    out = tmp_path / "qa"
+    params = str(REPO / "params" / "demo.yml")
+    first = qa_pack("run", "--params", params, "--audits", str(demo_csv), "--out", str(out), "--quiet")
+    assert first.returncode == 0, first.stderr
+    assert not (out / "revision.json").exists()
+    grades = pd.read_csv(out / "tables" / "overall_grades.csv", dtype={"audit_month": str})
+    good = int(grades.loc[(grades["audit_month"] == "2021-12") & (grades["grade"] == "G"), "count"].iloc[0])
+    ri = int(grades.loc[(grades["audit_month"] == "2021-12") & (grades["grade"] == "RI"), "count"].iloc[0])
+    made = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["created"]
+
+    # A moderator's correction arrives late: one December audit graded requires improvement is now good.
+    rows = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)
+    pick = rows.index[
+        (rows["audit_month"] == "2021-12") & (rows["status"] == "returned") & (rows["overall_grade"] == "Requires Improvement")
+    ][0]
+    rows.loc[pick, "overall_grade"] = "Good"
+    corrected = tmp_path / "audits-corrected.csv"
+    rows.to_csv(corrected, index=False)
+    second = qa_pack("run", "--params", params, "--audits", str(corrected), "--out", str(out), "--quiet", "--no-cache")
+    assert second.returncode == 0, second.stderr
+
+    page = (out / "highlight_report.html").read_text(encoding="utf-8")
+    assert "Changes since the version of" in page
+    assert f"Overall grades, December 2021, good: count {good} → {good + 1}" in page
+    assert f"Overall grades, December 2021, requires improvement: count {ri} → {ri - 1}" in page
+    assert "October 2021, good" not in page  # only what changed
+    earlier = list((out / "history").iterdir())
+    assert len(earlier) == 1 and (earlier[0] / "highlight_report.html").exists()
+    assert json.loads((earlier[0] / "manifest.json").read_text(encoding="utf-8"))["created"] == made
+
+    mail = qa_pack("email", "--run", str(out), "--params", params)
+    assert mail.returncode == 0, mail.stderr
+    msg = email.message_from_bytes((out / "email.eml").read_bytes(), policy=email.policy.default)
+    assert msg["Subject"].startswith("Revised: ")
+    body = msg.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert "This report revises the version of" in body and "overall grades" in body
