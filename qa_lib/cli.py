@@ -187,6 +187,32 @@ def commentary(params_path: Path, audits: Path | None, period_from: str | None, 
     click.echo(f"Commentary drafted for {period.label} written to {path}: edit it, then run with --commentary {path}")
 
 
+@cli.command(name="audit-log", help="Write the audit log for inspectors (one row per audit; it names children): only where asked.")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), required=True)
+@click.option("--audits", type=click.Path(path_type=Path), default=None, help="The audits file (default: params audits:).")
+@click.option("--from", "period_from", default=None, help="First month, YYYY-MM (default: params period).")
+@click.option("--to", "period_to", default=None, help="Last month, YYYY-MM.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True, help="A new .xlsx file outside every report folder.")
+def audit_log(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None, out_file: Path) -> None:
+    from qa_lib.inputs.load import load_audits
+    from qa_lib.inputs.params import load_params
+    from qa_lib.run.audit_log import MARKER, audit_log, write_audit_log
+    from qa_lib.run.private_files import check_private_file
+    from qa_lib.sections.themes.actions import load_actions, theme_labels
+
+    check_private_file(out_file, "the audit log", "audit_log.xlsx", "qa-pack audit-log", MARKER)  # before any child's data is read
+    params = load_params(params_path)
+    period = _period(params, period_from, period_to) or params.require_period()
+    source = audits or params.audits
+    if source is None:
+        raise QAPackError("no audits file: set audits: in params or pass --audits FILE")
+    data = load_audits(source, params, sheet=params.sheet, period_end=period.end)
+    actions = load_actions(params.actions, set(theme_labels(params)))
+    log = audit_log(data.frame, params, period, actions.register)
+    path = write_audit_log(log, out_file)
+    click.echo(f"Audit log of {len(log)} audits ({period.label}) written to {path} (readable by you only; it names children).")
+
+
 @cli.command(help="List the runs published to a folder: the latest and every earlier one kept in its history.")
 @click.argument("run_dir", type=click.Path(path_type=Path))
 def history(run_dir: Path) -> None:

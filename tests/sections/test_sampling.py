@@ -38,6 +38,18 @@ def after(result, step: int, area: str = "All service areas") -> int:
     return int(s[(s["step"] == step) & (s["service_area"] == area)]["after"].iloc[0])
 
 
+@pytest.mark.parametrize("cla_first", [True, False])
+def test_a_child_on_both_a_cla_and_a_cp_plan_counts_as_cla_in_every_draw(params, cla_first):
+    # The repo's own cohorts.yml: swapping cla and cp in plan_precedence must fail this test.
+    rows = [("CH-1", "SW-1", "East", "cla", ""), ("CH-1", "SW-1", "East", "cp", "")]
+    c = caseload([*(rows if cla_first else rows[::-1]), ("CH-2", "SW-2", "East", "cp", ""), ("CH-3", "SW-3", "East", "cla", "")])
+    for seed in range(5):
+        cp = sampling.draw(c, history([]), "2022-01", "cp", params, seed=seed)
+        cla = sampling.draw(c, history([]), "2022-01", "cla", params, seed=seed)
+        assert cp.sample["child_id"].tolist() == ["CH-2"]
+        assert sorted(cla.sample["child_id"]) == ["CH-1", "CH-3"]
+
+
 def test_a_child_in_cp_and_cin_counts_as_cp(params):
     c = caseload([("CH-1", "SW-1", "East", "cin", ""), ("CH-1", "SW-1", "East", "cp", ""), ("CH-2", "SW-2", "East", "cin", "")])
     cin = sampling.draw(c, history([]), "2022-01", "cin", params, seed=1)

@@ -162,31 +162,15 @@ SAMPLE_MARKER = ".qa-pack-sample.json"
 def check_sample_path(out: Path) -> None:
     """Refuse a sample path that could put children's names beside a report or overwrite someone's file:
     it must be a .csv file name, outside every run folder, and new (or a sample this command wrote)."""
-    from qa_lib.run.publish import run_marker
+    from qa_lib.run.private_files import check_private_file
 
-    out = Path(out).absolute()
-    if out.is_dir():
-        raise QAPackError(f"--out {out} is a folder; give a file name inside it, such as {out / 'sample.csv'}")
-    if out.suffix.lower() != ".csv":
-        raise QAPackError(f"--out {out.name}: a sample is written as a .csv file; give a name such as sample.csv")
-    for folder in out.parents:
-        if run_marker(folder) is not None or (folder / "manifest.json").is_file():
-            raise QAPackError(
-                f"--out {out} is inside the report folder {folder}; a sample names children and is "
-                "never written into a report folder (it could be e-mailed). Choose a private folder"
-            )
-    ours = _samples_written(out.parent)
-    for path in (out, out.with_name("sampling_summary.csv")):
-        if path.exists() and path.name not in ours:
-            raise QAPackError(f"{path} already exists and was not written by qa-pack sample; it is not overwritten. Choose a new file name")
+    check_private_file(out, "a sample", "sample.csv", "qa-pack sample", SAMPLE_MARKER, siblings=("sampling_summary.csv",))
 
 
 def _samples_written(folder: Path) -> set[str]:
-    try:
-        data = json.loads((folder / SAMPLE_MARKER).read_text(encoding="utf-8"))
-        return {str(n) for n in data.get("files", [])}
-    except (OSError, ValueError, AttributeError):
-        return set()
+    from qa_lib.run.private_files import written_here
+
+    return written_here(folder, SAMPLE_MARKER)
 
 
 def write_sample(result: Sample, out: str | Path) -> tuple[Path, Path]:

@@ -1,0 +1,58 @@
+"""Files that name children (samples, the audit log for inspectors): written only where the QA team asks,
+never inside a report folder (which could be e-mailed), never over a file the pack did not write, whole or
+not at all, readable by their owner only (mode 0600)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from qa_lib.errors import QAPackError
+
+
+def check_private_file(out: Path, what: str, example: str, command: str, marker: str, siblings: tuple[str, ...] = ()) -> None:
+    """Refuse a path that could put children's names beside a report or overwrite someone's file: a file named
+    like `example`, outside every run folder, and new (or one `command` wrote, as its `marker` records)."""
+    from qa_lib.run.publish import run_marker
+
+    out = Path(out).absolute()
+    suffix = Path(example).suffix
+    if out.is_dir():
+        raise QAPackError(f"--out {out} is a folder; give a file name inside it, such as {out / example}")
+    if out.suffix.lower() != suffix:
+        raise QAPackError(f"--out {out.name}: {what} is written as a {suffix} file; give a name such as {example}")
+    for folder in out.parents:
+        if run_marker(folder) is not None or (folder / "manifest.json").is_file():
+            raise QAPackError(
+                f"--out {out} is inside the report folder {folder}; {what} names children and is "
+                "never written into a report folder (it could be e-mailed). Choose a private folder"
+            )
+    ours = written_here(out.parent, marker)
+    for path in (out, *(out.with_name(s) for s in siblings)):
+        if path.exists() and path.name not in ours:
+            raise QAPackError(f"{path} already exists and was not written by {command}; it is not overwritten. Choose a new file name")
+
+
+def written_here(folder: Path, marker: str) -> set[str]:
+    """The files the pack wrote into `folder` (its marker's list)."""
+    try:
+        data = json.loads((folder / marker).read_text(encoding="utf-8"))
+        return {str(n) for n in data.get("files", [])}
+    except (OSError, ValueError, AttributeError):
+        return set()
+
+
+def record_written(folder: Path, marker: str, names: set[str], by: str) -> None:
+    """Add `names` to the files the pack wrote into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = written_here(folder, marker) | names
+    (folder / marker).write_text(json.dumps({"written_by": by, "files": sorted(written)}), encoding="utf-8")
+
+
+def private_tmp(path: Path) -> Path:
+    """A new, empty temporary file beside `path`, mode 0600; replace `path` with it once written whole."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return Path(name)
