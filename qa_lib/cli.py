@@ -296,7 +296,7 @@ def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, ou
     from qa_lib.inputs.load import load_audits
     from qa_lib.inputs.params import load_params
     from qa_lib.inputs.period import MONTH_RE
-    from qa_lib.sections.sampling.figures import check_sample_path, draw, write_sample
+    from qa_lib.sections.sampling.figures import check_sample_path, draw, sample_manifest, write_sample
 
     out_file = out_file or Path("outputs") / "samples" / f"{month}-{cohort}" / "sample.csv"
     check_sample_path(out_file)  # before any child's data is read
@@ -306,7 +306,7 @@ def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, ou
     cases = load_caseload(caseload, params)
     past = load_audits(history, params)
     result = draw(cases.frame, past.frame, month, cohort, params, seed)
-    path, summary = write_sample(result, out_file)
+    path, summary = write_sample(result, out_file, sample_manifest(result, params, {"caseload": caseload, "history": history}))
     final = result.summary[result.summary["service_area"] == "All service areas"]
     for _, row in final.iterrows():
         click.echo(f"  {row['step']}. {row['rule']}: {row['after']} (excluded {row['excluded']})")

@@ -234,3 +234,54 @@ def test_caseload_from_a_named_excel_sheet(tmp_path, params):
     frame = load_caseload(path, params, sheet="Open cases").frame
     assert frame[["child_id", "service_area", "plan_type"]].values.tolist() == [["CH-1", "East", "cin"], ["CH-2", "West", "cp"]]
     assert frame["source_row"].tolist() == [2, 3]
+
+
+def test_with_a_cap_the_workers_audited_least_recently_come_first(params):
+    # East: four workers, one child each; SW-3 never audited, SW-2 last in June, SW-4 in September, SW-1 in
+    # December. A cap of 2 takes SW-3 and SW-2 whatever the seed.
+    c = caseload([(f"CH-{i}", f"SW-{i}", "East", "cin", "") for i in range(1, 5)])
+    past = history([("CH-91", "2021-12"), ("CH-92", "2021-06"), ("CH-94", "2021-09")])
+    past = past.assign(social_worker_id=["SW-1", "SW-2", "SW-4"])
+    for seed in range(6):
+        drawn = sampling.draw(c, past, "2022-01", "cin", with_sampling(params, max_sample=2), seed=seed)
+        assert sorted(drawn.sample["social_worker_id"]) == ["SW-2", "SW-3"]
+
+
+def test_over_a_year_every_worker_is_audited_before_anyone_is_audited_twice(params):
+    # 10 workers in one area, each with three children; a cap of 3 a month. Drawn month after month with each
+    # sample added to the history: at the end of every month no worker has two audits more than another, so
+    # no one has a second audit while someone still has none (month 4 gives the last worker a first audit).
+    c = caseload([(f"CH-{w}-{k}", f"SW-{w:02d}", "East", "cin", "") for w in range(10) for k in range(3)])
+    past = pd.DataFrame(columns=["child_id", "audit_month", "social_worker_id"])
+    counts = dict.fromkeys((f"SW-{w:02d}" for w in range(10)), 0)
+    for m in range(1, 11):
+        month = f"2022-{m:02d}"
+        drawn = sampling.draw(c, past, month, "cin", with_sampling(params, max_sample=3), seed=m)
+        for worker in drawn.sample["social_worker_id"]:
+            counts[worker] += 1
+        assert max(counts.values()) - min(counts.values()) <= 1, (month, counts)
+        new = drawn.sample[["child_id", "social_worker_id"]].assign(audit_month=month)
+        past = pd.concat([past, new], ignore_index=True)
+    assert sum(counts.values()) == 30 and set(counts.values()) == {3}
+
+
+def test_each_sample_has_a_manifest_that_defends_the_draw_and_names_no_one(demo_csv, tmp_path, monkeypatch, capsys):
+    import hashlib
+    import json
+
+    from helpers import run_cli
+
+    caseload_csv = demo_csv.with_name("caseload.csv")
+    out = tmp_path / "samples" / "sample.csv"
+    args = ["sample", "--caseload", str(caseload_csv), "--history", str(demo_csv), "--month", "2022-01", "--cohort", "cin"]
+    code, said = run_cli(monkeypatch, capsys, *args, "--seed", "7", "--out", str(out))
+    assert code == 0, said
+    manifest = json.loads(out.with_name("sample_manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["caseload"]["sha256"] == hashlib.sha256(caseload_csv.read_bytes()).hexdigest()
+    assert manifest["inputs"]["history"]["sha256"] == hashlib.sha256(demo_csv.read_bytes()).hexdigest()
+    assert (manifest["month"], manifest["cohort"], manifest["seed"]) == ("2022-01", "cin", 7)
+    sample = pd.read_csv(out, dtype=str)
+    assert manifest["drawn"] == len(sample) == manifest["steps"][-1]["after"]
+    text = out.with_name("sample_manifest.json").read_text(encoding="utf-8")
+    assert not any(child in text for child in sample["child_id"])
+    assert out.with_name("sample_manifest.json").stat().st_mode & 0o777 == 0o600

@@ -98,19 +98,35 @@ def draw(caseload: pd.DataFrame, history: pd.DataFrame, month: str, cohort: str,
     children = children[~children["child_id"].isin(set(settings.exclusions))]
     steps.append(("Not on the exclusions list in params", children))
     ordered = children.sort_values(["social_worker_id", "child_id"], kind="stable")
-    ordered = ordered.assign(_key=rng.random(len(ordered)))
-    chosen = ordered.loc[ordered.groupby("social_worker_id", sort=True)["_key"].idxmin()] if len(ordered) else ordered
-    children = chosen.drop(columns="_key")
-    steps.append((f"One child per social worker (chosen at random, seed {seed})", children))
+    # Among a worker's children, the one audited least recently (never audited first); ties by the seed.
+    child_last = history.groupby("child_id")["audit_month"].max() if len(history) else pd.Series(dtype=str)
+    ordered = ordered.assign(_last=ordered["child_id"].map(child_last).astype("string").fillna(""), _key=rng.random(len(ordered)))
+    ordered = ordered.sort_values(["social_worker_id", "_last", "_key"], kind="stable")
+    chosen = ordered.groupby("social_worker_id", sort=True).head(1) if len(ordered) else ordered
+    children = chosen.drop(columns=["_last", "_key"])
+    steps.append((f"One child per social worker (the one audited least recently; ties at random, seed {seed})", children))
     if settings.max_sample is not None:
         per_area = children.groupby("service_area").size()
         shares = _fair_shares(per_area, settings.max_sample, rng)
+        # Within an area, the workers with the fewest audits in the past year come first, then those audited
+        # least recently (never audited before anyone audited), ties at random by the seed: over a year every
+        # worker has an audit before anyone has two.
+        year = history[(history["audit_month"] >= add_months(month, -12)) & (history["audit_month"] < month)] if len(history) else history
+        worker_n = year.groupby("social_worker_id").size() if len(year) else pd.Series(dtype="int64")
+        worker_last = history.groupby("social_worker_id")["audit_month"].max() if len(history) else pd.Series(dtype=str)
         kept = []
         for area, group in children.sort_values(["service_area", "social_worker_id"]).groupby("service_area", sort=True):
-            keep = rng.permutation(len(group))[: int(shares.get(area, 0))]
-            kept.append(group.iloc[np.sort(keep)])
+            ranked = group.assign(
+                _n=group["social_worker_id"].map(worker_n).fillna(0).astype("int64"),
+                _last=group["social_worker_id"].map(worker_last).astype("string").fillna(""),
+                _key=rng.random(len(group)),
+            )
+            first = ranked.sort_values(["_n", "_last", "_key"], kind="stable").head(int(shares.get(area, 0)))
+            kept.append(group.loc[sorted(first.index, key=list(group.index).index)])
         children = pd.concat(kept) if kept else children.iloc[0:0]
-        steps.append((f"Cap of {settings.max_sample}, shared across service areas", children))
+        steps.append(
+            (f"Cap of {settings.max_sample}, shared across service areas (workers with the fewest and oldest audits first)", children)
+        )
 
     summary = _summary(steps, areas)
     in_cohort_n = len(steps[1][1])
@@ -164,7 +180,7 @@ def check_sample_path(out: Path) -> None:
     it must be a .csv file name, outside every run folder, and new (or a sample this command wrote)."""
     from qa_lib.run.private_files import check_private_file
 
-    check_private_file(out, "a sample", "sample.csv", "qa-pack sample", SAMPLE_MARKER, siblings=("sampling_summary.csv",))
+    check_private_file(out, "a sample", "sample.csv", "qa-pack sample", SAMPLE_MARKER, siblings=("sampling_summary.csv", MANIFEST))
 
 
 def _samples_written(folder: Path) -> set[str]:
@@ -173,14 +189,43 @@ def _samples_written(folder: Path) -> set[str]:
     return written_here(folder, SAMPLE_MARKER)
 
 
-def write_sample(result: Sample, out: str | Path) -> tuple[Path, Path]:
-    """Write the sample (the only output carrying identifiers, readable by its owner only) and
-    sampling_summary.csv beside it. Each file is written whole or not at all."""
+MANIFEST = "sample_manifest.json"
+
+
+def sample_manifest(result: Sample, params: Params, inputs: dict[str, Path]) -> dict[str, object]:
+    """What defends a draw later: the input files' SHA-256, month, cohort and seed, the rules as params set
+    them, and the count after each step. No identifier (the exclusions list is counted, not copied)."""
+    from qa_lib.inputs.load import file_sha256
+
+    s = params.sampling
+    overall = result.summary[result.summary["service_area"] == ALL]
+    return {
+        "written_by": "qa-pack sample",
+        "month": result.month,
+        "cohort": result.cohort,
+        "seed": result.seed,
+        "inputs": {name: {"file": Path(p).name, "sha256": file_sha256(Path(p))} for name, p in inputs.items()},
+        "rules": {
+            "plan_precedence": list(s.plan_precedence),
+            "cohort_rule": {k: list(v) for k, v in s.cohort_rules[result.cohort].items()},
+            "window_months": s.window_months,
+            "exclusions": len(s.exclusions),
+            "max_sample": s.max_sample,
+        },
+        "steps": [{"step": int(r.step), "rule": r.rule, "after": int(r.after)} for r in overall.itertuples()],
+        "drawn": len(result.sample),
+    }
+
+
+def write_sample(result: Sample, out: str | Path, manifest: dict[str, object] | None = None) -> tuple[Path, Path]:
+    """Write the sample (the only output carrying identifiers, readable by its owner only),
+    sampling_summary.csv and, when given, sample_manifest.json beside it. Each file is written whole or not
+    at all."""
     out = Path(out)
     check_sample_path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     summary_path = out.with_name("sampling_summary.csv")
-    written = _samples_written(out.parent) | {out.name, summary_path.name}
+    written = _samples_written(out.parent) | {out.name, summary_path.name, *([MANIFEST] if manifest is not None else [])}
     (out.parent / SAMPLE_MARKER).write_text(json.dumps({"written_by": "qa-pack sample", "files": sorted(written)}), encoding="utf-8")
     for frame, path in ((result.sample, out), (result.summary, summary_path)):
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
@@ -192,4 +237,9 @@ def write_sample(result: Sample, out: str | Path) -> tuple[Path, Path]:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+    if manifest is not None:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, indent=1)
+        Path(tmp_name).replace(out.with_name(MANIFEST))
     return out, summary_path
