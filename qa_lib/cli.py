@@ -309,7 +309,8 @@ def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, ou
     path, summary = write_sample(result, out_file, sample_manifest(result, params, {"caseload": caseload, "history": history}))
     final = result.summary[result.summary["service_area"] == "All service areas"]
     for _, row in final.iterrows():
-        click.echo(f"  {row['step']}. {row['rule']}: {row['after']} (excluded {row['excluded']})")
+        change = f"added {row['added']}" if row.get("added") else f"excluded {row['excluded']}"
+        click.echo(f"  {row['step']}. {row['rule']}: {row['after']} ({change})")
     click.echo(f"Sample of {len(result.sample)} written to {path}; summary in {summary}")
     cap = params.sampling.max_sample
     if cap is None:

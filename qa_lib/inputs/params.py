@@ -79,6 +79,8 @@ class SamplingSettings:
     window_months: int = 6
     exclusions: tuple[str, ...] = ()
     max_sample: int | None = None
+    reaudit_grades: tuple[str, ...] = ()  # final overall grades whose cases are audited again (codes: I, RI, G, O)
+    reaudit_after_months: int = 3  # ... this many months after the audit that graded them
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,7 @@ def load_params(path: str | Path) -> Params:
         "sampling",
         "date_format",
         "history",
+        "reaudit",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -489,4 +492,23 @@ def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
         window_months=_int(s.get("window_months", 6), "sampling window_months", src),
         exclusions=_texts(s.get("exclusions"), "sampling exclusions", src),
         max_sample=_int(cap, "sampling max_sample", src, minimum=1) if cap not in (None, "", "null") else None,
+        **_reaudit(raw, src),
     )
+
+
+GRADE_CODES = {"o": "O", "outstanding": "O", "g": "G", "good": "G", "ri": "RI", "requires improvement": "RI", "i": "I", "inadequate": "I"}
+
+
+def _reaudit(raw: dict[str, Any], src: Path) -> dict[str, Any]:
+    """params `reaudit: {grades: [Inadequate], after_months: 3}`: cases graded so are drawn again."""
+    r = _section(raw, "reaudit", src)
+    unknown = sorted(set(r) - {"grades", "after_months"})
+    if unknown:
+        raise ParamsError(f"{src.name}: reaudit {str(unknown[0])[:30]!r}; expected grades, after_months")
+    grades = []
+    for g in _texts(r.get("grades"), "reaudit grades", src):
+        code = GRADE_CODES.get(g.strip().lower())
+        if code is None:
+            raise ParamsError(f"{src.name}: reaudit grades {g[:30]!r}; expected Outstanding, Good, Requires Improvement or Inadequate")
+        grades.append(code)
+    return {"reaudit_grades": tuple(grades), "reaudit_after_months": _int(r.get("after_months", 3), "reaudit after_months", src, minimum=1)}

@@ -243,3 +243,31 @@ def test_month_paragraphs_by_group_hand_worked():
         text[2]
         == "Other standards: good or outstanding grades for Impact stayed at 50%. None of these changes is bigger than chance would explain."
     )
+
+
+def test_re_audited_cases_grades_moved_by_hand():
+    # Three children audited in October 2021 and again in January 2022 (params reaudit: I and RI, after 3
+    # months): CH-1 I -> G (better), CH-2 RI moderated to I -> I (same, final grades), CH-3 I -> RI (better);
+    # CH-4 G in October is not a re-audit; CH-5's January audit has no October audit.
+    import pandas as pd
+
+    from qa_lib.sections.grades.figures import reaudit_moves
+
+    rows = [
+        ("CH-1", "2021-10", "I", False, ""),
+        ("CH-2", "2021-10", "RI", True, "I"),
+        ("CH-3", "2021-10", "I", False, ""),
+        ("CH-4", "2021-10", "G", False, ""),
+        ("CH-1", "2022-01", "G", False, ""),
+        ("CH-2", "2022-01", "I", False, ""),
+        ("CH-3", "2022-01", "RI", False, ""),
+        ("CH-4", "2022-01", "G", False, ""),
+        ("CH-5", "2022-01", "I", False, ""),
+    ]
+    audits = pd.DataFrame(rows, columns=["child_id", "audit_month", "overall_grade", "moderated", "moderated_grade"]).assign(
+        status="returned"
+    )
+    moves = reaudit_moves(audits, ["2022-01"], ("I", "RI"), 3)
+    counted = {(a, b): n for a, b, n in moves.itertuples(index=False) if n}
+    assert counted == {("I", "G"): 1, ("I", "I"): 1, ("I", "RI"): 1}
+    assert set(moves["grade_then"]) == {"RI", "I"} and len(moves) == 8  # every cell, zeros included

@@ -285,3 +285,34 @@ def test_each_sample_has_a_manifest_that_defends_the_draw_and_names_no_one(demo_
     text = out.with_name("sample_manifest.json").read_text(encoding="utf-8")
     assert not any(child in text for child in sample["child_id"])
     assert out.with_name("sample_manifest.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_cases_graded_inadequate_are_re_audited_after_the_set_months(params):
+    # History (hand-made): October 2021 audits. CH-9 inadequate (auditor); CH-8 requires improvement, moderated
+    # to inadequate; CH-7 inadequate, moderated to requires improvement; CH-6 inadequate but in September.
+    past = pd.DataFrame(
+        [
+            ("CH-9", "2021-10", "returned", False, "", "I", "cp", "SW-9"),
+            ("CH-8", "2021-10", "returned", True, "I", "RI", "cla", "SW-8"),
+            ("CH-7", "2021-10", "returned", True, "RI", "I", "cin", "SW-7"),
+            ("CH-6", "2021-09", "returned", False, "", "I", "cin", "SW-6"),
+        ],
+        columns=["child_id", "audit_month", "status", "moderated", "moderated_grade", "overall_grade", "cohort", "social_worker_id"],
+    )
+    c = caseload(
+        [
+            ("CH-9", "SW-9", "East", "cp", ""),
+            ("CH-8", "SW-8", "East", "cla", ""),
+            ("CH-7", "SW-7", "East", "cin", ""),
+            ("CH-6", "SW-6", "East", "cin", ""),
+            ("CH-1", "SW-1", "East", "cin", ""),
+        ]
+    )
+    rules = with_sampling(params, reaudit_grades=("I",), reaudit_after_months=3)
+    drawn = sampling.draw(c, past, "2022-01", "cin", rules, seed=3)
+    s = drawn.sample.set_index("child_id")
+    assert sorted(s.index[s["reaudit"] == "yes"]) == ["CH-8", "CH-9"]  # final grade inadequate in October
+    assert s.loc["CH-9", "cohort"] == "cp" and s.loc["CH-8", "cohort"] == "cla"  # filed under the cohort re-audited
+    assert sorted(s.index[s["reaudit"] == "no"]) == ["CH-1"]  # CH-6 and CH-7 were audited within the 6 months
+    last = drawn.summary[drawn.summary["service_area"] == "All service areas"].iloc[-1]
+    assert last["rule"].startswith("Added for re-audit: graded I in 2021-10") and last["added"] == 2 and last["after"] == 3

@@ -73,6 +73,7 @@ class GradesFigures:
     trend: pd.DataFrame  # overall grades over the trend window with data
     spc: pd.DataFrame  # p-chart of % good or outstanding overall (before moderation), trend window
     funnel: pd.DataFrame  # % good or outstanding overall by service area against n, period (qa_lib.spc.funnel)
+    reaudits: pd.DataFrame | None = None  # params reaudit: first grade -> grade at re-audit, counts (None: not set)
 
 
 def area_funnel(grid: pd.DataFrame) -> pd.DataFrame:
@@ -102,4 +103,31 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
         trend=trend,
         spc=good_or_outstanding_chart(trend),
         funnel=area_funnel(by_area),
+        reaudits=reaudit_moves(audits, months, params.sampling.reaudit_grades, params.sampling.reaudit_after_months)
+        if params.sampling.reaudit_grades
+        else None,
     )
+
+
+ORDER = ["O", "G", "RI", "I"]
+
+
+def final_grades(audits: pd.DataFrame) -> pd.Series:
+    """Each returned audit's final overall grade: the moderator's where moderated, else the auditor's."""
+    moderated = audits["moderated"].astype(bool) & audits["moderated_grade"].ne("")
+    return audits["moderated_grade"].where(moderated, audits["overall_grade"])
+
+
+def reaudit_moves(audits: pd.DataFrame, months: list[str], grades: tuple[str, ...], after: int) -> pd.DataFrame:
+    """How re-audited cases' grades moved: a case audited in the period whose returned audit `after` months
+    earlier ended with one of `grades` is a re-audit; counts of (grade then, grade now), returned audits only."""
+    from qa_lib.inputs.period import add_months
+
+    returned = audits[audits["status"].eq("returned") & audits["overall_grade"].ne("")]
+    final = returned.assign(final=final_grades(returned))[["child_id", "audit_month", "final"]]
+    now = final[final["audit_month"].isin(months)].assign(then_month=lambda f: f["audit_month"].map(lambda m: add_months(m, -after)))
+    pairs = now.merge(final, left_on=["child_id", "then_month"], right_on=["child_id", "audit_month"], suffixes=("_now", "_then"))
+    pairs = pairs[pairs["final_then"].isin(grades)]
+    counts = pairs.groupby(["final_then", "final_now"]).size()
+    rows = [(a, b, int(counts.get((a, b), 0))) for a in ORDER if a in grades for b in ORDER]
+    return pd.DataFrame(rows, columns=["grade_then", "grade_now", "count"])

@@ -66,3 +66,32 @@ def trend(run: Run) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.trend(run)
     run.show_chart(charts.grades_trend_chart, run.figures.grades.trend, list(run.figures.months.trend_with_data))
+
+
+def reaudits(run: Run) -> None:
+    """How re-audited cases' grades moved (params `reaudit:`), counts only; QA-team reports only."""
+    if run.published is not None:
+        return
+    moves = run.figures.grades.reaudits
+    if moves is None:
+        run.show_text("*No re-audits are set in params (`reaudit: {grades: [Inadequate], after_months: 3}` draws them).*")
+        return
+    rank = {g: i for i, g in enumerate(["O", "G", "RI", "I"])}
+    better = int(moves.loc[moves["grade_now"].map(rank) < moves["grade_then"].map(rank), "count"].sum())
+    same = int(moves.loc[moves["grade_now"] == moves["grade_then"], "count"].sum())
+    worse = int(moves["count"].sum()) - better - same
+    total = better + same + worse
+    if not total:
+        run.show_text("No case was re-audited in the period.")
+        return
+    run.show_text(
+        f"{total} case{'s were' if total != 1 else ' was'} re-audited in the period: {better} graded better than at the first "
+        f"audit, {same} the same and {worse} worse (final grades, after moderation where moderated)."
+    )
+    names = {"O": "Outstanding", "G": "Good", "RI": "Requires improvement", "I": "Inadequate"}
+    table = moves.pivot(index="grade_then", columns="grade_now", values="count").reindex(columns=list(names))
+    table = table.rename(index=names, columns=names).rename_axis(None, axis=1).reset_index(names="Grade at the first audit")
+    run.show_table(
+        table.astype({c: "int64" for c in names.values()}).astype(str),
+        "Re-audited cases: grade at the first audit against the grade at re-audit (number)",
+    )

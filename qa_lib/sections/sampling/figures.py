@@ -58,6 +58,20 @@ def in_cohort(children: pd.DataFrame, rule: dict[str, tuple[str, ...]]) -> pd.Se
     return mask
 
 
+def due_for_reaudit(history: pd.DataFrame, month: str, grades: tuple[str, ...], after: int) -> dict[str, str]:
+    """Children whose returned audit `after` months before `month` ended with one of `grades` (the
+    moderator's grade where the audit was moderated, else the auditor's), with that audit's cohort: a
+    re-audit is filed under the cohort it re-audits, never the month's."""
+    when = add_months(month, -after)
+    past = history[(history["audit_month"] == when) & (history["status"] == "returned")] if len(history) else history
+    if past.empty:
+        return {}
+    moderated = past["moderated"].astype(bool) & past["moderated_grade"].ne("")
+    final = past["moderated_grade"].where(moderated, past["overall_grade"])
+    due = past[final.isin(grades)]
+    return dict(zip(due["child_id"], due["cohort"]))
+
+
 def recently_audited(history: pd.DataFrame, month: str, window: int) -> set[str]:
     """Children drawn into any audit in the `window` months before `month` (month - window to month - 1)."""
     first = add_months(month, -window)
@@ -128,6 +142,15 @@ def draw(caseload: pd.DataFrame, history: pd.DataFrame, month: str, cohort: str,
             (f"Cap of {settings.max_sample}, shared across service areas (workers with the fewest and oldest audits first)", children)
         )
 
+    if settings.reaudit_grades:  # cases graded so are audited again, on top of the month's draw
+        due = due_for_reaudit(history, month, settings.reaudit_grades, settings.reaudit_after_months)
+        open_now = steps[0][1]
+        added = open_now[open_now["child_id"].isin(list(due)) & ~open_now["child_id"].isin(children["child_id"])]
+        added = added.assign(reaudit="yes", audit_cohort=added["child_id"].map(due))
+        children = pd.concat([children.assign(reaudit="no", audit_cohort=cohort), added])
+        when = add_months(month, -settings.reaudit_after_months)
+        steps.append((f"Added for re-audit: graded {', '.join(settings.reaudit_grades)} in {when} and still open", children))
+
     summary = _summary(steps, areas)
     in_cohort_n = len(steps[1][1])
     if in_cohort_n == 0:
@@ -153,7 +176,8 @@ def _summary(steps: list[tuple[str, pd.DataFrame]], areas: list[str]) -> pd.Data
         for area in [ALL, *areas]:
             after = int(counts.sum()) if area == ALL else int(counts[area])
             prior = int(before.sum()) if area == ALL else int(before[area])
-            rows.append({"step": k, "rule": rule, "service_area": area, "before": prior, "excluded": prior - after, "after": after})
+            row = {"step": k, "rule": rule, "service_area": area, "before": prior, "excluded": max(0, prior - after), "after": after}
+            rows.append({**row, "added": max(0, after - prior)})  # only the re-audit step adds
         previous = counts
     return pd.DataFrame(rows)
 
@@ -165,11 +189,14 @@ def _as_audits(children: pd.DataFrame, month: str, cohort: str, params: Params) 
     out = pd.DataFrame("", index=drawn.index, columns=columns)
     out["audit_id"] = [f"{month}-{cohort}-{k + 1:03d}" for k in range(len(drawn))]
     out["audit_month"] = month
-    out["cohort"] = cohort
+    out["cohort"] = drawn["audit_cohort"].to_numpy() if "audit_cohort" in drawn else cohort
     for col in ("child_id", "social_worker_id", "service_area", "team"):
         out[col] = drawn[col].to_numpy()
     out["status"] = "not_returned"
-    return out[[c for c in columns if c in out.columns]]
+    out = out[[c for c in columns if c in out.columns]]
+    if "reaudit" in drawn:  # params reaudit: which rows are re-audits (an extra column the contract allows)
+        out["reaudit"] = drawn["reaudit"].to_numpy()
+    return out
 
 
 SAMPLE_MARKER = ".qa-pack-sample.json"
