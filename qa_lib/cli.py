@@ -291,7 +291,10 @@ def email(run_dir: Path, do_send: bool, params_path: Path | None) -> None:
     default=None,
     help="Params with the cohort rules and sampling settings (default: the pack's demo.yml).",
 )
-def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, out_file: Path | None, params_path: Path | None) -> None:
+@click.option("--practice-week", is_flag=True, help="Draw each service area to the size params sampling: practice_week gives it.")
+def sample(
+    caseload: Path, history: Path, month: str, cohort: str, seed: int, out_file: Path | None, params_path: Path | None, practice_week: bool
+) -> None:
     from qa_lib.inputs.caseload import load_caseload
     from qa_lib.inputs.load import load_audits
     from qa_lib.inputs.params import load_params
@@ -305,7 +308,7 @@ def sample(caseload: Path, history: Path, month: str, cohort: str, seed: int, ou
     params = load_params(params_path or resources.default_params("demo.yml"))
     cases = load_caseload(caseload, params)
     past = load_audits(history, params)
-    result = draw(cases.frame, past.frame, month, cohort, params, seed)
+    result = draw(cases.frame, past.frame, month, cohort, params, seed, practice_week=practice_week)
     path, summary = write_sample(result, out_file, sample_manifest(result, params, {"caseload": caseload, "history": history}))
     final = result.summary[result.summary["service_area"] == "All service areas"]
     for _, row in final.iterrows():

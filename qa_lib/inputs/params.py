@@ -79,6 +79,7 @@ class SamplingSettings:
     window_months: int = 6
     exclusions: tuple[str, ...] = ()
     max_sample: int | None = None
+    practice_week: dict[str, int] = field(default_factory=dict)  # service area -> audits, for a practice-week draw
     reaudit_grades: tuple[str, ...] = ()  # final overall grades whose cases are audited again (codes: I, RI, G, O)
     reaudit_after_months: int = 3  # ... this many months after the audit that graded them
 
@@ -485,6 +486,13 @@ def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
         rules[str(cohort)] = {str(k): tuple(v.lower() for v in _texts(vals, f"cohort_rules {cohort} {k}", src)) for k, vals in rule.items()}
     s = _section(raw, "sampling", src)
     cap = s.get("max_sample")
+    week = _section(s, "practice_week", src, within="sampling")
+    areas = {str(a) for a in raw.get("service_areas") or []}
+    unknown = [str(a) for a in week if areas and str(a) not in areas]
+    if unknown:
+        expected = ", ".join(sorted(areas))
+        what = f"sampling practice_week {unknown[0][:30]!r}"
+        raise ParamsError(f"{src.name}: {what} is not a service area in params; expected some of {expected}")
     return SamplingSettings(
         cohort_rules=rules,
         plan_precedence=tuple(p.lower() for p in _texts(raw.get("plan_precedence"), "plan_precedence", src))
@@ -492,6 +500,10 @@ def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
         window_months=_int(s.get("window_months", 6), "sampling window_months", src),
         exclusions=_texts(s.get("exclusions"), "sampling exclusions", src),
         max_sample=_int(cap, "sampling max_sample", src, minimum=1) if cap not in (None, "", "null") else None,
+        practice_week={
+            str(a): _int(n, f"sampling practice_week {str(a)[:30]}", src, minimum=0)
+            for a, n in week.items()
+        },
         **_reaudit(raw, src),
     )
 

@@ -314,5 +314,22 @@ def test_cases_graded_inadequate_are_re_audited_after_the_set_months(params):
     assert sorted(s.index[s["reaudit"] == "yes"]) == ["CH-8", "CH-9"]  # final grade inadequate in October
     assert s.loc["CH-9", "cohort"] == "cp" and s.loc["CH-8", "cohort"] == "cla"  # filed under the cohort re-audited
     assert sorted(s.index[s["reaudit"] == "no"]) == ["CH-1"]  # CH-6 and CH-7 were audited within the 6 months
+    again = sampling.draw(c, past, "2022-01", "cin", rules, seed=3)  # the same inputs and seed: the same file
+    assert again.sample.to_csv(index=False) == drawn.sample.to_csv(index=False)
     last = drawn.summary[drawn.summary["service_area"] == "All service areas"].iloc[-1]
     assert last["rule"].startswith("Added for re-audit: graded I in 2021-10") and last["added"] == 2 and last["after"] == 3
+
+
+def test_a_practice_week_draws_each_area_to_its_size(params):
+    # Three areas with 4, 2 and 3 eligible workers; sizes East 2, West 3 (only 2 there), North 0.
+    c = caseload(
+        [(f"CH-E{i}", f"SW-E{i}", "East", "cin", "") for i in range(4)]
+        + [(f"CH-W{i}", f"SW-W{i}", "West", "cin", "") for i in range(2)]
+        + [(f"CH-N{i}", f"SW-N{i}", "North", "cin", "") for i in range(3)]
+    )
+    areas = ("East", "West", "North")
+    rules = dataclasses.replace(with_sampling(params, practice_week={"East": 2, "West": 3, "North": 0}), service_areas=areas)
+    drawn = sampling.draw(c, history([]).assign(social_worker_id=[]), "2022-01", "cin", rules, seed=4, practice_week=True)
+    assert drawn.sample["service_area"].value_counts().to_dict() == {"East": 2, "West": 2}
+    with pytest.raises(QAPackError, match="no sizes set"):
+        sampling.draw(c, history([]), "2022-01", "cin", with_sampling(params, practice_week={}), seed=4, practice_week=True)

@@ -93,8 +93,11 @@ def _fair_shares(available: pd.Series, cap: int, rng: np.random.Generator) -> pd
     return shares
 
 
-def draw(caseload: pd.DataFrame, history: pd.DataFrame, month: str, cohort: str, params: Params, seed: int) -> Sample:
-    """Apply the rules in order and draw the month's sample."""
+def draw(
+    caseload: pd.DataFrame, history: pd.DataFrame, month: str, cohort: str, params: Params, seed: int, practice_week: bool = False
+) -> Sample:
+    """Apply the rules in order and draw the month's sample; with `practice_week`, each service area to the
+    size params `sampling: practice_week` gives it (a stratified draw) instead of the cap."""
     settings = params.sampling
     if cohort not in settings.cohort_rules:
         raise QAPackError(f"cohort {cohort!r} has no rule in params cohort_rules; expected one of {', '.join(settings.cohort_rules)}")
@@ -119,9 +122,16 @@ def draw(caseload: pd.DataFrame, history: pd.DataFrame, month: str, cohort: str,
     chosen = ordered.groupby("social_worker_id", sort=True).head(1) if len(ordered) else ordered
     children = chosen.drop(columns=["_last", "_key"])
     steps.append((f"One child per social worker (the one audited least recently; ties at random, seed {seed})", children))
-    if settings.max_sample is not None:
+    sizes = settings.practice_week if practice_week else None
+    if practice_week and not sizes:
+        raise QAPackError("--practice-week: no sizes set; give params sampling: practice_week: {<service area>: <number>, ...}")
+    if sizes or settings.max_sample is not None:
         per_area = children.groupby("service_area").size()
-        shares = _fair_shares(per_area, settings.max_sample, rng)
+        shares = (
+            pd.Series({a: min(int(n), int(per_area.get(a, 0))) for a, n in sizes.items()})
+            if sizes
+            else _fair_shares(per_area, int(settings.max_sample or 0), rng)
+        )
         # Within an area, the workers with the fewest audits in the past year come first, then those audited
         # least recently (never audited before anyone audited), ties at random by the seed: over a year every
         # worker has an audit before anyone has two.
@@ -138,9 +148,12 @@ def draw(caseload: pd.DataFrame, history: pd.DataFrame, month: str, cohort: str,
             first = ranked.sort_values(["_n", "_last", "_key"], kind="stable").head(int(shares.get(area, 0)))
             kept.append(group.loc[sorted(first.index, key=list(group.index).index)])
         children = pd.concat(kept) if kept else children.iloc[0:0]
-        steps.append(
-            (f"Cap of {settings.max_sample}, shared across service areas (workers with the fewest and oldest audits first)", children)
-        )
+        how = "(workers with the fewest and oldest audits first)"
+        if sizes:
+            wanted = ", ".join(f"{a} {n}" for a, n in sizes.items())
+            steps.append((f"Practice week: drawn by service area to the sizes in params ({wanted}) {how}", children))
+        else:
+            steps.append((f"Cap of {settings.max_sample}, shared across service areas {how}", children))
 
     if settings.reaudit_grades:  # cases graded so are audited again, on top of the month's draw
         due = due_for_reaudit(history, month, settings.reaudit_grades, settings.reaudit_after_months)
@@ -238,6 +251,7 @@ def sample_manifest(result: Sample, params: Params, inputs: dict[str, Path]) -> 
             "window_months": s.window_months,
             "exclusions": len(s.exclusions),
             "max_sample": s.max_sample,
+            "practice_week": dict(s.practice_week) if any("Practice week" in str(r) for r in overall["rule"]) else None,
         },
         "steps": [{"step": int(r.step), "rule": r.rule, "after": int(r.after)} for r in overall.itertuples()],
         "drawn": len(result.sample),
