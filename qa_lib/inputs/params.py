@@ -500,10 +500,7 @@ def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
         window_months=_int(s.get("window_months", 6), "sampling window_months", src),
         exclusions=_texts(s.get("exclusions"), "sampling exclusions", src),
         max_sample=_int(cap, "sampling max_sample", src, minimum=1) if cap not in (None, "", "null") else None,
-        practice_week={
-            str(a): _int(n, f"sampling practice_week {str(a)[:30]}", src, minimum=0)
-            for a, n in week.items()
-        },
+        practice_week={str(a): _int(n, f"sampling practice_week {str(a)[:30]}", src, minimum=0) for a, n in week.items()},
         **_reaudit(raw, src),
     )
 
