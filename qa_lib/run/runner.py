@@ -382,9 +382,9 @@ def _tables(shown: RunFigures | PublishedFigures, params: Params, period: Period
 
 
 def _with_revision(shown: RunFigures | PublishedFigures, out: Path, period: Period, build: Path) -> RunFigures | PublishedFigures:
-    """When this run replaces the published version of the same period: what changed since it, on the
-    figures every output reads (the highlight report opens with it) and in `revision.json` (the e-mail says
-    "revised")."""
+    """When this run replaces the published version of the same period and a figure changed: what changed
+    since it, on the figures every output reads (the highlight report opens with it) and in `revision.json`
+    (the e-mail says "revised"). The earlier version is kept in history/ either way."""
     from dataclasses import replace
 
     from qa_lib.run.revision import earlier_version, revision, revision_summary
@@ -393,6 +393,8 @@ def _with_revision(shown: RunFigures | PublishedFigures, out: Path, period: Peri
     if earlier is None:
         return shown
     rev = revision(earlier, rounded(all_tables(shown)), period)
+    if not rev.changes:  # the same figures (an edited sentence, say): nothing to revise, nothing to announce
+        return shown
     (build / "revision.json").write_text(json.dumps(revision_summary(rev), indent=1), encoding="utf-8")
     return replace(shown, revision=rev)
 
