@@ -98,11 +98,9 @@ def when(iso: str) -> str:
 
 def revision_markdown(rev: Revision | None, labels: dict[str, str], wider: bool = False) -> str:
     """The box the highlight report opens with when it revises an earlier version ("" when it does not)."""
-    if rev is None:
+    if rev is None or not rev.changes:
         return ""
     head = f"**Changes since the version of {when(rev.since)}**"
-    if not rev.changes:
-        return f"{head}\n\nThis report replaces that version for the same period; none of its returns, grades or standards changed."
     tables = ", ".join(TITLES[t] for t in rev.tables)
     if wider:
         return f"{head}\n\nThis report replaces that version for the same period. Figures changed in: {tables}."
