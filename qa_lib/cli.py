@@ -13,6 +13,7 @@ from qa_lib.errors import QAPackError, RunInterrupted, ValidationFailed, bounded
 from qa_lib.inputs import resources
 
 if TYPE_CHECKING:
+    from qa_lib.inputs.load import AuditData
     from qa_lib.inputs.params import Params
     from qa_lib.inputs.period import Period
 
@@ -149,6 +150,21 @@ def run(
         email_run(result.out, params.email, do_send=True, say=click.echo)
 
 
+def _period_data(
+    params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None
+) -> tuple[Params, Period, AuditData]:
+    """Params, the period (options over params) and the validated audits (--audits over params audits:)."""
+    from qa_lib.inputs.load import load_audits
+    from qa_lib.inputs.params import load_params
+
+    params = load_params(params_path)
+    period = _period(params, period_from, period_to) or params.require_period()
+    source = audits or params.audits
+    if source is None:
+        raise QAPackError("no audits file: set audits: in params or pass --audits FILE")
+    return params, period, load_audits(source, params, sheet=params.sheet, period_end=period.end)
+
+
 def _period(params: Params, period_from: str | None, period_to: str | None) -> Period | None:
     """The period from --from/--to over params' period (None when neither is given)."""
     from qa_lib.inputs.period import Period
@@ -172,16 +188,9 @@ def _period(params: Params, period_from: str | None, period_to: str | None) -> P
 def commentary(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None, target: Path) -> None:
     from qa_lib.commentary.document import write
     from qa_lib.commentary.drafts import drafts
-    from qa_lib.inputs.load import load_audits
-    from qa_lib.inputs.params import load_params
     from qa_lib.run.figures import compute_all
 
-    params = load_params(params_path)
-    period = _period(params, period_from, period_to) or params.require_period()
-    source = audits or params.audits
-    if source is None:
-        raise QAPackError("no audits file: set audits: in params or pass --audits FILE")
-    data = load_audits(source, params, sheet=params.sheet, period_end=period.end)
+    params, period, data = _period_data(params_path, audits, period_from, period_to)
     figures = compute_all(data.frame, params, period, data.summary())
     path = write(target, drafts(figures, params, period), data.sha256, (period.start, period.end))
     click.echo(f"Commentary drafted for {period.label} written to {path}: edit it, then run with --commentary {path}")
@@ -194,19 +203,12 @@ def commentary(params_path: Path, audits: Path | None, period_from: str | None, 
 @click.option("--to", "period_to", default=None, help="Last month, YYYY-MM.")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), required=True, help="A new .xlsx file outside every report folder.")
 def audit_log(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None, out_file: Path) -> None:
-    from qa_lib.inputs.load import load_audits
-    from qa_lib.inputs.params import load_params
     from qa_lib.run.audit_log import MARKER, audit_log, write_audit_log
     from qa_lib.run.private_files import check_private_file
     from qa_lib.sections.themes.actions import load_actions, theme_labels
 
     check_private_file(out_file, "the audit log", "audit_log.xlsx", "qa-pack audit-log", MARKER)  # before any child's data is read
-    params = load_params(params_path)
-    period = _period(params, period_from, period_to) or params.require_period()
-    source = audits or params.audits
-    if source is None:
-        raise QAPackError("no audits file: set audits: in params or pass --audits FILE")
-    data = load_audits(source, params, sheet=params.sheet, period_end=period.end)
+    params, period, data = _period_data(params_path, audits, period_from, period_to)
     actions = load_actions(params.actions, set(theme_labels(params)))
     log = audit_log(data.frame, params, period, actions.register)
     path = write_audit_log(log, out_file)
