@@ -96,3 +96,11 @@ def test_validate_actions_says_every_problem_and_exits_non_zero(tmp_path, monkey
         monkeypatch, capsys, "validate", "--params", str(REPO / "params" / "demo.yml"), "--actions", str(REPO / "params" / "register.yml")
     )
     assert code == 0 and "an action register of 10 action(s); no problems found" in said
+
+
+def test_a_name_typed_into_a_coded_column_is_never_quoted(tmp_path):
+    path = register(tmp_path, "A1,2021-10,Jo Bloggs,Something,QA Lead,,open,,\n")
+    with pytest.raises(RegisterInvalid) as err:
+        load_actions(path, KEYS)
+    said = str(err.value)
+    assert "register.csv row 2, column theme:" in said and "Jo Bloggs" not in said

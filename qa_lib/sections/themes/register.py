@@ -102,15 +102,15 @@ def validate(rows: list[dict[str, str]], first: int, name: str, keys: set[str], 
                 bad("action_id", f"the same action_id as {where} {seen[r['action_id']]}; expected each action once")
             seen.setdefault(r["action_id"], n)
         if r["raised_month"] and not MONTH.match(r["raised_month"]):
-            bad("raised_month", f"{r['raised_month'][:20]!r} is not a month; expected YYYY-MM, e.g. 2021-10")
+            bad("raised_month", f"{shown(r['raised_month'])} is not a month; expected YYYY-MM, e.g. 2021-10")
         if r["theme"] and r["theme"] not in keys:
-            bad("theme", f"{r['theme'][:30]!r} is not a theme or standard key from params; expected one of {', '.join(sorted(keys))}")
+            bad("theme", f"{shown(r['theme'])} is not a theme or standard key from params; expected one of {', '.join(sorted(keys))}")
         if r["status"] and r["status"].lower() not in STATUSES:
-            bad("status", f"{r['status'][:20]!r} is not a status; expected open, done or dropped")
+            bad("status", f"{shown(r['status'])} is not a status; expected open, done or dropped")
         status = r["status"].lower()
         for col in ("due", "done_date"):
             if r[col] and not _iso(r[col]):
-                bad(col, f"{r[col][:20]!r} is not a date; expected YYYY-MM-DD")
+                bad(col, f"{shown(r[col])} is not a date; expected YYYY-MM-DD")
         if status == "done" and not r["done_date"]:
             bad("done_date", "blank for a done action; expected the date it was done (YYYY-MM-DD)")
         if status != "done" and r["done_date"]:
@@ -122,6 +122,14 @@ def validate(rows: list[dict[str, str]], first: int, name: str, keys: set[str], 
                 bad(col, "holds an e-mail address or phone number (not shown); expected roles and plain words, never contact details")
         actions.append(Action(**{**r, "status": status}))
     return actions, problems
+
+
+def shown(value: str) -> str:
+    """A coded value as a message may quote it: the audits file's rule (nothing shaped like an ID, a name or
+    an e-mail address; at most 30 characters)."""
+    from qa_lib.inputs.load import _value_text
+
+    return _value_text(value)
 
 
 def _iso(text: str) -> bool:
