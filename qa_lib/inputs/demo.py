@@ -431,6 +431,28 @@ def _participation(month: str, n: int, rng: np.random.Generator) -> tuple[list[s
     return [flags[k] for k in order], [why[k] for k in order]
 
 
+# How often a moderator grades a standard one step away from the auditor: planning is read differently
+# (the calibration issue the demo is there to show); the other standards mostly agree.
+STANDARD_DISAGREEMENT = {**dict.fromkeys(STANDARDS, 0.08), "planning": 0.4}
+
+
+def _moderate_standards(rows: list[dict[str, str]], rng: np.random.Generator) -> None:
+    """The moderator's grade for each standard of every moderated audit (`moderated_grade_<standard>`)."""
+    order = [GRADE_WORD[g] for g in ("O", "G", "RI", "I")]
+    for r in rows:
+        if r.get("moderated") != "yes":
+            continue
+        for std in STANDARDS:
+            given = r.get(f"grade_{std}", "")
+            if given not in order:
+                r[f"moderated_grade_{std}"] = given  # N/A or blank stays so
+                continue
+            i = order.index(given)
+            if rng.random() < STANDARD_DISAGREEMENT[std]:
+                i = min(len(order) - 1, max(0, i + int(rng.choice([-1, 1]))))
+            r[f"moderated_grade_{std}"] = order[i]
+
+
 def demo_audits(seed: int = SEED) -> pd.DataFrame:
     """The demo year as a contract-format frame (one row per case drawn into a sample)."""
     rng = np.random.default_rng(seed)
@@ -488,6 +510,7 @@ def demo_audits(seed: int = SEED) -> pd.DataFrame:
             r["strengths"] = str(rng.choice(STRENGTHS))
             r["learning"] = str(rng.choice(LEARNING))
         rows += month_rows
+    _moderate_standards(rows, np.random.default_rng(seed + 17))  # its own generator: every other column unchanged
     columns = [
         "audit_id",
         "audit_month",
@@ -510,6 +533,7 @@ def demo_audits(seed: int = SEED) -> pd.DataFrame:
         "moderated_grade",
         "date_distributed",
         "date_returned",
+        *[f"moderated_grade_{s}" for s in STANDARDS],
     ]
     frame = pd.DataFrame(rows).reindex(columns=columns).fillna("")
     return frame.sort_values(["audit_month", "audit_id"]).reset_index(drop=True)

@@ -368,7 +368,7 @@ def normalise(raw: pd.DataFrame, params: Params) -> pd.DataFrame:
     df = raw.copy(deep=False)
     grade_map = {**GRADE_SPELLINGS, **{s: "N/A" for s in NA_SPELLINGS}}
     for col in df.columns:
-        if col in {"overall_grade", "moderated_grade"} or col.startswith("grade_"):
+        if col in {"overall_grade", "moderated_grade"} or col.startswith(("grade_", "moderated_grade_")):
             df[col] = lookup(df[col], grade_map)
         elif col in {"sw_participated", "moderated"}:
             df[col] = lookup(df[col], YES_NO)

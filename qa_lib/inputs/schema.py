@@ -68,6 +68,11 @@ def standard_columns(params: Params) -> list[str]:
     return [f"grade_{k}" for k in params.standards]
 
 
+def moderated_standard_columns(params: Params) -> list[str]:
+    """The moderator's grade for each standard (optional: per-standard agreement)."""
+    return [f"moderated_grade_{k}" for k in params.standards]
+
+
 def required_columns(params: Params) -> list[str]:
     """Columns every audits file must have (the contract's 'yes' and 'for returned rows')."""
     return [
@@ -195,6 +200,8 @@ def audits_schema(params: Params, present: set[str]) -> tuple[pa.DataFrameSchema
             str, [check("grade:moderated_grade", _in(GRADES, True), Rule("is not a grade", GRADE_WORDS, GRADE_CHOICES))], required=False
         ),
     }
+    for col in moderated_standard_columns(params):
+        optional[col] = pa.Column(str, [check(f"grade:{col}", _in((*GRADES, "N/A"), True), std_rule)], required=False)
     for col in ("date_distributed", "date_returned"):
         optional[col] = pa.Column(
             str,

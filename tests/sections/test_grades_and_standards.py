@@ -271,3 +271,48 @@ def test_re_audited_cases_grades_moved_by_hand():
     counted = {(a, b): n for a, b, n in moves.itertuples(index=False) if n}
     assert counted == {("I", "G"): 1, ("I", "I"): 1, ("I", "RI"): 1}
     assert set(moves["grade_then"]) == {"RI", "I"} and len(moves) == 8  # every cell, zeros included
+
+
+def test_agreement_by_standard_counts_pairs_by_hand_and_names_the_standard_read_differently():
+    import math
+
+    import pandas as pd
+
+    from qa_lib.sections.grades.moderation import lowest_agreement, standard_agreement
+
+    # 12 moderated, returned October audits. risk: 10 same, 2 one step apart; voice: N/A on 4 rows (left
+    # out), so 8 pairs: under 10, nothing read into it. A 13th audit is not moderated and never counted.
+    grades = ["G", "RI", "I", "O", "G", "RI", "I", "O", "G", "RI", "G", "RI"]
+    moderated_risk = [*grades[:10], "RI", "I"]
+    rows = [
+        {
+            "audit_month": "2021-10",
+            "status": "returned",
+            "moderated": True,
+            "overall_grade": g,
+            "moderated_grade": g,
+            "grade_risk": g,
+            "moderated_grade_risk": mr,
+            "grade_voice": "N/A" if i < 4 else g,
+            "moderated_grade_voice": "N/A" if i < 4 else g,
+        }
+        for i, (g, mr) in enumerate(zip(grades, moderated_risk))
+    ]
+    rows.append({**rows[0], "moderated": False, "moderated_grade": "", "moderated_grade_risk": "I"})
+    table = standard_agreement(pd.DataFrame(rows), ["2021-10"], ["risk", "voice", "family"]).set_index("standard")
+    assert list(table.index) == ["risk", "voice"]  # family has no moderated_grade_family column
+    assert (table.at["risk", "pairs"], table.at["risk", "agreed"]) == (12, 10)
+    assert round(table.at["risk", "exact_agreement"], 1) == 83.3
+    assert table.at["voice", "pairs"] == 8 and math.isnan(table.at["voice", "ac2"])
+
+    # Five standards: AC2 0.95-0.98 with narrow intervals, and one at 0.80 (0.70 to 0.88): only it is named.
+    made = pd.DataFrame(
+        {
+            "standard": ["a", "b", "c", "d", "e"],
+            "pairs": [60, 60, 60, 60, 60],
+            "ac2": [0.97, 0.96, 0.80, 0.98, 0.95],
+            "ac2_high": [0.99, 0.99, 0.88, 1.0, 0.99],
+        }
+    )
+    assert lowest_agreement(made) == ["c"]
+    assert lowest_agreement(made.assign(ac2_high=0.99)) == []  # every interval reaches the median: none named

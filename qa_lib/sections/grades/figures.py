@@ -74,6 +74,7 @@ class GradesFigures:
     spc: pd.DataFrame  # p-chart of % good or outstanding overall (before moderation), trend window
     funnel: pd.DataFrame  # % good or outstanding overall by service area against n, period (qa_lib.spc.funnel)
     reaudits: pd.DataFrame | None = None  # params reaudit: first grade -> grade at re-audit, counts (None: not set)
+    standard_agreement: pd.DataFrame | None = None  # per standard, period (None: no moderated_grade_<standard>)
 
 
 def area_funnel(grid: pd.DataFrame) -> pd.DataFrame:
@@ -103,6 +104,7 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
         trend=trend,
         spc=good_or_outstanding_chart(trend),
         funnel=area_funnel(by_area),
+        standard_agreement=moderation.standard_agreement(audits, months, list(params.standards)),
         reaudits=reaudit_moves(audits, months, params.sampling.reaudit_grades, params.sampling.reaudit_after_months)
         if params.sampling.reaudit_grades
         else None,

@@ -106,6 +106,51 @@ def agreement(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def standard_agreement(audits: pd.DataFrame, months: list[str], standards: list[str]) -> pd.DataFrame | None:
+    """Per practice standard, over the months: moderated audits where auditor and moderator both graded it
+    (N/A and blank left out), exact agreement % and weighted kappa and Gwet's AC2 with their 95% intervals.
+    None when the file has no `moderated_grade_<standard>` column; nothing read into under MIN_N pairs."""
+    present = [k for k in standards if f"moderated_grade_{k}" in audits]
+    if not present:
+        return None
+    m = moderated_audits(audits, months)
+    rows = []
+    for k in present:
+        a, b = m[f"grade_{k}"], m[f"moderated_grade_{k}"]
+        both = a.isin(GRADES) & b.isin(GRADES)
+        n, same = int(both.sum()), int((a[both] == b[both]).sum())
+        coef = agreement_of(rating_table(a[both], b[both], list(GRADES)))
+        if n < MIN_N:
+            coef = Agreement(n, *(float("nan"),) * 6)
+        rows.append(
+            {
+                "standard": k,
+                "pairs": n,
+                "agreed": same,
+                "exact_agreement": pct(same, n),
+                "weighted_kappa": coef.kappa,
+                "kappa_low": coef.kappa_low,
+                "kappa_high": coef.kappa_high,
+                "ac2": coef.ac2,
+                "ac2_low": coef.ac2_low,
+                "ac2_high": coef.ac2_high,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def lowest_agreement(table: pd.DataFrame | None) -> list[str]:
+    """The standards auditors and moderators read differently: at least MIN_N pairs, and AC2's whole 95%
+    interval below the median AC2 of the standards (lowest first). Empty when none stands out."""
+    if table is None:
+        return []
+    read = table[table["pairs"] >= MIN_N].dropna(subset=["ac2"])
+    if len(read) < 3:
+        return []
+    middle = float(read["ac2"].median())
+    return read[read["ac2_high"] < middle].sort_values(["ac2", "standard"])["standard"].tolist()
+
+
 def agreement_changes(agree: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     """Exact agreement from one month with moderations to the next: the change and Fisher's exact p."""
     a = agree.set_index("audit_month")

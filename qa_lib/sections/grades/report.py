@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_figure
 from qa_lib.sections.grades import charts, display, wider
@@ -95,3 +97,42 @@ def reaudits(run: Run) -> None:
         table.astype({c: "int64" for c in names.values()}).astype(str),
         "Re-audited cases: grade at the first audit against the grade at re-audit (number)",
     )
+
+
+def standard_agreement(run: Run) -> None:
+    """Agreement between auditors and moderators standard by standard (the file's moderated_grade_<standard>
+    columns), naming the standards read differently; QA-team reports only."""
+    from qa_lib.sections.grades.moderation import MIN_N, lowest_agreement
+    from qa_lib.stats import whole
+
+    if run.published is not None:
+        return
+    table = run.figures.grades.standard_agreement
+    if table is None:
+        run.show_text("*The audits file has no per-standard moderated grades (`moderated_grade_<standard>` columns).*")
+        return
+    low = lowest_agreement(table)
+    names = run.params.short_names
+    if low:
+        said = "; ".join(f"{names.get(k, k)} ({whole(float(table.set_index('standard').at[k, 'exact_agreement']))} exact)" for k in low)
+        run.show_text(
+            f"Auditors and moderators read these standards differently from the rest: {said}. A calibration exercise on them may help."
+        )
+    else:
+        run.show_text("No standard stands out: auditors and moderators agree about as well on each.")
+
+    def interval(v: float, lo: float, hi: float) -> str:
+        return "–" if v != v else f"{v:.2f} ({lo:.2f} to {hi:.2f})"
+
+    shown = pd.DataFrame(
+        {
+            "Standard": [names.get(k, k) for k in table["standard"]],
+            "Moderated (both graded)": table["pairs"].astype(str),
+            "Exact agreement": [
+                "–" if n < MIN_N else f"{whole(p)} ({a}/{n})" for p, a, n in zip(table["exact_agreement"], table["agreed"], table["pairs"])
+            ],
+            "Weighted kappa (95% interval)": [interval(*x) for x in zip(table["weighted_kappa"], table["kappa_low"], table["kappa_high"])],
+            "Gwet's AC2 (95% interval)": [interval(*x) for x in zip(table["ac2"], table["ac2_low"], table["ac2_high"])],
+        }
+    )
+    run.show_table(shown, f"Agreement between auditors and moderators by practice standard, {run.period.label}")
