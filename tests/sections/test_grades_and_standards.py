@@ -299,7 +299,9 @@ def test_agreement_by_standard_counts_pairs_by_hand_and_names_the_standard_read_
         for i, (g, mr) in enumerate(zip(grades, moderated_risk))
     ]
     rows.append({**rows[0], "moderated": False, "moderated_grade": "", "moderated_grade_risk": "I"})
-    table = standard_agreement(pd.DataFrame(rows), ["2021-10"], ["risk", "voice", "family"]).set_index("standard")
+    found = standard_agreement(pd.DataFrame(rows), ["2021-10"], ["risk", "voice", "family"])
+    assert found is not None
+    table = found.set_index("standard")
     assert list(table.index) == ["risk", "voice"]  # family has no moderated_grade_family column
     assert (table.at["risk", "pairs"], table.at["risk", "agreed"]) == (12, 10)
     assert round(table.at["risk", "exact_agreement"], 1) == 83.3
