@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from qa_lib.commentary.document import Commentary, CommentaryError, fingerprint
 from qa_lib.commentary.drafts import BY_KEY
 from qa_lib.sections.themes.redact import PATTERNS, Redactor
 
+if TYPE_CHECKING:
+    from qa_lib.sections.themes.actions import Actions
+
 EMAIL = (PATTERNS[0], PATTERNS[1])
 PHONE = PATTERNS[3]
+
+
+def holds_contact(text: str) -> bool:
+    """An e-mail address (plain or obfuscated) or a UK phone number, by the redaction patterns."""
+    return any(p.search(text) for p in EMAIL) or bool(PHONE.search(text))
 
 
 def changed_sections(commentary: Commentary, drafts: dict[str, str]) -> list[str]:
@@ -20,13 +29,25 @@ def changed_sections(commentary: Commentary, drafts: dict[str, str]) -> list[str
     return [BY_KEY[k].heading for k in commentary.edited() if fingerprint(drafts[k]) != commentary.sections[k][1]]
 
 
+def holds_personal_data(text: str, redactor: Redactor) -> bool:
+    """Whether the QA lead's text holds an identifier from the data, an e-mail address or a phone number."""
+    return redactor.finds_identifier(text) or holds_contact(text)
+
+
 def personal_data(commentary: Commentary, identifiers: Iterable[str]) -> list[str]:
     """Headings of the edited sections holding an identifier from the data, an e-mail address or a phone number."""
     redactor = Redactor(identifiers)
-    found = []
-    for key, text in commentary.edited().items():
-        if redactor.finds_identifier(text) or any(p.search(text) for p in EMAIL) or PHONE.search(text):
-            found.append(BY_KEY[key].heading)
+    return [BY_KEY[key].heading for key, text in commentary.edited().items() if holds_personal_data(text, redactor)]
+
+
+def actions_personal_data(actions: Actions, identifiers: Iterable[str]) -> list[str]:
+    """The actions (register action_id, or "theme N" in the older shape) whose words hold an identifier from the
+    data, an e-mail address or a phone number: section 4 is the QA lead's text, checked like the commentary."""
+    redactor = Redactor(identifiers)
+    found = [a.action_id for a in actions.register if any(holds_personal_data(t, redactor) for t in (a.action, a.owner, a.evidence))]
+    for i, item in enumerate(actions.themes, start=1):
+        if any(holds_personal_data(t, redactor) for t in (item["theme"], *item["actions"])):
+            found.append(f"theme {i}")
     return found
 
 

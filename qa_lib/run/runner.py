@@ -427,6 +427,7 @@ def _figures(
             f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
             f"its months run from {present[0]} to {present[-1]}"
         )
+    check_actions(params, data)
     t = time.perf_counter()
     figures = _cached_figures(cache, params)
     if figures is None:
@@ -450,19 +451,40 @@ def _figures(
     return data, figures, shown
 
 
-def with_commentary(figures: RunFigures, edited: Commentary, params: Params, period: Period, data: AuditData, accept: bool) -> RunFigures:
-    """The run's figures with the QA lead's text for the sections they edited (qa_lib.commentary.check)."""
-    from dataclasses import replace
-
-    from qa_lib.commentary.check import texts_for_run
-    from qa_lib.commentary.drafts import drafts
+def identifiers(data: AuditData) -> set[str]:
+    """Every child, social worker, auditor and audit ID in the data: the QA lead's words are checked against them."""
     from qa_lib.inputs.schema import IDENTIFIER_COLUMNS
 
     ids: set[str] = set()
     for col in IDENTIFIER_COLUMNS:
         if col in data.frame:
             ids.update(data.frame[col].dropna().astype(str))
-    texts, note = texts_for_run(edited, drafts(figures, params, period), ids, data.sha256, accept)
+    return ids
+
+
+def check_actions(params: Params, data: AuditData) -> None:
+    """Section 4 is the QA lead's text like the commentary: an action holding an identifier from the data, an
+    e-mail address or a phone number stops the run before anything is published (naming the action, never
+    the value)."""
+    from qa_lib.commentary.check import actions_personal_data
+
+    leaked = actions_personal_data(load_actions(params.actions, set(theme_labels(params))), identifiers(data))
+    if leaked:
+        name = Path(params.actions).name if params.actions else "the actions file"
+        raise QAPackError(
+            f"{name}: an identifier from the data, an e-mail address or a phone number is in {', '.join(leaked[:10])}; "
+            "remove it (nothing was published)"
+        )
+
+
+def with_commentary(figures: RunFigures, edited: Commentary, params: Params, period: Period, data: AuditData, accept: bool) -> RunFigures:
+    """The run's figures with the QA lead's text for the sections they edited (qa_lib.commentary.check)."""
+    from dataclasses import replace
+
+    from qa_lib.commentary.check import texts_for_run
+    from qa_lib.commentary.drafts import drafts
+
+    texts, note = texts_for_run(edited, drafts(figures, params, period), identifiers(data), data.sha256, accept)
     return replace(figures, commentary=texts, commentary_note=note)
 
 

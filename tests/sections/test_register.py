@@ -104,3 +104,28 @@ def test_a_name_typed_into_a_coded_column_is_never_quoted(tmp_path):
         load_actions(path, KEYS)
     said = str(err.value)
     assert "register.csv row 2, column theme:" in said and "Jo Bloggs" not in said
+
+
+def test_an_action_holding_a_childs_id_stops_the_run_naming_the_action_not_the_id(tmp_path, demo_csv):
+    from dataclasses import replace
+
+    from helpers import REPO
+    from qa_lib.errors import QAPackError
+    from qa_lib.inputs.load import load_audits
+    from qa_lib.inputs.params import load_params
+    from qa_lib.run.runner import check_actions
+
+    params = load_params(REPO / "params" / "demo.yml")
+    data = load_audits(demo_csv, params)
+    child = str(data.frame["child_id"].iloc[0])
+    path = register(
+        tmp_path, f"A1,2021-10,voice,Review the plan for {child.lower()},QA Lead,,open,,\nA2,2021-10,voice,Fine,QA Lead,,open,,\n"
+    )
+    with pytest.raises(QAPackError) as err:
+        check_actions(replace(params, actions=path), data)
+    assert "A1" in str(err.value) and "A2" not in str(err.value) and child.lower() not in str(err.value).lower()
+    old = tmp_path / "old.yml"
+    old.write_text(f"- theme: Voice\n  actions: [Call 07700 900123 about {child}]\n", encoding="utf-8")
+    with pytest.raises(QAPackError, match="theme 1"):
+        check_actions(replace(params, actions=old), data)
+    check_actions(params, data)  # the demo register is clean

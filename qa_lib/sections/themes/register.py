@@ -26,7 +26,6 @@ STATUSES = ("open", "done", "dropped")
 FREE_TEXT = ("action", "owner", "evidence")
 EVIDENCE_LIMIT = 300  # "short text": a sentence or two, not a case note
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{3}\s?\d{3}\s?\d{4}\b|\b07\d{3}\s?\d{6}\b")
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,8 @@ def read_rows(path: Path) -> tuple[list[dict[str, str]], int]:
 
 def validate(rows: list[dict[str, str]], first: int, name: str, keys: set[str], yaml_items: bool = False) -> tuple[list[Action], list[str]]:
     """The register's actions and every problem with them (file, row, column, expected)."""
+    from qa_lib.commentary.check import holds_contact  # the redaction patterns: one definition of contact details
+
     where = "item" if yaml_items else "row"
     problems: list[str] = []
     present = set().union(*(r.keys() for r in rows)) if rows else set()
@@ -118,7 +119,7 @@ def validate(rows: list[dict[str, str]], first: int, name: str, keys: set[str], 
         if len(r["evidence"]) > EVIDENCE_LIMIT:
             bad("evidence", f"{len(r['evidence'])} characters; expected a short note of at most {EVIDENCE_LIMIT}")
         for col in FREE_TEXT:
-            if CONTACT.search(r[col]):
+            if holds_contact(r[col]):
                 bad(col, "holds an e-mail address or phone number (not shown); expected roles and plain words, never contact details")
         actions.append(Action(**{**r, "status": status}))
     return actions, problems
