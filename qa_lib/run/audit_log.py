@@ -18,15 +18,16 @@ from qa_lib.inputs.period import Period
 from qa_lib.sections.themes.register import Action
 
 MARKER = ".qa-pack-audit-logs.json"
-RANK = {"I": 0, "RI": 1, "G": 2, "O": 3}
 KEPT = ["audit_id", "audit_month", "cohort", "child_id", "social_worker_id", "service_area", "team", "auditor_id", "status"]
 
 
 def moderation_change(grade: str, moderated: bool, moderated_grade: str) -> str:
     """same, up or down (the moderator's overall grade against the auditor's); blank when not moderated."""
+    from qa_lib.sections.grades.moderation import RANK  # 0 = Outstanding: a lower rank is a better grade
+
     if not moderated or grade not in RANK or moderated_grade not in RANK:
         return ""
-    step = RANK[moderated_grade] - RANK[grade]
+    step = RANK[grade] - RANK[moderated_grade]
     return "same" if step == 0 else ("up" if step > 0 else "down")
 
 

@@ -271,6 +271,11 @@ def test_re_audited_cases_grades_moved_by_hand():
     counted = {(a, b): n for a, b, n in moves.itertuples(index=False) if n}
     assert counted == {("I", "G"): 1, ("I", "I"): 1, ("I", "RI"): 1}
     assert set(moves["grade_then"]) == {"RI", "I"} and len(moves) == 8  # every cell, zeros included
+    from qa_lib.sections.grades.figures import reaudit_outcomes
+    from qa_lib.sections.grades.words import reaudit_sentence
+
+    assert reaudit_outcomes(moves) == (2, 1, 0)  # I -> G and I -> RI better; I -> I the same
+    assert reaudit_sentence(2, 1, 0).startswith("3 cases were re-audited in the period: 2 graded better")
 
 
 def test_agreement_by_standard_counts_pairs_by_hand_and_names_the_standard_read_differently():

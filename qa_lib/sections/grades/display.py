@@ -79,3 +79,30 @@ def overall_grades_table(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFr
 
 def grades_by_area_table(table: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"service_area": "Grade by service area"})
+
+
+def reaudit_table(moves: pd.DataFrame) -> pd.DataFrame:
+    """Grade at the first audit (rows) against the grade at re-audit (columns), counts."""
+    table = moves.pivot(index="grade_then", columns="grade_now", values="count").reindex(columns=list(GRADE_LABELS))
+    table = table.rename(index=GRADE_LABELS, columns=GRADE_LABELS).rename_axis(None, axis=1)
+    return table.reset_index(names="Grade at the first audit").astype(str)
+
+
+def standard_agreement_table(table: pd.DataFrame, names: dict[str, str], min_n: int) -> pd.DataFrame:
+    """Agreement by practice standard for people: pairs, exact agreement with its counts, kappa and AC2 with
+    their 95% intervals ("–" where fewer than `min_n` pairs)."""
+
+    def interval(v: float, lo: float, hi: float) -> str:
+        return "–" if v != v else f"{v:.2f} ({lo:.2f} to {hi:.2f})"
+
+    return pd.DataFrame(
+        {
+            "Standard": [names.get(k, k) for k in table["standard"]],
+            "Moderated (both graded)": table["pairs"].astype(str),
+            "Exact agreement": [
+                "–" if n < min_n else f"{whole(p)} ({a}/{n})" for p, a, n in zip(table["exact_agreement"], table["agreed"], table["pairs"])
+            ],
+            "Weighted kappa (95% interval)": [interval(*x) for x in zip(table["weighted_kappa"], table["kappa_low"], table["kappa_high"])],
+            "Gwet's AC2 (95% interval)": [interval(*x) for x in zip(table["ac2"], table["ac2_low"], table["ac2_high"])],
+        }
+    )

@@ -133,3 +133,11 @@ def reaudit_moves(audits: pd.DataFrame, months: list[str], grades: tuple[str, ..
     counts = pairs.groupby(["final_then", "final_now"]).size()
     rows = [(a, b, int(counts.get((a, b), 0))) for a in ORDER if a in grades for b in ORDER]
     return pd.DataFrame(rows, columns=["grade_then", "grade_now", "count"])
+
+
+def reaudit_outcomes(moves: pd.DataFrame) -> tuple[int, int, int]:
+    """Re-audited cases graded better, the same and worse than at their first audit (final grades)."""
+    from qa_lib.sections.grades.moderation import RANK  # 0 = Outstanding: a lower rank is a better grade
+
+    then, now = moves["grade_then"].map(RANK), moves["grade_now"].map(RANK)
+    return int(moves.loc[now < then, "count"].sum()), int(moves.loc[now == then, "count"].sum()), int(moves.loc[now > then, "count"].sum())

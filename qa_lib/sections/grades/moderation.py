@@ -94,16 +94,23 @@ def agreement(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
                 "exact_agreement": pct(same, n),
                 "agreement_low": lo,
                 "agreement_high": hi,
-                "weighted_kappa": coef.kappa,
-                "kappa_low": coef.kappa_low,
-                "kappa_high": coef.kappa_high,
-                "ac2": coef.ac2,
-                "ac2_low": coef.ac2_low,
-                "ac2_high": coef.ac2_high,
+                **coefficients(coef),
                 "reading": reading,
             }
         )
     return pd.DataFrame(rows)
+
+
+def coefficients(coef: Agreement) -> dict[str, float]:
+    """An agreement's coefficients as table columns: weighted kappa and AC2, each with its 95% interval."""
+    return {
+        "weighted_kappa": coef.kappa,
+        "kappa_low": coef.kappa_low,
+        "kappa_high": coef.kappa_high,
+        "ac2": coef.ac2,
+        "ac2_low": coef.ac2_low,
+        "ac2_high": coef.ac2_high,
+    }
 
 
 def standard_agreement(audits: pd.DataFrame, months: list[str], standards: list[str]) -> pd.DataFrame | None:
@@ -128,12 +135,7 @@ def standard_agreement(audits: pd.DataFrame, months: list[str], standards: list[
                 "pairs": n,
                 "agreed": same,
                 "exact_agreement": pct(same, n),
-                "weighted_kappa": coef.kappa,
-                "kappa_low": coef.kappa_low,
-                "kappa_high": coef.kappa_high,
-                "ac2": coef.ac2,
-                "ac2_low": coef.ac2_low,
-                "ac2_high": coef.ac2_high,
+                **coefficients(coef),
             }
         )
     return pd.DataFrame(rows)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_figure
-from qa_lib.sections.grades import charts, display, wider
+from qa_lib.sections.grades import charts, display, wider, words
 
 
 def period_line(run: Run) -> None:
@@ -72,38 +70,24 @@ def trend(run: Run) -> None:
 
 def reaudits(run: Run) -> None:
     """How re-audited cases' grades moved (params `reaudit:`), counts only; QA-team reports only."""
+    from qa_lib.sections.grades.figures import reaudit_outcomes
+
     if run.published is not None:
         return
     moves = run.figures.grades.reaudits
     if moves is None:
         run.show_text("*No re-audits are set in params (`reaudit: {grades: [Inadequate], after_months: 3}` draws them).*")
         return
-    rank = {g: i for i, g in enumerate(["O", "G", "RI", "I"])}
-    better = int(moves.loc[moves["grade_now"].map(rank) < moves["grade_then"].map(rank), "count"].sum())
-    same = int(moves.loc[moves["grade_now"] == moves["grade_then"], "count"].sum())
-    worse = int(moves["count"].sum()) - better - same
-    total = better + same + worse
-    if not total:
-        run.show_text("No case was re-audited in the period.")
-        return
-    run.show_text(
-        f"{total} case{'s were' if total != 1 else ' was'} re-audited in the period: {better} graded better than at the first "
-        f"audit, {same} the same and {worse} worse (final grades, after moderation where moderated)."
-    )
-    names = {"O": "Outstanding", "G": "Good", "RI": "Requires improvement", "I": "Inadequate"}
-    table = moves.pivot(index="grade_then", columns="grade_now", values="count").reindex(columns=list(names))
-    table = table.rename(index=names, columns=names).rename_axis(None, axis=1).reset_index(names="Grade at the first audit")
-    run.show_table(
-        table.astype({c: "int64" for c in names.values()}).astype(str),
-        "Re-audited cases: grade at the first audit against the grade at re-audit (number)",
-    )
+    outcomes = reaudit_outcomes(moves)
+    run.show_text(words.reaudit_sentence(*outcomes))
+    if sum(outcomes):
+        run.show_table(display.reaudit_table(moves), "Re-audited cases: grade at the first audit against the grade at re-audit (number)")
 
 
 def standard_agreement(run: Run) -> None:
     """Agreement between auditors and moderators standard by standard (the file's moderated_grade_<standard>
     columns), naming the standards read differently; QA-team reports only."""
     from qa_lib.sections.grades.moderation import MIN_N, lowest_agreement
-    from qa_lib.stats import whole
 
     if run.published is not None:
         return
@@ -111,28 +95,8 @@ def standard_agreement(run: Run) -> None:
     if table is None:
         run.show_text("*The audits file has no per-standard moderated grades (`moderated_grade_<standard>` columns).*")
         return
-    low = lowest_agreement(table)
     names = run.params.short_names
-    if low:
-        said = "; ".join(f"{names.get(k, k)} ({whole(float(table.set_index('standard').at[k, 'exact_agreement']))} exact)" for k in low)
-        run.show_text(
-            f"Auditors and moderators read these standards differently from the rest: {said}. A calibration exercise on them may help."
-        )
-    else:
-        run.show_text("No standard stands out: auditors and moderators agree about as well on each.")
-
-    def interval(v: float, lo: float, hi: float) -> str:
-        return "–" if v != v else f"{v:.2f} ({lo:.2f} to {hi:.2f})"
-
-    shown = pd.DataFrame(
-        {
-            "Standard": [names.get(k, k) for k in table["standard"]],
-            "Moderated (both graded)": table["pairs"].astype(str),
-            "Exact agreement": [
-                "–" if n < MIN_N else f"{whole(p)} ({a}/{n})" for p, a, n in zip(table["exact_agreement"], table["agreed"], table["pairs"])
-            ],
-            "Weighted kappa (95% interval)": [interval(*x) for x in zip(table["weighted_kappa"], table["kappa_low"], table["kappa_high"])],
-            "Gwet's AC2 (95% interval)": [interval(*x) for x in zip(table["ac2"], table["ac2_low"], table["ac2_high"])],
-        }
-    )
-    run.show_table(shown, f"Agreement between auditors and moderators by practice standard, {run.period.label}")
+    exact = dict(zip(table["standard"], table["exact_agreement"]))
+    run.show_text(words.standard_agreement_sentence(lowest_agreement(table), exact, names))
+    caption = f"Agreement between auditors and moderators by practice standard, {run.period.label}"
+    run.show_table(display.standard_agreement_table(table, names, MIN_N), caption)

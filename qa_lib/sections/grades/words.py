@@ -142,3 +142,22 @@ def overall_grade_sentences(before: pd.DataFrame, after: pd.DataFrame, months: l
             f"outstanding overall by the auditor; after moderation, {after} ({whole(a.at[month, 'percent'])})."
         )
     return out
+
+
+def reaudit_sentence(better: int, same: int, worse: int) -> str:
+    """How re-audited cases' grades moved, in counts."""
+    total = better + same + worse
+    if not total:
+        return "No case was re-audited in the period."
+    return (
+        f"{total} case{'s were' if total != 1 else ' was'} re-audited in the period: {better} graded better than at the first "
+        f"audit, {same} the same and {worse} worse (final grades, after moderation where moderated)."
+    )
+
+
+def standard_agreement_sentence(low: list[str], exact: dict[str, float], names: dict[str, str]) -> str:
+    """The standards auditors and moderators read differently (qa_lib.sections.grades.moderation.lowest_agreement)."""
+    if not low:
+        return "No standard stands out: auditors and moderators agree about as well on each."
+    said = "; ".join(f"{names.get(k, k)} ({whole(exact[k])} exact)" for k in low)
+    return f"Auditors and moderators read these standards differently from the rest: {said}. A calibration exercise on them may help."
