@@ -56,3 +56,14 @@ def private_tmp(path: Path) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     return Path(name)
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """`text` written to `path` whole or not at all, mode 0600."""
+    tmp = private_tmp(path)
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa_lib import __version__
 from qa_lib.commentary.document import Commentary
@@ -57,6 +58,9 @@ from qa_lib.run.workspace import (
     stop_processes,
 )
 from qa_lib.sections.themes.actions import load_actions, theme_labels
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WIDER_NOTEBOOKS = ("highlight_report",)  # built with disclosure control throughout
 COMBINED = {"highlight_report"}  # reports assembled from the sections' figures and charts
@@ -206,7 +210,7 @@ def _run(
             )
             try:
                 data, _, shown = _figures(params, audits, period, edited, accept_changed_data, quiet, timings, cache)
-                shown = _with_revision(shown, out, period, build)
+                shown, revised_tables = _with_revision(shown, out, period, build)
                 timings["load_to_figures"] = time.perf_counter() - t0
                 handoff = write_figures(shown, work)
                 jobs = [
@@ -239,7 +243,7 @@ def _run(
                 t = time.perf_counter()
                 wait = workers.run(jobs) if workers is not None else list
                 # The tables, the workbook, the e-mail headlines and the cached pages are made here while the notebooks run.
-                table_paths = _tables(shown, params, period, build, cache)
+                table_paths = _tables(shown, params, period, build, cache, revised_tables)
                 view = Run(audience=params.audience, params=params, period=period, target=float(params.target_return_rate))
                 view.figures, view.published = (None, shown) if isinstance(shown, PublishedFigures) else (shown, None)  # type: ignore[assignment]
                 drawn: dict[str, str] = {}  # a block shown on several pages is drawn once
@@ -357,7 +361,14 @@ def _cached_figures(cache: RunCache | None, params: Params) -> RunFigures | None
     return replace(figures, themes=replace(figures.themes, actions=load_actions(params.actions, set(theme_labels(params)))))
 
 
-def _tables(shown: RunFigures | PublishedFigures, params: Params, period: Period, build: Path, cache: RunCache | None) -> list[Path]:
+def _tables(
+    shown: RunFigures | PublishedFigures,
+    params: Params,
+    period: Period,
+    build: Path,
+    cache: RunCache | None,
+    published: dict[str, pd.DataFrame] | None = None,
+) -> list[Path]:
     """The contract's tables, the workbook and the e-mail headlines, written into `build`. They depend on the
     figures alone, so a run under a key the cache knows copies them; otherwise they are made and kept."""
     stored = cache.get(TABLES, cache.run) if cache is not None else None
@@ -371,7 +382,7 @@ def _tables(shown: RunFigures | PublishedFigures, params: Params, period: Period
                 (build / name).parent.mkdir(parents=True, exist_ok=True)
                 (build / name).write_bytes(data)
             return [build / n for n in files if n != "headlines.json"]
-    published = rounded(all_tables(shown))
+    published = published if published is not None else rounded(all_tables(shown))
     paths = write_tables(published, build)
     paths.append(write_workbook(published, build / "tables.xlsx"))
     (build / "headlines.json").write_text(json.dumps(headlines(shown, params, period), indent=1, ensure_ascii=False), encoding="utf-8")
@@ -381,22 +392,27 @@ def _tables(shown: RunFigures | PublishedFigures, params: Params, period: Period
     return paths
 
 
-def _with_revision(shown: RunFigures | PublishedFigures, out: Path, period: Period, build: Path) -> RunFigures | PublishedFigures:
+def _with_revision(
+    shown: RunFigures | PublishedFigures, out: Path, period: Period, build: Path
+) -> tuple[RunFigures | PublishedFigures, dict[str, pd.DataFrame] | None]:
     """When this run replaces the published version of the same period and a figure changed: what changed
     since it, on the figures every output reads (the highlight report opens with it) and in `revision.json`
-    (the e-mail says "revised"). The earlier version is kept in history/ either way."""
+    (the e-mail says "revised"). The earlier version is kept in history/ either way. Returns the figures and
+    the tables it compared (the run writes those, not a second copy), or None when there was nothing to
+    compare."""
     from dataclasses import replace
 
     from qa_lib.run.revision import earlier_version, revision, revision_summary
 
     earlier = earlier_version(out, period)
     if earlier is None:
-        return shown
-    rev = revision(earlier, rounded(all_tables(shown)), period)
+        return shown, None
+    tables = rounded(all_tables(shown))
+    rev = revision(earlier, tables, period)
     if not rev.changes:  # the same figures (an edited sentence, say): nothing to revise, nothing to announce
-        return shown
+        return shown, tables
     (build / "revision.json").write_text(json.dumps(revision_summary(rev), indent=1), encoding="utf-8")
-    return replace(shown, revision=rev)
+    return replace(shown, revision=rev), tables
 
 
 def _figures(

@@ -15,8 +15,6 @@ costs a worker their audit. The same inputs and seed give the same sample, byte 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,12 +221,6 @@ def check_sample_path(out: Path) -> None:
     check_private_file(out, "a sample", "sample.csv", "qa-pack sample", SAMPLE_MARKER, siblings=("sampling_summary.csv", MANIFEST))
 
 
-def _samples_written(folder: Path) -> set[str]:
-    from qa_lib.run.private_files import written_here
-
-    return written_here(folder, SAMPLE_MARKER)
-
-
 MANIFEST = "sample_manifest.json"
 
 
@@ -266,21 +258,13 @@ def write_sample(result: Sample, out: str | Path, manifest: dict[str, object] | 
     check_sample_path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     summary_path = out.with_name("sampling_summary.csv")
-    written = _samples_written(out.parent) | {out.name, summary_path.name, *([MANIFEST] if manifest is not None else [])}
-    (out.parent / SAMPLE_MARKER).write_text(json.dumps({"written_by": "qa-pack sample", "files": sorted(written)}), encoding="utf-8")
+    from qa_lib.run.private_files import record_written, write_private_text
+
+    record_written(
+        out.parent, SAMPLE_MARKER, {out.name, summary_path.name, *([MANIFEST] if manifest is not None else [])}, "qa-pack sample"
+    )
     for frame, path in ((result.sample, out), (result.summary, summary_path)):
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                frame.to_csv(handle, index=False, lineterminator="\n")
-            tmp.replace(path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        write_private_text(path, frame.to_csv(index=False, lineterminator="\n"))
     if manifest is not None:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(manifest, handle, indent=1)
-        Path(tmp_name).replace(out.with_name(MANIFEST))
+        write_private_text(out.with_name(MANIFEST), json.dumps(manifest, indent=1))
     return out, summary_path
