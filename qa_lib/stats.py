@@ -189,3 +189,86 @@ def weighted_kappa(before: pd.Series, after: pd.Series, categories: list[str]) -
     """Cohen's kappa with linear weights for two ordinal ratings of the same audits: 1 = perfect agreement,
     0 = no better than chance; NaN when undefined (no pairs, or both raters used a single grade)."""
     return kappa_coefficient(rating_table(before, after, categories), linear_weights(len(categories)))[0]
+
+
+@dataclass(frozen=True)
+class RatersAgreement:
+    """How far several raters agree when each grades the same units (a calibration exercise: auditors grading
+    the same anonymised cases). `units` counts the units at least two raters graded (the only ones that say
+    anything about agreement); `exact` is the % of pairs of raters grading the same unit who gave the same
+    grade; `alpha` is Krippendorff's alpha (ordinal) and `ac2` Gwet's AC2 (ordinal weights) with its 95%
+    interval. NaN where a coefficient is undefined (fewer than two such units, or a single grade used
+    throughout)."""
+
+    units: int
+    raters: int
+    exact: float
+    alpha: float
+    ac2: float
+    ac2_low: float
+    ac2_high: float
+
+
+def category_counts(ratings: np.ndarray, q: int) -> np.ndarray:
+    """Units x raters grade codes (0 .. q-1, NaN where a rater gave none) as units x categories counts."""
+    codes = np.asarray(ratings, dtype=float)
+    return np.stack([(codes == k).sum(axis=1) for k in range(q)], axis=1).astype(float)
+
+
+def ac2_raters(counts: np.ndarray, weights: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Gwet's AC1 (identity weights) or AC2 for several raters, from units x categories counts, with its 95%
+    interval (Gwet 2014, Handbook of Inter-Rater Reliability, chapter 4: agreement over units at least two
+    raters graded, chance agreement from every graded unit's category shares; variance from each unit's
+    linearised contribution, t with n - 1 degrees of freedom)."""
+    r = np.asarray(counts, dtype=float)
+    r = r[r.sum(axis=1) >= 1]
+    n, q = r.shape
+    per_unit = r.sum(axis=1)
+    pairable = per_unit >= 2
+    if n < 2 or pairable.sum() < 2 or q < 2:
+        return NAN3
+    weighted = r @ np.asarray(weights, dtype=float).T  # r*_ik: the raters of unit i whose grade agrees (weighted) with k
+    pairs = np.where(pairable, per_unit * (per_unit - 1), 1.0)
+    pa_unit = np.where(pairable, (r * (weighted - 1)).sum(axis=1) / pairs, 0.0)
+    pa = float(pa_unit[pairable].mean())
+    share = r / per_unit[:, None]
+    pi = share.mean(axis=0)
+    scale = float(np.asarray(weights).sum()) / (q * (q - 1))
+    pe = scale * float((pi * (1 - pi)).sum())
+    if pe >= 1 - 1e-12:
+        return NAN3
+    ac = (pa - pe) / (1 - pe)
+    ac_unit = (n / pairable.sum()) * (pa_unit - pe * pairable) / (1 - pe)
+    pe_unit = scale * (share @ (1 - pi))
+    linear = ac_unit - 2 * (1 - ac) * (pe_unit - pe) / (1 - pe)
+    var = float(((linear - ac) ** 2).sum()) / (n * (n - 1))
+    from scipy.stats import t as t_dist
+
+    half = float(t_dist.ppf(1 - (1 - level) / 2, n - 1)) * float(np.sqrt(var))
+    return float(ac), max(-1.0, float(ac - half)), min(1.0, float(ac + half))
+
+
+def krippendorff_ordinal(ratings: np.ndarray, q: int) -> float:
+    """Krippendorff's alpha with the ordinal metric (the `krippendorff` package) for units x raters grade codes
+    (0 .. q-1, NaN where none); NaN when undefined (fewer than two units two raters graded, or one grade only)."""
+    import krippendorff
+
+    codes = np.asarray(ratings, dtype=float)
+    pairable = (~np.isnan(codes)).sum(axis=1) >= 2
+    if pairable.sum() < 2 or len(np.unique(codes[pairable][~np.isnan(codes[pairable])])) < 2:
+        return float("nan")
+    return float(krippendorff.alpha(reliability_data=codes[pairable].T, level_of_measurement="ordinal", value_domain=list(range(q))))
+
+
+def raters_agreement(ratings: np.ndarray, q: int, level: float = 0.95) -> RatersAgreement:
+    """Exact agreement, Krippendorff's ordinal alpha and Gwet's ordinal AC2 for units x raters grade codes."""
+    codes = np.asarray(ratings, dtype=float)
+    counts = category_counts(codes, q)
+    per_unit = counts.sum(axis=1)
+    pairable = per_unit >= 2
+    raters = int((~np.isnan(codes[pairable])).any(axis=0).sum()) if pairable.any() else 0
+    same = (counts[pairable] * (counts[pairable] - 1)).sum(axis=1) / (per_unit[pairable] * (per_unit[pairable] - 1))
+    exact = 100.0 * float(same.mean()) if pairable.any() else float("nan")
+    return RatersAgreement(
+        int(pairable.sum()), raters, exact, krippendorff_ordinal(codes, q), *ac2_raters(counts, ordinal_weights(q), level)
+    )

@@ -7,7 +7,19 @@ import math
 import numpy as np
 import pytest
 
-from qa_lib.stats import Agreement, ac_coefficient, agreement, bh_q, kappa_coefficient, ordinal_weights, wilson_interval
+from qa_lib.stats import (
+    Agreement,
+    ac2_raters,
+    ac_coefficient,
+    agreement,
+    bh_q,
+    category_counts,
+    kappa_coefficient,
+    krippendorff_ordinal,
+    ordinal_weights,
+    raters_agreement,
+    wilson_interval,
+)
 
 # irrCAC (Gwet), vignette "overview": cont3x3abstractors, 100 pregnant women classified by two abstractors.
 ABSTRACTORS = np.array([[13, 0, 0], [0, 20, 7], [0, 4, 56]])
@@ -57,3 +69,65 @@ def test_benjamini_hochberg_hand_worked():
 def test_wilson_interval_matches_newcombe(k, n, low, high):
     lo, hi = wilson_interval(k, n)
     assert (round(lo, 2), round(hi, 2)) == (low, high)
+
+
+# Several raters: the published worked examples. Missing ratings are NaN; grades are coded from 0.
+NAN = float("nan")
+# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section E: 4 observers x 12 units, values 1-5,
+# with missing values. Published: nominal 0.743, ordinal 0.815, interval 0.849, ratio 0.797.
+KRIPPENDORFF = (
+    np.array(
+        [
+            [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
+            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
+            [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
+            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
+        ]
+    ).T
+    - 1
+)
+# Gwet (2014), Handbook of Inter-Rater Reliability, 4th ed.: 4 raters x 12 subjects, categories 1-5 (irrCAC's
+# cac.raw4raters). Published (irrCAC's documentation and its test suite): unweighted AC1 0.775 (se 0.143, 95% CI
+# 0.461 to 1), pa 0.818, pe 0.190; ordinal weights AC2 0.899 (95% CI 0.664 to 1), pa 0.968, pe 0.685.
+GWET = (
+    np.array(
+        [
+            [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
+            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, NAN],
+            [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 3],
+            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
+        ]
+    ).T
+    - 1
+)
+
+
+def test_krippendorff_ordinal_alpha_matches_krippendorffs_own_example():
+    assert krippendorff_ordinal(KRIPPENDORFF, 5) == pytest.approx(0.815, abs=5e-4)
+
+
+def test_gwet_ac1_for_several_raters_matches_gwets_example():
+    value, low, high = ac2_raters(category_counts(GWET, 5), np.eye(5))
+    assert (value, low, high) == pytest.approx((0.775, 0.461, 1.0), abs=5e-4)
+
+
+def test_gwet_ac2_ordinal_for_several_raters_matches_gwets_example():
+    value, low, high = ac2_raters(category_counts(GWET, 5), ordinal_weights(5))
+    assert (value, low, high) == pytest.approx((0.899, 0.664, 1.0), abs=5e-4)
+
+
+def test_exact_agreement_among_raters_is_gwets_unweighted_pa():
+    """pa = 0.818 published for the same data: the share of agreeing pairs, averaged over subjects two or more rated."""
+    found = raters_agreement(GWET, 5)
+    assert found.exact == pytest.approx(81.8, abs=0.05)
+    assert (found.units, found.raters) == (11, 4)  # subject 12 had one rating: it says nothing about agreement
+
+
+def test_raters_agreement_hand_worked_and_undefined():
+    """Three raters, two cases. Case 1: G, G, RI -> 1 agreeing pair of 3; case 2: O, O, O -> 3 of 3: exact 66.7%."""
+    codes = np.array([[1, 1, 2], [0, 0, 0]], dtype=float)
+    assert raters_agreement(codes, 4).exact == pytest.approx(100 * (1 / 3 + 1) / 2)
+    same = raters_agreement(np.array([[1, 1, 1], [1, 1, 1]], dtype=float), 4)
+    assert same.exact == 100.0 and math.isnan(same.alpha)  # one grade throughout: alpha is undefined
+    one = raters_agreement(np.array([[1, 2, NAN]], dtype=float), 4)
+    assert one.units == 1 and math.isnan(one.alpha) and math.isnan(one.ac2)  # one case: nothing to measure
