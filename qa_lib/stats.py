@@ -272,3 +272,60 @@ def raters_agreement(ratings: np.ndarray, q: int, level: float = 0.95) -> Raters
     return RatersAgreement(
         int(pairable.sum()), raters, exact, krippendorff_ordinal(codes, q), *ac2_raters(counts, ordinal_weights(q), level)
     )
+
+
+@dataclass(frozen=True)
+class ShrunkMeans:
+    """Group means shrunk towards the overall mean (empirical Bayes, normal model): `mean` the overall mean,
+    `within` and `between` the variances within and between groups, `groups` one row per group: n, raw mean,
+    shrunk mean with its interval, and the share of the raw mean kept (`weight`: 1 = none shrunk)."""
+
+    mean: float
+    within: float
+    between: float
+    groups: pd.DataFrame
+
+
+def shrunk_means(values: dict[str, list[float]], level: float = 0.95) -> ShrunkMeans:
+    """Empirical Bayes estimates of each group's mean (Morris 1983; the one-way random-effects model
+    y = mu + u_group + e, u ~ N(0, tau^2), e ~ N(0, sigma^2)): sigma^2 is the pooled within-group variance,
+    tau^2 the method-of-moments (ANOVA) between-group variance, floored at 0; each group's mean is pulled
+    towards the precision-weighted overall mean by B = tau^2 / (tau^2 + sigma^2 / n), so a group with few
+    values is pulled most. The interval is normal, from B sigma^2 / n plus the overall mean's own uncertainty.
+    Groups need at least one value; NaN throughout with fewer than two groups or no within-group spread to
+    estimate."""
+    from scipy.stats import norm
+
+    names = list(values)
+    ys = [np.asarray(values[g], dtype=float) for g in names]
+    n = np.array([len(y) for y in ys], dtype=float)
+    raw = np.array([y.mean() for y in ys])
+    k, total = len(ys), float(n.sum())
+    columns = ["group", "n", "raw_mean", "shrunk", "low", "high", "weight"]
+    if k < 2 or total - k < 1:
+        frame = pd.DataFrame({"group": names, "n": n.astype(int), "raw_mean": raw})
+        return ShrunkMeans(float("nan"), float("nan"), float("nan"), frame.reindex(columns=columns))
+    within = float(sum(((y - y.mean()) ** 2).sum() for y in ys)) / (total - k)
+    grand = float(np.concatenate(ys).mean())
+    between_ms = float((n * (raw - grand) ** 2).sum()) / (k - 1)
+    n0 = (total - float((n**2).sum()) / total) / (k - 1)
+    between = max(0.0, (between_ms - within) / n0)
+    sampling = within / n
+    weight = between / (between + sampling) if between > 0 else np.zeros(k)
+    precision = 1 / (between + sampling) if (between + sampling).min() > 0 else n
+    mean = float((precision * raw).sum() / precision.sum())
+    mean_var = float(1 / precision.sum()) if (between + sampling).min() > 0 else 0.0
+    shrunk = mean + weight * (raw - mean)
+    half = float(norm.ppf(1 - (1 - level) / 2)) * np.sqrt(weight * sampling + (1 - weight) ** 2 * mean_var)
+    frame = pd.DataFrame(
+        {
+            "group": names,
+            "n": n.astype(int),
+            "raw_mean": raw,
+            "shrunk": shrunk,
+            "low": shrunk - half,
+            "high": shrunk + half,
+            "weight": weight,
+        }
+    )
+    return ShrunkMeans(mean, within, between, frame)

@@ -18,6 +18,7 @@ from qa_lib.stats import (
     krippendorff_ordinal,
     ordinal_weights,
     raters_agreement,
+    shrunk_means,
     wilson_interval,
 )
 
@@ -131,3 +132,27 @@ def test_raters_agreement_hand_worked_and_undefined():
     assert same.exact == 100.0 and math.isnan(same.alpha)  # one grade throughout: alpha is undefined
     one = raters_agreement(np.array([[1, 2, NAN]], dtype=float), 4)
     assert one.units == 1 and math.isnan(one.alpha) and math.isnan(one.ac2)  # one case: nothing to measure
+
+
+def test_shrunk_means_hand_worked():
+    """Three groups of five. A: 1, 1, 0, 1, 2 (mean 1); B: 0, 0, 0, 1, -1 (mean 0); C: 0, -1, 0, -1, 0 (mean -0.4).
+    Within: (2 + 2 + 1.2) / (15 - 3) = 13/30. Grand mean 0.2; between mean square 5 (0.64 + 0.04 + 0.36) / 2 = 2.6;
+    n0 = (15 - 75/15) / 2 = 5; tau^2 = (2.6 - 13/30) / 5 = 13/30. B = (13/30) / (13/30 + 13/150) = 5/6.
+    Equal n, so the overall mean is 0.2 with variance 0.52 / 3. A: 0.2 + 5/6 x 0.8 = 0.8667, variance
+    5/6 x 13/150 + (1/6)^2 x 0.52/3 = 0.077037, half-width 1.96 x 0.27756 = 0.5440: 0.3227 to 1.4107.
+    C: 0.2 - 5/6 x 0.6 = -0.3, from -0.8440 to 0.2440."""
+    found = shrunk_means({"A": [1, 1, 0, 1, 2], "B": [0, 0, 0, 1, -1], "C": [0, -1, 0, -1, 0]})
+    assert (found.mean, found.within, found.between) == pytest.approx((0.2, 13 / 30, 13 / 30))
+    g = found.groups.set_index("group")
+    assert g.loc["A", ["shrunk", "low", "high"]].tolist() == pytest.approx([0.86667, 0.32266, 1.41068], abs=5e-5)
+    assert g.loc["B", "shrunk"] == pytest.approx(0.2 - 5 / 6 * 0.2)
+    assert g.loc["C", ["shrunk", "low", "high"]].tolist() == pytest.approx([-0.3, -0.84401, 0.24401], abs=5e-5)
+    assert g["weight"].tolist() == pytest.approx([5 / 6] * 3)
+
+
+def test_shrunk_means_pool_everything_when_groups_do_not_differ():
+    """Group means closer than chance (between mean square below within): tau^2 = 0, every group gets the overall mean."""
+    found = shrunk_means({"A": [1, -1, 0], "B": [0, 1, -1]})
+    assert found.between == 0.0
+    assert found.groups["shrunk"].tolist() == pytest.approx([0.0, 0.0])
+    assert (found.groups["weight"] == 0).all()

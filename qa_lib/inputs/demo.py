@@ -453,6 +453,27 @@ def _moderate_standards(rows: list[dict[str, str]], rng: np.random.Generator) ->
             r[f"moderated_grade_{std}"] = order[i]
 
 
+# The auditor whose grades moderators keep raising (the demo's harsher auditor: the consistency table and the
+# calibration exercises show them); a share of the year's upgraded moderations are theirs.
+HARSHER = "AU-03"
+
+
+def _harsher_auditor(rows: list[dict[str, str]], rng: np.random.Generator, share: float = 0.6) -> None:
+    """Give HARSHER a share of the moderated audits whose grade the moderator raised, and hand their lowered
+    ones to others: only `auditor_id` changes, so every figure the reports pin is unchanged."""
+    order = list(GRADE_WORD.values())  # Outstanding first
+    others = [f"AU-{i:02d}" for i in range(1, 15) if f"AU-{i:02d}" != HARSHER]
+    for r in rows:
+        if r.get("moderated") != "yes" or r.get("moderated_grade") not in order or r.get("overall_grade") not in order:
+            continue
+        raised = order.index(r["moderated_grade"]) < order.index(r["overall_grade"])
+        lowered = order.index(r["moderated_grade"]) > order.index(r["overall_grade"])
+        if raised and rng.random() < share:
+            r["auditor_id"] = HARSHER
+        elif lowered and r["auditor_id"] == HARSHER:
+            r["auditor_id"] = str(rng.choice(others))
+
+
 def demo_audits(seed: int = SEED) -> pd.DataFrame:
     """The demo year as a contract-format frame (one row per case drawn into a sample)."""
     rng = np.random.default_rng(seed)
@@ -511,6 +532,7 @@ def demo_audits(seed: int = SEED) -> pd.DataFrame:
             r["learning"] = str(rng.choice(LEARNING))
         rows += month_rows
     _moderate_standards(rows, np.random.default_rng(seed + 17))  # its own generator: every other column unchanged
+    _harsher_auditor(rows, np.random.default_rng(seed + 23))  # and its own: only auditor_id changes
     columns = [
         "audit_id",
         "audit_month",
@@ -581,13 +603,49 @@ def demo_caseload(audits: pd.DataFrame, seed: int = SEED + 1) -> pd.DataFrame:
     return pd.concat([frame, twice], ignore_index=True)
 
 
+# Two calibration exercises, 6 anonymised cases x 8 auditors each. How often an auditor's grade for a standard
+# lands a step from the case's true grade: planning is read least consistently (as in moderation); the second
+# exercise agrees a little better than the first. HARSHER grades a step lower more often than not.
+CALIBRATION_EXERCISES = {"Calibration September 2021": 0.22, "Calibration December 2021": 0.14}
+CALIBRATION_AUDITORS = ["AU-01", "AU-02", HARSHER, "AU-04", "AU-05", "AU-07", "AU-08", "AU-10"]
+CALIBRATION_LESS_CONSISTENT = {"planning": 0.55}
+HARSHER_SHARE = 0.7
+
+
+def demo_calibration(seed: int = SEED + 38) -> pd.DataFrame:
+    """The demo's calibration file (data contract section 5): one row per auditor per case."""
+    rng = np.random.default_rng(seed)
+    rows: list[dict[str, str]] = []
+    for exercise, noise in CALIBRATION_EXERCISES.items():
+        for case, quality in enumerate(rng.permutation([0, 1, 1, 2, 2, 3]), start=1):  # cases from outstanding to inadequate
+            truth = {std: int(np.clip(quality + rng.choice([-1, 0, 0, 0, 1]), 0, 3)) for std in STANDARDS}
+            for auditor in CALIBRATION_AUDITORS:
+                row = {"exercise_id": exercise, "case_ref": f"Case {case}", "auditor_id": auditor}
+                ranks = []
+                for std in STANDARDS:
+                    rank = truth[std]
+                    if rng.random() < CALIBRATION_LESS_CONSISTENT.get(std, noise):
+                        rank += int(rng.choice([-1, 1]))
+                    if auditor == HARSHER and rng.random() < HARSHER_SHARE:
+                        rank += 1
+                    rank = int(np.clip(rank, 0, 3))
+                    ranks.append(rank)
+                    row[f"grade_{std}"] = GRADE_WORD[GRADE_ORDER[rank]]
+                overall = int(np.clip(round(float(np.median(ranks))), 0, 3))
+                row["overall_grade"] = GRADE_WORD[GRADE_ORDER[overall]]
+                rows.append(row)
+    columns = ["exercise_id", "case_ref", "auditor_id", "overall_grade", *[f"grade_{s}" for s in STANDARDS]]
+    return pd.DataFrame(rows).reindex(columns=columns)
+
+
 def write_demo(out_dir: str | Path) -> Path:
-    """Write `audits.csv` and `caseload.csv` (UTF-8) into `out_dir`; return the audits path. Same bytes every time."""
+    """Write `audits.csv`, `caseload.csv` and `calibration.csv` (UTF-8) into `out_dir`; return the audits path.
+    Same bytes every time."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     audits = demo_audits()
     path = out / "audits.csv"
-    for frame, target in ((audits, path), (demo_caseload(audits), out / "caseload.csv")):
+    for frame, target in ((audits, path), (demo_caseload(audits), out / "caseload.csv"), (demo_calibration(), out / "calibration.csv")):
         tmp = target.with_name(target.name + ".tmp")
         frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
         tmp.replace(target)

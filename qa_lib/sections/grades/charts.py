@@ -148,3 +148,53 @@ def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
     ]
     alt = f"{title}. {same} of {n} unchanged" + (f"; changed: {'; '.join(changed)}." if changed else ".")
     return Chart(fig, alt, title, data=display.matrix_table(matrix))
+
+
+def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
+    """Each auditor's mean grade shift under moderation against their number of moderated audits, with the team's
+    mean and its 95% and 99.8% limits at each n: points beyond the limits are more than chance explains. Every
+    point is labelled with its pseudonymous code; the auditors' table is the chart's figures."""
+    from qa_lib.render.charts import DARK_BLUE, wrap
+    from qa_lib.sections.grades.words import steps
+    from qa_lib.spc import Z95, Z998
+
+    fig = Figure(figsize=(8, 4.6))
+    ax = fig.subplots()
+    centre = float(points["centre"].iloc[0])
+    sd = float(points["sd"].iloc[0])
+    top = int(points["moderated"].max())
+    ns = np.linspace(2, max(top * 1.15, 8), 200)
+    for z, style, name in ((Z95, "--", "95% limits"), (Z998, ":", "99.8% limits")):
+        ax.plot(ns, centre + z * sd / np.sqrt(ns), style, color="#555555", linewidth=1, label=name)
+        ax.plot(ns, centre - z * sd / np.sqrt(ns), style, color="#555555", linewidth=1)
+    ax.axhline(centre, color=DARK_BLUE, linewidth=1, label=f"Team mean {steps(centre)}")
+    ax.axhline(0, color="#BFBFBF", linewidth=0.8)
+    ax.scatter(points["moderated"], points["mean_shift"], color=ORANGE, zorder=3, s=28)
+    for r in points.itertuples():
+        ax.annotate(
+            str(r.code).removeprefix("Auditor "), (r.moderated, r.mean_shift), textcoords="offset points", xytext=(4, 4), fontsize=9
+        )
+    span = max(1.0, float(points["mean_shift"].abs().max()) + 0.25)
+    ax.set_ylim(-span, span)
+    ax.set_xlim(0, max(top * 1.15, 8))
+    ax.set_xlabel("Moderated audits")
+    ax.set_ylabel("Mean grade shift (steps; + = moderator higher)")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.set_title(wrap(title, 80), loc="left", fontsize=10)
+    beyond = [r.code for r in points.itertuples() if not (r.lower95 <= r.mean_shift <= r.upper95)]
+    alt = (
+        f"{title}. Team mean {steps(centre)} steps. "
+        + ("Beyond the 95% limits: " + ", ".join(beyond) + "." if beyond else "Every auditor is within the 95% limits.")
+        + " Points: "
+        + "; ".join(f"{r.code} {steps(r.mean_shift)} (n={r.moderated})" for r in points.itertuples())
+        + "."
+    )
+    data = pd.DataFrame(
+        {
+            "Auditor": points["code"],
+            "Moderated audits": points["moderated"].astype(str),
+            "Mean shift (steps)": [steps(v) for v in points["mean_shift"]],
+            "95% limits": [f"{steps(lo)} to {steps(hi)}" for lo, hi in zip(points["lower95"], points["upper95"])],
+        }
+    )
+    return Chart(fig, alt, title, data=data)

@@ -106,3 +106,25 @@ def standard_agreement_table(table: pd.DataFrame, names: dict[str, str], min_n: 
             "Gwet's AC2 (95% interval)": [interval(*x) for x in zip(table["ac2"], table["ac2_low"], table["ac2_high"])],
         }
     )
+
+
+def auditor_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Auditors by pseudonymous code, in code order (never ranked): moderated audits, the mean shift as moderated,
+    the shift after allowing for chance with its 95% interval, and what it says."""
+    from qa_lib.sections.grades.words import steps
+
+    def adjusted(v: float, lo: float, hi: float) -> str:
+        return "–" if v != v else f"{steps(v)} ({steps(lo)} to {steps(hi)})"
+
+    return pd.DataFrame(
+        {
+            "Auditor": table["code"],
+            "Moderated audits": table["moderated"].astype(str),
+            "Mean shift as moderated (steps)": [steps(v) for v in table["raw_mean"]],
+            "Shift allowing for chance (95% interval)": [adjusted(*x) for x in zip(table["shrunk"], table["low"], table["high"])],
+            "Reading": [
+                "may benefit from a calibration conversation" if bool(s) else "within what chance explains" if v == v else "–"
+                for s, v in zip(table["stands_out"].fillna(False), table["shrunk"])
+            ],
+        }
+    )

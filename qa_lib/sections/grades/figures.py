@@ -15,6 +15,7 @@ from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import RunMonths
 from qa_lib.inputs.schema import GRADES
 from qa_lib.sections.grades import moderation
+from qa_lib.sections.grades.auditors import AuditorConsistency, auditor_codes, consistency
 from qa_lib.spc import funnel, p_chart
 from qa_lib.stats import pct
 
@@ -75,6 +76,7 @@ class GradesFigures:
     funnel: pd.DataFrame  # % good or outstanding overall by service area against n, period (qa_lib.spc.funnel)
     reaudits: pd.DataFrame | None = None  # params reaudit: first grade -> grade at re-audit, counts (None: not set)
     standard_agreement: pd.DataFrame | None = None  # per standard, period (None: no moderated_grade_<standard>)
+    auditors: AuditorConsistency | None = None  # QA team only: shifts by pseudonymous code, trend window (None: no auditor_id)
 
 
 def area_funnel(grid: pd.DataFrame) -> pd.DataFrame:
@@ -105,6 +107,7 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
         spc=good_or_outstanding_chart(trend),
         funnel=area_funnel(by_area),
         standard_agreement=moderation.standard_agreement(audits, months, list(params.standards)),
+        auditors=consistency(audits, list(m.trend_with_data), auditor_codes(audits)),
         reaudits=reaudit_moves(audits, months, params.sampling.reaudit_grades, params.sampling.reaudit_after_months)
         if params.sampling.reaudit_grades
         else None,

@@ -100,3 +100,24 @@ def standard_agreement(run: Run) -> None:
     run.show_text(words.standard_agreement_sentence(lowest_agreement(table), exact, names))
     caption = f"Agreement between auditors and moderators by practice standard, {run.period.label}"
     run.show_table(display.standard_agreement_table(table, names, MIN_N), caption)
+
+
+def auditor_consistency(run: Run) -> None:
+    """How consistently each auditor grades, judged by moderation, by pseudonymous code (QA-team reports only:
+    nothing here in a wider run, the highlight report or the e-mail)."""
+    from qa_lib.sections.grades.auditors import MIN_MODERATED
+
+    if run.published is not None:
+        return
+    c = run.figures.grades.auditors
+    if c is None:
+        run.show_text("*The audits file records no auditor (`auditor_id`), so auditors' consistency cannot be shown.*")
+        return
+    run.show_text(words.auditor_sentences(c.table, c.team_mean, c.left_out, c.months, MIN_MODERATED))
+    if c.table.empty:
+        return
+    window = words.window_words(c.months)
+    run.show_table(display.auditor_table(c.table), f"Grade shift under moderation by auditor (pseudonymous codes), {window}")
+    if c.table["shrunk"].notna().any():
+        title = f"Mean grade shift under moderation against the number of moderated audits, by auditor, {window}"
+        run.show_chart(charts.auditor_funnel_chart, c.funnel, title)

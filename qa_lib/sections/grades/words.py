@@ -161,3 +161,60 @@ def standard_agreement_sentence(low: list[str], exact: dict[str, float], names: 
         return "No standard stands out: auditors and moderators agree about as well on each."
     said = "; ".join(f"{names.get(k, k)} ({whole(exact[k])} exact)" for k in low)
     return f"Auditors and moderators read these standards differently from the rest: {said}. A calibration exercise on them may help."
+
+
+def steps(value: float) -> str:
+    """A shift in grade steps to two decimals, with a real minus sign: +0.60, −0.40, 0.00."""
+    text = f"{abs(value):.2f}"
+    return "0.00" if text == "0.00" else f"{'+' if value > 0 else '−'}{text}"
+
+
+def window_words(months: tuple[str, ...] | list[str]) -> str:
+    """ "January to December 2021" (or one month's name)."""
+    from qa_lib.inputs.period import month_name
+
+    first, last = months[0], months[-1]
+    if first == last:
+        return month_name(last, True)
+    return f"{month_name(first, first[:4] != last[:4])} to {month_name(last, True)}"
+
+
+def auditor_sentences(table: pd.DataFrame, team_mean: float, left_out: int, months: tuple[str, ...], least: int) -> list[str]:
+    """How consistently auditors grade, judged by moderation, in plain words: who is measured, the team's
+    average shift, and only those auditors whose interval excludes zero, as people who may benefit from a
+    calibration conversation (never a ranking; QA team only)."""
+    window = window_words(months)
+    if table.empty:
+        return [f"No auditor had {least} or more moderated audits from {window}: too few to say how consistently anyone grades."]
+    k, total = len(table), int(table["moderated"].sum())
+    out = [
+        f"From {window}, {k} auditor{'s' if k != 1 else ''} had {least} or more moderated audits ({total} moderated audits in all)"
+        + (
+            f"; {left_out} other{'s' if left_out != 1 else ''} had fewer and {'are' if left_out != 1 else 'is'} not shown."
+            if left_out
+            else "."
+        )
+    ]
+    if k < 2:
+        out.append("One auditor alone cannot be compared with the team, so no shift is estimated.")
+        return out
+    direction = "higher" if team_mean > 0 else "lower"
+    out.append(
+        f"On average, moderators graded {steps(team_mean)[1:]} of a grade step {direction} than the auditor (a shift of "
+        f"{steps(team_mean)} steps; + means the moderator's grade was better)."
+        if abs(team_mean) >= 0.005
+        else "On average, moderators kept the auditors' grades (a shift of 0.00 grade steps)."
+    )
+    flagged = table[table["stands_out"].astype(bool)]
+    if flagged.empty:
+        out.append("No auditor's grades moved under moderation by more than chance would explain at these numbers.")
+        return out
+    for r in flagged.itertuples():
+        way = "higher" if r.shrunk > 0 else "lower"
+        out.append(
+            f"{r.code}: over {r.moderated} moderated audits, moderators graded {way} than this auditor on average "
+            f"({steps(r.shrunk)} steps after allowing for chance; 95% interval {steps(r.low)} to {steps(r.high)})."
+        )
+    named = join_words(flagged["code"].tolist())
+    out.append(f"{named} may benefit from a calibration conversation.")
+    return out

@@ -1,0 +1,165 @@
+"""Section 2.3, for the QA team only: how consistently each auditor grades, judged by moderation.
+
+For every moderated audit, the shift is how far the moderator moved the auditor's overall grade, in grade steps:
++1 when the moderator graded one step higher (better: Requires Improvement to Good), -1 one step lower. An
+auditor whose audits moderators keep moving up may be grading harshly; down, generously. Over the trend window
+(a year gives each auditor enough moderated audits), each auditor with at least MIN_MODERATED moderated audits
+gets their mean shift, shrunk towards the team's mean (`qa_lib.stats.shrunk_means`: a few audits say little, so
+they are pulled most), with a 95% interval. People are never ranked: auditors appear as stable pseudonymous
+codes in code order, and words name only those whose interval excludes zero.
+
+Auditors are never named. `auditor_codes` gives each ID a code (Auditor A, B, ...) in the order the auditors
+first appear in the audits file's history, so codes stay the same from run to run while the history is kept;
+the key from code to ID is written only where the QA lead asks (`qa-pack auditors --key FILE`). No figure here
+reaches the highlight report, the e-mail, the tables folder or a wider pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from qa_lib.sections.grades.moderation import RANK
+from qa_lib.stats import shrunk_means
+
+MIN_MODERATED = 5  # fewer moderated audits than this: the auditor is left out (too few to say anything)
+
+
+def letters(i: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, as a spreadsheet names its columns."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _tiebreak(auditor: str) -> str:
+    """Auditors first seen in the same month are ordered by a hash of their ID, never by the ID itself."""
+    return hashlib.sha256(auditor.encode("utf-8")).hexdigest()
+
+
+def auditor_codes(audits: pd.DataFrame, extra: list[str] | None = None) -> dict[str, str]:
+    """Each auditor ID's pseudonymous code ("Auditor A", ...): in order of the month the auditor first appears
+    in the audits file (ties by a hash of the ID), then any `extra` IDs not in it (a calibration exercise's),
+    in their order. Stable across runs while the audits file keeps its history."""
+    seen = (
+        audits.loc[audits["auditor_id"].astype(str).str.strip().ne(""), ["auditor_id", "audit_month"]] if "auditor_id" in audits else None
+    )
+    order: list[str] = []
+    if seen is not None and not seen.empty:
+        first = seen.assign(auditor_id=seen["auditor_id"].astype(str).str.strip()).groupby("auditor_id")["audit_month"].min()
+        order = sorted(first.index, key=lambda a: (first[a], _tiebreak(a)))
+    known = set(order)
+    for a in extra or []:
+        if a not in known:
+            order.append(a)
+            known.add(a)
+    return {a: f"Auditor {letters(i)}" for i, a in enumerate(order)}
+
+
+def moderation_shifts(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """Returned, moderated audits in the months with an auditor: auditor_id and shift (moderator's grade minus
+    the auditor's, in steps; + = the moderator graded higher)."""
+    m = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned") & audits["moderated"]]
+    if "auditor_id" not in m:
+        return pd.DataFrame({"auditor_id": pd.Series(dtype=str), "shift": pd.Series(dtype=int)})
+    m = m[m["auditor_id"].astype(str).str.strip().ne("") & m["moderated_grade"].isin(RANK.keys()) & m["overall_grade"].isin(RANK.keys())]
+    shift = m["overall_grade"].map(RANK) - m["moderated_grade"].map(RANK)  # rank 0 = Outstanding: a better grade is a lower rank
+    return pd.DataFrame({"auditor_id": m["auditor_id"].astype(str).str.strip(), "shift": shift.astype(int)})
+
+
+@dataclass(frozen=True)
+class AuditorConsistency:
+    """Each auditor's grade shift under moderation, by code only (never an ID). `table`: code, moderated,
+    raw mean, shrunk mean with its 95% interval and `stands_out` (the interval excludes zero), in code order;
+    `team_mean` the team's mean shift; `months` the window; `left_out` auditors with too few moderated audits;
+    `funnel` the points and limits of shift against number moderated."""
+
+    months: tuple[str, ...]
+    table: pd.DataFrame
+    team_mean: float
+    within: float
+    left_out: int
+    funnel: pd.DataFrame
+
+
+def consistency(audits: pd.DataFrame, months: list[str], codes: dict[str, str]) -> AuditorConsistency | None:
+    """Auditor consistency over the months; None when the file records no auditor."""
+    if "auditor_id" not in audits or not audits["auditor_id"].astype(str).str.strip().ne("").any():
+        return None
+    shifts = moderation_shifts(audits, months)
+    per = shifts.groupby("auditor_id")["shift"]
+    sizes = per.size()
+    kept = sizes[sizes >= MIN_MODERATED].index
+    left_out = int((sizes < MIN_MODERATED).sum())
+    values = {codes[a]: per.get_group(a).tolist() for a in kept}
+    values = dict(sorted(values.items(), key=lambda kv: (len(kv[0]), kv[0])))  # Auditor B before Auditor AA
+    columns = ["code", "moderated", "raw_mean", "shrunk", "low", "high", "stands_out"]
+    if len(values) < 2:
+        table = pd.DataFrame(
+            {"code": list(values), "moderated": [len(v) for v in values.values()], "raw_mean": [sum(v) / len(v) for v in values.values()]}
+        ).reindex(columns=columns)
+        nan = float("nan")
+        return AuditorConsistency(tuple(months), table, nan, nan, left_out, _funnel(table, nan, nan))
+    found = shrunk_means(values)
+    g = found.groups
+    table = pd.DataFrame(
+        {
+            "code": g["group"],
+            "moderated": g["n"],
+            "raw_mean": g["raw_mean"],
+            "shrunk": g["shrunk"],
+            "low": g["low"],
+            "high": g["high"],
+            "stands_out": (g["low"].round(2) > 0) | (g["high"].round(2) < 0),  # as the report shows it: 0.00 is zero
+        }
+    )
+    return AuditorConsistency(tuple(months), table, found.mean, found.within, left_out, _funnel(table, found.mean, found.within))
+
+
+def _funnel(table: pd.DataFrame, centre: float, within: float) -> pd.DataFrame:
+    """Each auditor's raw mean shift against moderated audits, with the team mean and its 95% and 99.8% limits
+    (centre +- z sigma / sqrt(n)) at that n: a funnel plot, so a few audits far from the centre are read as
+    the chance they may be."""
+    from qa_lib.spc import Z95, Z998
+
+    sd = within**0.5 if within == within else float("nan")
+    n = table["moderated"].astype(float)
+    return pd.DataFrame(
+        {
+            "code": table["code"],
+            "moderated": table["moderated"],
+            "mean_shift": table["raw_mean"],
+            "centre": centre,
+            "sd": sd,
+            "lower95": centre - Z95 * sd / n**0.5,
+            "upper95": centre + Z95 * sd / n**0.5,
+            "lower998": centre - Z998 * sd / n**0.5,
+            "upper998": centre + Z998 * sd / n**0.5,
+        }
+    )
+
+
+KEY_MARKER = ".qa-pack-auditor-keys.json"
+
+
+def key_table(codes: dict[str, str]) -> pd.DataFrame:
+    """The key from pseudonymous code to auditor ID, in code order: for the QA lead alone."""
+    return pd.DataFrame({"code": list(codes.values()), "auditor_id": list(codes)})
+
+
+def write_key(codes: dict[str, str], out: Path) -> Path:
+    """The key as CSV at `out`, under the rules for files that identify people (`qa_lib.run.private_files`):
+    only where asked, never inside a report folder, never over someone's file, whole or not at all, mode 0600."""
+    from qa_lib.run.private_files import check_private_file, record_written, write_private_text
+
+    out = Path(out).absolute()
+    check_private_file(out, "the auditor key", "auditor_key.csv", "qa-pack auditors", KEY_MARKER)
+    record_written(out.parent, KEY_MARKER, {out.name}, "qa-pack auditors")
+    write_private_text(out, key_table(codes).to_csv(index=False, lineterminator="\n"))
+    return out
