@@ -24,8 +24,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP) ## Write the demo data (data/demo)
 	$(VENV)/bin/qa-pack demo --out data/demo
 
-report: demo ## Set up and run the demo period's reports (outputs/demo)
+report: demo ## Set up and run the demo period's reports (outputs/demo) and its calibration report (outputs/demo-calibration)
 	$(VENV)/bin/qa-pack run --params $(PARAMS)
+	$(VENV)/bin/qa-pack calibrate --params $(PARAMS) --calibration data/demo/calibration.csv --out outputs/demo-calibration
 
 check: $(STAMP) ## Lint, format check and type check (ruff, mypy)
 	$(VENV)/bin/ruff check .

@@ -215,6 +215,22 @@ def audit_log(params_path: Path, audits: Path | None, period_from: str | None, p
     click.echo(f"Audit log of {len(log)} audits ({period.label}) written to {path} (readable by you only; it names children).")
 
 
+@cli.command(help="Report a calibration exercise: how far auditors agree when they grade the same anonymised cases.")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), required=True, help="The params YAML (standards, audits file).")
+@click.option("--calibration", type=click.Path(path_type=Path), required=True, help="The calibration file (CSV or .xlsx).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Output folder for calibration.html and tables/.")
+@click.option("--audits", type=click.Path(path_type=Path), default=None, help="Audits file for auditors' codes (default: params audits:).")
+@click.option("--quiet", is_flag=True, help="Print only the result.")
+def calibrate(params_path: Path, calibration: Path, out_dir: Path, audits: Path | None, quiet: bool) -> None:
+    from qa_lib.inputs.params import load_params
+    from qa_lib.run.calibrate import calibrate as run_calibration
+
+    result = run_calibration(load_params(params_path), calibration, out_dir, audits=audits, quiet=quiet)
+    click.echo(f"Calibration report written to {result.out}")
+    for path in [*result.html, *result.tables]:
+        click.echo(f"  {path}")
+
+
 @cli.command(help="Write the key from auditors' pseudonymous codes (Auditor A, B, ...) to their IDs: only where asked.")
 @click.option("--params", "params_path", type=click.Path(path_type=Path), required=True)
 @click.option("--audits", type=click.Path(path_type=Path), default=None, help="The audits file (default: params audits:).")
@@ -222,25 +238,18 @@ def audit_log(params_path: Path, audits: Path | None, period_from: str | None, p
 @click.option("--key", "key_file", type=click.Path(path_type=Path), required=True, help="A new .csv file outside every report folder.")
 def auditors(params_path: Path, audits: Path | None, calibration: Path | None, key_file: Path) -> None:
     from qa_lib.run.private_files import check_private_file
-    from qa_lib.sections.grades.auditors import KEY_MARKER, write_key
+    from qa_lib.sections.grades.auditors import KEY_MARKER, auditor_codes, write_key
 
     check_private_file(key_file, "the auditor key", "auditor_key.csv", "qa-pack auditors", KEY_MARKER)  # before anything is read
     params, _, data = _period_data(params_path, audits, None, None)
-    codes = _codes(params, data, calibration)
-    path = write_key(codes, key_file)
-    click.echo(f"Key to {len(codes)} auditor code(s) written to {path} (readable by you only; it names auditors).")
-
-
-def _codes(params: Params, data: AuditData, calibration: Path | None) -> dict[str, str]:
-    """Auditors' codes from the audits file's history, then a calibration file's auditors not in it."""
-    from qa_lib.sections.grades.auditors import auditor_codes
-
     extra: list[str] = []
     if calibration is not None:
         from qa_lib.sections.calibration.load import load_calibration
 
-        extra = load_calibration(calibration, params).auditors
-    return auditor_codes(data.frame, extra)
+        extra = load_calibration(calibration, params, set(data.frame["child_id"])).auditors
+    codes = auditor_codes(data.frame, extra)
+    path = write_key(codes, key_file)
+    click.echo(f"Key to {len(codes)} auditor code(s) written to {path} (readable by you only; it names auditors).")
 
 
 @cli.command(help="List the runs published to a folder: the latest and every earlier one kept in its history.")

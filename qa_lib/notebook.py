@@ -30,6 +30,7 @@ from qa_lib.render.sanitise import escape, markdown_html
 if TYPE_CHECKING:
     from qa_lib.render.charts import Chart
     from qa_lib.run.figures import RunFigures
+    from qa_lib.sections.calibration.figures import CalibrationFigures
 
 NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+(?:;[^)]*)?\))?(?:\s*[≈↑↓]\s*[+−±]?[\d.]+)?(?:\n\d+/\d+)?)\s*$"  # right-aligned
 
@@ -295,3 +296,32 @@ def open_sampling(params_path: str, caseload_path: str, history_path: str) -> Sa
         caseload=load_caseload(caseload_path, params).frame,
         history=load_audits(history_path, params).frame,
     )
+
+
+@dataclass
+class CalibrationRun(View):
+    """The calibration notebook's view: params and the calibration figures (auditors by code only)."""
+
+    params: Params = field(default=None)  # type: ignore[assignment]  # always given
+    figures: CalibrationFigures = field(default=None)  # type: ignore[assignment]
+
+
+def open_calibration(params_path: str, calibration_path: str) -> CalibrationRun:
+    """The calibration report's run: under `qa-pack calibrate`, the figures it computed (`calibration_path` is
+    then its figures file); in JupyterLab, the calibration file read, checked and computed here, with auditors'
+    codes from params' audits file when there is one. Never writes anything but the chart cache."""
+    from qa_lib.inputs.handoff import read_calibration_figures
+
+    params = load_params(params_path)
+    path = Path(calibration_path)
+    cache = None
+    if is_handoff(path):
+        cache = path.parent / "charts"
+        cache.mkdir(exist_ok=True)
+        figures = read_calibration_figures(path)
+    else:
+        from qa_lib.run.calibrate import calibration_figures
+
+        _exists(path)
+        figures = calibration_figures(params, path)
+    return CalibrationRun(audience=params.audience, chart_cache=cache, params=params, figures=figures)

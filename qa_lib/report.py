@@ -2,6 +2,7 @@
 text, tables and charts from the section's own figures, words, display tables and charts. The section
 notebooks and the highlight report both call these, so no notebook repeats another's cells."""
 
+from qa_lib.sections.calibration import report as calibration
 from qa_lib.sections.comparators import report as comparators
 from qa_lib.sections.compliance import report as compliance
 from qa_lib.sections.grades import report as grades
@@ -10,4 +11,4 @@ from qa_lib.sections.sampling import report as sampling
 from qa_lib.sections.standards import report as standards
 from qa_lib.sections.themes import report as themes
 
-__all__ = ["comparators", "compliance", "grades", "quality", "sampling", "standards", "themes"]
+__all__ = ["calibration", "comparators", "compliance", "grades", "quality", "sampling", "standards", "themes"]

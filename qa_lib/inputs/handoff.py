@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from qa_lib.disclosure.published import PublishedFigures
     from qa_lib.run.figures import RunFigures
+    from qa_lib.sections.calibration.figures import CalibrationFigures
 
 FIGURES = "figures.pickle"
 
 
-def write_figures(figures: RunFigures | PublishedFigures, folder: Path) -> Path:
+def write_figures(figures: RunFigures | PublishedFigures | CalibrationFigures, folder: Path) -> Path:
     """Runner's half: the run's figures, for the notebooks (a wider run hands over only its published
-    figures). Returns the file's path."""
+    figures; a calibration run, its calibration figures). Returns the file's path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FIGURES
     with open(path, "wb") as handle:
@@ -38,4 +39,16 @@ def read_figures(path: Path) -> RunFigures | PublishedFigures:
     """Notebook's half: the run's figures, exactly as the runner computed them."""
     with open(path, "rb") as handle:
         figures: RunFigures | PublishedFigures = pickle.load(handle)
+    return figures
+
+
+def read_calibration_figures(path: Path) -> CalibrationFigures:
+    """The calibration notebook's half: the calibration run's figures."""
+    from qa_lib.errors import QAPackError
+    from qa_lib.sections.calibration.figures import CalibrationFigures
+
+    with open(path, "rb") as handle:
+        figures = pickle.load(handle)
+    if not isinstance(figures, CalibrationFigures):
+        raise QAPackError("the run handed the calibration notebook figures of another kind; nothing is shown")
     return figures

@@ -235,3 +235,10 @@ def test_months_at_their_edges_publish_protected(tmp_path):
     returns = pd.read_csv(out / "tables" / "returns.csv", dtype=str).set_index("audit_month")
     assert returns.loc["2021-11", "returned"] == "c"  # the one audit
     assert returns.loc["2021-09", "returned"] == "0"  # zero is shown: it says nothing about a person
+
+
+def test_a_wider_pack_carries_no_auditor_level_figure(demo_wider):
+    """Auditor consistency is for the QA team: no auditor's code, shift or calibration note in a wider pack."""
+    for path in [p for p in demo_wider.rglob("*") if p.is_file() and p.suffix in {".html", ".csv", ".json"}]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"Auditor [A-Z]{1,2}\b", text) and "calibration conversation" not in text, path.name

@@ -21,7 +21,7 @@ from qa_lib.run.runner import run
 CHARTS = {
     "highlight_report.html": 15,
     "compliance.html": 4,
-    "grades.html": 7,
+    "grades.html": 8,
     "comparators.html": 3,
     "themes.html": 1,
 }  # charts each report draws

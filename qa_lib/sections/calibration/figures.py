@@ -104,7 +104,7 @@ def steps_from_group(frame: pd.DataFrame, exercises: list[str], items: list[str]
             if table.shape[1] < 2:
                 continue
             group = table.apply(group_grade, axis=1)
-            diff = (-table.sub(group, axis=0)).stack().rename("steps").reset_index()  # a lower rank is a better grade
+            diff = (group.to_numpy()[:, None] - table).stack().dropna().rename("steps").reset_index()  # a lower rank is a better grade
             parts.append(diff.assign(exercise_id=ex, item=item))
     if not parts:
         return pd.DataFrame(columns=["case_ref", "auditor_id", "steps", "exercise_id", "item"])
