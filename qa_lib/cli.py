@@ -26,9 +26,13 @@ def cli() -> None:
     pass
 
 
-@cli.command(help="Check an audits file (or, with --actions, an action register) against the data contract and list every problem.")
+@cli.command(
+    help="Check an audits file (or, with --actions, an action register; with --calibration, a calibration file) "
+    "against the data contract and list every problem."
+)
 @click.argument("file", type=click.Path(path_type=Path), required=False)
 @click.option("--actions", "actions_path", type=click.Path(path_type=Path), default=None, help="An action register to check.")
+@click.option("--calibration", "calibration_path", type=click.Path(path_type=Path), default=None, help="A calibration file to check.")
 @click.option(
     "--params",
     "params_path",
@@ -38,11 +42,32 @@ def cli() -> None:
 )
 @click.option("--sheet", default=None, help="For .xlsx: the sheet to read (default: the first).")
 @click.option("--max-errors", default=50, show_default=True, help="How many problems to print (0 = all).")
-def validate(file: Path | None, actions_path: Path | None, params_path: Path | None, sheet: str | None, max_errors: int) -> None:
+def validate(
+    file: Path | None,
+    actions_path: Path | None,
+    calibration_path: Path | None,
+    params_path: Path | None,
+    sheet: str | None,
+    max_errors: int,
+) -> None:
     from qa_lib.inputs.load import load_audits
     from qa_lib.inputs.params import load_params
 
     params = load_params(params_path or resources.default_params("pack.yml"))
+    if calibration_path is not None:
+        from qa_lib.sections.calibration.load import load_calibration
+
+        try:
+            cal = load_calibration(calibration_path, params)
+        except ValidationFailed as exc:
+            click.echo(exc.report.render(limit=max_errors or None), err=True)
+            sys.exit(1)
+        click.echo(
+            f"{cal.file}: {cal.rows_read} rows read, {len(cal.frame)} used, {len(cal.rejected)} rejected (blank); "
+            f"{len(cal.exercises)} exercise(s), {len(cal.auditors)} auditor(s); no problems found."
+        )
+        if file is None and actions_path is None:
+            return
     if actions_path is not None:
         from qa_lib.sections.themes.actions import load_actions, theme_labels
 
@@ -53,7 +78,7 @@ def validate(file: Path | None, actions_path: Path | None, params_path: Path | N
         if file is None:
             return
     if file is None:
-        raise QAPackError("give an audits FILE to check, or --actions FILE for an action register")
+        raise QAPackError("give an audits FILE to check, --actions FILE for an action register or --calibration FILE")
     try:
         data = load_audits(file, params, sheet=sheet)
     except ValidationFailed as exc:

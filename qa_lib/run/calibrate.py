@@ -72,10 +72,10 @@ def calibrate(
 def _calibrate(params: Params, calibration: Path, out: Path, audits: Path | None, quiet: bool, notebooks_dir: Path) -> RunResult:
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
+        figures = calibration_figures(params, calibration, audits)  # a bad file stops here, before any kernel starts
         with private_workdir() as work:
             workers = Workers(1, WorkerSetup(work, params.kernel_name, notebooks_dir))
             try:
-                figures = calibration_figures(params, calibration, audits)
                 handoff = write_figures(figures, work)
                 job = NotebookJob(
                     name=NOTEBOOK,

@@ -53,16 +53,26 @@ def wider(demo_csv, tmp_path_factory) -> Path:
     return out
 
 
-def pages(published: Path, wider: Path) -> list[Path]:
-    found = [*sorted(published.glob("*.html")), wider / "highlight_report.html"]
-    assert len(found) == 6
+@pytest.fixture(scope="module")
+def calibration(demo_csv, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("calibration-browser") / "out"
+    demo = str(REPO / "params" / "demo.yml")
+    calibration = str(demo_csv.with_name("calibration.csv"))
+    proc = qa_pack("calibrate", "--params", demo, "--audits", str(demo_csv), "--calibration", calibration, "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    return out / "calibration.html"
+
+
+def pages(published: Path, wider: Path, calibration: Path) -> list[Path]:
+    found = [*sorted(published.glob("*.html")), wider / "highlight_report.html", calibration]
+    assert len(found) == 7
     return found
 
 
-def test_no_accessibility_violations_and_no_sideways_scroll(browser, published, wider):
+def test_no_accessibility_violations_and_no_sideways_scroll(browser, published, wider, calibration):
     axe = Axe()
     problems = []
-    for path in pages(published, wider):
+    for path in pages(published, wider, calibration):
         for width in (1280, 390):
             page = browser.new_page(viewport={"width": width, "height": 900})
             page.goto(path.as_uri())
@@ -75,9 +85,9 @@ def test_no_accessibility_violations_and_no_sideways_scroll(browser, published, 
     assert problems == []
 
 
-def test_every_table_fits_an_a4_page_in_print(browser, published, wider):
+def test_every_table_fits_an_a4_page_in_print(browser, published, wider, calibration):
     overflow = []
-    for path in pages(published, wider):
+    for path in pages(published, wider, calibration):
         page = browser.new_page(viewport={"width": A4_CONTENT_PX, "height": 1100})
         page.emulate_media(media="print")
         page.goto(path.as_uri())

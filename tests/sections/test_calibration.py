@@ -157,6 +157,8 @@ def test_an_exercise_label_holding_an_auditor_id_or_contact_is_refused(tmp_path,
     text = problems(tmp_path, params, "Ex AUD-77 only,Case 1,AUD-77,Good,Good,Good\nEx AUD-77 only,Case 1,AUD-78,Good,Good,Good\n")
     assert "row 2, column exercise_id: holds an auditor's ID" in text and "AUD-77" not in text
     assert "holds an auditor's ID" in problems(tmp_path, params, "ask jo@example.org,Case 1,R1,Good,Good,Good\n")
+    formula = problems(tmp_path, params, '"=HYPERLINK(""http://x"")",Case 1,R1,Good,Good,Good\n')
+    assert "row 2, column exercise_id: starts with = + - or @, which a spreadsheet runs as a formula" in formula
 
 
 def test_blank_rows_are_counted_as_rejected(tmp_path, params):
@@ -165,3 +167,35 @@ def test_blank_rows_are_counted_as_rejected(tmp_path, params):
     f = compute(data, CODES)
     assert (f.rows_read, f.rows_used, f.rows_rejected) == (7, 6, 1)
     assert "Rows read: 7; used: 6 and 1 blank row set aside." in " ".join(words.summary_sentences(f))
+
+
+def test_validate_checks_a_calibration_file(tmp_path, monkeypatch, capsys):
+    from helpers import run_cli
+
+    good = write(tmp_path, HAND)
+    code, out = run_cli(monkeypatch, capsys, "validate", "--calibration", str(good))
+    assert code == 0 and "calibration.csv: 6 rows read, 6 used, 0 rejected (blank); 1 exercise(s), 3 auditor(s); no problems found." in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "Ex,Case 1,AU-SECRET-1,Good,Superb,Good\n", encoding="utf-8")
+    code, out = run_cli(monkeypatch, capsys, "validate", "--calibration", str(bad))
+    assert code == 1 and "bad.csv row 2, column grade_risk: 'Superb' is not a grade" in out and "AU-SECRET-1" not in out
+
+
+def test_calibrate_refuses_unsafe_output_folders_and_missing_files(tmp_path, monkeypatch, capsys):
+    """Refused before any notebook runs: nothing is written, and the message says what to do."""
+    from helpers import REPO, run_cli
+
+    demo = str(REPO / "params" / "demo.yml")
+    out = tmp_path / "report"
+    out.mkdir()
+    inside = write(out, HAND)
+    code, said = run_cli(monkeypatch, capsys, "calibrate", "--params", demo, "--calibration", str(inside), "--out", str(out))
+    assert code == 1 and "is inside the output folder" in said
+    (out / "calibration.csv").unlink()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    code, said = run_cli(monkeypatch, capsys, "calibrate", "--params", demo, "--calibration", str(write(tmp_path, HAND)), "--out", str(out))
+    assert code == 1 and "is not a qa-pack run folder" in said and (out / "notes.txt").read_text() == "mine"
+    code, said = run_cli(
+        monkeypatch, capsys, "calibrate", "--params", demo, "--calibration", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "new")
+    )
+    assert code == 1 and "nope.csv: file not found" in said and "Traceback" not in said and not (tmp_path / "new").exists()

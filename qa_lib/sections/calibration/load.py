@@ -21,6 +21,7 @@ from qa_lib.inputs.schema import GRADE_SPELLINGS, GRADE_WORDS, NA_SPELLINGS
 
 REQUIRED = ("exercise_id", "case_ref", "auditor_id", "overall_grade")
 MAX_EXERCISE_ID = 60  # an exercise's name is shown in the report: a label, not a note
+FORMULA_START = ("=", "+", "-", "@")  # the label is written to a CSV table a spreadsheet may open
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,14 @@ def load_calibration(path: str | Path, params: Params, child_ids: set[str] | Non
         if len(ex) > MAX_EXERCISE_ID:
             problems.append(
                 Problem(int(i) + 2, headers["exercise_id"], f"longer than {MAX_EXERCISE_ID} characters; expected a short label")
+            )
+        elif ex.startswith(FORMULA_START):
+            problems.append(
+                Problem(
+                    int(i) + 2,
+                    headers["exercise_id"],
+                    "starts with = + - or @, which a spreadsheet runs as a formula; expected a plain label",
+                )
             )
     for col, allow_na in (("overall_grade", False), *((f"grade_{k}", True) for k in standards)):
         codes = used[col].map(lambda v, a=allow_na: _grade(v, a))
