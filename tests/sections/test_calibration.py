@@ -72,6 +72,7 @@ def test_group_grade_ties():
     assert group_grade(pd.Series([0, 0, 2, 2, 3])) == 2  # O and RI tie; the median (RI) settles it
     assert math.isnan(group_grade(pd.Series([1, 1, 3, 3])))  # G and I tie, median between: no group grade
     assert math.isnan(group_grade(pd.Series([float("nan")] * 3)))
+    assert math.isnan(group_grade(pd.Series([2, float("nan"), float("nan")])))  # one auditor alone is no group
 
 
 def test_the_least_consistent_standard_and_the_harsher_auditor_are_named(tmp_path, params):

@@ -80,9 +80,10 @@ def agreement(frame: pd.DataFrame, exercises: list[str], items: list[str]) -> pd
 
 def group_grade(ranks: pd.Series) -> float:
     """The group's grade for a case: the most common grade among those given; a tie goes to the tied grade
-    nearest the median of all the grades, and a tie that leaves (two grades equally near) gives NaN."""
+    nearest the median of all the grades, and a tie that leaves (two grades equally near) gives NaN, as does a
+    case fewer than two auditors graded (one auditor is no group)."""
     given = ranks.dropna()
-    if given.empty:
+    if len(given) < 2:
         return float("nan")
     counts = given.value_counts()
     modes = counts[counts == counts.max()].index.to_numpy(dtype=float)
