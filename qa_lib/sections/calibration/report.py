@@ -61,9 +61,10 @@ def method(run: CalibrationRun) -> None:
             "or two grades; its 95% interval (Gwet's variance, t with cases − 1 degrees of freedom) shows how far the figure "
             "could move by chance with this few cases.",
             f"**The group's grade.** For each case and standard, the grade most auditors gave; a tie goes to the tied grade "
-            f"nearest the median, and a tie that leaves is left out, as is a case only one auditor graded. An auditor's steps from it are + when they graded higher "
-            f"(more generously) and − when lower (harsher). An auditor half a step or more away on average ({NOTICEABLE} steps) "
-            f"over at least {MIN_GRADINGS} gradings is named as someone who may benefit from a calibration conversation; "
+            "nearest the median, and a tie that leaves is left out, as is a case only one auditor graded. An auditor's steps "
+            "from it are + when they graded higher (more generously) and − when lower (harsher). An auditor half a step or "
+            f"more away on average ({NOTICEABLE} steps) over at least {MIN_GRADINGS} gradings is named as someone who may "
+            "benefit from a calibration conversation; "
             "nobody is ranked.",
         ]
     )
