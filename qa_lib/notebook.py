@@ -243,10 +243,8 @@ def open_run(
     params = load_params(params_path)
     period = Period(period_from, period_to)
     path = Path(audits_path)
-    cache = None
-    if is_handoff(path):
-        cache = path.parent / "charts"
-        cache.mkdir(exist_ok=True)
+    cache = _chart_cache(path)
+    if cache is not None:
         figures = read_figures(path)
     else:
         from qa_lib.inputs.load import load_audits  # pandera is only needed for a raw file
@@ -266,6 +264,15 @@ def open_run(
     else:
         run.figures = figures
     return run
+
+
+def _chart_cache(path: Path) -> Path | None:
+    """Under a runner (`path` is its figures file), the run's chart cache beside it; in JupyterLab, none."""
+    if not is_handoff(path):
+        return None
+    cache = path.parent / "charts"
+    cache.mkdir(exist_ok=True)
+    return cache
 
 
 def _exists(path: Path) -> None:
@@ -314,10 +321,8 @@ def open_calibration(params_path: str, calibration_path: str) -> CalibrationRun:
 
     params = load_params(params_path)
     path = Path(calibration_path)
-    cache = None
-    if is_handoff(path):
-        cache = path.parent / "charts"
-        cache.mkdir(exist_ok=True)
+    cache = _chart_cache(path)
+    if cache is not None:
         figures = read_calibration_figures(path)
     else:
         from qa_lib.run.calibrate import calibration_figures

@@ -9,8 +9,6 @@ everything has succeeded; a failed or interrupted run leaves the last good repor
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import sys
 import tempfile
@@ -26,7 +24,7 @@ from qa_lib.inputs.handoff import write_figures
 from qa_lib.inputs.load import file_sha256, load_audits
 from qa_lib.inputs.params import Params
 from qa_lib.run.execute import NotebookJob, WorkerSetup
-from qa_lib.run.publish import check_out_dir, publish, publishing_lock, write_marker
+from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
 from qa_lib.run.runner import RunResult, Workers, say
 from qa_lib.run.workspace import Interrupted, private_workdir, remove_stale, signals_held, signals_interrupt
 from qa_lib.sections.calibration.figures import CalibrationFigures, compute, contract_table
@@ -117,17 +115,9 @@ def _calibrate(params: Params, calibration: Path, out: Path, audits: Path | None
                 "rows_rejected": figures.rows_rejected,
             },
             "exercises": list(figures.exercises),
-            "outputs": [
-                {"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in (html, table_path)
-            ],
+            "outputs": output_entries(build, [html, table_path]),
         }
-        (build / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        write_marker(build, [p.name for p in build.iterdir()])
-        umask = os.umask(0)
-        os.umask(umask)
-        build.chmod(0o777 & ~umask)
-        with signals_held():
-            publish(build, out, params.history_keep)
+        finish(build, out, manifest, params.history_keep)
     except BaseException:
         with signals_held():
             shutil.rmtree(build, ignore_errors=True)

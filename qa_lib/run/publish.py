@@ -146,3 +146,24 @@ def publish(build: Path, out: Path, keep: int | None = None) -> None:
             restore(out, build, moved)  # put the last good report back, with its history
         raise
     prune(out, keep)
+
+
+def output_entries(build: Path, paths: list[Path]) -> list[dict[str, Any]]:
+    """The manifest's list of what a build publishes: each file's path in the build, size and SHA-256."""
+    from qa_lib.inputs.load import file_sha256
+
+    return [{"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in paths if p.exists()]
+
+
+def finish(build: Path, out: Path, manifest: dict[str, Any], keep: int | None = None) -> None:
+    """A finished build published: its manifest and marker written, the user's usual permissions given (mkdtemp
+    makes 0700), then swapped into place with signals held (`publish`)."""
+    from qa_lib.run.workspace import signals_held
+
+    (build / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    write_marker(build, [p.name for p in build.iterdir()])
+    umask = os.umask(0)
+    os.umask(umask)
+    build.chmod(0o777 & ~umask)
+    with signals_held():
+        publish(build, out, keep)

@@ -46,7 +46,7 @@ from qa_lib.run.cache import RunCache, cache_root, page_key, run_key
 from qa_lib.run.execute import NotebookJob, WorkerSetup, execute, start_worker, warmed
 from qa_lib.run.figures import RunFigures, compute_all
 from qa_lib.run.headlines import headlines
-from qa_lib.run.publish import check_out_dir, publish, publishing_lock, write_marker
+from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
 from qa_lib.run.tables import all_tables, rounded, write_tables, write_workbook
 from qa_lib.run.workspace import (
     Interrupted,
@@ -290,22 +290,12 @@ def _run(
             "notebooks": list(params.notebooks),
             "notebooks_run": to_run,
             "pages_from_cache": list(cached),
-            "outputs": [
-                {"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)}
-                for p in [*html_paths, *table_paths, build / "headlines.json", build / "revision.json"]
-                if p.exists()
-            ],
+            "outputs": output_entries(build, [*html_paths, *table_paths, build / "headlines.json", build / "revision.json"]),
             "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
             "versions": versions,
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         }
-        (build / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        write_marker(build, [p.name for p in build.iterdir()])
-        umask = os.umask(0)
-        os.umask(umask)
-        build.chmod(0o777 & ~umask)  # mkdtemp makes 0700; publish with the user's usual permissions
-        with signals_held():
-            publish(build, out, params.history_keep)
+        finish(build, out, manifest, params.history_keep)
     except BaseException:
         with signals_held():
             shutil.rmtree(build, ignore_errors=True)

@@ -19,9 +19,9 @@ import pandas as pd
 
 from qa_lib.inputs.schema import GRADES
 from qa_lib.sections.calibration.load import CalibrationData
+from qa_lib.sections.grades.moderation import RANK  # 0 = Outstanding ... 3 = Inadequate
 from qa_lib.stats import raters_agreement, round_half_up
 
-RANK = {g: i for i, g in enumerate(GRADES)}  # 0 = Outstanding ... 3 = Inadequate
 AGREEMENT_COLUMNS = ["exercise_id", "standard", "cases", "raters", "alpha_ordinal", "ac2_ordinal", "exact_agreement_pct"]
 RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff's guide: rely on alpha >= .800; draw tentative conclusions from .667
 NOTICEABLE = 0.5  # an auditor half a grade step or more from the group's grade on average is said to differ

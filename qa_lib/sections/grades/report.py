@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_figure
 from qa_lib.sections.grades import charts, display, wider, words
@@ -68,15 +70,25 @@ def trend(run: Run) -> None:
     run.show_chart(charts.grades_trend_chart, run.figures.grades.trend, list(run.figures.months.trend_with_data))
 
 
+def _qa_team_figure(run: Run, name: str, missing: str) -> Any:
+    """A grades figure shown to the QA team only: None in a wider run (nothing shown), or, said in `missing`'s
+    words, when the data or params do not give it."""
+    if run.published is not None:
+        return None
+    value = getattr(run.figures.grades, name)
+    if value is None:
+        run.show_text(missing)
+    return value
+
+
 def reaudits(run: Run) -> None:
     """How re-audited cases' grades moved (params `reaudit:`), counts only; QA-team reports only."""
     from qa_lib.sections.grades.figures import reaudit_outcomes
 
-    if run.published is not None:
-        return
-    moves = run.figures.grades.reaudits
+    moves = _qa_team_figure(
+        run, "reaudits", "*No re-audits are set in params (`reaudit: {grades: [Inadequate], after_months: 3}` draws them).*"
+    )
     if moves is None:
-        run.show_text("*No re-audits are set in params (`reaudit: {grades: [Inadequate], after_months: 3}` draws them).*")
         return
     outcomes = reaudit_outcomes(moves)
     run.show_text(words.reaudit_sentence(*outcomes))
@@ -89,11 +101,10 @@ def standard_agreement(run: Run) -> None:
     columns), naming the standards read differently; QA-team reports only."""
     from qa_lib.sections.grades.moderation import MIN_N, lowest_agreement
 
-    if run.published is not None:
-        return
-    table = run.figures.grades.standard_agreement
+    table = _qa_team_figure(
+        run, "standard_agreement", "*The audits file has no per-standard moderated grades (`moderated_grade_<standard>` columns).*"
+    )
     if table is None:
-        run.show_text("*The audits file has no per-standard moderated grades (`moderated_grade_<standard>` columns).*")
         return
     names = run.params.short_names
     exact = dict(zip(table["standard"], table["exact_agreement"]))
@@ -107,11 +118,8 @@ def auditor_consistency(run: Run) -> None:
     nothing here in a wider run, the highlight report or the e-mail)."""
     from qa_lib.sections.grades.auditors import MIN_MODERATED
 
-    if run.published is not None:
-        return
-    c = run.figures.grades.auditors
+    c = _qa_team_figure(run, "auditors", "*The audits file records no auditor (`auditor_id`), so auditors' consistency cannot be shown.*")
     if c is None:
-        run.show_text("*The audits file records no auditor (`auditor_id`), so auditors' consistency cannot be shown.*")
         return
     run.show_text(words.auditor_sentences(c.table, c.team_mean, c.left_out, c.months, MIN_MODERATED))
     if c.table.empty:
