@@ -20,6 +20,7 @@ def publish(figures: RunFigures, min_count: int = 5) -> PublishedFigures:
         data=dict(figures.data),
         hidden=shown_hidden,
         min_count=min_count,
+        improvement=dict(figures.improvement),
         **sections(figures, shown_hidden),
     )
 

@@ -47,6 +47,7 @@ class PublishedFigures:
     hidden: frozenset[Key] = field(default_factory=frozenset)
     min_count: int = 5
     revision: Revision | None = None  # which tables changed since the version it replaces (no numbers)
+    improvement: dict[str, str] = field(default_factory=dict)  # which way is better, per measure (no counts)
 
     def frame(self, name: str) -> pd.DataFrame:
         """The protected table (cells may be c)."""

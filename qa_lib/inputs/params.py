@@ -84,6 +84,16 @@ class SamplingSettings:
     reaudit_after_months: int = 3  # ... this many months after the audit that graded them
 
 
+# Which way is better for each measure the report judges (params `improvement:` may override any of them).
+IMPROVEMENT = {
+    "return_rate": "higher",
+    "participation": "higher",
+    "good_or_outstanding": "higher",
+    "agreement": "higher",
+    "requires_improvement_or_inadequate": "lower",
+}
+
+
 @dataclass(frozen=True)
 class Params:
     """Everything a run needs besides the audits file itself."""
@@ -116,6 +126,7 @@ class Params:
     sampling: SamplingSettings = SamplingSettings()
     date_format: str = "iso"  # or "dayfirst": read 31/10/2021 as a UK date
     history_keep: int | None = None  # earlier runs kept in <out>/history/ (None: all)
+    improvement: dict[str, str] = field(default_factory=lambda: dict(IMPROVEMENT))  # measure -> higher / lower is better
     source: Path | None = None
 
     @property
@@ -300,6 +311,7 @@ def load_params(path: str | Path) -> Params:
         "date_format",
         "history",
         "reaudit",
+        "improvement",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -385,6 +397,7 @@ def load_params(path: str | Path) -> Params:
     history_keep = _int(history["keep"], "history keep", src, minimum=1) if history.get("keep") is not None else None
     sheet = raw.get("sheet")
     return Params(
+        improvement=_improvement(raw, src),
         history_keep=history_keep,
         standard_short_names=_mapping(raw.get("standard_short_names"), "standard_short_names", src, allow_empty=True),
         standard_groups=_groups(raw, src),
@@ -415,6 +428,19 @@ def load_params(path: str | Path) -> Params:
         kernel_name=_text(raw.get("kernel_name", "python3"), "kernel_name", src, single_line=True),
         source=src.resolve(),
     )
+
+
+def _improvement(raw: dict[str, Any], src: Path) -> dict[str, str]:
+    """params `improvement:` (measure: higher or lower) over the defaults; a key or value outside them is refused
+    by name, never echoing what was typed."""
+    out = dict(IMPROVEMENT)
+    for key, value in _section(raw, "improvement", src).items():
+        if key not in IMPROVEMENT:
+            raise ParamsError(f"{src.name}: improvement has a key that is not a measure; expected some of {', '.join(IMPROVEMENT)}")
+        if str(value).strip().lower() not in {"higher", "lower"}:
+            raise ParamsError(f"{src.name}: improvement {key}: expected higher or lower (which way is better)")
+        out[key] = str(value).strip().lower()
+    return out
 
 
 def _notebooks(value: Any, src: Path) -> tuple[str, ...]:

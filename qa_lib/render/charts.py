@@ -121,23 +121,21 @@ def wrap(text: str, width: int) -> str:
 
 def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> Chart:
     """A funnel plot: each group's % against its n, with the overall rate and its 95% and 99.8% limits
-    (qa_lib.spc.funnel); points outside the limits are labelled with their name, every point with n in the
+    (qa_lib.spc.funnel: exact binomial, widened when areas differ more than chance);
+    points outside the limits are labelled with their name, every point with n in the
     alt text and the table beside it."""
-    import math
-
-    from qa_lib.spc import Z95, Z998
+    from qa_lib.spc import funnel_limits
     from qa_lib.stats import whole
 
     fig = Figure(figsize=(8, 4.6))
     ax = fig.subplots()
     centre = float(points["centre"].iloc[0])
-    p = centre / 100
     top = int(points["denominator"].max())
-    ns = np.linspace(1, max(top * 1.15, 5), 200)
-    for z, style, name in ((Z95, "--", "95% limits"), (Z998, ":", "99.8% limits")):
-        half = np.array([100 * z * math.sqrt(p * (1 - p) / n) for n in ns])
-        ax.plot(ns, np.clip(centre + half, 0, 100), style, color="#555555", linewidth=1, label=name)
-        ax.plot(ns, np.clip(centre - half, 0, 100), style, color="#555555", linewidth=1)
+    ns = np.unique(np.linspace(1, max(top * 1.15, 5), 200).round().astype(int))
+    limits = funnel_limits(centre / 100, ns, float(points["phi"].iloc[0]))
+    for which, style, name in (("95", "--", "95% limits"), ("998", ":", "99.8% limits")):
+        ax.plot(ns, limits[f"upper{which}"], style, color="#555555", linewidth=1, label=name)
+        ax.plot(ns, limits[f"lower{which}"], style, color="#555555", linewidth=1)
     ax.axhline(centre, color=DARK_BLUE, linewidth=1, label=f"Overall {whole(centre)}")
     ax.scatter(points["denominator"], points["percent"], color=ORANGE, zorder=3, s=28)
     for r in points.itertuples():
@@ -163,13 +161,19 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
 
 
 def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8, small: bool = False) -> None:
+    """Points, average and limits; months that stand out coloured by the measure's better direction
+    (Making Data Count: blue an improvement, orange a concern)."""
+    from qa_lib.spc import CONCERN, IMPROVEMENT
+
     x = np.arange(len(chart))
-    ax.plot(x, chart["percent"], color=DARK_BLUE, marker="o", markersize=4, linewidth=1.5, label="% by month")
-    ax.plot(x, chart["centre"], color="#555555", linewidth=1, label="Average (centre)")
-    ax.step(x, chart["upper"], where="mid", color="#555555", linestyle="--", linewidth=1, label="Limits (3 sigma)")
+    ax.plot(x, chart["percent"], color="#8a8a8a", marker="o", markersize=4, linewidth=1.5, label="% by month")
+    ax.plot(x, chart["centre"], color="#555555", linewidth=1, label="Average")
+    ax.step(x, chart["upper"], where="mid", color="#555555", linestyle="--", linewidth=1, label="Usual range")
     ax.step(x, chart["lower"], where="mid", color="#555555", linestyle="--", linewidth=1)
-    flagged = chart["signal"].astype(str) != ""
-    ax.scatter(x[flagged.to_numpy()], chart.loc[flagged, "percent"], color=ORANGE, s=40, zorder=3, label="Stands out (special cause)")
+    for kind, colour, name in ((IMPROVEMENT, DARK_BLUE, "Stands out: improvement"), (CONCERN, ORANGE, "Stands out: concern")):
+        marked = (chart["variation"] == kind).to_numpy()
+        if marked.any():
+            ax.scatter(x[marked], chart.loc[marked, "percent"], color=colour, s=40, zorder=3, label=name)
     names = [month_short(m).split()[0] for m in chart["audit_month"]]
     if small:  # a small panel: every other month named, so the names never run together
         names = [n if (len(names) - 1 - i) % 2 == 0 else "" for i, n in enumerate(names)]
@@ -178,39 +182,54 @@ def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8, small: bool 
 
 
 def p_chart_figure(chart: pd.DataFrame, title: str, ylabel: str) -> Chart:
-    """A p-chart (qa_lib.spc.p_chart): the monthly %, its average and limits, months that stand out in orange."""
+    """A p-chart (qa_lib.spc.p_chart): the monthly %, its average and usual range, months that stand out
+    coloured by whether they are an improvement or a concern."""
+    from qa_lib.render.words import VARIATION_WORDS, plain_signals
+    from qa_lib.spc import COMMON, TOO_FEW
     from qa_lib.stats import whole
 
     fig = Figure(figsize=(9, 4.2))
     ax = fig.subplots()
     _draw_p_chart(ax, chart)
     ax.set_ylabel(ylabel)
-    ax.set_xlabel("Audit month (n in the table behind the chart: spc.csv)")
+    ax.set_xlabel("Audit month (each month's n is in the table below the chart)")
     ax.legend(frameon=False, fontsize=8, loc="upper left", ncol=2)
     ax.set_title(wrap(title, 80), loc="left", fontsize=10)
-    flagged = chart[chart["signal"].astype(str) != ""]
-    alt = f"{title}. Average {whole(float(chart['centre'].iloc[0]))} over {len(chart)} months. " + (
-        "Months that stand out: "
-        + "; ".join(f"{month_short(m)} {whole(p)} ({s})" for m, p, s in zip(flagged["audit_month"], flagged["percent"], flagged["signal"]))
-        + "."
-        if len(flagged)
-        else "No month stands out."
-    )
-    return Chart(fig, alt, title, data=spc_table(chart))
+    flagged = chart[~chart["variation"].isin([COMMON, TOO_FEW])]
+    lead = f"{title}. Average {whole(float(chart['centre'].iloc[0]))} over {len(chart)} months. "
+    if (chart["variation"] == TOO_FEW).all():
+        said = "Too few months to judge whether any month is unusual."
+    elif len(flagged):
+        said = (
+            "Months that stand out: "
+            + "; ".join(
+                f"{month_short(r['audit_month'])} {whole(r['percent'])} ({VARIATION_WORDS[r['variation']]}: {', '.join(plain_signals(r))})"
+                for _, r in flagged.iterrows()
+            )
+            + "."
+        )
+    else:
+        said = "No month stands out."
+    return Chart(fig, lead + said, title, data=spc_table(chart))
 
 
 def spc_table(chart: pd.DataFrame, name: str | None = None) -> pd.DataFrame:
-    """The figures behind a p-chart: each month's % with n, the average, the limits and any signal."""
-    from qa_lib.render.words import PLAIN_SIGNALS
+    """The figures behind a p-chart: each month's % with n, the average, the usual range and whether the
+    month stands out (as an improvement or a concern, and why)."""
+    from qa_lib.render.words import VARIATION_WORDS, plain_signals
     from qa_lib.stats import whole
 
+    stands = []
+    for _, r in chart.iterrows():
+        why = plain_signals(r)
+        stands.append(f"{VARIATION_WORDS[r['variation']]}: {'; '.join(why)}" if why else VARIATION_WORDS[r["variation"]])
     out = pd.DataFrame(
         {
             "Month": [month_short(m) for m in chart["audit_month"]],
             "%": [f"{whole(p)} ({k}/{n})" for p, k, n in zip(chart["percent"], chart["numerator"], chart["denominator"])],
             "Average": [whole(x) for x in chart["centre"]],
-            "Limits": [f"{whole(lo)[:-1]}–{whole(hi)}" for lo, hi in zip(chart["lower"], chart["upper"])],
-            "Stands out": ["; ".join(PLAIN_SIGNALS.get(x, x) for x in s.split("; ")) if s else "" for s in chart["signal"].astype(str)],
+            "Usual range": [f"{whole(lo)[:-1]}–{whole(hi)}" for lo, hi in zip(chart["lower"], chart["upper"])],
+            "Stands out": stands,
         }
     )
     if name is not None:
@@ -237,6 +256,9 @@ def p_chart_panels(charts: dict[str, pd.DataFrame], title: str) -> Chart:
     for name in names:
         c = charts[name]
         flagged = c[c["signal"].astype(str) != ""]
+        if (c["variation"] == "too_few_points").all():
+            parts.append(f"{name}: average {whole(float(c['centre'].iloc[0]))}, too few months to judge")
+            continue
         parts.append(
             f"{name}: average {whole(float(c['centre'].iloc[0]))}"
             + (f", {len(flagged)} month(s) stand out" if len(flagged) else ", no month stands out")

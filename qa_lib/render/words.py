@@ -34,34 +34,54 @@ def displayed_whole(value: float) -> int:
 
 
 def spc_sentence(chart: pd.DataFrame, label: str) -> str | None:
-    """What a p-chart says about the latest month, in Making Data Count's plain words; None with under two months."""
-    from qa_lib.spc import COMMON, IMPROVEMENT, variation
+    """What a p-chart says about the latest month, in plain words, by the measure's better direction (the
+    latest point's variation, qa_lib.spc); None when nothing is charted."""
+    from qa_lib.spc import COMMON, IMPROVEMENT, TOO_FEW, variation
 
     kind = variation(chart)
     if not kind:
         return None
     last = chart.iloc[-1]
     months = len(chart)
+    span = count_of(months, "month")
     when = month_name(str(last["audit_month"]), with_year=True)
+    if kind == TOO_FEW:
+        return f"With {span} to compare, there are too few months to judge whether {label} in {when} is unusual (at least 12 are needed)."
     if kind == COMMON:
-        return (
-            f"Over the last {months} months, {label} varied only as much as it usually does (common cause variation): "
-            f"{when} does not stand out."
-        )
+        return f"Over the {span} shown, {label} stayed within its usual range: {when} does not stand out."
     mood = "an improvement" if kind == IMPROVEMENT else "a concern"
-    why = join_words([PLAIN_SIGNALS.get(x, x) for x in str(last["signal"]).split("; ")])
     return (
-        f"{label[0].upper() + label[1:]} in {when} ({round_whole(last['percent'])}) stands out from the last {months} months "
-        f"(special cause variation, {mood}: {why})."
+        f"{label[0].upper() + label[1:]} in {when} ({round_whole(last['percent'])}) stands out from the {span} shown "
+        f"as {mood}: {join_words(plain_signals(last))}."
     )
 
 
-PLAIN_SIGNALS = {
-    "outside the limits": "outside the usual range",
-    "shift": "seven or more months in a row on one side of the average",
-    "trend": "seven or more months in a row rising or falling",
-    "two of three beyond 2 sigma": "two of three months near the edge of the usual range",
+VARIATION_WORDS = {  # a chart point's variation (qa_lib.spc), in the words its table uses
+    "special_cause_improvement": "an improvement",
+    "special_cause_concern": "a concern",
+    "common_cause": "",
+    "too_few_points": "too few months to judge",
 }
+VARIATION_CELLS = {  # the same, as a table cell for the latest month
+    "special_cause_improvement": "Stands out: improvement",
+    "special_cause_concern": "Stands out: concern",
+    "common_cause": "Within usual range",
+    "too_few_points": "Too few months to judge",
+}
+
+
+def plain_signals(point: pd.Series) -> list[str]:
+    """The rules a chart point is part of, in plain words, each by the way it points."""
+    from qa_lib.spc import OUTSIDE, SHIFT, TREND, TWO_OF_THREE, signal_list
+
+    above = float(point["percent"]) > float(point["centre"])
+    words = {
+        OUTSIDE: f"{'above' if above else 'below'} its usual range",
+        SHIFT: f"seven or more months in a row {'above' if above else 'below'} the average",
+        TREND: "seven or more months in a row each rising or each falling",
+        TWO_OF_THREE: f"two of three months close to the {'top' if above else 'bottom'} of the usual range",
+    }
+    return [words.get(x, x) for x in signal_list(point["signal"])]
 
 
 def round_whole(value: float) -> str:
@@ -71,20 +91,28 @@ def round_whole(value: float) -> str:
 
 
 def funnel_sentence(points: pd.DataFrame, measure: str) -> str | None:
-    """Which groups stand out on a funnel plot once their number of audits is allowed for; never a ranking."""
+    """Which groups stand out once their number of audits, and how much areas differ anyway, are allowed for
+    (qa_lib.spc.funnel's `flagged`); never a ranking."""
     from qa_lib.stats import whole
 
     if points.empty:
         return None
     centre = whole(float(points["centre"].iloc[0]))
-    out = [r for r in points.itertuples() if r.position != "within"]
+    phi = float(points["phi"].iloc[0])
+    spread = (
+        " Areas differ from each other more than chance alone would make them, so the range allowed for each is wider."
+        if phi == phi and phi > 1
+        else ""
+    )
+    out = [r for r in points.itertuples() if r.flagged]
     if not out:
         return (
-            f"No service area's {measure} stands out from the overall {centre} once its number of audits is allowed for "
-            "(every area is within the 95% limits of the funnel plot), so the differences between areas are not read as a ranking."
+            f"No service area's {measure} stands out from the overall {centre} once its number of audits is allowed for, "
+            f"so the differences between areas are not read as a ranking.{spread}"
         )
-    said = join_words([f"{r.group} ({whole(r.percent)}, n={r.denominator}; {r.position.replace('%', '% limit')})" for r in out])
-    return f"Against the overall {measure} of {centre}, allowing for each area's number of audits: {said}. Every other area is within them."
+    said = join_words([f"{r.group} ({whole(r.percent)}, n={r.denominator}; {r.flagged} the usual range)" for r in out])
+    lead = f"Against the overall {measure} of {centre}, allowing for each area's number of audits"
+    return f"{lead}: {said}. Every other area is within it.{spread}"
 
 
 def funnel_table(points: pd.DataFrame, count: str) -> pd.DataFrame:
@@ -96,5 +124,6 @@ def funnel_table(points: pd.DataFrame, count: str) -> pd.DataFrame:
             "Service area": points["group"],
             count: [f"{whole(p)} ({k}/{n})" for p, k, n in zip(points["percent"], points["numerator"], points["denominator"])],
             "Against the funnel's limits": points["position"].map(lambda x: "within the 95% limits" if x == "within" else x + " limit"),
+            "Stands out": points["flagged"].map(lambda x: f"{x} the usual range" if x else ""),
         }
     )

@@ -35,6 +35,7 @@ class RunFigures:
     commentary: dict[str, str] = field(default_factory=dict)  # the QA lead's text for the sections they edited
     commentary_note: str = ""  # for the appendix, when edited text was published against changed figures
     revision: Revision | None = None  # what changed since the published version of the same period it replaces
+    improvement: dict[str, str] = field(default_factory=dict)  # which way is better, per measure (params)
 
 
 def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict[str, Any]) -> RunFigures:
@@ -52,4 +53,5 @@ def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict
         standards=std,
         comparators=comparators.compute(coded, params, m),
         themes=themes.compute(audits, params, m, std.table),
+        improvement=dict(params.improvement),
     )

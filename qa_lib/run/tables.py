@@ -36,6 +36,7 @@ def all_tables(figures: RunFigures | PublishedFigures) -> dict[str, pd.DataFrame
         **theme_tables(f.themes),
         "changes": changes_of(figures),
         "spc": spc_of(figures),
+        "funnel": funnel_of(figures),
     }
 
 
@@ -49,15 +50,61 @@ def spc_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:
 
         monthly, trend = figures.complete("compliance.monthly"), figures.complete("grades.trend")
         if monthly is not None:
-            charts["return_rate"] = return_rate_chart(monthly, list(figures.months.trend_with_data))
+            charts["return_rate"] = return_rate_chart(monthly, list(figures.months.trend_with_data), figures.improvement["return_rate"])
         if trend is not None:
-            charts["overall_good_or_outstanding"] = good_or_outstanding_chart(trend)
+            charts["overall_good_or_outstanding"] = good_or_outstanding_chart(trend, figures.improvement["good_or_outstanding"])
     else:
         charts = {"return_rate": figures.compliance.spc, "overall_good_or_outstanding": figures.grades.spc}
         charts |= {f"standard:{k}": v for k, v in figures.standards.spc.items()}
     frames = [c.assign(measure=name) for name, c in charts.items() if not c.empty]
     columns = ["measure", *SPC_COLUMNS]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+FUNNEL_COLUMNS = [
+    "measure",
+    "service_area",
+    "n",
+    "count",
+    "percent",
+    "centre",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "phi",
+    "flagged",
+]
+
+
+def funnel_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:
+    """funnel.csv: every funnel plot the report names areas from, with its (widened) limits and phi. A wider
+    pack publishes no figures by service area over the period, so it has the columns only."""
+    if isinstance(figures, PublishedFigures):
+        return pd.DataFrame(columns=FUNNEL_COLUMNS)
+    frames = []
+    for measure, points in (("return_rate", figures.compliance.funnel), ("overall_good_or_outstanding", figures.grades.funnel)):
+        if points.empty:
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    "measure": measure,
+                    "service_area": points["group"],
+                    "n": points["denominator"],
+                    "count": points["numerator"],
+                    "percent": points["percent"],
+                    "centre": points["centre"],
+                    "lower_95": points["lower95"],
+                    "upper_95": points["upper95"],
+                    "lower_998": points["lower998"],
+                    "upper_998": points["upper998"],
+                    "phi": points["phi"],
+                    "flagged": points["flagged"],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[FUNNEL_COLUMNS] if frames else pd.DataFrame(columns=FUNNEL_COLUMNS)
 
 
 def changes_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:
@@ -101,6 +148,9 @@ def rounded(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out
 
 
+RATIO_COLUMNS = ("sigma_z", "phi")  # over-dispersion ratios (spc.csv, funnel.csv), not percentages
+
+
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> list[Path]:
     """Write each table, as given (pass it through `rounded` first), as <folder>/tables/<name>.csv."""
     out = Path(folder) / "tables"
@@ -108,9 +158,13 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike) -> 
     paths = []
     for name, frame in tables.items():
         path = out / f"{name}.csv"
-        exact = [c for c in frame.columns if c.endswith("_value")]  # p and q values: four decimals, not one
-        if exact:
-            frame = frame.assign(**{c: frame[c].map(lambda v: "" if pd.isna(v) else f"{float(v):.4f}") for c in exact})
+        exact = [c for c in frame.columns if c.endswith("_value") or c == "q_report"]  # p and q values: four decimals
+        ratios = [c for c in frame.columns if c in RATIO_COLUMNS]  # sigma_z and phi: three decimals
+        if exact or ratios:
+            frame = frame.assign(
+                **{c: frame[c].map(lambda v: "" if pd.isna(v) else f"{float(v):.4f}") for c in exact},
+                **{c: frame[c].map(lambda v: "" if pd.isna(v) else f"{float(v):.3f}") for c in ratios},
+            )
         frame.to_csv(path, index=False, float_format="%.1f", lineterminator="\n")
         paths.append(path)
     return paths

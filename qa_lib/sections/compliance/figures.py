@@ -163,10 +163,10 @@ def area_funnel(by_area: pd.DataFrame, areas: list[str]) -> pd.DataFrame:
     return funnel(list(t.index), t["returned"].tolist(), t["distributed"].tolist())
 
 
-def return_rate_chart(monthly: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """The return rate's p-chart: returned of distributed, month by month."""
+def return_rate_chart(monthly: pd.DataFrame, months: list[str], improvement: str) -> pd.DataFrame:
+    """The return rate's p-chart: returned of distributed, month by month (`improvement`: which way is better)."""
     m = monthly[monthly["audit_month"].isin(months)]
-    return p_chart(m["audit_month"].tolist(), m["returned"].tolist(), m["distributed"].tolist())
+    return p_chart(m["audit_month"].tolist(), m["returned"].tolist(), m["distributed"].tolist(), improvement)
 
 
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> ComplianceFigures:
@@ -184,6 +184,6 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> ComplianceFig
         participation_period=participation(audits, months),
         reasons=non_participation_reasons(audits, months, params.reason_categories),
         month_themes=month_themes(audits, months, params.cohorts),
-        spc=return_rate_chart(monthly, trend),
+        spc=return_rate_chart(monthly, trend, params.improvement["return_rate"]),
         funnel=area_funnel(returns_by_area(audits, months), list(params.service_areas)),
     )

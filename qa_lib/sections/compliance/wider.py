@@ -72,7 +72,7 @@ def context(run: Run) -> None:
 def compliance_summary(run: Run) -> None:
     pub = _pub(run)
     trend = pub.complete("compliance.monthly")
-    spc = figures.return_rate_chart(trend, list(pub.months.trend_with_data)) if trend is not None else None
+    spc = figures.return_rate_chart(trend, list(pub.months.trend_with_data), pub.improvement["return_rate"]) if trend is not None else None
     said = [x for x in [spc_sentence(spc, "the return rate") if spc is not None else None] if x]
     run.show_text(returns_sentences(pub, run.months, run.target) + said + full_return_areas(pub, run.months))
     if trend is not None:

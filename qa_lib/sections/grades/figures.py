@@ -85,10 +85,10 @@ def area_funnel(grid: pd.DataFrame) -> pd.DataFrame:
     return funnel(t["service_area"].tolist(), (t["O"] + t["G"]).tolist(), t["ALL"].tolist())
 
 
-def good_or_outstanding_chart(trend: pd.DataFrame) -> pd.DataFrame:
+def good_or_outstanding_chart(trend: pd.DataFrame, improvement: str) -> pd.DataFrame:
     """The p-chart of audits graded good or outstanding overall, of returned audits, month by month."""
     go = good_or_outstanding(trend)
-    return p_chart(go["audit_month"].tolist(), go["good_or_outstanding"].tolist(), go["returned"].tolist())
+    return p_chart(go["audit_month"].tolist(), go["good_or_outstanding"].tolist(), go["returned"].tolist(), improvement)
 
 
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures:
@@ -104,7 +104,7 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
         after=overall_grades(audits, months, after_moderation=True),
         by_area=by_area,
         trend=trend,
-        spc=good_or_outstanding_chart(trend),
+        spc=good_or_outstanding_chart(trend, params.improvement["good_or_outstanding"]),
         funnel=area_funnel(by_area),
         standard_agreement=moderation.standard_agreement(audits, months, list(params.standards)),
         auditors=consistency(audits, list(m.trend_with_data), auditor_codes(audits)),

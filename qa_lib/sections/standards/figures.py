@@ -229,10 +229,10 @@ class StandardsFigures:
     spc: dict[str, pd.DataFrame]  # per standard: p-chart of % good or outstanding over the trend window with data
 
 
-def standard_charts(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def standard_charts(table: pd.DataFrame, improvement: str) -> dict[str, pd.DataFrame]:
     """Each standard's p-chart: audits graded good or outstanding of those graded, month by month."""
     return {
-        std: p_chart(t["audit_month"].tolist(), t["good_or_outstanding"].tolist(), t["graded"].tolist())
+        std: p_chart(t["audit_month"].tolist(), t["good_or_outstanding"].tolist(), t["graded"].tolist(), improvement)
         for std, t in table.groupby("standard", sort=False)
     }
 
@@ -248,5 +248,5 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> StandardsFigu
         period_table=standards(audits, list(m.months), keys),
         quality=standards_quality(audits, list(m.months), keys),
         cohorts=month_cohorts(audits, compared, params.cohorts),
-        spc=standard_charts(standards(audits, list(m.trend_with_data), keys)),
+        spc=standard_charts(standards(audits, list(m.trend_with_data), keys), params.improvement["good_or_outstanding"]),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_panels
+from qa_lib.render.words import VARIATION_CELLS
 from qa_lib.sections.standards import charts, display, figures, wider
 from qa_lib.spc import variation
 
@@ -17,7 +18,9 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
     run.show_section("standards")
     run.show_text(f"*{figures.TEST_NOTE}*")  # the key before the table it explains, so print never parts them
     run.show_table(
-        display.standards_table(f.table, f.moves, run.params.standards, months, variation={k: variation(c) for k, c in f.spc.items()}),
+        display.standards_table(
+            f.table, f.moves, run.params.standards, months, variation={k: VARIATION_CELLS.get(variation(c), "") for k, c in f.spc.items()}
+        ),
         caption or "Good/outstanding (G/O) and requires improvement (RI) by practice standard and month",
     )
     if inadequate:
