@@ -329,3 +329,81 @@ def shrunk_means(values: dict[str, list[float]], level: float = 0.95) -> ShrunkM
         }
     )
     return ShrunkMeans(mean, within, between, frame)
+
+
+def _moments(ybar: np.ndarray, within_ss: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The one-way random-effects fit of `shrunk_means`, vectorised over replicates (rows of `ybar`, entries of
+    `within_ss`): overall mean, within variance, between variance (floored at 0) and each group's predicted
+    effect u = B (ybar - mean)."""
+    k, total = n.size, float(n.sum())
+    within = within_ss / (total - k)
+    grand = (ybar * n).sum(axis=-1) / total
+    between_ms = (n * (ybar - grand[..., None]) ** 2).sum(axis=-1) / (k - 1)
+    n0 = (total - float((n**2).sum()) / total) / (k - 1)
+    between = np.maximum(0.0, (between_ms - within) / n0)
+    sampling = within[..., None] / n
+    spread = between[..., None] + sampling
+    safe = np.where(spread > 0, spread, 1.0)
+    weight = np.where(spread > 0, between[..., None] / safe, 0.0)
+    precision = np.where(spread > 0, 1 / safe, n)
+    mean = (precision * ybar).sum(axis=-1) / precision.sum(axis=-1)
+    return mean, within, between, weight * (ybar - mean[..., None])
+
+
+@dataclass(frozen=True)
+class TeamComparison:
+    """Each group against the team (the one-way random-effects model of `shrunk_means`): `mean` the team's
+    mean, `within` and `between` the variance components, and per group `effect` (its predicted difference from
+    the team mean, shrunk), `low`/`high` a simultaneous interval for that difference, `stands_out` when it
+    excludes zero. `coverage` is the interval's joint level across the groups."""
+
+    mean: float
+    within: float
+    between: float
+    coverage: float
+    groups: pd.DataFrame  # group, n, raw_mean, effect, shrunk, low, high, stands_out
+
+
+def against_team(values: dict[str, list[float]], level: float = 0.95, draws: int = 4000, seed: int = 20211231) -> TeamComparison:
+    """Which groups differ from the team, allowing for chance, for how uncertain the between-group variance
+    itself is, and for how many groups are compared. Each group's effect is its empirical Bayes prediction
+    B (ybar - mean). Its interval comes from a parametric bootstrap (Laird and Louis 1987): data are simulated
+    from the fitted model (new group effects from N(0, tau^2), new values from N(mean + u, sigma^2)), the model
+    is fitted again to each simulated set, and the prediction errors (refitted effect minus the simulated true
+    effect) give each group's error spread. The intervals are simultaneous: wide enough that all groups'
+    errors lie within them together in `level` of the simulations, so when no group truly differs the chance
+    of naming anyone at all is about 1 - level. Deterministic (a fixed seed): the same data give the same
+    bytes. NaN throughout with fewer than two groups or no within-group spread."""
+    names = list(values)
+    ys = [np.asarray(values[g], dtype=float) for g in names]
+    n = np.array([len(y) for y in ys], dtype=float)
+    raw = np.array([y.mean() for y in ys]) if ys else np.array([])
+    k, total = len(ys), float(n.sum())
+    nan = float("nan")
+    columns = ["group", "n", "raw_mean", "effect", "shrunk", "low", "high", "stands_out"]
+    base = pd.DataFrame({"group": names, "n": n.astype(int), "raw_mean": raw})
+    if k < 2 or total - k < 1:
+        return TeamComparison(nan, nan, nan, level, base.reindex(columns=columns).assign(stands_out=False))
+    within_ss = float(sum(((y - y.mean()) ** 2).sum() for y in ys))
+    mean, within, between, effect = (np.asarray(x) for x in _moments(raw, np.array(within_ss), n))
+    if float(within) <= 0:
+        return TeamComparison(float(mean), 0.0, float(between), level, base.reindex(columns=columns).assign(stands_out=False))
+    rng = np.random.default_rng(seed)
+    truth = rng.normal(0.0, np.sqrt(float(between)), size=(draws, k))
+    ybar = float(mean) + truth + rng.normal(0.0, 1.0, size=(draws, k)) * np.sqrt(float(within) / n)
+    ss = float(within) * rng.chisquare(total - k, size=draws)
+    _, _, _, refit = _moments(ybar, ss, n)
+    errors = refit - truth
+    sd = errors.std(axis=0)
+    scaled = np.abs(errors) / np.where(sd > 0, sd, np.inf)
+    crit = float(np.quantile(scaled.max(axis=1), level))
+    half = crit * sd
+    low, high = effect - half, effect + half
+    groups = base.assign(
+        effect=effect,
+        shrunk=float(mean) + effect,
+        low=low,
+        high=high,
+        stands_out=(np.round(low, 2) > 0) | (np.round(high, 2) < 0),  # as a reader sees it: 0.00 is zero
+    )
+    return TeamComparison(float(mean), float(within), float(between), level, groups[columns])

@@ -88,27 +88,87 @@ def test_consistency_hand_worked():
     assert c.left_out == 1  # AU-W: 4 moderated audits
     x, z = t.loc["Auditor A"], t.loc[auditor_codes(frame(HAND))["AU-Z"]]
     assert (x["moderated"], x["raw_mean"]) == (5, 1.0)
-    assert [x["shrunk"], x["low"], x["high"]] == pytest.approx([0.86667, 0.32266, 1.41068], abs=5e-5)
-    assert [z["shrunk"], z["low"], z["high"]] == pytest.approx([-0.3, -0.84401, 0.24401], abs=5e-5)
-    assert bool(x["stands_out"]) and not bool(z["stands_out"])
+    # Shrunk means as hand-worked in test_stats (B = 5/6 towards 0.2); the difference from the team is what is judged.
+    assert [x["shrunk"], x["difference"]] == pytest.approx([0.86667, 0.66667], abs=5e-5)
+    assert [z["shrunk"], z["difference"]] == pytest.approx([-0.3, -0.5], abs=5e-5)
     assert c.team_mean == pytest.approx(0.2)
+    # Three auditors of five audits each: the spread between auditors is itself very uncertain, and three are
+    # compared at once, so the interval for A's difference is wider than the normal one (0.54 either side) and
+    # includes zero: no one is named on so little.
+    assert x["high"] - x["low"] > 2 * 0.54401
+    assert x["low"] < 0 < x["high"] and not c.table["stands_out"].any()
     f = c.funnel.set_index("code")
     # Funnel limits at n = 5: 0.2 +- 1.96 sqrt(13/30) / sqrt(5) = 0.2 +- 0.5770.
     assert f.loc["Auditor A", ["lower95", "upper95"]].tolist() == pytest.approx([0.2 - 0.57699, 0.2 + 0.57699], abs=5e-5)
 
 
-def test_words_name_only_auditors_whose_interval_excludes_zero_and_never_an_id():
-    c = consistency(frame(HAND), MONTHS, auditor_codes(frame(HAND)))
+# Six auditors of twenty moderated audits. Five grade as the team does: moderators move 5 of their 20 grades one
+# step down and 1 one step up (mean -0.20, the team-wide shift). AU-HARSH's cases move a full step more: 14 up one
+# step, 5 unchanged, 1 up two (mean +0.80).
+TEAM = [-1] * 5 + [1] + [0] * 14
+HARSH = [1] * 14 + [0] * 5 + [2]
+SIX = [moderated(f"AU-T{i}", "2021-01", s) for i in range(5) for s in TEAM] + [moderated("AU-HARSH", "2021-01", s) for s in HARSH]
+
+
+def test_words_name_only_auditors_who_differ_from_the_team_and_never_an_id():
+    c = consistency(frame(SIX), ["2021-01"], auditor_codes(frame(SIX)))
     assert c is not None
+    harsh = auditor_codes(frame(SIX))["AU-HARSH"]
     text = " ".join(grades_words.auditor_sentences(c.table, c.team_mean, c.left_out, c.months, MIN_MODERATED))
-    assert "Auditor A may benefit from a calibration conversation." in text
-    assert "Auditor B" not in text and "Auditor C" not in text and "Auditor D" not in text
+    assert f"{harsh} may benefit from a calibration conversation." in text
+    others = [code for a, code in auditor_codes(frame(SIX)).items() if a != "AU-HARSH"]
+    assert not any(f"{o}:" in text or f"{o} may" in text for o in others)  # the team-wide shift names no one
     assert "AU-" not in text
-    assert "From January to March 2021, 3 auditors had 5 or more moderated audits (15 moderated audits in all); 1 other had fewer" in text
-    assert "+0.87 steps after allowing for chance; 95% interval +0.32 to +1.41" in text
+    assert "From January 2021, 6 auditors had 5 or more moderated audits (120 moderated audits in all)." in text
+    assert "graded this auditor's cases higher than the team's" in text
+    row = c.table.set_index("code").loc[harsh]
+    assert 0 < row["low"] < row["difference"] < row["high"]
     table = display.auditor_table(c.table)
-    assert table["Auditor"].tolist() == sorted(table["Auditor"])  # code order: never ranked by shift
-    assert table.loc[0, "Reading"] == "may benefit from a calibration conversation"
+    assert table["Auditor"].tolist() == sorted(table["Auditor"], key=lambda x: (len(x), x))  # code order: never ranked
+    assert table.set_index("Auditor").loc[harsh, "Reading"] == "may benefit from a calibration conversation"
+
+
+def test_a_team_wide_shift_names_no_one():
+    # Every auditor's cases moved one step down by moderators half the time: the team's shift, not anyone's.
+    rows = [moderated(f"AU-{i}", "2021-01", s) for i in range(8) for s in [-1] * 6 + [0] * 5 + [-1 if i % 2 else 0]]
+    c = consistency(frame(rows), ["2021-01"], auditor_codes(frame(rows)))
+    assert c is not None and c.team_mean < -0.5 and not c.table["stands_out"].any()
+
+
+def _simulated(rng, bump: float) -> dict[str, list[float]]:
+    """Eight auditors of 8 to 30 moderated audits, shifts -1 / 0 / +1 with probabilities 0.33 / 0.62 / 0.05 (a
+    team-wide shift of -0.28 steps, as the demo's); the first auditor's grades moved `bump` steps more."""
+    import numpy as np
+
+    out = {}
+    for j in range(8):
+        x = rng.choice([-1, 0, 1], size=int(rng.integers(8, 31)), p=[0.33, 0.62, 0.05]).astype(float)
+        out[f"A{j}"] = list(x + (bump if j == 0 else 0.0))
+    return out
+
+
+def test_simulated_no_auditor_different_names_anyone_under_5_percent():
+    """The issue's simulation: against zero, 100% of runs named someone; against the team, with the interval
+    allowing for the between-auditor variance and the number of auditors, fewer than 5% may."""
+    import numpy as np
+
+    from qa_lib.stats import against_team
+
+    rng = np.random.default_rng(23)
+    runs = 300
+    named = sum(bool(against_team(_simulated(rng, 0.0), draws=1000, seed=i).groups["stands_out"].any()) for i in range(runs))
+    assert named / runs < 0.05
+
+
+def test_simulated_auditor_a_full_step_from_the_team_is_named():
+    import numpy as np
+
+    from qa_lib.stats import against_team
+
+    rng = np.random.default_rng(29)
+    runs = 150
+    found = sum(bool(against_team(_simulated(rng, 1.0), draws=1000, seed=i).groups["stands_out"].iloc[0]) for i in range(runs))
+    assert found / runs >= 0.85
 
 
 def test_no_one_is_named_when_every_interval_includes_zero():

@@ -4,9 +4,13 @@ For every moderated audit, the shift is how far the moderator moved the auditor'
 +1 when the moderator graded one step higher (better: Requires Improvement to Good), -1 one step lower. An
 auditor whose audits moderators keep moving up may be grading harshly; down, generously. Over the trend window
 (a year gives each auditor enough moderated audits), each auditor with at least MIN_MODERATED moderated audits
-gets their mean shift, shrunk towards the team's mean (`qa_lib.stats.shrunk_means`: a few audits say little, so
-they are pulled most), with a 95% interval. People are never ranked: auditors appear as stable pseudonymous
-codes in code order, and words name only those whose interval excludes zero.
+gets their mean shift, shrunk towards the team's mean (a few audits say little, so they are pulled most), and
+is compared with the team, not with zero: when moderators move everyone's grades one way (a team-wide shift),
+that says something about moderation, not about any one auditor. `qa_lib.stats.against_team` gives each
+auditor's difference from the team with an interval that allows for chance, for how uncertain the spread
+between auditors is, and for how many auditors are compared (a parametric bootstrap, simultaneous 95%). People
+are never ranked: auditors appear as stable pseudonymous codes in code order, and words name only those whose
+interval excludes zero.
 
 Auditors are never named. `auditor_codes` gives each ID a code (Auditor A, B, ...) in the order the auditors
 first appear in the audits file's history, so codes stay the same from run to run while the history is kept;
@@ -23,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from qa_lib.sections.grades.moderation import RANK
-from qa_lib.stats import shrunk_means
+from qa_lib.stats import against_team
 
 MIN_MODERATED = 5  # fewer moderated audits than this: the auditor is left out (too few to say anything)
 
@@ -76,7 +80,8 @@ def moderation_shifts(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
 @dataclass(frozen=True)
 class AuditorConsistency:
     """Each auditor's grade shift under moderation, by code only (never an ID). `table`: code, moderated,
-    raw mean, shrunk mean with its 95% interval and `stands_out` (the interval excludes zero), in code order;
+    raw mean, shrunk mean, `difference` from the team's mean shift with its simultaneous 95% interval
+    (`low`, `high`) and `stands_out` (that interval excludes zero), in code order;
     `team_mean` the team's mean shift; `months` the window; `left_out` auditors with too few moderated audits;
     `funnel` the points and limits of shift against number moderated."""
 
@@ -99,14 +104,14 @@ def consistency(audits: pd.DataFrame, months: list[str], codes: dict[str, str]) 
     left_out = int((sizes < MIN_MODERATED).sum())
     values = {codes[a]: per.get_group(a).tolist() for a in kept}
     values = dict(sorted(values.items(), key=lambda kv: (len(kv[0]), kv[0])))  # Auditor B before Auditor AA
-    columns = ["code", "moderated", "raw_mean", "shrunk", "low", "high", "stands_out"]
+    columns = ["code", "moderated", "raw_mean", "shrunk", "difference", "low", "high", "stands_out"]
     if len(values) < 2:
         table = pd.DataFrame(
             {"code": list(values), "moderated": [len(v) for v in values.values()], "raw_mean": [sum(v) / len(v) for v in values.values()]}
         ).reindex(columns=columns)
         nan = float("nan")
         return AuditorConsistency(tuple(months), table, nan, nan, left_out, _funnel(table, nan, nan))
-    found = shrunk_means(values)
+    found = against_team(values)
     g = found.groups
     table = pd.DataFrame(
         {
@@ -114,9 +119,10 @@ def consistency(audits: pd.DataFrame, months: list[str], codes: dict[str, str]) 
             "moderated": g["n"],
             "raw_mean": g["raw_mean"],
             "shrunk": g["shrunk"],
+            "difference": g["effect"],  # from the team's mean shift, allowing for chance
             "low": g["low"],
             "high": g["high"],
-            "stands_out": (g["low"].round(2) > 0) | (g["high"].round(2) < 0),  # as the report shows it: 0.00 is zero
+            "stands_out": g["stands_out"].astype(bool),  # the interval for the difference excludes zero (as shown)
         }
     )
     return AuditorConsistency(tuple(months), table, found.mean, found.within, left_out, _funnel(table, found.mean, found.within))

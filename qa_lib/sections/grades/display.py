@@ -121,10 +121,12 @@ def auditor_table(table: pd.DataFrame) -> pd.DataFrame:
             "Auditor": table["code"],
             "Moderated audits": table["moderated"].astype(str),
             "Mean shift as moderated (steps)": [steps(v) for v in table["raw_mean"]],
-            "Shift allowing for chance (95% interval)": [adjusted(*x) for x in zip(table["shrunk"], table["low"], table["high"])],
+            "Against the team, allowing for chance (95% interval)": [
+                adjusted(*x) for x in zip(table["difference"], table["low"], table["high"])
+            ],
             "Reading": [
                 "may benefit from a calibration conversation" if bool(s) else "within what chance explains" if v == v else "–"
-                for s, v in zip(table["stands_out"].fillna(False), table["shrunk"])
+                for s, v in zip(table["stands_out"].fillna(False), table["difference"])
             ],
         }
     )

@@ -207,13 +207,16 @@ def auditor_sentences(table: pd.DataFrame, team_mean: float, left_out: int, mont
     )
     flagged = table[table["stands_out"].astype(bool)]
     if flagged.empty:
-        out.append("No auditor's grades moved under moderation by more than chance would explain at these numbers.")
+        out.append(
+            "No auditor's grades moved under moderation differently from the team's by more than chance would explain at these numbers."
+        )
         return out
     for r in flagged.itertuples():
-        way = "higher" if r.shrunk > 0 else "lower"
+        way = "higher" if r.difference > 0 else "lower"
         out.append(
-            f"{r.code}: over {r.moderated} moderated audits, moderators graded {way} than this auditor on average "
-            f"({steps(r.shrunk)} steps after allowing for chance; 95% interval {steps(r.low)} to {steps(r.high)})."
+            f"{r.code}: over {r.moderated} moderated audits, moderators graded this auditor's cases {way} than the team's "
+            f"by {steps(abs(r.difference))[1:]} of a grade step on average, after allowing for chance "
+            f"(95% interval {steps(r.low)} to {steps(r.high)} steps against the team)."
         )
     named = join_words(flagged["code"].tolist())
     out.append(f"{named} may benefit from a calibration conversation.")
