@@ -77,6 +77,14 @@ def fisher_exact_p(k1: int, n1: int, k2: int, n2: int) -> float:
     return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]], alternative="two-sided").pvalue)
 
 
+ALPHA = 0.05  # a claim is made when its report-wide Benjamini-Hochberg q is below this
+
+
+def beyond_chance(q: float, change: float) -> bool:
+    """The one rule for calling a change a rise or a fall: its q below ALPHA and a change at all (NaN: no)."""
+    return bool(q == q and change == change and q < ALPHA and change != 0)
+
+
 def bh_q(p_values: list[float]) -> list[float]:
     """Benjamini-Hochberg q-values (false discovery rate) for one family of tests (scipy); NaN stays NaN and
     is not counted as a test."""

@@ -72,6 +72,7 @@ def _bodies(head: dict, settings: EmailSettings) -> tuple[str, str]:
     """Plain-text and HTML bodies: aggregates only, never an identifier or free text."""
     sections = [
         ("Revised", head.get("revised", [])),
+        ("Key messages", head.get("key_messages", [])),
         ("Audit returns against target", head.get("returns", [])),
         ("Overall grades", head.get("grades", [])),
         ("Practice standards", head.get("standards", [])),
@@ -90,7 +91,7 @@ def _bodies(head: dict, settings: EmailSettings) -> tuple[str, str]:
         text += [heading, "-" * len(heading)]
         parts.append(f"<h3>{html.escape(heading)}</h3>")
         for para in paragraphs:
-            lines = [ln for ln in str(para).splitlines() if ln.strip()]
+            lines = [ln.replace("**", "") for ln in str(para).splitlines() if ln.strip()]  # Markdown bold: plain text
             text += [*lines, ""]
             bullets = [ln[2:] for ln in lines if ln.startswith("- ")]
             prose = [ln for ln in lines if not ln.startswith("- ")]

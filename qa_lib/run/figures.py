@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from qa_lib.claims import report_family
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period, RunMonths
 from qa_lib.sections.comparators import figures as comparators
@@ -44,14 +45,14 @@ def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict
     # Only the themes read the auditors' words; every other section filters rows many times, and a filter
     # copies every column it carries (at a million rows the free text was a third of the figures' time).
     coded = audits.drop(columns=themes.text_columns(audits, list(params.standards)))
-    std = standards.compute(coded, params, m)
+    std, comp = report_family(standards.compute(coded, params, m), comparators.compute(coded, params, m))
     return RunFigures(
         months=m,
         data=data,
         compliance=compliance.compute(coded, params, m),
         grades=grades.compute(coded, params, m),
         standards=std,
-        comparators=comparators.compute(coded, params, m),
+        comparators=comp,
         themes=themes.compute(audits, params, m, std.table),
         improvement=dict(params.improvement),
     )

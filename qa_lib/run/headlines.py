@@ -28,7 +28,12 @@ def headlines(figures: RunFigures | PublishedFigures, params: Params, period: Pe
             "note": [figures.note],
         }
     else:
+        from qa_lib.findings import key_messages
+
+        # What the QA lead signed: their edited key messages where they wrote them, else the drafted findings.
+        messages = figures.commentary.get("key-messages") or key_messages(figures, params, period)
         sections = {
+            "key_messages": [line for line in messages.splitlines() if line.strip()],
             "returns": compliance_words.compliance_sentences(figures.compliance.monthly, months, params.target_return_rate),
             "grades": grades_words.overall_grade_sentences(figures.grades.before, figures.grades.after, months),
             "standards": standards_words.standards_sentences(figures.standards.trends, params.standards, figures.standards.cohorts),

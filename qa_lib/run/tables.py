@@ -111,18 +111,20 @@ def changes_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:
     """changes.csv: from the figures; for a wider pack, only comparisons whose counts are all shown (the
     families are then the standards shown, and say so by their size)."""
     if isinstance(figures, PublishedFigures):
-        from qa_lib.sections.comparators.wider import shown_comparison
-        from qa_lib.sections.standards.figures import changes
-        from qa_lib.sections.standards.wider import shown_standards
+        from qa_lib.claims import published_claims
 
-        shown = shown_standards(figures)
-        families = [changes_mod.month_on_month(shown, changes(shown, list(figures.standards.months)))] if not shown.empty else []
+        claims = published_claims(figures)
+        families = (
+            [changes_mod.month_on_month(claims.shown, claims.moves), changes_mod.first_to_last(claims.shown, claims.trends)]
+            if not claims.shown.empty
+            else []
+        )
         for c in figures.comparators.cohorts:
-            rows, cmp, _ = shown_comparison(figures, c.cohort)
+            rows, cmp, _ = claims.comparisons[c.cohort]
             families.append(changes_mod.comparator(rows, c.cohort, cmp))
         return changes_mod.changes_table(families)
     s = figures.standards
-    families = [changes_mod.month_on_month(s.table, s.moves)]
+    families = [changes_mod.month_on_month(s.table, s.moves), changes_mod.first_to_last(s.table, s.trends)]
     families += [changes_mod.comparator(figures.comparators.comp, c.cohort, c.comparison) for c in figures.comparators.cohorts]
     return changes_mod.changes_table(families)
 

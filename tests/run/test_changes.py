@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qa_lib.run.changes import COLUMNS, month_on_month
-from qa_lib.sections.standards.figures import changes
+from types import SimpleNamespace
+
+from qa_lib.claims import report_family
+from qa_lib.run.changes import COLUMNS, first_to_last, month_on_month
+from qa_lib.sections.standards.figures import changes, trends
 
 
 def table() -> pd.DataFrame:
@@ -21,16 +24,28 @@ def table() -> pd.DataFrame:
 
 
 def test_month_on_month_family_hand_worked():
-    moves = changes(table(), ["2021-10", "2021-11"])
+    months = ["2021-10", "2021-11"]
+    std, _ = report_family(SimpleNamespace(moves=changes(table(), months), trends=trends(table(), months)), SimpleNamespace(cohorts=()))
+    moves = std.moves
     raw = month_on_month(table(), moves)
     assert list(raw.columns) == COLUMNS
-    out = raw.set_index("standard")
+    assert raw["measure"].tolist() == ["good_or_outstanding"] * 2 + ["requires_improvement"] * 2
+    out = raw[raw["measure"] == "good_or_outstanding"].set_index("standard")
     assert out.at["risk", "p_value"] == pytest.approx(0.1789, abs=1e-4)
     assert out.at["voice", "p_value"] == pytest.approx(0.002759, abs=1e-6)
     # Two tests in the family: q(voice) = 0.002759 x 2 / 1 = 0.005518; q(risk) = 0.1789 x 2 / 2 = 0.1789.
     assert out.at["voice", "q_value"] == pytest.approx(0.005518, abs=1e-5)
     assert out.at["risk", "q_value"] == pytest.approx(0.1789, abs=1e-4)
+    # The report's one family: here the same two splits are tested three times (G/O, RI = graded - G/O, and first
+    # to last, which with two months is the same pair), six tests: q_report(voice) = 0.002759 x 6 / 3 = 0.005518,
+    # q_report(risk) = 0.1789 x 6 / 6 = 0.1789.
+    assert out.at["voice", "q_report"] == pytest.approx(0.005518, abs=1e-5)
+    assert out.at["risk", "q_report"] == pytest.approx(0.1789, abs=1e-4)
     assert out.at["voice", "beyond_chance"] == "true" and out.at["risk", "beyond_chance"] == "false"
+    last = first_to_last(table(), std.trends).set_index("standard")
+    assert last["family"].unique().tolist() == ["first_to_last"]
+    assert last.at["voice", "q_report"] == pytest.approx(0.005518, abs=1e-5) and last.at["voice", "beyond_chance"] == "true"
+    assert std.trends.set_index("standard").at["voice", "reading"] == "declined"
     assert (out.at["voice", "from_count"], out.at["voice", "to_count"]) == (11, 1)
     assert out.at["risk", "change_points"] == pytest.approx(-40.0)
     marks = moves.set_index("standard")["go_mark"]

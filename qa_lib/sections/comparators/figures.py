@@ -16,7 +16,7 @@ import pandas as pd
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import RunMonths
 from qa_lib.sections.standards import figures as standards
-from qa_lib.stats import bh_q, fisher_exact_p, whole
+from qa_lib.stats import beyond_chance, bh_q, fisher_exact_p, whole
 
 
 def cohort_months(audits: pd.DataFrame, cohort: str, up_to: str) -> list[str]:
@@ -81,18 +81,23 @@ def comparison(comp: pd.DataFrame, cohort: str) -> pd.DataFrame:
         )
     out = pd.DataFrame(rows, columns=columns[:-2])
     out["q"] = bh_q(out["p"].tolist())
-    out["reading"] = [_reading(r) for r in out.itertuples()]
+    out["reading"] = readings(out, "q")
     return out
 
 
-def _reading(r) -> str:
-    if pd.isna(r.q) or pd.isna(r.change):
+def readings(cmp: pd.DataFrame, q: str) -> list[str]:
+    """Each standard's reading for a cohort, by the q in column `q`."""
+    return [_reading(r.pct, r.previous_pct, r.change, getattr(r, q)) for r in cmp.itertuples()]
+
+
+def _reading(pct: float, previous: float, change: float, q: float) -> str:
+    if pd.isna(q) or pd.isna(change):
         return "not graded"
-    if whole(r.pct) == whole(r.previous_pct):
+    if whole(pct) == whole(previous):
         return "no change"  # not even visible at the whole percentages shown
-    if r.q < standards.ALPHA:
-        return "improved" if r.change > 0 else "declined"
-    return "rose within noise" if r.change > 0 else "fell within noise"
+    if beyond_chance(q, change):
+        return "improved" if change > 0 else "declined"
+    return "rose within noise" if change > 0 else "fell within noise"
 
 
 def picture(cmp: pd.DataFrame) -> str | None:

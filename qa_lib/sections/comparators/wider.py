@@ -3,22 +3,9 @@ is c). A cohort's standards are compared only where both months' counts are show
 
 from __future__ import annotations
 
-import pandas as pd
-
-from qa_lib.disclosure.published import PublishedFigures
+from qa_lib.claims import published_claims
 from qa_lib.notebook import Run
 from qa_lib.sections.comparators import charts, display, figures, words
-
-
-def shown_comparison(pub: PublishedFigures, cohort: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """The cohort's comparator rows for the standards shown in every month (as numbers), its comparison on
-    those (Benjamini-Hochberg across them), and the standards left out."""
-    comp = pub.frame("comparators.comp")
-    mine = comp[comp["cohort"] == cohort]
-    hidden = list(mine[mine[["graded", "good_or_outstanding"]].astype(str).eq("c").any(axis=1)]["standard"].unique())
-    shown = pub.shown_rows("comparators.comp", ["graded", "good_or_outstanding"])
-    shown = shown[(shown["cohort"] == cohort) & ~shown["standard"].isin(hidden)]
-    return shown, figures.comparison(shown, cohort), hidden
 
 
 def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
@@ -27,7 +14,7 @@ def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
     comp = pub.frame("comparators.comp")
     for c in pub.comparators.cohorts:
         mine = comp[comp["cohort"] == c.cohort]
-        shown, cmp, hidden = shown_comparison(pub, c.cohort)
+        shown, cmp, hidden = published_claims(pub).comparisons[c.cohort]
         labels = {k: v for k, v in run.params.standards.items() if k not in hidden}
         text = [f"{heading} {c.label}", *words.comparator_text(c.label, c.months, cmp, figures.picture(cmp), labels)]
         if len(hidden):

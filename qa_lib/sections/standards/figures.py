@@ -22,9 +22,8 @@ import pandas as pd
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import RunMonths
 from qa_lib.spc import p_chart
-from qa_lib.stats import bh_q, fisher_exact_p, pct
+from qa_lib.stats import beyond_chance, bh_q, fisher_exact_p, pct
 
-ALPHA = 0.05
 UP, DOWN, NOISE = "↑", "↓", "≈"
 TEST_NOTE = (
     "↑ and ↓ mark a change from the month before that is bigger than chance would explain, allowing for all the "
@@ -107,10 +106,11 @@ def standards_quality(audits: pd.DataFrame, months: list[str], keys: list[str]) 
     return out.reindex(full, fill_value=0).reset_index()
 
 
-def _mark(q: float, change: float) -> str:
+def mark(q: float, change: float) -> str:
+    """↑ / ↓ for a change beyond chance at q, ≈ for one within it, "" when nothing was tested."""
     if np.isnan(q) or np.isnan(change):
         return ""
-    if q < ALPHA and change != 0:
+    if beyond_chance(q, change):
         return UP if change > 0 else DOWN
     return NOISE
 
@@ -142,7 +142,7 @@ def changes(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
         for label in ("go", "ri"):
             for row, q in zip(family, bh_q([r[f"{label}_p"] for r in family])):
                 row[f"{label}_q"] = q
-                row[f"{label}_mark"] = _mark(q, row[f"{label}_change"])
+                row[f"{label}_mark"] = mark(q, row[f"{label}_change"])
         rows += family
     columns = ["standard", "audit_month", "previous_month"]
     columns += [f"{label}_{x}" for label in ("go", "ri") for x in ("change", "p", "q", "mark")]
@@ -191,19 +191,23 @@ def trends(table: pd.DataFrame, months: list[str]) -> pd.DataFrame:
         )
     out = pd.DataFrame(rows, columns=["standard", "first_month", "last_month", "first_pct", "last_pct", "change", "p"])
     out["q"] = bh_q(out["p"].tolist())
+    out["reading"] = trend_readings(out, moves, "q")
+    return out
+
+
+def trend_readings(trend: pd.DataFrame, moves: pd.DataFrame, q: str) -> list[str]:
+    """Each standard's reading over the period, by the q in column `q` and the months' marks (go_mark)."""
     readings = []
-    for r in out.itertuples():
+    for r in trend.itertuples():
         marks = set(moves.loc[moves["standard"] == r.standard, "go_mark"])
-        if r.q < ALPHA and r.change > 0:
-            readings.append("improved")
-        elif r.q < ALPHA and r.change < 0:
-            readings.append("declined")
+        value = getattr(r, q)
+        if beyond_chance(value, r.change):
+            readings.append("improved" if r.change > 0 else "declined")
         elif {UP, DOWN} <= marks:
             readings.append("inconsistent")
         else:
             readings.append("no clear change")
-    out["reading"] = readings
-    return out
+    return readings
 
 
 def month_cohorts(audits: pd.DataFrame, months: list[str], labels: dict[str, str]) -> dict[str, str]:

@@ -3,27 +3,17 @@ Month-on-month changes and the noise rule are worked only for standards whose ev
 
 from __future__ import annotations
 
-import pandas as pd
-
+from qa_lib.claims import published_claims
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.notebook import Run
 from qa_lib.sections.standards import display, figures, words
 
-COUNTS = ["graded", "good_or_outstanding", "requires_improvement", "inadequate"]
-
-
-def shown_standards(pub: PublishedFigures) -> pd.DataFrame:
-    """The standards table (period and baseline month) for the standards with every count shown, as numbers."""
-    table = pub.frame("standards.table")
-    hidden = table[table[COUNTS].astype(str).eq("c").any(axis=1)]["standard"].unique()
-    return pub.shown_rows("standards.table", COUNTS).pipe(lambda t: t[~t["standard"].isin(hidden)]).reset_index(drop=True)
-
 
 def standards_sentences(pub: PublishedFigures, labels: dict[str, str]) -> list[str]:
     """The noise-rule sentences on the standards shown in full; a line on those that are not."""
-    shown = shown_standards(pub)
-    months = list(pub.standards.months)
-    out = words.standards_sentences(figures.trends(shown, months), labels, pub.standards.cohorts) if not shown.empty else []
+    claims = published_claims(pub)
+    shown = claims.shown
+    out = words.standards_sentences(claims.trends, labels, pub.standards.cohorts) if not shown.empty else []
     left = [labels.get(s, s) for s in labels if s not in set(shown["standard"])]
     if left:
         out.append(
@@ -36,8 +26,7 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
     assert run.published is not None
     pub = run.published
     months = list(pub.standards.months)
-    shown = shown_standards(pub)
-    moves = figures.changes(shown, months) if not shown.empty else pd.DataFrame()
+    moves = published_claims(pub).moves
     run.show_text(standards_sentences(pub, run.params.standards))
     table = pub.frame("standards.table")
     run.show_text(f"*{figures.TEST_NOTE}*")  # the key before the table it explains

@@ -1,0 +1,99 @@
+"""The report's one family of claims. Every test whose result can put a word ("rose", "fell", "beyond chance",
+"an improving picture") or a mark (↑ ↓) anywhere in a report is corrected together, by Benjamini-Hochberg
+across the whole report, so that when nothing has truly changed the chance that a report claims anything at
+all stays near 5%, however many standards, months and cohorts it compares.
+
+The tests: each standard's month-on-month change in % good or outstanding and in % requires improvement (the
+standards table's marks and the month paragraphs), each standard's change from the period's first graded month
+to its last (the standards sentences and the key messages), and each cohort's standards against its previous
+audit (the comparator sections and their "picture"). Each section still reports its own within-family q for
+analysts (`q_value` in changes.csv); every word and mark follows `q_report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from qa_lib.sections.comparators import figures as comparators
+from qa_lib.sections.standards import figures as standards
+from qa_lib.stats import bh_q
+
+if TYPE_CHECKING:  # the published figures import the run's figures, which import this module
+    from qa_lib.disclosure.published import PublishedFigures
+
+
+def report_family(std: Any, comp: Any) -> tuple[Any, Any]:
+    """The standards' figures (`moves`, `trends`) and comparators' (`cohorts`, each with its `comparison`) with
+    `q_report` beside every q, and every mark, reading and picture re-read from it: the same objects, replaced."""
+    moves, trends = std.moves.copy(), std.trends.copy()
+    cohorts = [c.comparison.copy() for c in comp.cohorts]
+    slots: list[tuple[pd.DataFrame, str, str]] = [(moves, "go_p", "go_q_report"), (moves, "ri_p", "ri_q_report"), (trends, "p", "q_report")]
+    slots += [(c, "p", "q_report") for c in cohorts]
+    p_values = [p for frame, p_col, _ in slots for p in frame[p_col].tolist()]
+    q_values = bh_q(p_values)
+    at = 0
+    for frame, _, q_col in slots:
+        frame[q_col] = pd.Series(q_values[at : at + len(frame)], index=frame.index, dtype=float)
+        at += len(frame)
+    for label in ("go", "ri"):
+        moves[f"{label}_mark"] = [standards.mark(q, c) for q, c in zip(moves[f"{label}_q_report"], moves[f"{label}_change"])]
+    trends["reading"] = standards.trend_readings(trends, moves, "q_report")
+    new_cohorts = []
+    for c, cmp in zip(comp.cohorts, cohorts):
+        cmp["reading"] = comparators.readings(cmp, "q_report") if not cmp.empty else pd.Series(dtype=object)
+        new_cohorts.append(_with(c, comparison=cmp, picture=comparators.picture(cmp)))
+    return _with(std, moves=moves, trends=trends), _with(comp, cohorts=tuple(new_cohorts))
+
+
+def _with(obj: Any, **changes: Any) -> Any:
+    """A frozen dataclass replaced, or a namespace copied, with `changes`."""
+    if isinstance(obj, SimpleNamespace):
+        return SimpleNamespace(**{**vars(obj), **changes})
+    return replace(obj, **changes)
+
+
+STANDARD_COUNTS = ["graded", "good_or_outstanding", "requires_improvement", "inadequate"]
+
+
+@dataclass(frozen=True)
+class PublishedClaims:
+    """A wider pack's claims: the same tests, on the standards and cohorts whose counts are all shown, in one
+    family for that report. `shown` the standards table it tests; `comparisons` per cohort: the shown rows,
+    their comparison and the standards left out."""
+
+    shown: pd.DataFrame
+    moves: pd.DataFrame
+    trends: pd.DataFrame
+    comparisons: dict[str, tuple[pd.DataFrame, pd.DataFrame, list[str]]]
+
+
+def shown_standards(pub: PublishedFigures) -> pd.DataFrame:
+    """The standards table (period and baseline month) for the standards with every count shown, as numbers."""
+    table = pub.frame("standards.table")
+    hidden = table[table[STANDARD_COUNTS].astype(str).eq("c").any(axis=1)]["standard"].unique()
+    return pub.shown_rows("standards.table", STANDARD_COUNTS).pipe(lambda t: t[~t["standard"].isin(hidden)]).reset_index(drop=True)
+
+
+def published_claims(pub: PublishedFigures) -> PublishedClaims:
+    """Every test a wider pack words or marks, on shown counts only, corrected together (`report_family`)."""
+    shown = shown_standards(pub)
+    months = list(pub.standards.months)
+    moves = standards.changes(shown, months) if not shown.empty else standards.changes(shown.iloc[0:0], [])
+    trends = standards.trends(shown, months) if not shown.empty else standards.trends(shown.iloc[0:0], [])
+    std = SimpleNamespace(moves=moves, trends=trends)
+    comp = pub.frame("comparators.comp")
+    found, cohorts = {}, []
+    for c in pub.comparators.cohorts:
+        mine = comp[comp["cohort"] == c.cohort]
+        hidden = list(mine[mine[["graded", "good_or_outstanding"]].astype(str).eq("c").any(axis=1)]["standard"].unique())
+        rows = pub.shown_rows("comparators.comp", ["graded", "good_or_outstanding"])
+        rows = rows[(rows["cohort"] == c.cohort) & ~rows["standard"].isin(hidden)]
+        found[c.cohort] = (rows, hidden)
+        cohorts.append(SimpleNamespace(cohort=c.cohort, comparison=comparators.comparison(rows, c.cohort), picture=None))
+    new_std, new_comp = report_family(std, SimpleNamespace(cohorts=tuple(cohorts)))
+    comparisons = {c.cohort: (found[c.cohort][0], c.comparison, found[c.cohort][1]) for c in new_comp.cohorts}
+    return PublishedClaims(shown, new_std.moves, new_std.trends, comparisons)

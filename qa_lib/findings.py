@@ -1,0 +1,275 @@
+"""The report's findings: every claim the key messages and the e-mail make, computed once from the run's figures
+as a small object (what was measured, what was compared, which way, how much, on what evidence) and worded
+from it. Ranked, they are the key messages box and the e-mail's headlines, so the two always say the same.
+
+What the box must carry: the latest month's returns against target; the overall grades after moderation,
+with the auditors' grades beside them; every change beyond chance (a standard over the period or month to
+month, a cohort against its previous audit: one family per report, `qa_lib.claims`), or that there is none;
+the direction of moderation when at least three quarters of the grades moderators changed moved one way; a
+month that stands out on the return rate's or the overall grades' chart (`qa_lib.spc`), by its direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from qa_lib.inputs.period import join_words, month_name
+from qa_lib.render.words import displayed_whole, spc_sentence
+from qa_lib.sections.grades.figures import good_or_outstanding
+from qa_lib.sections.grades.moderation import MIN_N
+from qa_lib.spc import CONCERN, IMPROVEMENT, variation
+from qa_lib.stats import signed_points, whole
+
+if TYPE_CHECKING:
+    from qa_lib.inputs.params import Params
+    from qa_lib.inputs.period import Period
+    from qa_lib.run.figures import RunFigures
+
+ONE_WAY = 0.75  # moderation "moved one way" when at least this share of its changed grades did
+MAX_MESSAGES = 6
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One claim the report makes. `label` heads its bullet; `text` is its sentence; `rank` orders the box
+    (lower first); `beyond_chance` is true for a change the report-wide test calls a rise or a fall."""
+
+    rank: int
+    label: str
+    measure: str
+    compared: tuple[str, ...]  # the months, or cohort and months, it compares ("" where it is a status)
+    direction: str  # up / down / improvement / concern / downgraded / upgraded / "" (a status)
+    size: float  # points, or a share of changed grades (NaN where it has none)
+    evidence: str  # what it rests on, for analysts (counts, q across the report)
+    beyond_chance: bool
+    text: str
+
+    @property
+    def bullet(self) -> str:
+        return f"**{self.label}:** {self.text}"
+
+
+def findings(f: RunFigures, p: Params, period: Period) -> tuple[Finding, ...]:
+    """Every finding of the run, ranked (the key messages take them in this order)."""
+    out = [x for x in (_returns(f, p, period), _overall(f, period)) if x]
+    out += _standards(f, p)
+    out += [x for x in (_cohorts(f, p), _moderation(f, period), _trend(f)) if x]
+    return tuple(sorted(out, key=lambda x: x.rank))
+
+
+def key_messages(f: RunFigures, p: Params, period: Period) -> str:
+    """The key messages box: the ranked findings as Markdown bullets, at most MAX_MESSAGES."""
+    return "\n".join(f"- {x.bullet}" for x in findings(f, p, period)[:MAX_MESSAGES])
+
+
+def _returns(f: RunFigures, p: Params, period: Period) -> Finding | None:
+    m = f.compliance.monthly.set_index("audit_month")
+    rated = [x for x in period.months if x in m.index and m.at[x, "distributed"] > 0]
+    if not rated:
+        return None
+    last = rated[-1]
+    rate, k, n = float(m.at[last, "return_rate"]), int(m.at[last, "returned"]), int(m.at[last, "distributed"])
+    meets = displayed_whole(rate) >= displayed_whole(p.target_return_rate)
+    earlier = "; ".join(f"{month_name(x)} {whole(float(m.at[x, 'return_rate']))}" for x in rated[:-1])
+    text = (
+        f"{whole(rate)} of audits came back in {month_name(last)} ({k} of {n}), {'meeting' if meets else 'below'} the "
+        f"{whole(p.target_return_rate)} target" + (f" ({earlier})." if earlier else ".")
+    )
+    return Finding(1, "Returns", "return_rate", (last,), "" if meets else "concern", rate, f"{k}/{n}", False, text)
+
+
+def _overall(f: RunFigures, period: Period) -> Finding | None:
+    """The overall grades after moderation, with the auditors' own grades beside them."""
+    after = good_or_outstanding(f.grades.after).set_index("audit_month")
+    before = good_or_outstanding(f.grades.before).set_index("audit_month")
+    graded = [x for x in period.months if x in after.index and after.at[x, "returned"] > 0]
+    if not graded:
+        return None
+    last = graded[-1]
+    k, n, k0 = int(after.at[last, "good_or_outstanding"]), int(after.at[last, "returned"]), int(before.at[last, "good_or_outstanding"])
+    if n == 1:
+        text = (
+            f"the one audit returned in {month_name(last)} was {'' if k else 'not '}graded good or outstanding overall after moderation"
+            + ("." if k == k0 else f" (the auditor had {'not ' if k else ''}graded it good or outstanding).")
+        )
+    else:
+        text = (
+            f"after moderation, {whole(float(after.at[last, 'percent']))} of {month_name(last)}'s {n} returned audits were graded "
+            f"good or outstanding overall ({k} of {n}); the auditors had graded {whole(float(before.at[last, 'percent']))} ({k0})."
+        )
+    return Finding(
+        2,
+        "Overall grades",
+        "good_or_outstanding",
+        (last,),
+        "",
+        float(after.at[last, "percent"]),
+        f"{k}/{n} after, {k0}/{n} before",
+        False,
+        text[0].upper() + text[1:],
+    )
+
+
+def _standards(f: RunFigures, p: Params) -> list[Finding]:
+    """One bullet for the standards: every change beyond chance (period, then month to month), or none."""
+    s = f.standards
+    label = p.standards
+    moved = []
+    t = s.trends[s.trends["reading"].isin(["improved", "declined"])]
+    for r in t.itertuples():
+        moved.append(
+            f"{label.get(r.standard, r.standard)} {'rose' if r.change > 0 else 'fell'} from {whole(r.first_pct)} in "
+            f"{month_name(r.first_month)} to {whole(r.last_pct)} in {month_name(r.last_month)} ({signed_points(r.change)} points)"
+        )
+    said = set(t["standard"])
+    table = s.table.set_index(["standard", "audit_month"])
+    for r in s.moves[s.moves["go_mark"].isin(["↑", "↓"]) & ~s.moves["standard"].isin(said)].itertuples():
+        a, b = table.loc[(r.standard, r.previous_month)], table.loc[(r.standard, r.audit_month)]
+        moved.append(
+            f"{label.get(r.standard, r.standard)} {'rose' if r.go_change > 0 else 'fell'} from {whole(a['pct_good_or_outstanding'])} in "
+            f"{month_name(r.previous_month)} to {whole(b['pct_good_or_outstanding'])} in {month_name(r.audit_month)}"
+        )
+    tested = _tests(f)
+    if moved:
+        text = f"good or outstanding grades: {'; '.join(moved)}, more than chance would explain across the report's {tested} comparisons."
+        return [
+            Finding(
+                3,
+                "Practice standards",
+                "good_or_outstanding",
+                tuple(s.months),
+                "",
+                float(len(moved)),
+                f"{tested} tests",
+                True,
+                text[0].upper() + text[1:],
+            )
+        ]
+    text = (
+        f"no standard rose or fell by more than chance would explain across the {tested} comparisons this report makes."
+        if tested
+        else "there are not enough graded months to compare the standards."
+    )
+    return [
+        Finding(
+            3,
+            "Practice standards",
+            "good_or_outstanding",
+            tuple(s.months),
+            "",
+            float("nan"),
+            f"{tested} tests",
+            False,
+            text[0].upper() + text[1:],
+        )
+    ]
+
+
+def _tests(f: RunFigures) -> int:
+    """How many tests are in the report's one family (every one that could put a word or mark in it)."""
+    s = f.standards
+    n = int(s.moves["go_p"].notna().sum() + s.moves["ri_p"].notna().sum() + s.trends["p"].notna().sum())
+    return n + sum(int(c.comparison["p"].notna().sum()) for c in f.comparators.cohorts if not c.comparison.empty)
+
+
+def _cohorts(f: RunFigures, p: Params) -> Finding | None:
+    """Cohorts against their previous audit: every standard that moved beyond chance, and any picture."""
+    parts = []
+    for c in f.comparators.cohorts:
+        cmp = c.comparison
+        if cmp.empty:
+            continue
+        moved = cmp[cmp["reading"].isin(["improved", "declined"])]
+        if moved.empty:
+            continue
+        items = join_words(
+            [
+                f"{p.standards.get(r.standard, r.standard)} {'rose' if r.change > 0 else 'fell'} from {whole(r.previous_pct)} in "
+                f"{month_name(r.previous_month, True)} to {whole(r.pct)}"
+                for r in moved.itertuples()
+            ]
+        )
+        parts.append(f"{c.label}: {items}" + (f" (an {c.picture} picture)" if c.picture else ""))
+    if not parts:
+        return None
+    text = f"compared with their previous audit, {'; '.join(parts)}; more than chance would explain."
+    return Finding(
+        4,
+        "Cohorts",
+        "good_or_outstanding",
+        tuple(c.cohort for c in f.comparators.cohorts),
+        "",
+        float(len(parts)),
+        "",
+        True,
+        text[0].upper() + text[1:],
+    )
+
+
+def _moderation(f: RunFigures, period: Period) -> Finding | None:
+    """Which way moderation moved grades (when three quarters or more moved one way), and agreement."""
+    summary = f.grades.moderation_summary
+    s = summary[summary["audit_month"].isin(period.months)]
+    moderated, up, down = int(s["moderated"].sum()), int(s["upgraded"].sum()), int(s["downgraded"].sum())
+    if not moderated:
+        return None
+    changed = up + down
+    a = f.grades.agreement.set_index("audit_month").loc["period"]
+    parts = []
+    if a["moderated"] >= MIN_N:
+        parts.append(
+            f"moderators kept the auditor's grade in {int(a['agreed'])} of {int(a['moderated'])} moderated audits "
+            f"({whole(float(a['exact_agreement']))})"
+        )
+    direction, size = "", float("nan")
+    if changed and max(up, down) / changed >= ONE_WAY:
+        way, k = ("downgraded", down) if down >= up else ("upgraded", up)
+        direction, size = way, k / changed
+        lean = "more generous" if way == "downgraded" else "harsher"
+        noun = "downgrades" if way == "downgraded" else "upgrades"
+        if changed == 1:
+            lead = f"the one grade they changed was {'a downgrade' if way == 'downgraded' else 'an upgrade'}"
+        elif k == changed:
+            lead = f"all {changed} grades they changed were {noun}"
+        else:
+            lead = f"{k} of the {changed} grades they changed were {noun}"
+        if not parts:  # no agreement figure before it: say who changed them
+            lead = lead.replace("they changed", "moderators changed")
+        parts.append(f"{lead}, so auditors' grades tended to be {lean} than moderators'")
+    if not parts:
+        parts.append(f"too few audits were moderated ({moderated}) to measure agreement")
+    text = "; ".join(parts) + "."
+    return Finding(
+        5,
+        "Moderation",
+        "agreement",
+        tuple(period.months),
+        direction,
+        size,
+        f"{down} down, {up} up of {moderated}",
+        False,
+        text[0].upper() + text[1:],
+    )
+
+
+def _trend(f: RunFigures) -> Finding | None:
+    """A month that stands out on the return rate's or the overall grades' chart, by the measure's direction."""
+    said = []
+    for chart, label in ((f.compliance.spc, "the return rate"), (f.grades.spc, "the share of audits graded good or outstanding overall")):
+        kind = variation(chart)
+        if kind in (IMPROVEMENT, CONCERN):
+            said.append((kind, spc_sentence(chart, label) or ""))
+    if not said:
+        return None
+    direction = "concern" if any(k == CONCERN for k, _ in said) else "improvement"
+    return Finding(6, "Trend", "spc", (), direction, float("nan"), "", False, " ".join(s for _, s in said))
+
+
+def findings_frame(found: tuple[Finding, ...]) -> pd.DataFrame:
+    """The findings as a table (for analysts and tests)."""
+    return pd.DataFrame(
+        [{k: getattr(x, k) for k in ("rank", "label", "measure", "direction", "size", "evidence", "beyond_chance", "text")} for x in found]
+    )
