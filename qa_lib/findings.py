@@ -95,6 +95,11 @@ def _overall(f: RunFigures, period: Period) -> Finding | None:
             f"the one audit returned in {month_name(last)} was {'' if k else 'not '}graded good or outstanding overall after moderation"
             + ("." if k == k0 else f" (the auditor had {'not ' if k else ''}graded it good or outstanding).")
         )
+    elif not _moderated(f, last):
+        text = (
+            f"{whole(float(after.at[last, 'percent']))} of {month_name(last)}'s {n} returned audits were graded good or outstanding "
+            f"overall ({k} of {n}); no audit was moderated."
+        )
     else:
         text = (
             f"after moderation, {whole(float(after.at[last, 'percent']))} of {month_name(last)}'s {n} returned audits were graded "
@@ -111,6 +116,11 @@ def _overall(f: RunFigures, period: Period) -> Finding | None:
         False,
         text[0].upper() + text[1:],
     )
+
+
+def _moderated(f: RunFigures, month: str) -> int:
+    s = f.grades.moderation_summary.set_index("audit_month")
+    return int(s.at[month, "moderated"]) if month in s.index else 0
 
 
 def _standards(f: RunFigures, p: Params) -> list[Finding]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
-
-from types import SimpleNamespace
 
 from qa_lib.claims import report_family
 from qa_lib.run.changes import COLUMNS, first_to_last, month_on_month

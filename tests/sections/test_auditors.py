@@ -138,7 +138,6 @@ def test_a_team_wide_shift_names_no_one():
 def _simulated(rng, bump: float) -> dict[str, list[float]]:
     """Eight auditors of 8 to 30 moderated audits, shifts -1 / 0 / +1 with probabilities 0.33 / 0.62 / 0.05 (a
     team-wide shift of -0.28 steps, as the demo's); the first auditor's grades moved `bump` steps more."""
-    import numpy as np
 
     out = {}
     for j in range(8):

@@ -73,7 +73,9 @@ def moderation_shifts(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     if "auditor_id" not in m:
         return pd.DataFrame({"auditor_id": pd.Series(dtype=str), "shift": pd.Series(dtype=int)})
     m = m[m["auditor_id"].astype(str).str.strip().ne("") & m["moderated_grade"].isin(RANK.keys()) & m["overall_grade"].isin(RANK.keys())]
-    shift = m["overall_grade"].map(RANK) - m["moderated_grade"].map(RANK)  # rank 0 = Outstanding: a better grade is a lower rank
+    # Rank 0 = Outstanding: a better grade is a lower rank. As integers even when no audit was moderated (an
+    # empty text column maps to an empty text column, which cannot be subtracted).
+    shift = m["overall_grade"].map(RANK).astype("int64") - m["moderated_grade"].map(RANK).astype("int64")
     return pd.DataFrame({"auditor_id": m["auditor_id"].astype(str).str.strip(), "shift": shift.astype(int)})
 
 
