@@ -67,8 +67,23 @@ class Period:
 
     @property
     def label(self) -> str:
-        """ "October, November and December 2021", as the reference report writes it."""
-        return join_words([month_name(m) for m in self.months[:-1]] + [month_name(self.end, True)])
+        """ "October, November and December 2021", as the reference report writes it ("November and December
+        2022 and January 2023" across a year's end)."""
+        return month_list(list(self.months))
+
+
+def month_list(months: list[str]) -> str:
+    """["2021-01", "2021-05", "2021-11"] -> "January, May and November 2021"; across years, each year named once
+    after its last month: ["2022-03", "2022-08", "2023-01"] -> "March and August 2022 and January 2023"."""
+    if not months:
+        return ""
+    groups: list[list[str]] = []
+    for m in months:
+        if groups and groups[-1][-1][:4] == m[:4]:
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return join_words([join_words([month_name(m) for m in g[:-1]] + [month_name(g[-1], True)]) for g in groups])
 
 
 def join_words(items: list[str]) -> str:

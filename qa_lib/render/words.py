@@ -70,6 +70,21 @@ VARIATION_CELLS = {  # the same, as a table cell for the latest month
 }
 
 
+def coefficient_interval(value: float, low: float, high: float) -> str:
+    """A coefficient with its interval, to two decimals, with real minus signs: "0.62 (0.41 to 0.83)"; "–"
+    when there is none; an interval of no width (every pair agreed, or too few to vary) is not an interval at
+    all: "1.00 (too few to measure the interval)"."""
+    if value != value:
+        return "–"
+
+    def two(x: float) -> str:
+        return f"{x:.2f}".replace("-", "\u2212")
+
+    if low != low or two(low) == two(high):
+        return f"{two(value)} (too few to measure the interval)"
+    return f"{two(value)} ({two(low)} to {two(high)})"
+
+
 def plain_signals(point: pd.Series) -> list[str]:
     """The rules a chart point is part of, in plain words, each by the way it points."""
     from qa_lib.spc import OUTSIDE, SHIFT, TREND, TWO_OF_THREE, signal_list

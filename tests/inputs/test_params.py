@@ -22,7 +22,7 @@ def test_period_months_and_label():
     p = Period("2021-11", "2022-01")
     assert p.months == ["2021-11", "2021-12", "2022-01"]
     assert p.trend_months[0] == "2020-11" and len(p.trend_months) == 15
-    assert p.label == "November, December and January 2022"
+    assert p.label == "November and December 2021 and January 2022"  # each year named, once
 
 
 @pytest.mark.parametrize(

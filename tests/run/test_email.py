@@ -148,10 +148,10 @@ def test_demo_file_to_a_received_email(smtp_server, planted_csv, tmp_path):
     assert msg["To"] == "hos@council.example" and msg["Cc"] == "lead@council.example"
     plain, rich = part_text(msg, "plain"), part_text(msg, "html")
     for body in (plain, rich):
-        assert "Compliance has increased from 55% in October to 71% in November although remains below the 80% target." in body
+        assert "Compliance has increased from 55% in October to 71% in November, although it remains below the 80% target." in body
         assert "In November, 18 of 49 audits (37%) were graded good or outstanding overall" in body
     # Planning's 26% -> 54% (p = 0.012) does not survive the correction for nine standards (q = 0.11): no claim.
-    assert "For all 9 standards, the changes between September 2021 and December 2021 are within what chance alone" in rich
+    assert "For all 9 standards compared, the changes between September 2021 and December 2021 are within what chance alone" in rich
     assert "+28.5 points" not in rich
     attachments = {a.get_filename(): a.get_payload(decode=True) for a in msg.iter_attachments()}
     assert attachments["highlight_report.html"] == (out / "highlight_report.html").read_bytes()  # byte-identical

@@ -50,7 +50,7 @@ def test_html_has_title_headings_alt_text_and_hidden_code(published):
     assert "open_run(" not in html and "import " not in html  # code cells hidden
     assert re.search(r"<th [^>]*>Audits distributed</th>", html)  # real table header cells
     assert re.search(r"<caption>Audits distributed and returned by month and cohort</caption>", html)
-    assert "Compliance has increased from 55% in October to 71% in November although remains below the 80% target." in html
+    assert "Compliance has increased from 55% in October to 71% in November, although it remains below the 80% target." in html
 
 
 def test_no_identifier_or_free_text_reaches_html_or_tables(published, planted_csv):

@@ -33,7 +33,7 @@ PERIOD = ["2021-10", "2021-11", "2021-12"]
 def test_compliance_sentences_in_the_reference_voice():
     assert compliance_words.compliance_sentences(REFERENCE, PERIOD, 80) == [
         "Compliance has dropped sharply from 77% in July and August to 55% in October, below the 80% target.",
-        "Compliance has increased from 55% in October to 71% in November although remains below the 80% target.",
+        "Compliance has increased from 55% in October to 71% in November, although it remains below the 80% target.",
         "Compliance has dropped sharply from 71% in November to 48% in December, below the 80% target.",
     ]
 
@@ -55,7 +55,7 @@ def test_compliance_meeting_target_first_month_and_no_audits():
         "Compliance remained at 80% in February, as in January, and meets the 80% target.",
         "No audits were distributed in March.",
         "Compliance has dropped sharply from 80% in January and February to 50% in April, below the 80% target.",
-        "Compliance has increased sharply from 50% in April to 75% in May although remains below the 80% target.",
+        "Compliance has increased sharply from 50% in April to 75% in May, although it remains below the 80% target.",
     ]
 
 
@@ -95,6 +95,6 @@ def test_participation_sentences_with_ties_and_gaps():
         "The percentage of social workers engaged in audit for October was 55.3% (21 of 38 returned audits), with the most "
         "common reason given for non-participation relating to the social worker having left the organisation.",
         "The percentage of social workers engaged in audit for November was 65.3% (32 of 49 returned audits), with the most "
-        "common reasons given for non-participation relating to the social worker not responding and no reason recorded.",
+        "common reason given for non-participation relating to the social worker not responding; for 5 more, no reason was recorded.",
         "No audits were returned for December, so social worker participation cannot be measured.",
     ]

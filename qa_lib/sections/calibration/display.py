@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qa_lib.render.words import coefficient_interval
 from qa_lib.sections.calibration.figures import CalibrationFigures
 from qa_lib.sections.calibration.words import item_name, reading
 from qa_lib.sections.grades.words import steps
@@ -26,7 +27,7 @@ def agreement_table(f: CalibrationFigures, exercise: str, names: dict[str, str])
             "Krippendorff's alpha (ordinal)": [_coefficient(v) for v in t["alpha_ordinal"]],
             "Reading": [reading(v) for v in t["alpha_ordinal"]],
             "Gwet's AC2 (95% interval)": [
-                "–" if v != v else f"{v:.2f} ({lo:.2f} to {hi:.2f})" for v, lo, hi in zip(t["ac2_ordinal"], t["ac2_low"], t["ac2_high"])
+                coefficient_interval(v, lo, hi) for v, lo, hi in zip(t["ac2_ordinal"], t["ac2_low"], t["ac2_high"])
             ],
         }
     )

@@ -31,7 +31,11 @@ def summary_sentences(f: CalibrationFigures) -> list[str]:
     n = len(f.exercises)
     out = [
         f"The calibration file holds {n} exercise{'s' if n != 1 else ''}: {join_words(list(f.exercises))}. "
-        f"In the latest, {int(latest['raters'])} auditors graded the same {int(latest['cases'])} anonymised cases."
+        + (
+            f"In the latest, {int(latest['raters'])} auditors graded the same {int(latest['cases'])} anonymised cases."
+            if latest["raters"] >= 2 and latest["cases"] >= 1
+            else "In the latest, no case was graded by two or more auditors, so agreement cannot be measured."
+        )
     ]
     rejected = f" and {f.rows_rejected} blank row{'s' if f.rows_rejected != 1 else ''} set aside" if f.rows_rejected else ""
     out.append(f"Rows read: {f.rows_read}; used: {f.rows_used}{rejected}.")
@@ -80,12 +84,20 @@ def trend_sentences(f: CalibrationFigures, names: dict[str, str]) -> list[str]:
     items = [i for i in f.items if i != "overall"]
     change = pd.Series({i: a.get((last, i), float("nan")) - a.get((prev, i), float("nan")) for i in items}).dropna()
     if len(change):
-        out.append(f"Between {prev} and {last}, alpha rose for {int((change > 0).sum())} standards and fell for {int((change < 0).sum())}.")
+        shown = change.round(2)  # as the table shows alpha: 0.76 to 0.76 is no change
+        rose, fell, held = int((shown > 0).sum()), int((shown < 0).sum()), int((shown == 0).sum())
+        parts = [f"rose for {_standards(rose)}"] * bool(rose) + [f"fell for {_standards(fell)}"] * bool(fell)
+        parts += [f"was unchanged for {_standards(held)}"] * bool(held)
+        out.append(f"Between {prev} and {last}, alpha {join_words(parts)}.")
     out.append(
         "With a handful of cases, an exercise's agreement moves by chance (AC2's interval in the table shows how far): "
         "read the trend over several exercises, not one step."
     )
     return out
+
+
+def _standards(n: int) -> str:
+    return f"{n} standard{'s' if n != 1 else ''}"
 
 
 def auditor_sentences(positions: pd.DataFrame) -> list[str]:

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa_lib.inputs.period import join_words, month_name
+from qa_lib.inputs.period import month_list, month_name
 from qa_lib.stats import whole
 
 
 def _month_list(months: list[str]) -> str:
-    """["2021-01", "2021-05", "2021-11"] -> "January, May and November 2021" (years shown when they change)."""
-    if not months:
-        return ""
-    years = {m[:4] for m in months}
-    if len(years) == 1:
-        return join_words([month_name(m) for m in months[:-1]] + [month_name(months[-1], True)])
-    return join_words([month_name(m, True) for m in months])
+    """["2021-01", "2021-05", "2021-11"] -> "January, May and November 2021" (each year named once)."""
+    return month_list(months)
 
 
 def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, picture: str | None, labels: dict[str, str]) -> list[str]:

@@ -20,7 +20,7 @@ def _target_clause(rate: float, before: float | None, target: float) -> str:
     if now >= goal:
         return f" and now meets {t}" if before is not None and displayed_whole(before) < goal else f" and meets {t}"
     if before is not None and now > displayed_whole(before):
-        return f" although remains below {t}"
+        return f", although it remains below {t}"
     return f", below {t}"
 
 
@@ -123,9 +123,16 @@ def participation_sentences(
         if not top:
             out.append(sentence + ".")
             continue
-        phrases = join_words([_reason_phrase(t, categories) for t in top])
-        plural = "reasons" if len(top) > 1 else "reason"
-        out.append(f"{sentence}, with the most common {plural} given for non-participation relating to {phrases}.")
+        named = [_reason_phrase(t, categories) for t in top]
+        unrecorded = "no reason recorded" in named
+        named = [x for x in named if x != "no reason recorded"]
+        if named:
+            plural = "reasons" if len(named) > 1 else "reason"
+            blank = reasons[(reasons["audit_month"] == month) & (reasons["reason"] == NO_REASON)]["count"].sum()
+            tail = f"; for {int(blank)} more, no reason was recorded" if unrecorded else ""
+            out.append(f"{sentence}, with the most common {plural} given for non-participation relating to {join_words(named)}{tail}.")
+        else:
+            out.append(f"{sentence}; no reason was recorded for most who did not take part.")
     return out
 
 

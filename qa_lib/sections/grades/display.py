@@ -7,6 +7,7 @@ import pandas as pd
 
 from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS
+from qa_lib.render.words import coefficient_interval
 from qa_lib.stats import whole
 
 
@@ -42,7 +43,7 @@ def agreement_table(agree: pd.DataFrame) -> pd.DataFrame:
             return "–"
         if percent:
             return f"{whole(value)} ({whole(low)[:-1]}–{whole(high)})"
-        return f"{value:.2f} ({low:.2f} to {high:.2f})"
+        return coefficient_interval(value, low, high)
 
     rows = agree.itertuples()
     return pd.DataFrame(
@@ -93,7 +94,7 @@ def standard_agreement_table(table: pd.DataFrame, names: dict[str, str], min_n: 
     their 95% intervals ("–" where fewer than `min_n` pairs)."""
 
     def interval(v: float, lo: float, hi: float) -> str:
-        return "–" if v != v else f"{v:.2f} ({lo:.2f} to {hi:.2f})"
+        return coefficient_interval(v, lo, hi)
 
     return pd.DataFrame(
         {

@@ -97,10 +97,17 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
             "and moderator, so chance alone would also agree (kappa is undefined; Gwet's AC2 is in the table)."
         )
     else:
-        out.append(f"Allowing for chance, {_beyond_chance(period['kappa_low'], period['kappa_high'])}.")
+        said = _beyond_chance(period["kappa_low"], period["kappa_high"])
+        out.append(said[0].upper() + said[1:] + ".")
     measured = agree[agree["audit_month"].isin(months) & (agree["moderated"] >= MIN_N)]
     for c in agreement_changes(measured, months).itertuples():
-        direction = "rose" if c.change > 0 else "fell" if c.change < 0 else "stayed"
+        if whole(c.agreement) == whole(c.previous_agreement):
+            out.append(
+                f"Agreement was {whole(c.agreement)} in both {month_phrase(c.previous_month, end)} ({c.previous_agreed} of "
+                f"{c.previous_moderated}) and {month_phrase(c.audit_month, end)} ({c.agreed} of {c.moderated})."
+            )
+            continue
+        direction = "rose" if c.change > 0 else "fell"
         verdict = "a change bigger than chance would explain" if c.p < 0.05 else "a change chance alone could explain at these numbers"
         out.append(
             f"Agreement {direction} from {whole(c.previous_agreement)} ({c.previous_agreed} of {c.previous_moderated}) in "

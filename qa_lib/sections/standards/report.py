@@ -29,7 +29,8 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
             "Inadequate (I) by practice standard and month",
         )
     charts_by_name = {run.params.short_name(k): c for k, c in f.spc.items()}
-    title = "Good or outstanding by practice standard over the last 12 months, with each average and its limits (p-charts)"
+    shown = max((len(c) for c in f.spc.values()), default=0)
+    title = f"Good or outstanding by practice standard over the {shown} months shown, with each average and its usual range"
     run.show_chart(p_chart_panels, charts_by_name, title)
     if heatmap:
         run.show_chart(charts.standards_heatmap, f.table, run.params.standards, months)

@@ -46,14 +46,18 @@ def standards_sentences(trend: pd.DataFrame, labels: dict[str, str], cohorts: di
         lines = items(reading)
         if lines:
             out.append("\n".join([head, "", *lines]))
-    quiet = int((trend["reading"] == "no clear change").sum())
+    compared = trend["first_month"].notna()
+    quiet = int(((trend["reading"] == "no clear change") & compared).sum())
     if quiet:
         noun = "standard" if quiet == 1 else "standards"
-        which = "all" if quiet == len(trend) else "the other"
+        which = ("the" if quiet == 1 else "all") if quiet == int(compared.sum()) else "the other"
         out.append(
-            f"For {which} {quiet} {noun}, the changes {span} are within what chance alone would produce at "
+            f"For {which} {quiet} {noun} compared, the changes {span} are within what chance alone would produce at "
             "these numbers, so no rise or fall is claimed."
         )
+    uncompared = [labels.get(s, s) for s in trend.loc[~compared, "standard"]]
+    if uncompared:
+        out.append(f"Not compared, because fewer than two months had audits graded on it: {'; '.join(uncompared)}.")
     note = cohort_note(cohorts or {})
     if note:
         out.append(note)

@@ -14,6 +14,8 @@ from qa_lib.stats import whole
 def strength_line(row: pd.Series, name: str) -> str:
     """ "**Timely identification, response and reduction of risk:** 29 (59%) audits were graded as good or outstanding." """
     n = int(row["good_or_outstanding"])
+    if int(row.get("graded", 0)) == 1:
+        return f"**{name}:** the one audit graded on it was {'' if n else 'not '}graded as good or outstanding."
     if n == 0:
         return f"**{name}:** no audits were graded as good or outstanding."
     audits = "audit was" if n == 1 else "audits were"
@@ -24,6 +26,9 @@ def learning_line(row: pd.Series, name: str) -> str:
     """ "**Voice of the child:** 23 (47%) of the audits were graded as requires improvement and 11 (22%) audits were
     graded as inadequate." """
     ri, i = int(row["requires_improvement"]), int(row["inadequate"])
+    if int(row.get("graded", 0)) == 1:
+        grade = "requires improvement" if ri else "inadequate" if i else "good or outstanding"
+        return f"**{name}:** the one audit graded on it was graded as {grade}."
     first = f"{ri} ({whole(row['pct_requires_improvement'])}) of the audits {was_were(ri)}" if ri else "none of the audits were"
     second = f"{i} ({whole(row['pct_inadequate'])}) {'audit was' if i == 1 else 'audits were'}" if i else "none were"
     return f"**{name}:** {first} graded as requires improvement and {second} graded as inadequate."
@@ -48,6 +53,8 @@ def key_theme_text(
 ) -> str:
     """Section 3.2 for one month: "Strengths" and "Learning" lists drafted from the standards figures."""
     t = table[table["audit_month"] == month].set_index("standard")
+    if t.empty or ("graded" in t and not int(t["graded"].sum())):
+        return "No audits were returned and graded this month, so there are no strengths or learning to draw from them."
     extra = (lambda s: _comment_themes(by_standard, month, s)) if by_standard is not None else (lambda s: "")
     lines = ["**Strengths**", ""]
     lines += [f"- {strength_line(t.loc[s], short_names.get(s, s))}{extra(s)}" for s in strengths] or ["- None stood out this month."]
