@@ -111,4 +111,6 @@ def test_a_valid_file_with_auditors_and_no_moderation_publishes(demo_csv, tmp_pa
         "19% of December's 37 returned audits were graded good or outstanding overall (7 of 37); no audit was moderated" in m
         for m in messages
     )
-    assert "No auditor had 5 or more moderated audits" in visible(out / "grades.html")
+    page = visible(out / "grades.html")
+    assert "No auditor had 5 or more moderated audits" in page
+    assert "there is no grid of auditors" in page

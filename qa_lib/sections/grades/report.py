@@ -27,6 +27,9 @@ def moderation_matrix(run: Run, table: bool = True) -> None:
     if run.published is not None:  # a wider run: only the published figures
         return wider.moderation_matrix(run, table=table)
     matrix = run.figures.grades.moderation_matrix
+    if not int(matrix.to_numpy().sum()):  # nothing moderated: a grid of zeros says nothing a sentence does not
+        run.show_text("No audit was moderated over the period, so there is no grid of auditors' against moderators' grades.")
+        return
     if table:
         run.show_table(display.matrix_table(matrix), "Auditor's grade against the grade after moderation, whole period")
     run.show_chart(charts.moderation_matrix_chart, matrix)

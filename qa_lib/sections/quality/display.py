@@ -89,12 +89,15 @@ def how_to_read(return_rates: list[tuple[str, float]], moderated: int | None) ->
         "audits, not every child in the month's cohort.",
         "**Moderation.** " + moderation,
         "**Rises and falls.** A change between two months (or between a cohort's audits) is tested with Fisher's "
-        "exact test (two-sided). Because several standards are compared at once, some would look different by chance "
-        "alone; the Benjamini-Hochberg method controls this (false discovery rate 5%), and only a change with q "
-        "below 0.05 is called a rise or a fall (↑, ↓), otherwise ≈. A cohort shows an improving or declining picture "
-        "only when at least two standards moved beyond chance that way and none the other. Each month usually "
-        "audits a different cohort, so month-on-month changes compare different children. Every comparison is in "
-        "changes.csv.",
+        "exact test (two-sided). A report makes many comparisons at once (every standard, month to month and over "
+        "the period, and every cohort against its previous audit), and some would look different by chance alone. "
+        "So every comparison that could be called a rise or a fall is corrected together, across the whole report, "
+        "by the Benjamini-Hochberg method (false discovery rate 5%): only a change with a report-wide q below 0.05 "
+        "is called a rise or a fall (↑, ↓), otherwise ≈. When nothing has truly changed, at most about 1 report in "
+        "20 claims any change. A cohort shows an improving or declining picture only when at least two standards "
+        "moved beyond chance that way and none the other. Each month usually audits a different cohort, so "
+        "month-on-month changes compare different children. Every comparison is in changes.csv, with its q within "
+        "its own family and across the report.",
         "**Intervals.** A 95% interval is the range the true figure is likely to lie in, given how many audits it "
         "rests on (Wilson's method for percentages).",
         "**Agreement.** Exact agreement is the share of moderated audits whose grade stayed the same. Allowing for "
@@ -103,12 +106,22 @@ def how_to_read(return_rates: list[tuple[str, float]], moderated: int | None) ->
         "resists. Words follow Landis and Koch: up to 0.20 slight, 0.40 fair, 0.60 moderate, 0.80 substantial, "
         "above that almost perfect; at or below zero, no better than chance. Under 10 moderated audits nothing is "
         "measured; under 30 the figure is flagged as a small sample.",
-        "**Trends.** Each trend is a p-chart over the period and up to 12 months before it (NHS England's Making "
-        "Data Count): the centre is the whole window's percentage, and the limits (3 sigma) widen in months with "
-        "fewer audits. A month stands out (special cause variation) when it is outside the limits, in a run of 7 "
-        "or more on one side of the centre, in a run of 7 or more rising or falling, or one of two in three near "
-        "the edge (beyond 2 sigma) on the same side; otherwise the variation is common cause. spc.csv has every "
-        "point, limit and signal.",
+        "**Trends.** Each trend is a chart over the period and up to 12 months before it, read as NHS England's "
+        "Making Data Count does (a p-chart): the centre is the whole window's percentage, and the usual range "
+        "(3 sigma) widens in months with fewer audits. Months audit different cohorts, so months differ more than "
+        "chance alone would make them; where they do (Laney's sigma z above 1), the usual range is widened by that "
+        "much (Laney's p' chart), so a month is not flagged for ordinary differences between cohorts. A month "
+        "stands out when it is outside the usual range, in a run of 7 or more on one side of the centre, in a run of "
+        "7 or more each rising or each falling, or one of two (or three) of three months in a row on one side that "
+        "lie near the edge (beyond 2 sigma, inside the range). It is an improvement or a concern by which way is "
+        "better for that measure (a run rising or falling by the way it runs), never by which side of the average "
+        "the latest month sits. With fewer than 12 months nothing is judged. spc.csv has every point, limit and "
+        "rule.",
+        "**Service areas.** Areas are compared on funnel plots: each area's figure against its number of audits, "
+        "with exact limits around the overall figure, so a small area is not flagged for the swings small numbers "
+        "make. Areas differ from each other more than chance alone would make them (Spiegelhalter's over-dispersion, "
+        "phi); where they do, the limits are widened by that much, and an area is named only outside the widened 95% "
+        "limits. funnel.csv has every area, limit and phi.",
         "**Rounding.** Percentages are kept exact and rounded once, half up, where they are shown; sentences compare the figures as shown.",
     ]
     return "\n\n".join(lines)
