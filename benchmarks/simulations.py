@@ -25,10 +25,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qa_lib.claims import report_family  # noqa: E402
-from qa_lib.sections.comparators import figures as comparators  # noqa: E402
-from qa_lib.sections.standards import figures as standards  # noqa: E402
-from qa_lib.stats import against_team  # noqa: E402
+from qa_lib.claims import report_family
+from qa_lib.sections.comparators import figures as comparators
+from qa_lib.sections.standards import figures as standards
+from qa_lib.stats import against_team
 
 GRADE_P = [0.05, 0.30, 0.45, 0.20]  # O, G, RI, I: the same every month (no true change)
 STANDARDS = [f"s{i}" for i in range(9)]

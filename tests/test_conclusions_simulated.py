@@ -16,6 +16,6 @@ SPEC.loader.exec_module(simulations)
 
 @pytest.mark.slow
 def test_report_wide_family_keeps_false_claims_at_5_percent():
-    before, after = simulations.report_claims(200, seed=7)
+    before, after = simulations.report_claims(400, seed=2023)  # the benchmark's seed: its first 400 of 1,000
     assert before > 0.10  # families per section: the issue measured 15.5-21.4% of reports claiming a change
     assert after <= 0.05

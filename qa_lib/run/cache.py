@@ -10,8 +10,8 @@ page under its key, the runner redraws those blocks from the new commentary and 
 page without running the notebook. Any other change (the data, params, a notebook, the code) gives another
 key, so the notebook runs. The result is byte for byte what a cold run publishes (tested).
 
-The cache holds what a run publishes and the figures behind it: the pages; the tables, workbook and e-mail
-headlines (which depend on the figures alone, so a re-run under the same key copies them); and the run's
+The cache holds what a run publishes and the figures behind it: the pages; the tables and workbook (not the e-mail
+headlines, written afresh each run: they carry the QA lead's key messages); and the run's
 figures (aggregates, the same size at a thousand rows as at a million, and the redacted quotes when params
 switch them on). Never a row of the audits file: the data are still read and validated on every run, and
 the QA lead's commentary is checked against the identifiers in them. It lives in the user's private cache

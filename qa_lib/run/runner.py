@@ -359,25 +359,27 @@ def _tables(
     cache: RunCache | None,
     published: dict[str, pd.DataFrame] | None = None,
 ) -> list[Path]:
-    """The contract's tables, the workbook and the e-mail headlines, written into `build`. They depend on the
-    figures alone, so a run under a key the cache knows copies them; otherwise they are made and kept."""
+    """The contract's tables, the workbook and the e-mail headlines, written into `build`. The tables depend on
+    the figures alone, so a run under a key the cache knows copies them; otherwise they are made and kept. The
+    headlines carry the QA lead's key messages (their words, which the cache key leaves out), so they are
+    always written afresh: cheap, and never stale."""
+    (build / "headlines.json").write_text(json.dumps(headlines(shown, params, period), indent=1, ensure_ascii=False), encoding="utf-8")
     stored = cache.get(TABLES, cache.run) if cache is not None else None
     if stored is not None:
         try:
             files = {name: base64.b64decode(data) for name, data in json.loads(stored).items()}
         except ValueError:
             files = {}
-        if files and all(not Path(n).is_absolute() and ".." not in Path(n).parts for n in files):
+        if files and all(not Path(n).is_absolute() and ".." not in Path(n).parts and n != "headlines.json" for n in files):
             for name, data in files.items():
                 (build / name).parent.mkdir(parents=True, exist_ok=True)
                 (build / name).write_bytes(data)
-            return [build / n for n in files if n != "headlines.json"]
+            return [build / n for n in files]
     published = published if published is not None else rounded(all_tables(shown))
     paths = write_tables(published, build)
     paths.append(write_workbook(published, build / "tables.xlsx"))
-    (build / "headlines.json").write_text(json.dumps(headlines(shown, params, period), indent=1, ensure_ascii=False), encoding="utf-8")
     if cache is not None:
-        kept = {p.relative_to(build).as_posix(): base64.b64encode(p.read_bytes()).decode() for p in [*paths, build / "headlines.json"]}
+        kept = {p.relative_to(build).as_posix(): base64.b64encode(p.read_bytes()).decode() for p in paths}
         cache.store({TABLES: (cache.run, json.dumps(kept).encode())})
     return paths
 

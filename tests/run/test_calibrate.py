@@ -90,7 +90,7 @@ def test_the_key_is_written_only_where_asked_and_only_for_the_qa_lead(calibrated
 
 def test_auditor_consistency_is_in_the_grades_report_only(published):
     grades = (published / "grades.html").read_text(encoding="utf-8")
-    assert "Auditor C and Auditor M may benefit from a calibration conversation." in grades
+    assert "Auditor C may benefit from a calibration conversation." in grades  # against the team: M is within chance
     for name in ("highlight_report.html", "compliance.html", "comparators.html", "themes.html", "headlines.json"):
         text = (published / name).read_text(encoding="utf-8")
         assert not CODE.search(text) and "calibration conversation" not in text, name

@@ -92,7 +92,7 @@ def test_grades_report_content(published):
     assert "15 out of 38 audits were moderated in October." in html
     assert "<strong>November moderations – Child in Need plan</strong>" in html
     # Plain words in the sentences; the coefficients with their intervals in the table.
-    assert "agreement beyond chance was somewhere between moderate and substantial" in html
+    assert "Agreement beyond chance was somewhere between moderate and substantial" in html
     assert "0.59 (0.44 to 0.74)" in html and "weighted kappa 0.59" not in html
     assert html.count("data:image/png;base64,") >= 5
 
