@@ -5,7 +5,7 @@ tests in tests/test_conclusions_simulated.py run smaller versions and assert the
    three cohorts each compared with its previous audit) in which nothing truly changes: every grade is drawn
    from the same probabilities every month. How many reports claim at least one change (a word or a ↑ ↓
    mark), with each section's families corrected separately (as before) and with one family per report
-   (`qa_lib.claims.report_family`, as now).
+   (`qa_lib.figures.claims.report_family`, as now).
 2. Auditors: eight auditors of 8 to 30 moderated audits with a team-wide shift (-0.28 steps) and no auditor
    truly different: how many runs name anyone; and with one auditor a full step from the team, how often that
    auditor is named (`qa_lib.stats.against_team`).
@@ -25,7 +25,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qa_lib.claims import report_family
+from qa_lib.figures.claims import report_family
 from qa_lib.sections.comparators import figures as comparators
 from qa_lib.sections.standards import figures as standards
 from qa_lib.stats import against_team

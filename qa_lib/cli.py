@@ -213,7 +213,7 @@ def _period(params: Params, period_from: str | None, period_to: str | None) -> P
 def commentary(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None, target: Path) -> None:
     from qa_lib.commentary.document import write
     from qa_lib.commentary.drafts import drafts
-    from qa_lib.run.figures import compute_all
+    from qa_lib.figures import compute_all
 
     params, period, data = _period_data(params_path, audits, period_from, period_to)
     figures = compute_all(data.frame, params, period, data.summary())
@@ -228,8 +228,8 @@ def commentary(params_path: Path, audits: Path | None, period_from: str | None, 
 @click.option("--to", "period_to", default=None, help="Last month, YYYY-MM.")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), required=True, help="A new .xlsx file outside every report folder.")
 def audit_log(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None, out_file: Path) -> None:
+    from qa_lib.files import check_private_file
     from qa_lib.run.audit_log import MARKER, audit_log, write_audit_log
-    from qa_lib.run.private_files import check_private_file
     from qa_lib.sections.themes.actions import load_actions, theme_labels
 
     check_private_file(out_file, "the audit log", "audit_log.xlsx", "qa-pack audit-log", MARKER)  # before any child's data is read
@@ -262,7 +262,7 @@ def calibrate(params_path: Path, calibration: Path, out_dir: Path, audits: Path 
 @click.option("--calibration", type=click.Path(path_type=Path), default=None, help="A calibration file: its auditors' codes too.")
 @click.option("--key", "key_file", type=click.Path(path_type=Path), required=True, help="A new .csv file outside every report folder.")
 def auditors(params_path: Path, audits: Path | None, calibration: Path | None, key_file: Path) -> None:
-    from qa_lib.run.private_files import check_private_file
+    from qa_lib.files import check_private_file
     from qa_lib.sections.grades.auditors import KEY_MARKER, auditor_codes, write_key
 
     check_private_file(key_file, "the auditor key", "auditor_key.csv", "qa-pack auditors", KEY_MARKER)  # before anything is read
@@ -280,8 +280,8 @@ def auditors(params_path: Path, audits: Path | None, calibration: Path | None, k
 @cli.command(help="List the runs published to a folder: the latest and every earlier one kept in its history.")
 @click.argument("run_dir", type=click.Path(path_type=Path))
 def history(run_dir: Path) -> None:
+    from qa_lib.files import run_marker
     from qa_lib.run.history import runs
-    from qa_lib.run.publish import run_marker
 
     if run_marker(run_dir) is None:
         raise QAPackError(f"{run_dir} is not a qa-pack run folder (no marker); give the folder a run published to (--out)")

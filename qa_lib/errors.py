@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # the report lives with the loader; only its type is needed here
-    from qa_lib.inputs.load import ValidationReport
+
+class Rendered(Protocol):
+    """What an error carries for its message: anything that renders itself as text (the loader's
+    ValidationReport), so this bottom module needs nothing from the layers above it."""
+
+    def render(self, limit: int | None = ...) -> str: ...
 
 
 class QAPackError(Exception):
@@ -19,7 +23,7 @@ class ParamsError(QAPackError):
 class ValidationFailed(QAPackError):
     """The audits file broke the data contract; carries every problem found."""
 
-    def __init__(self, report: ValidationReport) -> None:
+    def __init__(self, report: Rendered) -> None:
         self.report = report
         super().__init__(report.render())
 

@@ -4,7 +4,7 @@ from it. Ranked, they are the key messages box and the e-mail's headlines, so th
 
 What the box must carry: the latest month's returns against target; the overall grades after moderation,
 with the auditors' grades beside them; every change beyond chance (a standard over the period or month to
-month, a cohort against its previous audit: one family per report, `qa_lib.claims`), or that there is none;
+month, a cohort against its previous audit: one family per report, `qa_lib.figures.claims`), or that there is none;
 the direction of moderation when at least three quarters of the grades moderators changed moved one way; a
 month that stands out on the return rate's or the overall grades' chart (`qa_lib.spc`), by its direction.
 """
@@ -24,9 +24,9 @@ from qa_lib.spc import CONCERN, IMPROVEMENT, variation
 from qa_lib.stats import signed_points, whole
 
 if TYPE_CHECKING:
+    from qa_lib.figures import RunFigures
     from qa_lib.inputs.params import Params
     from qa_lib.inputs.period import Period
-    from qa_lib.run.figures import RunFigures
 
 ONE_WAY = 0.75  # moderation "moved one way" when at least this share of its changed grades did
 MAX_MESSAGES = 6

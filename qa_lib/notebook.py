@@ -28,8 +28,8 @@ from qa_lib.inputs.period import Period, RunMonths, month_name
 from qa_lib.render.sanitise import escape, markdown_html
 
 if TYPE_CHECKING:
+    from qa_lib.figures import RunFigures
     from qa_lib.render.charts import Chart
-    from qa_lib.run.figures import RunFigures
     from qa_lib.sections.calibration.figures import CalibrationFigures
 
 NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+(?:;[^)]*)?\))?(?:\s*[≈↑↓]\s*[+−±]?[\d.]+)?(?:\n\d+/\d+)?)\s*$"  # right-aligned
@@ -177,7 +177,7 @@ class Run(View):
             actions = (self.published or self.figures).themes.actions
             return self.text_html(section_markdown(actions, self.period, theme_labels(self.params)), links=True)
         if kind == "revision":
-            from qa_lib.run.revision import revision_markdown
+            from qa_lib.render.words import revision_markdown
 
             shown = self.published or self.figures
             return self.text_html(revision_markdown(shown.revision, self.params.short_names, wider=self.published is not None))
@@ -238,24 +238,26 @@ def open_run(
     """The run for a notebook: under the runner, the figures it computed once (`audits_path` is then its
     figures file); in JupyterLab, a raw audits file read, validated and computed here. Never writes anything
     but the chart cache (the demo data comes from `make demo`)."""
-    from qa_lib.run.figures import compute_all
+    from qa_lib.figures import compute_all
 
     params = load_params(params_path)
     period = Period(period_from, period_to)
     path = Path(audits_path)
     cache = _chart_cache(path)
     if cache is not None:
-        figures = read_figures(path)
+        from qa_lib.figures import RunFigures
+
+        figures: RunFigures | PublishedFigures = read_figures(path, (RunFigures, PublishedFigures))
     else:
         from qa_lib.inputs.load import load_audits  # pandera is only needed for a raw file
 
         _exists(path)
         data = load_audits(path, params, sheet=sheet, period_end=period.end)
         figures = compute_all(data.frame, params, period, data.summary())
-        if params.audience == "wider":
-            from qa_lib.disclosure.protect import publish
+        if params.audience == "wider":  # the runner's protection and its audit, the same in JupyterLab
+            from qa_lib.disclosure.protect import protected
 
-            figures = publish(figures, params.min_count)
+            figures = protected(figures, params.min_count)
     run = Run(audience=params.audience, chart_cache=cache, params=params, period=period, target=float(target_return_rate))
     if isinstance(figures, PublishedFigures):
         run.published = figures  # a wider run: the unprotected figures never reach this notebook
@@ -317,15 +319,15 @@ def open_calibration(params_path: str, calibration_path: str) -> CalibrationRun:
     """The calibration report's run: under `qa-pack calibrate`, the figures it computed (`calibration_path` is
     then its figures file); in JupyterLab, the calibration file read, checked and computed here, with auditors'
     codes from params' audits file when there is one. Never writes anything but the chart cache."""
-    from qa_lib.inputs.handoff import read_calibration_figures
+    from qa_lib.sections.calibration.figures import CalibrationFigures
 
     params = load_params(params_path)
     path = Path(calibration_path)
     cache = _chart_cache(path)
     if cache is not None:
-        figures = read_calibration_figures(path)
+        figures = read_figures(path, CalibrationFigures)
     else:
-        from qa_lib.run.calibrate import calibration_figures
+        from qa_lib.sections.calibration.figures import calibration_figures
 
         _exists(path)
         figures = calibration_figures(params, path)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from qa_lib.figures import RunFigures
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.render.words import spc_sentence
-from qa_lib.run.figures import RunFigures
 from qa_lib.sections.comparators import words as comparator_words
 from qa_lib.sections.compliance import display as compliance_display
 from qa_lib.sections.compliance import words as compliance_words

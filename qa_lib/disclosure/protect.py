@@ -7,7 +7,7 @@ from qa_lib.disclosure.attacker import exposed
 from qa_lib.disclosure.problem import Key, Problem, ProtectionError
 from qa_lib.disclosure.published import SYMBOL, PublishedFigures, sections
 from qa_lib.disclosure.suppress import choose
-from qa_lib.run.figures import RunFigures
+from qa_lib.figures import RunFigures
 
 
 def publish(figures: RunFigures, min_count: int = 5) -> PublishedFigures:
@@ -23,6 +23,14 @@ def publish(figures: RunFigures, min_count: int = 5) -> PublishedFigures:
         improvement=dict(figures.improvement),
         **sections(figures, shown_hidden),
     )
+
+
+def protected(figures: RunFigures, min_count: int = 5) -> PublishedFigures:
+    """The figures a wider pack may show, decided once and audited as an attacker would before anything reads
+    them: the one way into a wider report, for the runner and for a notebook opened in JupyterLab alike."""
+    shown = publish(figures, min_count)
+    audit(figures, shown)
+    return shown
 
 
 def audit(figures: RunFigures, published: PublishedFigures) -> None:

@@ -15,9 +15,9 @@ import pandas as pd
 
 from qa_lib.disclosure import relations
 from qa_lib.disclosure.problem import Key
+from qa_lib.figures import RunFigures
 from qa_lib.inputs.period import RunMonths
 from qa_lib.inputs.schema import GRADES
-from qa_lib.run.figures import RunFigures
 
 if TYPE_CHECKING:
     from qa_lib.run.revision import Revision

@@ -27,8 +27,8 @@ from typing import Any
 import pandas as pd
 
 from qa_lib.disclosure.problem import Key, Problem
+from qa_lib.figures import RunFigures
 from qa_lib.inputs.schema import GRADES
-from qa_lib.run.figures import RunFigures
 
 RANK = {g: i for i, g in enumerate(GRADES)}
 Counts = dict[str, Key]

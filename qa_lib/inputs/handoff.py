@@ -1,6 +1,6 @@
 """The hand-off between the runner and the notebooks, both halves in one place.
 
-The runner validates the audits once and computes every section's figures once (`qa_lib.run.figures`); it
+The runner validates the audits once and computes every section's figures once (`qa_lib.figures`); it
 writes those figures, not the rows, into the run's private work folder, and each notebook reads them back.
 No notebook parses, validates or recomputes anything, and no child-level row reaches a notebook. The file
 is a pickle the run itself wrote into its own 0700 folder (`qa_lib.run.workspace`), read by the same run.
@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from qa_lib.disclosure.published import PublishedFigures
-    from qa_lib.run.figures import RunFigures
-    from qa_lib.sections.calibration.figures import CalibrationFigures
+from qa_lib.errors import QAPackError
 
 FIGURES = "figures.pickle"
 
 
-def write_figures(figures: RunFigures | PublishedFigures | CalibrationFigures, folder: Path) -> Path:
+def write_figures(figures: Any, folder: Path) -> Path:
     """Runner's half: the run's figures, for the notebooks (a wider run hands over only its published
     figures; a calibration run, its calibration figures). Returns the file's path."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -35,20 +32,11 @@ def is_handoff(path: Path) -> bool:
     return path.name == FIGURES and path.is_file()
 
 
-def read_figures(path: Path) -> RunFigures | PublishedFigures:
-    """Notebook's half: the run's figures, exactly as the runner computed them."""
-    with open(path, "rb") as handle:
-        figures: RunFigures | PublishedFigures = pickle.load(handle)
-    return figures
-
-
-def read_calibration_figures(path: Path) -> CalibrationFigures:
-    """The calibration notebook's half: the calibration run's figures."""
-    from qa_lib.errors import QAPackError
-    from qa_lib.sections.calibration.figures import CalibrationFigures
-
+def read_figures(path: Path, kind: type | tuple[type, ...]) -> Any:
+    """Notebook's half: the run's figures, exactly as the runner computed them, refused unless of `kind` (the
+    run's figures or its published figures; a calibration run's figures)."""
     with open(path, "rb") as handle:
         figures = pickle.load(handle)
-    if not isinstance(figures, CalibrationFigures):
-        raise QAPackError("the run handed the calibration notebook figures of another kind; nothing is shown")
+    if not isinstance(figures, kind):
+        raise QAPackError("the run handed this notebook figures of another kind; nothing is shown")
     return figures

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qa_lib.figures.revision import GRADE_WORDS, TITLES, Revision, when
 from qa_lib.inputs.period import join_words, month_name
 
 SHARP_CHANGE = 20  # percentage points: "dropped sharply" (a description, not a significance test)
@@ -142,3 +143,20 @@ def funnel_table(points: pd.DataFrame, count: str) -> pd.DataFrame:
             "Stands out": points["flagged"].map(lambda x: f"{x} the usual range" if x else ""),
         }
     )
+
+
+def revision_markdown(rev: Revision | None, labels: dict[str, str], wider: bool = False) -> str:
+    """The box the highlight report opens with when it revises an earlier version ("" when it does not)."""
+    if rev is None or not rev.changes:
+        return ""
+    head = f"**Changes since the version of {when(rev.since)}**"
+    tables = ", ".join(TITLES[t] for t in rev.tables)
+    if wider:
+        return f"{head}\n\nThis report replaces that version for the same period. Figures changed in: {tables}."
+    lines = [head, "", f"This report replaces that version for the same period. Figures changed in: {tables}.", ""]
+    for c in rev.changes:
+        what = c.column.replace("_", " ")
+        row = GRADE_WORDS.get(c.row, labels.get(c.row, c.row))
+        where = f"{month_name(c.month, True)}, {row}" if row else month_name(c.month, True)
+        lines.append(f"- {TITLES[c.table].capitalize()}, {where}: {what} {c.old or '–'} → {c.new or '–'}")
+    return "\n".join(lines)

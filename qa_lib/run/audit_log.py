@@ -2,7 +2,7 @@
 change under moderation and the actions linked to it, for the QA team to give inspectors when they ask for
 information about audits.
 
-It names children, so it follows the sample's rules (`qa_lib.run.private_files`): written only where asked,
+It names children, so it follows the sample's rules (`qa_lib.files`): written only where asked,
 never inside a report folder, never attached to an e-mail, never over a file the pack did not write, whole
 or not at all, mode 0600. Free text (comments, strengths, learning) is left out: grades and codes only.
 """
@@ -59,7 +59,7 @@ def audit_log(audits: pd.DataFrame, params: Params, period: Period, actions: tup
 
 def write_audit_log(log: pd.DataFrame, out: Path) -> Path:
     """Write the log as .xlsx (formula-like text kept as text), whole or not at all, mode 0600."""
-    from qa_lib.run.private_files import check_private_file, private_tmp, record_written
+    from qa_lib.files import check_private_file, private_tmp, record_written
     from qa_lib.run.tables import write_workbook
 
     out = Path(out)

@@ -15,36 +15,19 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
-
 from qa_lib import __version__
 from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
 from qa_lib.inputs import resources
 from qa_lib.inputs.handoff import write_figures
-from qa_lib.inputs.load import file_sha256, load_audits
+from qa_lib.inputs.load import file_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.run.execute import NotebookJob, WorkerSetup
 from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
 from qa_lib.run.runner import RunResult, Workers, say
 from qa_lib.run.workspace import Interrupted, private_workdir, remove_stale, signals_held, signals_interrupt
-from qa_lib.sections.calibration.figures import CalibrationFigures, compute, contract_table
-from qa_lib.sections.calibration.load import load_calibration
-from qa_lib.sections.grades.auditors import auditor_codes
+from qa_lib.sections.calibration.figures import calibration_figures, contract_table
 
 NOTEBOOK = "calibration"
-
-
-def calibration_figures(params: Params, calibration: Path, audits: Path | None = None) -> CalibrationFigures:
-    """The calibration file checked and its figures computed. Auditors' codes follow the audits file's history
-    (params `audits:` or `audits`), so an auditor has the same code here as in the grades report; the audits
-    file's child IDs are refused as case references."""
-    source = audits or params.audits
-    frame = (
-        load_audits(source, params, sheet=params.sheet).frame if source is not None else pd.DataFrame({"auditor_id": [], "audit_month": []})
-    )
-    children = set(frame["child_id"]) if "child_id" in frame else None
-    data = load_calibration(calibration, params, children)
-    return compute(data, auditor_codes(frame, data.auditors))
 
 
 def calibrate(

@@ -1,5 +1,5 @@
 """changes.csv (data contract, section 3): every comparison that can put a word or a mark in the report, with
-its counts, Fisher p, Benjamini-Hochberg q within its family, q across the whole report (`qa_lib.claims`) and
+its counts, Fisher p, Benjamini-Hochberg q within its family, q across the whole report (`qa_lib.figures.claims`) and
 whether it is beyond chance (the report-wide q, by `qa_lib.stats.beyond_chance`). Families:
 `month_on_month` (one pair of months' standards, for each measure), `first_to_last` (each standard's first
 graded month of the period against its last: the words "rose" and "fell" and the key messages) and

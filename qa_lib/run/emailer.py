@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from qa_lib.errors import QAPackError
+from qa_lib.files import MARKER, run_marker
 from qa_lib.inputs.params import EmailSettings
-from qa_lib.run.publish import MARKER, run_marker
 
 
 class SendFailed(QAPackError):

@@ -4,9 +4,9 @@ headlines are drafted from its published figures only, as its report is."""
 from __future__ import annotations
 
 from qa_lib.disclosure.published import PublishedFigures
+from qa_lib.figures import RunFigures
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
-from qa_lib.run.figures import RunFigures
 from qa_lib.sections.compliance import words as compliance_words
 from qa_lib.sections.grades import words as grades_words
 from qa_lib.sections.standards import words as standards_words

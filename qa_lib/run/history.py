@@ -24,7 +24,7 @@ STAMP = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 def is_history(folder: Path) -> bool:
     """Whether `folder` is a run folder's history: a real folder whose entries are all earlier runs, each named
     by its time and carrying the pack's marker."""
-    from qa_lib.run.publish import run_marker
+    from qa_lib.files import run_marker
 
     if folder.is_symlink() or not folder.is_dir():
         return False

@@ -18,31 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from qa_lib import __version__
 from qa_lib.errors import QAPackError
+from qa_lib.files import MARKER, run_marker, write_marker
 
-MARKER = ".qa-pack-run.json"
-MARKER_KIND = "qa-pack run folder"
 EXTRA_FILES = {"email.eml", "email-sent.json"}  # written into a run folder later by `qa-pack email`
 LEGACY_FILES = {"manifest.json", "headlines.json", "tables.xlsx", "tables", "email.eml"}
-
-
-def run_marker(out: Path) -> dict[str, Any] | None:
-    """The pack's marker in `out`, or None if there is none (or it is not the pack's)."""
-    path = out / MARKER
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("kind") != MARKER_KIND or not isinstance(data.get("files"), list):
-        return None
-    return data
-
-
-def write_marker(build: Path, files: list[str]) -> None:
-    """Mark `build` as the pack's run folder, listing every top-level entry the run wrote."""
-    marker = {"kind": MARKER_KIND, "written_by": "qa-pack", "version": __version__, "files": sorted(files)}
-    (build / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
 
 
 def _legacy_files(out: Path) -> set[str] | None:

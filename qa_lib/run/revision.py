@@ -10,49 +10,17 @@ names only the tables that changed (a difference of two protected releases could
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from qa_lib.inputs.period import Period, month_name
-
-# table -> (its keys, the counts compared, how a row is named)
-COMPARED: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
-    "returns": (("audit_month",), ("distributed", "returned", "exempt"), "Audits"),
-    "overall_grades": (("audit_month", "grade"), ("count",), "Overall grade"),
-    "standards": (("audit_month", "standard"), ("graded", "good_or_outstanding", "requires_improvement", "inadequate"), "Standard"),
-}
-TITLES = {"returns": "returns", "overall_grades": "overall grades", "standards": "practice standards"}
-GRADE_WORDS = {"O": "outstanding", "G": "good", "RI": "requires improvement", "I": "inadequate"}
-
-
-@dataclass(frozen=True)
-class Change:
-    table: str
-    month: str
-    row: str  # the standard or grade ("" for returns)
-    column: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class Revision:
-    """This run against the published version of the same period it replaces."""
-
-    since: str  # when that version was made (ISO, UTC)
-    changes: tuple[Change, ...]
-
-    @property
-    def tables(self) -> list[str]:
-        return [t for t in COMPARED if any(c.table == t for c in self.changes)]
+from qa_lib.figures.revision import COMPARED, TITLES, Change, Revision, when
+from qa_lib.inputs.period import Period
 
 
 def earlier_version(out: Path, period: Period) -> Path | None:
     """The run at `out`, if it is the pack's and covers the same period (so this run revises it)."""
-    from qa_lib.run.publish import run_marker
+    from qa_lib.files import run_marker
 
     if run_marker(out) is None:
         return None
@@ -86,31 +54,6 @@ def revision(earlier: Path, tables: dict[str, pd.DataFrame], period: Period) -> 
                     row = "" if len(keys) == 1 else str(r[keys[1]])
                     changes.append(Change(name, str(r["audit_month"]), row, col, str(r[f"{col}_old"]), str(r[f"{col}_new"])))
     return Revision(since=str(manifest.get("created", "")), changes=tuple(changes))
-
-
-def when(iso: str) -> str:
-    try:
-        d = datetime.fromisoformat(iso)
-    except ValueError:
-        return "an earlier date"
-    return f"{d.day} {d.strftime('%B %Y')} at {d.strftime('%H:%M')} UTC"
-
-
-def revision_markdown(rev: Revision | None, labels: dict[str, str], wider: bool = False) -> str:
-    """The box the highlight report opens with when it revises an earlier version ("" when it does not)."""
-    if rev is None or not rev.changes:
-        return ""
-    head = f"**Changes since the version of {when(rev.since)}**"
-    tables = ", ".join(TITLES[t] for t in rev.tables)
-    if wider:
-        return f"{head}\n\nThis report replaces that version for the same period. Figures changed in: {tables}."
-    lines = [head, "", f"This report replaces that version for the same period. Figures changed in: {tables}.", ""]
-    for c in rev.changes:
-        what = c.column.replace("_", " ")
-        row = GRADE_WORDS.get(c.row, labels.get(c.row, c.row))
-        where = f"{month_name(c.month, True)}, {row}" if row else month_name(c.month, True)
-        lines.append(f"- {TITLES[c.table].capitalize()}, {where}: {what} {c.old or '–'} → {c.new or '–'}")
-    return "\n".join(lines)
 
 
 def revision_summary(rev: Revision) -> dict[str, object]:

@@ -3,7 +3,7 @@
 Everything is built in a temporary folder beside the output folder and moved
 into place only when every step has succeeded, so a failed or interrupted run
 never produces or overwrites a report. Every section's figures are computed once
-(`qa_lib.run.figures`) and handed to the notebooks, not the rows, through a private
+(`qa_lib.figures`) and handed to the notebooks, not the rows, through a private
 work folder under the system temp folder (`qa_lib.run.workspace`), removed however
 the run ends; the tables and the e-mail headlines read the same figures. The
 published folder holds aggregates only. Where a run may publish is
@@ -35,6 +35,7 @@ from qa_lib.commentary.document import Commentary
 from qa_lib.commentary.document import read as read_commentary
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
+from qa_lib.figures import RunFigures, compute_all
 from qa_lib.inputs import resources
 from qa_lib.inputs.handoff import write_figures
 from qa_lib.inputs.load import AuditData, file_sha256, load_audits
@@ -44,7 +45,6 @@ from qa_lib.notebook import Run
 from qa_lib.render import blocks
 from qa_lib.run.cache import RunCache, cache_root, page_key, run_key
 from qa_lib.run.execute import NotebookJob, WorkerSetup, execute, start_worker, warmed
-from qa_lib.run.figures import RunFigures, compute_all
 from qa_lib.run.headlines import headlines
 from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
 from qa_lib.run.tables import all_tables, rounded, write_tables, write_workbook
@@ -448,13 +448,11 @@ def _figures(
     timings["figures"] = time.perf_counter() - t
     if params.audience != "wider":
         return data, figures, figures
-    from qa_lib.disclosure.protect import audit
-    from qa_lib.disclosure.protect import publish as publish_figures
+    from qa_lib.disclosure.protect import protected
 
     t = time.perf_counter()
     say("Protecting small counts for wider circulation ...", quiet)
-    shown = publish_figures(figures, params.min_count)  # once: every wider output reads only these
-    audit(figures, shown)  # and checked as an attacker would before anything is written
+    shown = protected(figures, params.min_count)  # once, and audited as an attacker would: every wider output reads only these
     timings["disclosure_control"] = time.perf_counter() - t
     return data, figures, shown
 

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from qa_lib.disclosure.published import SYMBOL, PublishedFigures
+from qa_lib.figures import RunFigures
 from qa_lib.run import changes as changes_mod
-from qa_lib.run.figures import RunFigures
 from qa_lib.sections.comparators.tables import comparator_tables
 from qa_lib.sections.compliance.tables import compliance_tables
 from qa_lib.sections.grades.tables import grades_tables
@@ -111,7 +111,7 @@ def changes_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:
     """changes.csv: from the figures; for a wider pack, only comparisons whose counts are all shown (the
     families are then the standards shown, and say so by their size)."""
     if isinstance(figures, PublishedFigures):
-        from qa_lib.claims import published_claims
+        from qa_lib.disclosure.claims import published_claims
 
         claims = published_claims(figures)
         families = (

@@ -10,10 +10,10 @@ import pytest
 from helpers import REPO, run_cli
 from qa_lib.disclosure.problem import ProtectionError
 from qa_lib.disclosure.protect import audit, publish
+from qa_lib.figures import compute_all
 from qa_lib.inputs.load import load_audits
 from qa_lib.inputs.params import load_params
 from qa_lib.inputs.period import Period
-from qa_lib.run.figures import compute_all
 
 
 @pytest.fixture(scope="module")

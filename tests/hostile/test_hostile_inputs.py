@@ -18,8 +18,8 @@ import pytest
 
 from helpers import HEADER, QA_PACK, REPO, row, run_cli, write_rows
 from qa_lib.errors import ParamsError, QAPackError
+from qa_lib.files import MARKER
 from qa_lib.inputs.params import load_params
-from qa_lib.run.publish import MARKER
 from qa_lib.run.workspace import LOCK, PREFIX, remove_stale
 
 CHILD = "CHX-778812"  # a planted child ID: it must never appear in any message

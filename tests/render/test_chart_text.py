@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 
 from helpers import REPO
+from qa_lib.figures import compute_all
 from qa_lib.inputs.load import load_audits
 from qa_lib.inputs.params import load_params
 from qa_lib.inputs.period import Period
 from qa_lib.render.charts import funnel_chart, p_chart_figure, p_chart_panels, text_on
-from qa_lib.run.figures import compute_all
 from qa_lib.sections.comparators import charts as comparators
 from qa_lib.sections.compliance import charts as compliance
 from qa_lib.sections.grades import charts as grades

@@ -50,7 +50,7 @@ def test_the_log_has_every_audit_of_the_period_with_its_moderation_change(demo_c
 
 @pytest.mark.parametrize("inside", ["run", "nested"])
 def test_the_log_is_refused_inside_a_report_folder(demo_csv, tmp_path, monkeypatch, capsys, inside):
-    from qa_lib.run.publish import write_marker
+    from qa_lib.files import write_marker
 
     report = tmp_path / "outputs" / "q4"
     report.mkdir(parents=True)

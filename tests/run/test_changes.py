@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from qa_lib.claims import report_family
+from qa_lib.figures.claims import report_family
 from qa_lib.run.changes import COLUMNS, first_to_last, month_on_month
 from qa_lib.sections.standards.figures import changes, trends
 

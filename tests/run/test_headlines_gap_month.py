@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import STANDARDS, row
+from qa_lib.figures import compute_all
 from qa_lib.inputs.load import _finish
 from qa_lib.inputs.period import Period
-from qa_lib.run.figures import compute_all
 from qa_lib.run.headlines import headlines
 
 

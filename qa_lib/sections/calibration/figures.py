@@ -13,12 +13,16 @@ it (a tie goes to the tied grade nearest the median; a tie that leaves is left o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from qa_lib.inputs.load import load_audits
+from qa_lib.inputs.params import Params
 from qa_lib.inputs.schema import GRADES
-from qa_lib.sections.calibration.load import CalibrationData
+from qa_lib.sections.calibration.load import CalibrationData, load_calibration
+from qa_lib.sections.grades.auditors import auditor_codes
 from qa_lib.sections.grades.moderation import RANK  # 0 = Outstanding ... 3 = Inadequate
 from qa_lib.stats import raters_agreement, round_half_up
 
@@ -154,3 +158,16 @@ def contract_table(figures: CalibrationFigures) -> pd.DataFrame:
         t[col] = round_half_up(t[col], 3)
     t["exact_agreement_pct"] = round_half_up(t["exact_agreement_pct"], 1)
     return t
+
+
+def calibration_figures(params: Params, calibration: Path, audits: Path | None = None) -> CalibrationFigures:
+    """The calibration file checked and its figures computed. Auditors' codes follow the audits file's history
+    (params `audits:` or `audits`), so an auditor has the same code here as in the grades report; the audits
+    file's child IDs are refused as case references."""
+    source = audits or params.audits
+    frame = (
+        load_audits(source, params, sheet=params.sheet).frame if source is not None else pd.DataFrame({"auditor_id": [], "audit_month": []})
+    )
+    children = set(frame["child_id"]) if "child_id" in frame else None
+    data = load_calibration(calibration, params, children)
+    return compute(data, auditor_codes(frame, data.auditors))

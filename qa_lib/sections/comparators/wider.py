@@ -3,7 +3,7 @@ is c). A cohort's standards are compared only where both months' counts are show
 
 from __future__ import annotations
 
-from qa_lib.claims import published_claims
+from qa_lib.disclosure.claims import published_claims
 from qa_lib.notebook import Run
 from qa_lib.sections.comparators import charts, display, figures, words
 

@@ -162,9 +162,9 @@ def key_table(codes: dict[str, str]) -> pd.DataFrame:
 
 
 def write_key(codes: dict[str, str], out: Path) -> Path:
-    """The key as CSV at `out`, under the rules for files that identify people (`qa_lib.run.private_files`):
+    """The key as CSV at `out`, under the rules for files that identify people (`qa_lib.files`):
     only where asked, never inside a report folder, never over someone's file, whole or not at all, mode 0600."""
-    from qa_lib.run.private_files import check_private_file, record_written, write_private_text
+    from qa_lib.files import check_private_file, record_written, write_private_text
 
     out = Path(out).absolute()
     check_private_file(out, "the auditor key", "auditor_key.csv", "qa-pack auditors", KEY_MARKER)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from qa_lib.figures import RunFigures
     from qa_lib.inputs.params import Params
     from qa_lib.inputs.period import Period
-    from qa_lib.run.figures import RunFigures
 
 
 def key_messages(f: RunFigures, p: Params, period: Period) -> str:

@@ -216,7 +216,7 @@ SAMPLE_MARKER = ".qa-pack-sample.json"
 def check_sample_path(out: Path) -> None:
     """Refuse a sample path that could put children's names beside a report or overwrite someone's file:
     it must be a .csv file name, outside every run folder, and new (or a sample this command wrote)."""
-    from qa_lib.run.private_files import check_private_file
+    from qa_lib.files import check_private_file
 
     check_private_file(out, "a sample", "sample.csv", "qa-pack sample", SAMPLE_MARKER, siblings=("sampling_summary.csv", MANIFEST))
 
@@ -258,7 +258,7 @@ def write_sample(result: Sample, out: str | Path, manifest: dict[str, object] | 
     check_sample_path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     summary_path = out.with_name("sampling_summary.csv")
-    from qa_lib.run.private_files import record_written, write_private_text
+    from qa_lib.files import record_written, write_private_text
 
     record_written(
         out.parent, SAMPLE_MARKER, {out.name, summary_path.name, *([MANIFEST] if manifest is not None else [])}, "qa-pack sample"

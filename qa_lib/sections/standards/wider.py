@@ -3,7 +3,7 @@ Month-on-month changes and the noise rule are worked only for standards whose ev
 
 from __future__ import annotations
 
-from qa_lib.claims import published_claims
+from qa_lib.disclosure.claims import published_claims
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.notebook import Run
 from qa_lib.sections.standards import display, figures, words

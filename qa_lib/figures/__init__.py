@@ -5,11 +5,12 @@ computation, so two outputs of one run can never tell two stories."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from qa_lib.claims import report_family
+from qa_lib.figures.claims import report_family
+from qa_lib.figures.revision import Revision
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period, RunMonths
 from qa_lib.sections.comparators import figures as comparators
@@ -17,9 +18,6 @@ from qa_lib.sections.compliance import figures as compliance
 from qa_lib.sections.grades import figures as grades
 from qa_lib.sections.standards import figures as standards
 from qa_lib.sections.themes import figures as themes
-
-if TYPE_CHECKING:
-    from qa_lib.run.revision import Revision
 
 
 @dataclass(frozen=True)

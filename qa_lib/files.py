@@ -1,6 +1,11 @@
-"""Files that name children (samples, the audit log for inspectors): written only where the QA team asks,
-never inside a report folder (which could be e-mailed), never over a file the pack did not write, whole or
-not at all, readable by their owner only (mode 0600)."""
+"""The files the pack writes and knows as its own, at the bottom of the house so every layer can use them.
+
+- A run folder's marker (`MARKER`): every top-level entry a run wrote, so the pack never treats, moves or
+  deletes a folder or file it did not write (`run_marker`, `write_marker`).
+- Files that name children (samples, the audit log for inspectors, the auditor key): written only where the
+  QA team asks, never inside a report folder (which could be e-mailed), never over a file the pack did not
+  write, whole or not at all, readable by their owner only (mode 0600).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,36 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from qa_lib import __version__
 from qa_lib.errors import QAPackError
+
+MARKER = ".qa-pack-run.json"
+MARKER_KIND = "qa-pack run folder"
+
+
+def run_marker(out: Path) -> dict[str, Any] | None:
+    """The pack's marker in `out`, or None if there is none (or it is not the pack's)."""
+    path = out / MARKER
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("kind") != MARKER_KIND or not isinstance(data.get("files"), list):
+        return None
+    return data
+
+
+def write_marker(build: Path, files: list[str]) -> None:
+    """Mark `build` as the pack's run folder, listing every top-level entry the run wrote."""
+    marker = {"kind": MARKER_KIND, "written_by": "qa-pack", "version": __version__, "files": sorted(files)}
+    (build / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
 
 
 def check_private_file(out: Path, what: str, example: str, command: str, marker: str, siblings: tuple[str, ...] = ()) -> None:
     """Refuse a path that could put children's names beside a report or overwrite someone's file: a file named
     like `example`, outside every run folder, and new (or one `command` wrote, as its `marker` records)."""
-    from qa_lib.run.publish import run_marker
-
     out = Path(out).absolute()
     suffix = Path(example).suffix
     if out.is_dir():
