@@ -28,10 +28,11 @@ report: demo ## Set up and run the demo period's reports (outputs/demo) and its 
 	$(VENV)/bin/qa-pack run --params $(PARAMS)
 	$(VENV)/bin/qa-pack calibrate --params $(PARAMS) --calibration data/demo/calibration.csv --out outputs/demo-calibration
 
-check: $(STAMP) ## Lint, format check and type check (ruff, mypy)
+check: $(STAMP) ## Lint, format check, type check and the layers' import contracts (ruff, mypy, import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 test: check demo ## The whole test suite, after make check (two processes: the real runs overlap)
 	$(PY) -m pytest -n 2

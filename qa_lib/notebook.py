@@ -205,9 +205,9 @@ class Run(View):
                 [f"{heading} {c.label}", *comparator_text(c.label, c.months, c.comparison, c.picture, self.params.standards)]
             )
         if kind == "commentary-note":
-            from qa_lib.sections.quality.report import commentary_lines
+            from qa_lib.commentary.drafts import commentary_lines
 
-            return self.text_html(commentary_lines(self))
+            return self.text_html(commentary_lines(self.figures))
         raise QAPackError(f"no such block: {name}")
 
     @property

@@ -10,18 +10,11 @@ from typing import TYPE_CHECKING
 
 from qa_lib.commentary.document import Commentary, CommentaryError, fingerprint
 from qa_lib.commentary.drafts import BY_KEY
-from qa_lib.sections.themes.redact import PATTERNS, Redactor
+from qa_lib.inputs.personal import holds_contact
+from qa_lib.sections.themes.redact import Redactor
 
 if TYPE_CHECKING:
     from qa_lib.sections.themes.actions import Actions
-
-EMAIL = (PATTERNS[0], PATTERNS[1])
-PHONE = PATTERNS[3]
-
-
-def holds_contact(text: str) -> bool:
-    """An e-mail address (plain or obfuscated) or a UK phone number, by the redaction patterns."""
-    return any(p.search(text) for p in EMAIL) or bool(PHONE.search(text))
 
 
 def changed_sections(commentary: Commentary, drafts: dict[str, str]) -> list[str]:

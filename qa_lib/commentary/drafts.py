@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from qa_lib.figures import RunFigures
 from qa_lib.inputs.params import Params
-from qa_lib.inputs.period import Period
+from qa_lib.inputs.period import Period, join_words
 from qa_lib.render.words import spc_sentence
 from qa_lib.sections.comparators import words as comparator_words
 from qa_lib.sections.compliance import display as compliance_display
@@ -120,3 +120,13 @@ def draft(key: str, figures: RunFigures, params: Params, period: Period) -> list
 def drafts(figures: RunFigures, params: Params, period: Period) -> dict[str, str]:
     """Every section's drafted text as one Markdown block."""
     return {s.key: "\n\n".join(b for b in s.draft(figures, params, period) if b) for s in SECTIONS}
+
+
+def commentary_lines(f: RunFigures) -> list[str]:
+    """Who wrote what: the sections whose text is the QA lead's, and any note on publishing it against
+    changed figures."""
+    edited = [BY_KEY[k].heading for k in BY_KEY if k in f.commentary]
+    if not edited:
+        return []
+    lines = [f"The text of {join_words(edited)} was written by the QA lead; the rest of the text is drafted from the figures."]
+    return [*lines, f.commentary_note] if f.commentary_note else lines

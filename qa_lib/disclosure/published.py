@@ -20,7 +20,7 @@ from qa_lib.inputs.period import RunMonths
 from qa_lib.inputs.schema import GRADES
 
 if TYPE_CHECKING:
-    from qa_lib.run.revision import Revision
+    from qa_lib.figures.revision import Revision
 
 SYMBOL = "c"
 NOTE = (

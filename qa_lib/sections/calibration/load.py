@@ -156,7 +156,7 @@ def _check_exercise_names(out: pd.DataFrame, headers: dict[str, str], problems: 
     phone number (case references are anonymised already)."""
     import re
 
-    from qa_lib.commentary.check import holds_contact
+    from qa_lib.inputs.personal import holds_contact
 
     private = [re.compile(rf"(?<![a-z0-9]){re.escape(v.lower())}(?![a-z0-9])") for v in set(out["auditor_id"]) if len(v) >= 2]
     for ex, rows in out.groupby("exercise_id", sort=False).groups.items():

@@ -48,19 +48,6 @@ def how_to_read(run: Run) -> None:
     run.show_text(display.how_to_read(rates, moderated))
 
 
-def commentary_lines(run: Run) -> list[str]:
-    """Who wrote what: the sections whose text is the QA lead's, and any note on publishing it against
-    changed figures."""
-    from qa_lib.commentary.drafts import BY_KEY
-    from qa_lib.inputs.period import join_words
-
-    edited = [BY_KEY[k].heading for k in BY_KEY if k in run.figures.commentary]
-    if not edited:
-        return []
-    lines = [f"The text of {join_words(edited)} was written by the QA lead; the rest of the text is drafted from the figures."]
-    return [*lines, run.figures.commentary_note] if run.figures.commentary_note else lines
-
-
 def revision(run: Run) -> None:
     """When this run replaces a published version of the same period: what changed since (nothing otherwise)."""
     run.show_block("revision")

@@ -24,27 +24,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from qa_lib.inputs.personal import PATTERNS
+
 REDACTED = "[redacted]"
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-AT = r"(?:@|\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*|\s+at\s+)"
-DOT = r"(?:\.|\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\s+dot\s+)"
-STREET = (
-    "road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|court|ct|crescent|cres|grove|gr|place|pl|"
-    "terrace|gardens|gdns|walk|view|rise|hill|park|square|sq|mews|row|parade|fold|green|croft|bank"
-)
-PATTERNS = [
-    re.compile(r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+", re.I),  # e-mail
-    re.compile(rf"[\w.+\-']+{AT}[\w\-]+(?:{DOT}[\w\-]+)*{DOT}(?:uk|com|org|net|gov|nhs|ac|sch|police|gsx|gcsx|cjsm)\b", re.I),
-    re.compile(r"\b\d{3}[\s\-]?\d{3}[\s\-]?\d{4}\b"),  # NHS number (3-3-4 or 10 digits)
-    re.compile(r"(?:\+44\s?\(?0?\)?\s?|\(\s*0|\b0)\d{2,4}\s*\)?[\s\-.]?\d{3,4}[\s\-.]?\d{3,4}\b"),  # UK phone
-    re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I),  # UK postcode
-    re.compile(rf"\b\d{{1,4}}[a-z]?,?\s+(?:[^\W\d_][\w'’\-]*\s+){{1,3}}(?:{STREET})\b\.?", re.I),  # 12 Acacia Avenue
-    re.compile(r"\b\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}\b"),  # 12/03/2021, 2021-03-12
-    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?:\s+\d{{2,4}})?\b", re.I),  # 12 March 2021
-    re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?\b", re.I),  # March 12th, 2021
-]
 ID_PART = re.compile(r"[^\W_]+")
 ID_GAP = re.compile(r"[\s\-_./\\:#]{0,3}")
 WORD = re.compile(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*", re.UNICODE)

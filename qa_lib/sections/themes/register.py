@@ -78,7 +78,7 @@ def read_rows(path: Path) -> tuple[list[dict[str, str]], int]:
 
 def validate(rows: list[dict[str, str]], first: int, name: str, keys: set[str], yaml_items: bool = False) -> tuple[list[Action], list[str]]:
     """The register's actions and every problem with them (file, row, column, expected)."""
-    from qa_lib.commentary.check import holds_contact  # the redaction patterns: one definition of contact details
+    from qa_lib.inputs.personal import holds_contact  # one definition of contact details
 
     where = "item" if yaml_items else "row"
     problems: list[str] = []
