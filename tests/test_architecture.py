@@ -4,7 +4,6 @@ import-linter's, in pyproject.toml, run by `make check` (`lint-imports`)."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import grimp
