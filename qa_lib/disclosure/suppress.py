@@ -13,9 +13,15 @@ from qa_lib.disclosure.attacker import exposed
 from qa_lib.disclosure.problem import Key, Problem, ProtectionError
 
 
+def is_small(value: int, min_count: int) -> bool:
+    """The small-count rule: a count from 1 to min_count - 1 is never shown nor recoverable (0 is not small:
+    an empty cell reveals no one)."""
+    return 1 <= value < min_count
+
+
 def primary(problem: Problem, min_count: int) -> set[Key]:
     """Shown sensitive counts from 1 to min_count - 1, and every count that is never shown."""
-    small = {k for k in problem.sensitive if 1 <= problem.value[k] < min_count and problem.hideable(k)}
+    small = {k for k in problem.sensitive if is_small(problem.value[k], min_count) and problem.hideable(k)}
     return small | {k for k, kind in problem.kind.items() if kind == "aux"}
 
 
@@ -37,7 +43,7 @@ def _line_rule(problem: Problem, hidden: set[Key], by_key: dict[Key, list[dict[K
             if len(inside) != 1:
                 continue
             only = inside[0]
-            if problem.kind[only] == "aux" and not (only in problem.sensitive and 1 <= problem.value[only] < min_count):
+            if problem.kind[only] == "aux" and not (only in problem.sensitive and is_small(problem.value[only], min_count)):
                 continue  # an implied count that may be worked out: large, zero or not about anyone
             pick = _cheapest(problem, {k for k in eq if k not in hidden and problem.hideable(k)}, by_key)
             if pick is not None:

@@ -64,6 +64,14 @@ class Rule:
     column: str | None = None  # for row-wide checks: the column to report
 
 
+def grade_after_moderation(audits: pd.DataFrame) -> pd.Series:
+    """Each audit's overall grade after moderation (the data contract's derived figure): the moderator's grade
+    where the audit was moderated and a moderated grade is given, else the auditor's. The one definition, for
+    the grades after moderation, re-audits and the sample's re-audit rule."""
+    moderated = audits["moderated"].astype(bool) & audits["moderated_grade"].ne("")
+    return audits["moderated_grade"].where(moderated, audits["overall_grade"])
+
+
 def standard_columns(params: Params) -> list[str]:
     return [f"grade_{k}" for k in params.standards]
 

@@ -13,16 +13,11 @@ import pandas as pd
 
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import RunMonths
-from qa_lib.inputs.schema import GRADES
+from qa_lib.inputs.schema import GRADES, grade_after_moderation
 from qa_lib.sections.grades import moderation
 from qa_lib.sections.grades.auditors import AuditorConsistency, auditor_codes, consistency
 from qa_lib.spc import funnel, p_chart
 from qa_lib.stats import pct
-
-
-def final_grade(audits: pd.DataFrame) -> pd.Series:
-    """The grade after moderation: the moderator's where moderated, else the auditor's."""
-    return audits["moderated_grade"].where(audits["moderated"] & audits["moderated_grade"].ne(""), audits["overall_grade"])
 
 
 def _returned(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
@@ -32,7 +27,7 @@ def _returned(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
 def overall_grades(audits: pd.DataFrame, months: list[str], after_moderation: bool = False) -> pd.DataFrame:
     """Contract `overall_grades.csv`: per month and grade (O, G, RI, I, every one shown), count and % of returned."""
     r = _returned(audits, months)
-    grade = final_grade(r) if after_moderation else r["overall_grade"]
+    grade = grade_after_moderation(r) if after_moderation else r["overall_grade"]
     counts = pd.crosstab(r["audit_month"], grade).reindex(index=months, columns=list(GRADES), fill_value=0)
     long = counts.rename_axis(index="audit_month", columns="grade").stack().rename("count").reset_index()
     totals = long.groupby("audit_month")["count"].transform("sum")
@@ -117,19 +112,13 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
 ORDER = ["O", "G", "RI", "I"]
 
 
-def final_grades(audits: pd.DataFrame) -> pd.Series:
-    """Each returned audit's final overall grade: the moderator's where moderated, else the auditor's."""
-    moderated = audits["moderated"].astype(bool) & audits["moderated_grade"].ne("")
-    return audits["moderated_grade"].where(moderated, audits["overall_grade"])
-
-
 def reaudit_moves(audits: pd.DataFrame, months: list[str], grades: tuple[str, ...], after: int) -> pd.DataFrame:
     """How re-audited cases' grades moved: a case audited in the period whose returned audit `after` months
     earlier ended with one of `grades` is a re-audit; counts of (grade then, grade now), returned audits only."""
     from qa_lib.inputs.period import add_months
 
     returned = audits[audits["status"].eq("returned") & audits["overall_grade"].ne("")]
-    final = returned.assign(final=final_grades(returned))[["child_id", "audit_month", "final"]]
+    final = returned.assign(final=grade_after_moderation(returned))[["child_id", "audit_month", "final"]]
     now = final[final["audit_month"].isin(months)].assign(then_month=lambda f: f["audit_month"].map(lambda m: add_months(m, -after)))
     pairs = now.merge(final, left_on=["child_id", "then_month"], right_on=["child_id", "audit_month"], suffixes=("_now", "_then"))
     pairs = pairs[pairs["final_then"].isin(grades)]

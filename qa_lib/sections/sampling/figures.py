@@ -24,7 +24,7 @@ import pandas as pd
 from qa_lib.errors import QAPackError
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import add_months
-from qa_lib.inputs.schema import base_columns
+from qa_lib.inputs.schema import base_columns, grade_after_moderation
 
 ALL = "All service areas"
 
@@ -64,9 +64,7 @@ def due_for_reaudit(history: pd.DataFrame, month: str, grades: tuple[str, ...], 
     past = history[(history["audit_month"] == when) & (history["status"] == "returned")] if len(history) else history
     if past.empty:
         return {}
-    moderated = past["moderated"].astype(bool) & past["moderated_grade"].ne("")
-    final = past["moderated_grade"].where(moderated, past["overall_grade"])
-    due = past[final.isin(grades)]
+    due = past[grade_after_moderation(past).isin(grades)]
     return dict(zip(due["child_id"], due["cohort"]))
 
 
