@@ -38,7 +38,7 @@ test: check demo ## The whole test suite, after make check (two processes: the r
 	$(PY) -m pytest -n 2
 
 test-fast: demo ## Every test but the real end-to-end runs (marked slow)
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" -n 2
 
 lab: demo ## Open the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/

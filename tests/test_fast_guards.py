@@ -1,0 +1,97 @@
+"""Fast guards (issue 24, item 6): what a mutation test found only the slow tier, or no tier, would catch. Each
+asserts a guard on its own, in milliseconds, so `make test-fast` kills these faults."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from qa_lib.commentary.check import holds_personal_data
+from qa_lib.inputs.personal import holds_contact
+from qa_lib.render.sanitise import markdown_html
+from qa_lib.sections.grades.auditors import auditor_codes, consistency
+from qa_lib.sections.themes.redact import REDACTED, Redactor
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script>",
+        '<img src="x" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">click</a>',
+        "<iframe src='https://example.org'></iframe>",
+        '<div style="background:url(https://example.org/x.png)">x</div>',
+        "![chart](https://example.org/x.png)",
+    ],
+)
+def test_raw_html_in_commentary_is_shown_as_text_never_as_markup(text: str):
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, attrs))
+
+    Tags().feed(markdown_html(f"The QA lead wrote: {text}"))
+    assert [t for t, _ in found] == ["p"]  # the paragraph alone: the lead's markup is text a reader sees
+    assert all(not attrs for _, attrs in found)
+
+
+def test_a_plain_https_link_is_kept_only_when_links_are_allowed():
+    assert 'href="https://example.org/report"' in markdown_html("[the guidance](https://example.org/report)", links=True)
+    assert "href=" not in markdown_html("[the guidance](https://example.org/report)")
+
+
+UK_PHONES = [
+    "+44 7700 900123",
+    "+447700900123",
+    "+44 (0)1274 555123",
+    "+44(0)1274 555 123",
+    "(01274) 555123",
+    "( 01274 ) 555 123",
+    "01274 555123",
+    "07700-900-123",
+    "0113 496 0000",
+]
+
+
+@pytest.mark.parametrize("phone", UK_PHONES)
+def test_uk_phone_layouts_are_caught_by_the_commentary_check_and_redacted(phone: str):
+    text = f"Ring the duty team on {phone} before Friday."
+    assert holds_contact(text)
+    assert holds_personal_data(text, Redactor([]))
+    redacted = Redactor([])(text)
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    assert digits[-6:] not in "".join(ch for ch in redacted if ch.isdigit())
+    assert REDACTED in redacted
+
+
+def test_ordinary_numbers_are_not_phone_numbers():
+    assert not holds_contact("14 of 49 audits (29%) were graded good; 2021-12 had 37 returns.")
+
+
+def _moderated(auditor: str, shift: int) -> dict[str, object]:
+    grades = ["O", "G", "RI", "I"]
+    return {
+        "auditor_id": auditor,
+        "audit_month": "2021-01",
+        "status": "returned",
+        "moderated": True,
+        "overall_grade": "G",
+        "moderated_grade": grades[1 - shift],
+    }
+
+
+def test_an_auditor_wholly_below_the_team_is_named_too():
+    """Moderators grade AU-KIND's cases a full step lower than the team's (their grades were generous): the
+    interval for the difference lies wholly below zero, and the auditor is named like one wholly above it."""
+    team = [0] * 14 + [-1] * 5 + [1]
+    kind = [-1] * 14 + [0] * 5 + [-1]  # one step lower than the team: 14 of 20 moved down
+    rows = [_moderated(f"AU-T{i}", s) for i in range(5) for s in team] + [_moderated("AU-KIND", s) for s in kind]
+    frame = pd.DataFrame(rows)
+    c = consistency(frame, ["2021-01"], auditor_codes(frame))
+    assert c is not None
+    row = c.table.set_index("code").loc[auditor_codes(frame)["AU-KIND"]]
+    assert row["high"] < 0 and bool(row["stands_out"])
+    assert int(c.table["stands_out"].sum()) == 1
