@@ -119,3 +119,17 @@ def test_no_exercise_of_nobody_grading_nothing():
     f = _calibration([0.7] * 4, [0.7] * 4, raters=0, cases=0)
     text = " ".join(calibration_words.summary_sentences(f))
     assert "0 auditors" not in text and "no case was graded by two or more auditors" in text
+
+
+def test_a_wider_pack_never_says_no_area_when_a_hidden_one_may_have():
+    """Issue 24: "No service area completed 100% audit returns in the October audit" when three did, their figures
+    hidden. A month whose areas are not all shown speaks only of the areas shown."""
+    full = {"2021-10": [], "2021-11": ["Central"]}
+    said = compliance_words.full_return_sentences(full, ["2021-10", "2021-11"], partial={"2021-10", "2021-11"})
+    assert said == [
+        "None of the service areas shown completed 100% audit returns in the October audit.",
+        "Of the service areas shown, Central completed 100% audit returns in the November audit.",
+    ]
+    assert compliance_words.full_return_sentences(full, ["2021-10"]) == [
+        "No service area completed 100% audit returns in the October audit."
+    ]

@@ -49,8 +49,10 @@ def returns_sentences(pub: PublishedFigures, months: list[str], target: float) -
 def full_return_areas(pub: PublishedFigures, months: list[str]) -> list[str]:
     """Areas shown to have returned every audit: from the area rows whose counts are both shown."""
     rows = pub.shown_rows("compliance.by_area_period", ["distributed", "returned"])
-    out = words.full_return_sentences(figures.full_return_areas(rows, months), months)
-    if len(rows) < len(pub.frame("compliance.by_area_period")):
+    every = pub.frame("compliance.by_area_period")
+    hidden = every[every[["distributed", "returned"]].astype(str).eq("c").any(axis=1)]
+    out = words.full_return_sentences(figures.full_return_areas(rows, months), months, set(hidden["audit_month"]))
+    if len(rows) < len(every):
         out.append("Areas whose returns include small numbers are shown as c and are not named here.")
     return out
 

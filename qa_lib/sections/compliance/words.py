@@ -68,16 +68,25 @@ def compliance_sentences(monthly: pd.DataFrame, months: list[str], target: float
     return out
 
 
-def full_return_sentences(full: dict[str, list[str]], months: list[str]) -> list[str]:
-    """ "CCHDT, Central and Safeguarding and Review completed 100% audit returns in the October audit." """
+def full_return_sentences(full: dict[str, list[str]], months: list[str], partial: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """ "CCHDT, Central and Safeguarding and Review completed 100% audit returns in the October audit." In a
+    month whose areas are not all shown (`partial`: some are c in a wider pack), only the areas shown are
+    spoken of, and the sentence says so: it never says "no area" when a hidden one may have."""
     end = months[-1]
     out = []
     for month in months:
         areas = full.get(month, [])
-        if areas:
-            out.append(f"{join_words(areas)} completed 100% audit returns in the {month_phrase(month, end)} audit.")
+        when = month_phrase(month, end)
+        if month in partial:
+            out.append(
+                f"Of the service areas shown, {join_words(areas)} completed 100% audit returns in the {when} audit."
+                if areas
+                else f"None of the service areas shown completed 100% audit returns in the {when} audit."
+            )
+        elif areas:
+            out.append(f"{join_words(areas)} completed 100% audit returns in the {when} audit.")
         else:
-            out.append(f"No service area completed 100% audit returns in the {month_phrase(month, end)} audit.")
+            out.append(f"No service area completed 100% audit returns in the {when} audit.")
     return out
 
 

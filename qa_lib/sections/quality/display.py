@@ -57,8 +57,8 @@ EXCLUSIONS = [
     "A practice standard marked N/A or left blank on an audit is left out of that standard's percentages.",
     "Overall grades in section 3.1.1 are the auditors' grades before moderation unless labelled otherwise.",
     "Non-participation reasons are shown as categories set in params; the text auditors typed is never shown.",
-    "Changes are called rises or falls only where they are bigger than chance would explain, allowing for the standards "
-    "compared together (see how to read this report).",
+    "Changes are called rises or falls only where they are bigger than chance would explain, allowing for every "
+    "comparison the report makes (see how to read this report).",
 ]
 
 

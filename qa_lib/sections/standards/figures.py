@@ -6,8 +6,9 @@ RI or I on it (N/A and blank left out); likewise RI and Inadequate.
 The noise rule: with ~40 audits a month a swing of several points is often
 chance. A change from one month to the next is called a rise or a fall only
 when Fisher's exact test (two-sided) finds it unlikely to be chance after
-allowing for all the standards tested at once: Benjamini-Hochberg q below 0.05
-within a family (one pair of months' standards). Otherwise it is marked as
+allowing for every comparison the report makes: Benjamini-Hochberg q below 0.05
+across the report (`qa_lib.figures.claims`); the q within a family (one pair of months' standards) is kept for
+analysts. Otherwise it is marked as
 within sampling noise. The raw change in points is always kept.
 """
 
@@ -26,8 +27,8 @@ from qa_lib.stats import beyond_chance, bh_q, fisher_exact_p, pct
 
 UP, DOWN, NOISE = "↑", "↓", "≈"
 TEST_NOTE = (
-    "↑ and ↓ mark a change from the month before that is bigger than chance would explain, allowing for all the "
-    "standards compared at once; ≈ marks a change that chance alone could produce at these numbers. The change in "
+    "↑ and ↓ mark a change from the month before that is bigger than chance would explain, allowing for every "
+    "comparison the report makes; ≈ marks a change that chance alone could produce at these numbers. The change in "
     "percentage points is shown either way. How this is worked out is in the appendix."
 )
 CONTRACT_COLUMNS = [
