@@ -21,9 +21,10 @@ from qa_lib.inputs import resources
 from qa_lib.inputs.handoff import write_figures
 from qa_lib.inputs.load import file_sha256
 from qa_lib.inputs.params import Params
-from qa_lib.run.execute import NotebookJob, WorkerSetup
+from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
+from qa_lib.run.messages import say
 from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
-from qa_lib.run.runner import RunResult, Workers, say
+from qa_lib.run.runner import RunResult
 from qa_lib.run.workspace import Interrupted, private_workdir, remove_stale, signals_held, signals_interrupt
 from qa_lib.sections.calibration.figures import calibration_figures, contract_table
 

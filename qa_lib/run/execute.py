@@ -14,11 +14,15 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa_lib.errors import QAPackError, bounded
+from qa_lib.run.workspace import children_of, stop_processes
 
 if TYPE_CHECKING:
     from jupyter_client.manager import AsyncKernelManager
@@ -237,3 +241,56 @@ def describe_os_error(exc: OSError) -> str:
         errno.ENAMETOOLONG: "the file name is too long",
     }
     return bounded(words.get(exc.errno or 0, exc.strerror or type(exc).__name__) + where, 300)
+
+
+COMBINED = {"highlight_report"}  # reports assembled from the sections' figures and charts: run last
+
+
+class Workers:
+    """The run's notebook workers, one per core at most. They are spawned as soon as the run knows which
+    notebooks it must run, before the data are validated, and each starts its kernel and imports the pack
+    meanwhile (`qa_lib.run.execute.start_worker`). However a run ends (an error, Ctrl-C, SIGTERM), no worker
+    or kernel outlives it."""
+
+    def __init__(self, count: int, setup: WorkerSetup) -> None:
+        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"), initializer=start_worker, initargs=(setup,))
+        for _ in range(count):
+            self.pool.submit(warmed)  # the pool spawns a worker per task it cannot hand to an idle one
+
+    def run(self, jobs: list[NotebookJob]) -> Callable[[], list[tuple[str, float, str | None]]]:
+        """Start the notebooks; returns a wait for their results (name, seconds, error), so the caller can work
+        meanwhile. The combined report goes last: it draws the same charts as the section notebooks and takes
+        them from the run's chart cache."""
+        jobs = sorted(jobs, key=lambda j: j.name in COMBINED)
+        futures = [self.pool.submit(execute, job) for job in jobs]
+
+        def wait() -> list[tuple[str, float, str | None]]:
+            return [f.result() for f in futures]
+
+        return wait
+
+    def close(self) -> None:
+        """Let the workers finish and exit (each shuts its kernel down as it goes)."""
+        self.pool.shutdown()
+
+    def stop(self) -> None:
+        """Stop every worker and its kernel at once."""
+        stop_workers(self.pool)
+
+
+def stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
+    """Terminate every worker and its kernel (a kernel runs in its own session, so it is found as the worker's
+    child), then kill any that linger: nothing is left writing into the run's private folder."""
+    processes = list(getattr(pool, "_processes", {}).values())  # the executor offers no public handle (Python < 3.14)
+    kernels = children_of({p.pid for p in processes if p.pid})
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    stop_processes(kernels, grace)
+    deadline = time.monotonic() + grace
+    for proc in processes:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1)

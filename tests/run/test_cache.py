@@ -259,12 +259,12 @@ def test_the_cache_command_says_where_the_cache_is_and_clears_it(own_run_cache, 
 def test_the_same_data_under_another_file_name_is_another_key(demo_params, tmp_path):
     # the report names the audits file (rows read = used + rejected), so a renamed copy must not reuse pages
     from qa_lib.inputs.resources import notebooks_dir
-    from qa_lib.run.runner import _cached_pages
+    from qa_lib.run.outputs import cached_pages
 
     period = Period("2021-10", "2021-12")
     first, second = tmp_path / "audits.csv", tmp_path / "audits-late-returns.csv"
     first.write_text("same bytes", encoding="utf-8")
     second.write_text("same bytes", encoding="utf-8")
-    one = _cached_pages(demo_params, first, period, notebooks_dir(), VERSIONS)[0]
-    two = _cached_pages(demo_params, second, period, notebooks_dir(), VERSIONS)[0]
+    one = cached_pages(demo_params, first, period, notebooks_dir(), VERSIONS)[0]
+    two = cached_pages(demo_params, second, period, notebooks_dir(), VERSIONS)[0]
     assert one is not None and two is not None and one.run != two.run

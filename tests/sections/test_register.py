@@ -113,7 +113,7 @@ def test_an_action_holding_a_childs_id_stops_the_run_naming_the_action_not_the_i
     from qa_lib.errors import QAPackError
     from qa_lib.inputs.load import load_audits
     from qa_lib.inputs.params import load_params
-    from qa_lib.run.runner import check_actions
+    from qa_lib.run.validate import check_actions
 
     params = load_params(REPO / "params" / "demo.yml")
     data = load_audits(demo_csv, params)

@@ -1,0 +1,117 @@
+"""The run's middle stages: validate the audits once, compute every section's figures once (or take them from
+the run cache), check the QA lead's words against them, and for a wider audience protect them (and audit the
+protection as an attacker would); then, when the run replaces a published version of the same period, say
+what changed since it."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from qa_lib.commentary.document import Commentary
+from qa_lib.disclosure.protect import protected
+from qa_lib.disclosure.published import PublishedFigures
+from qa_lib.errors import QAPackError
+from qa_lib.figures import RunFigures, compute_all
+from qa_lib.inputs.load import AuditData, load_audits
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import Period
+from qa_lib.run.cache import RunCache
+from qa_lib.run.messages import say
+from qa_lib.run.revision import earlier_version, revision, revision_summary
+from qa_lib.run.tables import all_tables, rounded
+from qa_lib.run.validate import check_actions, with_commentary
+from qa_lib.sections.themes.actions import load_actions, theme_labels
+
+FIGURES = "figures"  # the run cache's name for a run's figures (aggregates: their size does not grow with the rows)
+
+
+def cached_figures(cache: RunCache | None, params: Params) -> RunFigures | None:
+    """The figures a run under this key computed, if the cache holds them (a file only this user can write,
+    checked against its SHA-256 before it is read), with this run's actions: the key leaves the QA lead's
+    files out, so the actions are always read afresh."""
+
+    stored = cache.get(FIGURES, cache.run) if cache is not None else None
+    if stored is None:
+        return None
+    try:
+        figures = pickle.loads(stored)
+    except Exception:  # noqa: BLE001 - a damaged entry is a cache miss
+        return None
+    if not isinstance(figures, RunFigures) or figures.commentary:
+        return None
+    return replace(figures, themes=replace(figures.themes, actions=load_actions(params.actions, set(theme_labels(params)))))
+
+
+def figures_stage(
+    params: Params,
+    audits: Path,
+    period: Period,
+    edited: Commentary | None,
+    accept_changed_data: bool,
+    quiet: bool,
+    timings: dict[str, float],
+    cache: RunCache | None = None,
+) -> tuple[AuditData, RunFigures, RunFigures | PublishedFigures]:
+    """Validate once, compute every section's figures once (or take them from the run cache: the same data,
+    params and code give the same figures), check the QA lead's commentary against them and, for a wider
+    audience, protect them. Returns the data, the figures and what the outputs may show."""
+    t = time.perf_counter()
+    say(f"Validating {Path(audits).name} ...", quiet)
+    data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)
+    timings["load_and_validate"] = time.perf_counter() - t
+    say(
+        f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected"
+        + (f"; {len(data.warnings)} rows with warnings (qa-pack validate lists them)" if data.warnings else ""),
+        quiet,
+    )
+    present = sorted(data.frame["audit_month"].unique())
+    if not set(period.months) & set(present):
+        raise QAPackError(
+            f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
+            f"its months run from {present[0]} to {present[-1]}"
+        )
+    check_actions(params, data)
+    t = time.perf_counter()
+    figures = cached_figures(cache, params)
+    if figures is None:
+        figures = compute_all(data.frame, params, period, data.summary())  # once: every output reads these
+        if cache is not None:
+            cache.store({FIGURES: (cache.run, pickle.dumps(figures, protocol=pickle.HIGHEST_PROTOCOL))})
+    if edited is not None:  # the QA lead's words, checked before anything is published
+        figures = with_commentary(figures, edited, params, period, data, accept_changed_data)
+        say(f"Using the QA lead's commentary for {len(figures.commentary)} section(s) from {edited.source.name}", quiet)
+    timings["figures"] = time.perf_counter() - t
+    if params.audience != "wider":
+        return data, figures, figures
+
+    t = time.perf_counter()
+    say("Protecting small counts for wider circulation ...", quiet)
+    shown = protected(figures, params.min_count)  # once, and audited as an attacker would: every wider output reads only these
+    timings["disclosure_control"] = time.perf_counter() - t
+    return data, figures, shown
+
+
+def with_revision(
+    shown: RunFigures | PublishedFigures, out: Path, period: Period, build: Path
+) -> tuple[RunFigures | PublishedFigures, dict[str, pd.DataFrame] | None]:
+    """When this run replaces the published version of the same period and a figure changed: what changed
+    since it, on the figures every output reads (the highlight report opens with it) and in `revision.json`
+    (the e-mail says "revised"). The earlier version is kept in history/ either way. Returns the figures and
+    the tables it compared (the run writes those, not a second copy), or None when there was nothing to
+    compare."""
+
+    earlier = earlier_version(out, period)
+    if earlier is None:
+        return shown, None
+    tables = rounded(all_tables(shown))
+    rev = revision(earlier, tables, period)
+    if not rev.changes:  # the same figures (an edited sentence, say): nothing to revise, nothing to announce
+        return shown, tables
+    (build / "revision.json").write_text(json.dumps(revision_summary(rev), indent=1), encoding="utf-8")
+    return replace(shown, revision=rev), tables

@@ -1,0 +1,103 @@
+"""What a run writes besides the notebooks' pages: the contract's tables, the workbook and the e-mail headlines;
+pages taken from the run cache with the QA lead's blocks drawn again; and, when a notebook fails, the executed
+notebooks kept for checking (figures only, never an error that may quote a value)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from qa_lib.disclosure.published import PublishedFigures
+from qa_lib.figures import RunFigures
+from qa_lib.inputs.load import file_sha256
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import Period
+from qa_lib.render import blocks
+from qa_lib.run.cache import RunCache, cache_root, page_key, run_key
+from qa_lib.run.execute import NotebookJob
+from qa_lib.run.headlines import headlines
+from qa_lib.run.tables import all_tables, rounded, write_tables, write_workbook
+
+TABLES = "outputs:tables"  # the run cache's name for a run's tables and workbook
+
+
+def cached_pages(
+    params: Params, audits: Path, period: Period, notebooks_dir: Path, versions: dict[str, str]
+) -> tuple[RunCache | None, dict[str, str], dict[str, str]]:
+    """The run cache under this run's key, each notebook's page key, and the pages found (name -> page)."""
+    try:
+        key = run_key(f"{Path(audits).name}\n{file_sha256(audits)}", params, period, versions)  # the report names the file
+    except OSError:
+        return None, {}, {}  # an unreadable audits file is load_audits' to explain
+    cache = RunCache(cache_root(), key)
+    page_keys = {name: page_key(key, name, notebooks_dir / f"{name}.ipynb") for name in params.notebooks}
+    found = {name: page for name in params.notebooks if (page := cache.page(name, page_keys[name])) is not None}
+    return cache, page_keys, found
+
+
+def redrawn(page: str, block: Callable[[str], str]) -> str:
+    """A cached page with its commentary and actions blocks drawn from this run's files (`block(name)`, the
+    notebooks' own `Run.block_html`); checked again as every published page is (no script, nothing loaded
+    from outside)."""
+    from qa_lib.render.sanitise import checked
+
+    return checked(blocks.redraw(page, block))
+
+
+def write_outputs(
+    shown: RunFigures | PublishedFigures,
+    params: Params,
+    period: Period,
+    build: Path,
+    cache: RunCache | None,
+    published: dict[str, pd.DataFrame] | None = None,
+) -> list[Path]:
+    """The contract's tables, the workbook and the e-mail headlines, written into `build`. The tables depend on
+    the figures alone, so a run under a key the cache knows copies them; otherwise they are made and kept. The
+    headlines carry the QA lead's key messages (their words, which the cache key leaves out), so they are
+    always written afresh: cheap, and never stale."""
+    (build / "headlines.json").write_text(json.dumps(headlines(shown, params, period), indent=1, ensure_ascii=False), encoding="utf-8")
+    stored = cache.get(TABLES, cache.run) if cache is not None else None
+    if stored is not None:
+        try:
+            files = {name: base64.b64decode(data) for name, data in json.loads(stored).items()}
+        except ValueError:
+            files = {}
+        if files and all(not Path(n).is_absolute() and ".." not in Path(n).parts and n != "headlines.json" for n in files):
+            for name, data in files.items():
+                (build / name).parent.mkdir(parents=True, exist_ok=True)
+                (build / name).write_bytes(data)
+            return [build / n for n in files]
+    published = published if published is not None else rounded(all_tables(shown))
+    paths = write_tables(published, build)
+    paths.append(write_workbook(published, build / "tables.xlsx"))
+    if cache is not None:
+        kept = {p.relative_to(build).as_posix(): base64.b64encode(p.read_bytes()).decode() for p in paths}
+        cache.store({TABLES: (cache.run, json.dumps(kept).encode())})
+    return paths
+
+
+def keep_failed(jobs: list[NotebookJob], out: Path) -> Path | None:
+    """Failed notebooks, kept beside the output for checking: their outputs are figures, not rows,
+    and their error outputs (which may quote a value) are dropped."""
+    import nbformat
+
+    kept = out.with_name(f"{out.name}.failed")
+    shutil.rmtree(kept, ignore_errors=True)
+    kept.mkdir(parents=True)
+    for job in jobs:
+        if job.output.exists() and job.output.stat().st_size:
+            try:
+                nb = nbformat.read(job.output, as_version=4)
+            except Exception:  # noqa: BLE001 - a half-written notebook is not worth keeping
+                continue
+            for cell in nb.cells:
+                if cell.get("cell_type") == "code":
+                    cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("output_type") != "error"]
+            nbformat.write(nb, kept / job.output.name)
+    return kept if any(kept.iterdir()) else None

@@ -1,0 +1,72 @@
+"""The run's first stage: what the user gave is checked before any work, in words (never a traceback, never a
+value from the data): the QA lead's commentary and register against every identifier in the data, and for
+e-mail addresses and phone numbers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from qa_lib.commentary.check import actions_personal_data, texts_for_run
+from qa_lib.commentary.document import Commentary
+from qa_lib.commentary.document import read as read_commentary
+from qa_lib.commentary.drafts import drafts
+from qa_lib.errors import QAPackError
+from qa_lib.figures import RunFigures
+from qa_lib.inputs.load import AuditData
+from qa_lib.inputs.params import Params
+from qa_lib.inputs.period import Period
+from qa_lib.inputs.schema import IDENTIFIER_COLUMNS
+from qa_lib.run.messages import say
+from qa_lib.sections.themes.actions import load_actions, theme_labels
+
+
+def identifiers(data: AuditData) -> set[str]:
+    """Every child, social worker, auditor and audit ID in the data: the QA lead's words are checked against them."""
+
+    ids: set[str] = set()
+    for col in IDENTIFIER_COLUMNS:
+        if col in data.frame:
+            ids.update(data.frame[col].dropna().astype(str))
+    return ids
+
+
+def check_actions(params: Params, data: AuditData) -> None:
+    """Section 4 is the QA lead's text like the commentary: an action holding an identifier from the data, an
+    e-mail address or a phone number stops the run before anything is published (naming the action, never
+    the value)."""
+
+    leaked = actions_personal_data(load_actions(params.actions, set(theme_labels(params))), identifiers(data))
+    if leaked:
+        name = Path(params.actions).name if params.actions else "the actions file"
+        raise QAPackError(
+            f"{name}: an identifier from the data, an e-mail address or a phone number is in {', '.join(leaked[:10])}; "
+            "remove it (nothing was published)"
+        )
+
+
+def with_commentary(figures: RunFigures, edited: Commentary, params: Params, period: Period, data: AuditData, accept: bool) -> RunFigures:
+    """The run's figures with the QA lead's text for the sections they edited (qa_lib.commentary.check)."""
+
+    texts, note = texts_for_run(edited, drafts(figures, params, period), identifiers(data), data.sha256, accept)
+    return replace(figures, commentary=texts, commentary_note=note)
+
+
+WIDER_NOTEBOOKS = ("highlight_report",)  # a wider run publishes only this: built with disclosure control throughout
+
+
+def prepare(params: Params, notebooks_dir: Path, commentary: Path | None, quiet: bool) -> tuple[Params, Commentary | None]:
+    """Before any work: the notebooks params names exist, the register reads, the commentary file has its
+    shape; a wider run publishes only the highlight report and never the QA lead's commentary (disclosure
+    control cannot check numbers typed into it). Returns the params to run with and the commentary."""
+    if params.audience == "wider" and set(params.notebooks) - set(WIDER_NOTEBOOKS):
+        say(f"audience: wider: publishing only {', '.join(WIDER_NOTEBOOKS)} (the section notebooks are for the QA team)", quiet)
+        params = params.with_overrides(notebooks=WIDER_NOTEBOOKS)
+    for name in params.notebooks:
+        if not (notebooks_dir / f"{name}.ipynb").is_file():
+            raise QAPackError(f"params notebooks: no notebook {name}.ipynb in {notebooks_dir}")
+    load_actions(params.actions, set(theme_labels(params)))  # a bad actions file stops the run here, in words, not in a notebook
+    if commentary is not None and params.audience == "wider":
+        say("audience: wider: the commentary file is not used (disclosure control cannot check its numbers); the report is drafted", quiet)
+        commentary = None
+    return params, (read_commentary(commentary) if commentary is not None else None)
