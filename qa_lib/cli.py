@@ -1,4 +1,8 @@
-"""`qa-pack`: validate, demo, run. A user's mistake is a message and exit status 1, never a traceback."""
+"""`qa-pack`: validate, demo, run. A user's mistake is a message and exit status 1, never a traceback.
+
+Each command imports the pack's modules it needs inside the command (pandas, pandera, matplotlib, papermill
+and nbconvert come with them), so `qa-pack --help` and a quick command start in a fraction of a second: these
+are the command line's imports inside functions."""
 
 from __future__ import annotations
 

@@ -20,12 +20,18 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from IPython.display import HTML, display
 
+from qa_lib.commentary.drafts import draft
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError
+from qa_lib.figures import compute_all
+from qa_lib.inputs.caseload import load_caseload
 from qa_lib.inputs.handoff import is_handoff, read_figures
 from qa_lib.inputs.params import Params, load_params
 from qa_lib.inputs.period import Period, RunMonths, month_name
+from qa_lib.render import blocks
 from qa_lib.render.sanitise import escape, markdown_html
+from qa_lib.render.words import funnel_sentence
+from qa_lib.sections.calibration.figures import CalibrationFigures
 
 if TYPE_CHECKING:
     from qa_lib.figures import RunFigures
@@ -121,8 +127,7 @@ class View:
 
     def show_funnel(self, points: pd.DataFrame, measure: str, title: str, xlabel: str, ylabel: str) -> None:
         """A funnel plot with the sentence that reads it (never a ranking); its figures are under the chart."""
-        from qa_lib.render.charts import funnel_chart
-        from qa_lib.render.words import funnel_sentence
+        from qa_lib.render.charts import funnel_chart  # heavy: matplotlib, only when a chart is drawn
 
         if points.empty:
             return
@@ -147,7 +152,6 @@ class Run(View):
 
     def draft(self, key: str) -> list[str]:
         """A section's drafted text (qa_lib.commentary.drafts), on this run's figures and target."""
-        from qa_lib.commentary.drafts import draft
 
         return draft(key, self.figures, self.params.with_overrides(target_return_rate=self.target), self.period)
 
@@ -160,7 +164,6 @@ class Run(View):
         """A part of the page drawn from the QA lead's own files (commentary, actions), in a marked block:
         a re-run that changes only those files redraws the block without running the notebook
         (`qa_lib.render.blocks`, `qa_lib.run.cache`)."""
-        from qa_lib.render import blocks
 
         display(HTML(blocks.wrap(name, self.block_html(name))))
 
@@ -238,7 +241,6 @@ def open_run(
     """The run for a notebook: under the runner, the figures it computed once (`audits_path` is then its
     figures file); in JupyterLab, a raw audits file read, validated and computed here. Never writes anything
     but the chart cache (the demo data comes from `make demo`)."""
-    from qa_lib.figures import compute_all
 
     params = load_params(params_path)
     period = Period(period_from, period_to)
@@ -293,8 +295,7 @@ class SamplingRun(View):
 
 def open_sampling(params_path: str, caseload_path: str, history_path: str) -> SamplingRun:
     """Params, validated caseload and audit history for the sampling notebook. Never writes anything."""
-    from qa_lib.inputs.caseload import load_caseload
-    from qa_lib.inputs.load import load_audits
+    from qa_lib.inputs.load import load_audits  # heavy: pandera, only for a raw file
 
     params = load_params(params_path)
     for path in (caseload_path, history_path):
@@ -319,7 +320,6 @@ def open_calibration(params_path: str, calibration_path: str) -> CalibrationRun:
     """The calibration report's run: under `qa-pack calibrate`, the figures it computed (`calibration_path` is
     then its figures file); in JupyterLab, the calibration file read, checked and computed here, with auditors'
     codes from params' audits file when there is one. Never writes anything but the chart cache."""
-    from qa_lib.sections.calibration.figures import CalibrationFigures
 
     params = load_params(params_path)
     path = Path(calibration_path)

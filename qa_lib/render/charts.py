@@ -17,6 +17,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
+from qa_lib.render.words import VARIATION_WORDS, funnel_table, plain_signals
+from qa_lib.spc import COMMON, CONCERN, IMPROVEMENT, TOO_FEW, funnel_limits
+from qa_lib.stats import whole
 
 """Charts: seaborn on matplotlib in the Analysis Function style (afcharts).
 
@@ -124,8 +127,6 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
     (qa_lib.spc.funnel: exact binomial, widened when areas differ more than chance);
     points outside the limits are labelled with their name, every point with n in the
     alt text and the table beside it."""
-    from qa_lib.spc import funnel_limits
-    from qa_lib.stats import whole
 
     fig = Figure(figsize=(8, 4.6))
     ax = fig.subplots()
@@ -155,7 +156,6 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
         + "; ".join(f"{r.group} {whole(r.percent)} (n={r.denominator})" for r in points.itertuples())
         + "."
     )
-    from qa_lib.render.words import funnel_table
 
     return Chart(fig, alt, title, data=funnel_table(points, f"{ylabel} (count/n)"))
 
@@ -163,7 +163,6 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
 def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8, small: bool = False) -> None:
     """Points, average and limits; months that stand out coloured by the measure's better direction
     (Making Data Count: blue an improvement, orange a concern)."""
-    from qa_lib.spc import CONCERN, IMPROVEMENT
 
     x = np.arange(len(chart))
     ax.plot(x, chart["percent"], color="#8a8a8a", marker="o", markersize=4, linewidth=1.5, label="% by month")
@@ -184,9 +183,6 @@ def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8, small: bool 
 def p_chart_figure(chart: pd.DataFrame, title: str, ylabel: str) -> Chart:
     """A p-chart (qa_lib.spc.p_chart): the monthly %, its average and usual range, months that stand out
     coloured by whether they are an improvement or a concern."""
-    from qa_lib.render.words import VARIATION_WORDS, plain_signals
-    from qa_lib.spc import COMMON, TOO_FEW
-    from qa_lib.stats import whole
 
     fig = Figure(figsize=(9, 4.2))
     ax = fig.subplots()
@@ -216,8 +212,6 @@ def p_chart_figure(chart: pd.DataFrame, title: str, ylabel: str) -> Chart:
 def spc_table(chart: pd.DataFrame, name: str | None = None) -> pd.DataFrame:
     """The figures behind a p-chart: each month's % with n, the average, the usual range and whether the
     month stands out (as an improvement or a concern, and why)."""
-    from qa_lib.render.words import VARIATION_WORDS, plain_signals
-    from qa_lib.stats import whole
 
     stands = []
     for _, r in chart.iterrows():
@@ -239,7 +233,6 @@ def spc_table(chart: pd.DataFrame, name: str | None = None) -> pd.DataFrame:
 
 def p_chart_panels(charts: dict[str, pd.DataFrame], title: str) -> Chart:
     """One small p-chart per standard, on the same scale, three to a row."""
-    from qa_lib.stats import whole
 
     names = [k for k, c in charts.items() if len(c) >= 2]
     rows = max(1, -(-len(names) // 3))

@@ -6,6 +6,8 @@ import pandas as pd
 
 from qa_lib.figures.revision import GRADE_WORDS, TITLES, Revision, when
 from qa_lib.inputs.period import join_words, month_name
+from qa_lib.spc import COMMON, IMPROVEMENT, OUTSIDE, SHIFT, TOO_FEW, TREND, TWO_OF_THREE, signal_list, variation
+from qa_lib.stats import round_half_up, whole
 
 SHARP_CHANGE = 20  # percentage points: "dropped sharply" (a description, not a significance test)
 
@@ -29,7 +31,6 @@ def was_were(n: int) -> str:
 def displayed_whole(value: float) -> int:
     """The whole percentage a reader sees (half up, once): comparisons and targets are worded from this, so
     a sentence never says "dropped" between two figures that read 52% and 53%."""
-    from qa_lib.stats import round_half_up
 
     return int(round_half_up(value, 0))
 
@@ -37,7 +38,6 @@ def displayed_whole(value: float) -> int:
 def spc_sentence(chart: pd.DataFrame, label: str) -> str | None:
     """What a p-chart says about the latest month, in plain words, by the measure's better direction (the
     latest point's variation, qa_lib.spc); None when nothing is charted."""
-    from qa_lib.spc import COMMON, IMPROVEMENT, TOO_FEW, variation
 
     kind = variation(chart)
     if not kind:
@@ -88,7 +88,6 @@ def coefficient_interval(value: float, low: float, high: float) -> str:
 
 def plain_signals(point: pd.Series) -> list[str]:
     """The rules a chart point is part of, in plain words, each by the way it points."""
-    from qa_lib.spc import OUTSIDE, SHIFT, TREND, TWO_OF_THREE, signal_list
 
     above = float(point["percent"]) > float(point["centre"])
     words = {
@@ -101,7 +100,6 @@ def plain_signals(point: pd.Series) -> list[str]:
 
 
 def round_whole(value: float) -> str:
-    from qa_lib.stats import whole
 
     return whole(value)
 
@@ -109,7 +107,6 @@ def round_whole(value: float) -> str:
 def funnel_sentence(points: pd.DataFrame, measure: str) -> str | None:
     """Which groups stand out once their number of audits, and how much areas differ anyway, are allowed for
     (qa_lib.spc.funnel's `flagged`); never a ranking."""
-    from qa_lib.stats import whole
 
     if points.empty:
         return None
@@ -133,7 +130,6 @@ def funnel_sentence(points: pd.DataFrame, measure: str) -> str | None:
 
 def funnel_table(points: pd.DataFrame, count: str) -> pd.DataFrame:
     """The table behind a funnel plot: each area's figure with n, and where it falls."""
-    from qa_lib.stats import whole
 
     return pd.DataFrame(
         {

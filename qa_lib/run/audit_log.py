@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from qa_lib.files import check_private_file, private_tmp, record_written
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
+from qa_lib.run.tables import write_workbook
+from qa_lib.sections.grades.moderation import RANK
 from qa_lib.sections.themes.register import Action
 
 MARKER = ".qa-pack-audit-logs.json"
@@ -23,7 +26,6 @@ KEPT = ["audit_id", "audit_month", "cohort", "child_id", "social_worker_id", "se
 
 def moderation_change(grade: str, moderated: bool, moderated_grade: str) -> str:
     """same, up or down (the moderator's overall grade against the auditor's); blank when not moderated."""
-    from qa_lib.sections.grades.moderation import RANK  # 0 = Outstanding: a lower rank is a better grade
 
     if not moderated or grade not in RANK or moderated_grade not in RANK:
         return ""
@@ -59,8 +61,6 @@ def audit_log(audits: pd.DataFrame, params: Params, period: Period, actions: tup
 
 def write_audit_log(log: pd.DataFrame, out: Path) -> Path:
     """Write the log as .xlsx (formula-like text kept as text), whole or not at all, mode 0600."""
-    from qa_lib.files import check_private_file, private_tmp, record_written
-    from qa_lib.run.tables import write_workbook
 
     out = Path(out)
     check_private_file(out, "the audit log", "audit_log.xlsx", "qa-pack audit-log", MARKER)

@@ -125,7 +125,7 @@ def start_worker(setup: WorkerSetup) -> None:
     (`qa_lib.run.workspace.worker_start`), papermill and nbconvert imported, its kernel started and the
     pack imported into it, all while the runner is still validating the data. The kernel's own temporary
     and connection files go into the run's private folder, so they go with it however the run ends."""
-    from qa_lib.run.workspace import worker_start
+    from qa_lib.run.workspace import worker_start  # heavy: in the worker process only
 
     worker_start()
     os.environ["TMPDIR"] = str(setup.private)
@@ -168,7 +168,7 @@ def execute(job: NotebookJob) -> tuple[str, float, str | None]:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from qa_lib.render.html import notebook_to_html
+    from qa_lib.render.html import notebook_to_html  # heavy: nbconvert, in the worker process only
 
     private = job.output.parent
     os.environ["TMPDIR"] = str(private)

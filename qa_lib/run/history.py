@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from qa_lib.files import run_marker
+
 HISTORY = "history"
 SENT = "email-sent.json"  # written into a run folder by `qa-pack email --send` once the server took the message
 STAMP = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
@@ -24,7 +26,6 @@ STAMP = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
 def is_history(folder: Path) -> bool:
     """Whether `folder` is a run folder's history: a real folder whose entries are all earlier runs, each named
     by its time and carrying the pack's marker."""
-    from qa_lib.files import run_marker
 
     if folder.is_symlink() or not folder.is_dir():
         return False

@@ -18,6 +18,7 @@ from qa_lib.inputs.load import file_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.render import blocks
+from qa_lib.render.sanitise import checked
 from qa_lib.run.cache import RunCache, cache_root, page_key, run_key
 from qa_lib.run.execute import NotebookJob
 from qa_lib.run.headlines import headlines
@@ -44,7 +45,6 @@ def redrawn(page: str, block: Callable[[str], str]) -> str:
     """A cached page with its commentary and actions blocks drawn from this run's files (`block(name)`, the
     notebooks' own `Run.block_html`); checked again as every published page is (no script, nothing loaded
     from outside)."""
-    from qa_lib.render.sanitise import checked
 
     return checked(blocks.redraw(page, block))
 

@@ -20,6 +20,8 @@ from typing import IO, Any
 
 from qa_lib.errors import QAPackError
 from qa_lib.files import MARKER, run_marker, write_marker
+from qa_lib.run.history import HISTORY, is_history, keep_earlier, prune, restore
+from qa_lib.run.workspace import signals_held
 
 EXTRA_FILES = {"email.eml", "email-sent.json"}  # written into a run folder later by `qa-pack email`
 LEGACY_FILES = {"manifest.json", "headlines.json", "tables.xlsx", "tables", "email.eml"}
@@ -57,7 +59,6 @@ def check_out_dir(out: Path, inputs: Mapping[str, Path | None]) -> None:
     entries = [p.name for p in out.iterdir()]
     if not entries:
         return
-    from qa_lib.run.history import HISTORY, is_history
 
     marker = run_marker(out)
     allowed = {*marker["files"], MARKER, *EXTRA_FILES} if marker is not None else _legacy_files(out)
@@ -116,7 +117,6 @@ def publishing_lock(out: Path) -> Iterator[None]:
 def publish(build: Path, out: Path, keep: int | None = None) -> None:
     """Swap the finished build into place. The earlier run is never deleted: it moves, whole, into the new
     run's `history/` (`qa_lib.run.history`), and only runs beyond params `history: {keep: N}` are pruned."""
-    from qa_lib.run.history import keep_earlier, prune, restore
 
     moved = keep_earlier(out, build)
     try:
@@ -130,7 +130,7 @@ def publish(build: Path, out: Path, keep: int | None = None) -> None:
 
 def output_entries(build: Path, paths: list[Path]) -> list[dict[str, Any]]:
     """The manifest's list of what a build publishes: each file's path in the build, size and SHA-256."""
-    from qa_lib.inputs.load import file_sha256
+    from qa_lib.inputs.load import file_sha256  # heavy: pandera and pyarrow, only to hash an input
 
     return [{"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in paths if p.exists()]
 
@@ -138,7 +138,6 @@ def output_entries(build: Path, paths: list[Path]) -> list[dict[str, Any]]:
 def finish(build: Path, out: Path, manifest: dict[str, Any], keep: int | None = None) -> None:
     """A finished build published: its manifest and marker written, the user's usual permissions given (mkdtemp
     makes 0700), then swapped into place with signals held (`publish`)."""
-    from qa_lib.run.workspace import signals_held
 
     (build / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     write_marker(build, [p.name for p in build.iterdir()])

@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from qa_lib.figures.revision import COMPARED, TITLES, Change, Revision, when
+from qa_lib.files import run_marker
 from qa_lib.inputs.period import Period
 
 
 def earlier_version(out: Path, period: Period) -> Path | None:
     """The run at `out`, if it is the pack's and covers the same period (so this run revises it)."""
-    from qa_lib.files import run_marker
 
     if run_marker(out) is None:
         return None

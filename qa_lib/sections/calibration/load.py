@@ -17,6 +17,7 @@ import pandas as pd
 from qa_lib.errors import ValidationFailed
 from qa_lib.inputs.load import Problem, ValidationReport, _value_text, file_sha256, header_key, read_raw
 from qa_lib.inputs.params import Params
+from qa_lib.inputs.personal import holds_contact
 from qa_lib.inputs.schema import GRADE_SPELLINGS, GRADE_WORDS, NA_SPELLINGS
 
 REQUIRED = ("exercise_id", "case_ref", "auditor_id", "overall_grade")
@@ -155,8 +156,6 @@ def _check_exercise_names(out: pd.DataFrame, headers: dict[str, str], problems: 
     """An exercise's name is shown in the report and the tables: it may hold no auditor's ID, e-mail address or
     phone number (case references are anonymised already)."""
     import re
-
-    from qa_lib.inputs.personal import holds_contact
 
     private = [re.compile(rf"(?<![a-z0-9]){re.escape(v.lower())}(?![a-z0-9])") for v in set(out["auditor_id"]) if len(v) >= 2]
     for ex, rows in out.groupby("exercise_id", sort=False).groups.items():

@@ -26,7 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from qa_lib.files import check_private_file, record_written, write_private_text
 from qa_lib.sections.grades.moderation import RANK
+from qa_lib.spc import Z95, Z998
 from qa_lib.stats import against_team
 
 MIN_MODERATED = 5  # fewer moderated audits than this: the auditor is left out (too few to say anything)
@@ -134,7 +136,6 @@ def _funnel(table: pd.DataFrame, centre: float, within: float) -> pd.DataFrame:
     """Each auditor's raw mean shift against moderated audits, with the team mean and its 95% and 99.8% limits
     (centre +- z sigma / sqrt(n)) at that n: a funnel plot, so a few audits far from the centre are read as
     the chance they may be."""
-    from qa_lib.spc import Z95, Z998
 
     sd = within**0.5 if within == within else float("nan")
     n = table["moderated"].astype(float)
@@ -164,7 +165,6 @@ def key_table(codes: dict[str, str]) -> pd.DataFrame:
 def write_key(codes: dict[str, str], out: Path) -> Path:
     """The key as CSV at `out`, under the rules for files that identify people (`qa_lib.files`):
     only where asked, never inside a report folder, never over someone's file, whole or not at all, mode 0600."""
-    from qa_lib.files import check_private_file, record_written, write_private_text
 
     out = Path(out).absolute()
     check_private_file(out, "the auditor key", "auditor_key.csv", "qa-pack auditors", KEY_MARKER)

@@ -14,6 +14,9 @@ from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS, GRADES
 from qa_lib.render.charts import ORANGE, Chart, text_on
 from qa_lib.sections.grades import display
+from qa_lib.sections.grades.figures import good_or_outstanding
+from qa_lib.sections.grades.words import steps
+from qa_lib.spc import Z95, Z998
 from qa_lib.stats import whole
 
 GRADE_ORDER = list(GRADES)
@@ -105,7 +108,6 @@ def grades_trend_chart(before: pd.DataFrame, months: list[str]) -> Chart:
     ax.set_xlabel("Audit month (n = returned audits; labels: number (%))")
     ax.legend(ncol=4, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
     ax.set_title(title, loc="left", pad=28)
-    from qa_lib.sections.grades.figures import good_or_outstanding
 
     go = good_or_outstanding(before)
     alt = (
@@ -154,9 +156,7 @@ def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
     """Each auditor's mean grade shift under moderation against their number of moderated audits, with the team's
     mean and its 95% and 99.8% limits at each n: points beyond the limits are more than chance explains. Every
     point is labelled with its pseudonymous code; the auditors' table is the chart's figures."""
-    from qa_lib.render.charts import DARK_BLUE, wrap
-    from qa_lib.sections.grades.words import steps
-    from qa_lib.spc import Z95, Z998
+    from qa_lib.render.charts import DARK_BLUE, wrap  # heavy: matplotlib's module-level set-up, only when this chart is drawn
 
     fig = Figure(figsize=(8, 4.6))
     ax = fig.subplots()

@@ -8,6 +8,7 @@ import pandas as pd
 from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS
 from qa_lib.render.words import coefficient_interval
+from qa_lib.sections.grades.words import steps
 from qa_lib.stats import whole
 
 
@@ -112,7 +113,6 @@ def standard_agreement_table(table: pd.DataFrame, names: dict[str, str], min_n: 
 def auditor_table(table: pd.DataFrame) -> pd.DataFrame:
     """Auditors by pseudonymous code, in code order (never ranked): moderated audits, the mean shift as moderated,
     the shift after allowing for chance with its 95% interval, and what it says."""
-    from qa_lib.sections.grades.words import steps
 
     def adjusted(v: float, lo: float, hi: float) -> str:
         return "–" if v != v else f"{steps(v)} ({steps(lo)} to {steps(hi)})"

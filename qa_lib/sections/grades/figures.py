@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qa_lib.inputs.params import Params
-from qa_lib.inputs.period import RunMonths
+from qa_lib.inputs.period import RunMonths, add_months
 from qa_lib.inputs.schema import GRADES, grade_after_moderation
 from qa_lib.sections.grades import moderation
 from qa_lib.sections.grades.auditors import AuditorConsistency, auditor_codes, consistency
+from qa_lib.sections.grades.moderation import RANK
 from qa_lib.spc import funnel, p_chart
 from qa_lib.stats import pct
 
@@ -115,7 +116,6 @@ ORDER = ["O", "G", "RI", "I"]
 def reaudit_moves(audits: pd.DataFrame, months: list[str], grades: tuple[str, ...], after: int) -> pd.DataFrame:
     """How re-audited cases' grades moved: a case audited in the period whose returned audit `after` months
     earlier ended with one of `grades` is a re-audit; counts of (grade then, grade now), returned audits only."""
-    from qa_lib.inputs.period import add_months
 
     returned = audits[audits["status"].eq("returned") & audits["overall_grade"].ne("")]
     final = returned.assign(final=grade_after_moderation(returned))[["child_id", "audit_month", "final"]]
@@ -129,7 +129,6 @@ def reaudit_moves(audits: pd.DataFrame, months: list[str], grades: tuple[str, ..
 
 def reaudit_outcomes(moves: pd.DataFrame) -> tuple[int, int, int]:
     """Re-audited cases graded better, the same and worse than at their first audit (final grades)."""
-    from qa_lib.sections.grades.moderation import RANK  # 0 = Outstanding: a lower rank is a better grade
 
     then, now = moves["grade_then"].map(RANK), moves["grade_now"].map(RANK)
     return int(moves.loc[now < then, "count"].sum()), int(moves.loc[now == then, "count"].sum()), int(moves.loc[now > then, "count"].sum())

@@ -7,6 +7,9 @@ from typing import Any
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_figure
 from qa_lib.sections.grades import charts, display, wider, words
+from qa_lib.sections.grades.auditors import MIN_MODERATED
+from qa_lib.sections.grades.figures import reaudit_outcomes
+from qa_lib.sections.grades.moderation import MIN_N, lowest_agreement
 
 
 def period_line(run: Run) -> None:
@@ -86,7 +89,6 @@ def _qa_team_figure(run: Run, name: str, missing: str) -> Any:
 
 def reaudits(run: Run) -> None:
     """How re-audited cases' grades moved (params `reaudit:`), counts only; QA-team reports only."""
-    from qa_lib.sections.grades.figures import reaudit_outcomes
 
     moves = _qa_team_figure(
         run, "reaudits", "*No re-audits are set in params (`reaudit: {grades: [Inadequate], after_months: 3}` draws them).*"
@@ -102,7 +104,6 @@ def reaudits(run: Run) -> None:
 def standard_agreement(run: Run) -> None:
     """Agreement between auditors and moderators standard by standard (the file's moderated_grade_<standard>
     columns), naming the standards read differently; QA-team reports only."""
-    from qa_lib.sections.grades.moderation import MIN_N, lowest_agreement
 
     table = _qa_team_figure(
         run, "standard_agreement", "*The audits file has no per-standard moderated grades (`moderated_grade_<standard>` columns).*"
@@ -119,7 +120,6 @@ def standard_agreement(run: Run) -> None:
 def auditor_consistency(run: Run) -> None:
     """How consistently each auditor grades, judged by moderation, by pseudonymous code (QA-team reports only:
     nothing here in a wider run, the highlight report or the e-mail)."""
-    from qa_lib.sections.grades.auditors import MIN_MODERATED
 
     c = _qa_team_figure(run, "auditors", "*The audits file records no auditor (`auditor_id`), so auditors' consistency cannot be shown.*")
     if c is None:

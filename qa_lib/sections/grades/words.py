@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa_lib.inputs.period import join_words
+from qa_lib.inputs.period import join_words, month_name
 from qa_lib.inputs.schema import GRADE_LABELS
 from qa_lib.render.words import month_phrase, was_were
+from qa_lib.sections.grades.figures import good_or_outstanding
+from qa_lib.sections.grades.moderation import CAUTION_N, MIN_N, agreement_changes
 from qa_lib.stats import whole
 
 
@@ -76,7 +78,6 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
     """How often auditor and moderator agreed, in plain words with n; the coefficients (weighted kappa and
     Gwet's AC2 with intervals) are in the table and the method in the appendix. Under 10 moderated audits
     nothing is measured, in sentences or tables."""
-    from qa_lib.sections.grades.moderation import CAUTION_N, MIN_N, agreement_changes
 
     a = agree.set_index("audit_month")
     end = months[-1]
@@ -125,7 +126,6 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
 
 def overall_grade_sentences(before: pd.DataFrame, after: pd.DataFrame, months: list[str]) -> list[str]:
     """Per month: % graded good or outstanding overall, before and after moderation, with n."""
-    from qa_lib.sections.grades.figures import good_or_outstanding
 
     end = months[-1]
     b = good_or_outstanding(before).set_index("audit_month")
@@ -178,7 +178,6 @@ def steps(value: float) -> str:
 
 def window_words(months: tuple[str, ...] | list[str]) -> str:
     """ "January to December 2021" (or one month's name)."""
-    from qa_lib.inputs.period import month_name
 
     first, last = months[0], months[-1]
     if first == last:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qa_lib.inputs.period import month_name
+from qa_lib.stats import whole
+
 
 def rows_table(summary: dict) -> pd.DataFrame:
     """Rows in = rows used + rows rejected, for the data-quality note."""
@@ -65,8 +68,6 @@ EXCLUSIONS = [
 def how_to_read(return_rates: list[tuple[str, float]], moderated: int | None) -> str:
     """The method appendix, for managers first: what the figures describe (returned audits, and how many came
     back), how moderation is chosen, and how changes, intervals, agreement and trends are read."""
-    from qa_lib.inputs.period import month_name
-    from qa_lib.stats import whole
 
     shown = [(m, r) for m, r in return_rates if r == r]  # NaN: nothing distributed
     if shown:

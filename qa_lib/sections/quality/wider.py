@@ -4,7 +4,10 @@ full). Counts of standards left N/A or ungraded are not published for a wider au
 from __future__ import annotations
 
 from qa_lib.notebook import Run
+from qa_lib.sections.compliance.wider import returns_sentences
+from qa_lib.sections.grades.wider import overall_sentences
 from qa_lib.sections.quality import display
+from qa_lib.sections.standards.wider import standards_sentences
 
 
 def appendix(run: Run) -> None:
@@ -30,9 +33,6 @@ def how_to_read(run: Run) -> None:
 def key_messages(run: Run) -> None:
     """The key messages of a wider report, from its published figures only: the latest month's returns, the
     overall grades and the standards."""
-    from qa_lib.sections.compliance.wider import returns_sentences
-    from qa_lib.sections.grades.wider import overall_sentences
-    from qa_lib.sections.standards.wider import standards_sentences
 
     assert run.published is not None
     pub = run.published

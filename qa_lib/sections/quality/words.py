@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qa_lib.findings import key_messages as ranked
+
 if TYPE_CHECKING:
     from qa_lib.figures import RunFigures
     from qa_lib.inputs.params import Params
@@ -14,6 +16,5 @@ if TYPE_CHECKING:
 
 def key_messages(f: RunFigures, p: Params, period: Period) -> str:
     """Markdown bullets, most important first: the run's ranked findings (qa_lib.findings)."""
-    from qa_lib.findings import key_messages as ranked
 
     return ranked(f, p, period)

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from qa_lib.errors import QAPackError
+from qa_lib.files import check_private_file, record_written, write_private_text
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import add_months
 from qa_lib.inputs.schema import base_columns, grade_after_moderation
@@ -214,7 +215,6 @@ SAMPLE_MARKER = ".qa-pack-sample.json"
 def check_sample_path(out: Path) -> None:
     """Refuse a sample path that could put children's names beside a report or overwrite someone's file:
     it must be a .csv file name, outside every run folder, and new (or a sample this command wrote)."""
-    from qa_lib.files import check_private_file
 
     check_private_file(out, "a sample", "sample.csv", "qa-pack sample", SAMPLE_MARKER, siblings=("sampling_summary.csv", MANIFEST))
 
@@ -225,7 +225,7 @@ MANIFEST = "sample_manifest.json"
 def sample_manifest(result: Sample, params: Params, inputs: dict[str, Path]) -> dict[str, object]:
     """What defends a draw later: the input files' SHA-256, month, cohort and seed, the rules as params set
     them, and the count after each step. No identifier (the exclusions list is counted, not copied)."""
-    from qa_lib.inputs.load import file_sha256
+    from qa_lib.inputs.load import file_sha256  # heavy: pandera and pyarrow, only when a sample is written
 
     s = params.sampling
     overall = result.summary[result.summary["service_area"] == ALL]
@@ -256,7 +256,6 @@ def write_sample(result: Sample, out: str | Path, manifest: dict[str, object] | 
     check_sample_path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     summary_path = out.with_name("sampling_summary.csv")
-    from qa_lib.files import record_written, write_private_text
 
     record_written(
         out.parent, SAMPLE_MARKER, {out.name, summary_path.name, *([MANIFEST] if manifest is not None else [])}, "qa-pack sample"

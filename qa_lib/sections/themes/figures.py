@@ -18,6 +18,8 @@ import pandas as pd
 
 from qa_lib.inputs.params import Params, Theme
 from qa_lib.inputs.period import RunMonths
+from qa_lib.sections.themes.actions import load_actions, theme_labels
+from qa_lib.sections.themes.redact import Redactor
 from qa_lib.stats import pct
 
 if TYPE_CHECKING:
@@ -159,8 +161,6 @@ class ThemesFigures:
 
 
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths, standards_table: pd.DataFrame) -> ThemesFigures:
-    from qa_lib.sections.themes.actions import load_actions, theme_labels
-    from qa_lib.sections.themes.redact import Redactor
 
     months, keys = list(m.months), list(params.standards)
     found = None

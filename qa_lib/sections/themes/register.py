@@ -19,6 +19,7 @@ import pandas as pd
 
 from qa_lib.errors import ParamsError, bounded
 from qa_lib.inputs.period import Period, month_name
+from qa_lib.inputs.personal import holds_contact
 
 COLUMNS = ("action_id", "raised_month", "theme", "action", "owner", "due", "status", "done_date", "evidence")
 REQUIRED = ("action_id", "raised_month", "action", "owner", "status")
@@ -78,7 +79,6 @@ def read_rows(path: Path) -> tuple[list[dict[str, str]], int]:
 
 def validate(rows: list[dict[str, str]], first: int, name: str, keys: set[str], yaml_items: bool = False) -> tuple[list[Action], list[str]]:
     """The register's actions and every problem with them (file, row, column, expected)."""
-    from qa_lib.inputs.personal import holds_contact  # one definition of contact details
 
     where = "item" if yaml_items else "row"
     problems: list[str] = []
@@ -128,7 +128,7 @@ def validate(rows: list[dict[str, str]], first: int, name: str, keys: set[str], 
 def shown(value: str) -> str:
     """A coded value as a message may quote it: the audits file's rule (nothing shaped like an ID, a name or
     an e-mail address; at most 30 characters)."""
-    from qa_lib.inputs.load import _value_text
+    from qa_lib.inputs.load import _value_text  # heavy: pandera and pyarrow, only for a register in a spreadsheet
 
     return _value_text(value)
 
