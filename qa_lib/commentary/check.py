@@ -34,10 +34,15 @@ def personal_data(commentary: Commentary, identifiers: Iterable[str]) -> list[st
 
 
 def actions_personal_data(actions: Actions, identifiers: Iterable[str]) -> list[str]:
-    """The actions (register action_id, or "theme N" in the older shape) whose words hold an identifier from the
-    data, an e-mail address or a phone number: section 4 is the QA lead's text, checked like the commentary."""
+    """Where in the register ("row 3", or "theme N" in the older shape) an identifier from the data, an e-mail
+    address or a phone number is, in any column the QA lead typed (action_id included): section 4 is the QA
+    lead's text, checked like the commentary. Named by row, never by its words or its action_id."""
     redactor = Redactor(identifiers)
-    found = [a.action_id for a in actions.register if any(holds_personal_data(t, redactor) for t in (a.action, a.owner, a.evidence))]
+    found = [
+        a.row or f"action {i}"
+        for i, a in enumerate(actions.register, start=1)
+        if any(holds_personal_data(t, redactor) for t in (a.action_id, a.theme, a.action, a.owner, a.evidence))
+    ]
     for i, item in enumerate(actions.themes, start=1):
         if any(holds_personal_data(t, redactor) for t in (item["theme"], *item["actions"])):
             found.append(f"theme {i}")

@@ -26,10 +26,63 @@ STREET_ADDRESS = re.compile(rf"\b\d{{1,4}}[a-z]?,?\s+(?:[^\W\d_][\w'’\-]*\s+){
 DATE_NUMERIC = re.compile(r"\b\d{1,4}[/\-.]\d{1,2}[/\-.]\d{1,4}\b")  # 12/03/2021, 2021-03-12
 DATE_DAY_MONTH = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?:\s+\d{{2,4}})?\b", re.I)  # 12 March 2021
 DATE_MONTH_DAY = re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{2,4}})?\b", re.I)  # March 12th, 2021
+EMAIL_SPACED = re.compile(  # name @ council.gov.uk
+    r"[\w.+\-']+\s+@\s*[\w\-]+(?:\s*\.\s*[\w\-]+)+|[\w.+\-']+\s*@\s+[\w\-]+(?:\s*\.\s*[\w\-]+)+", re.I
+)
+UK_PHONE_INTERNATIONAL = re.compile(  # 0044 ..., +44 ...
+    r"(?<![\w+])(?:\+|00)\s?44[\s.\-]?(?:\(\s?0\s?\)[\s.\-]?)?(?:\d[\s.\-]?){9,10}(?!\d)"
+)
+UK_PHONE_SPACED = re.compile(r"(?<![\w.])0(?:[\s.\-]?\d){9,10}(?![\d])")  # 0 1 2 7 4 5 5 5 1 2 3
 PATTERNS = [EMAIL, EMAIL_SPELLED_OUT, NHS_NUMBER, UK_PHONE, UK_POSTCODE, STREET_ADDRESS, DATE_NUMERIC, DATE_DAY_MONTH, DATE_MONTH_DAY]
-CONTACT = (EMAIL, EMAIL_SPELLED_OUT, UK_PHONE)  # how to reach someone: never in what the QA lead publishes
+CONTACT = (EMAIL, EMAIL_SPELLED_OUT, EMAIL_SPACED, UK_PHONE, UK_PHONE_INTERNATIONAL, UK_PHONE_SPACED)  # how to reach someone
 
 
 def holds_contact(text: str) -> bool:
-    """An e-mail address (plain or spelled out) or a UK phone number."""
-    return any(p.search(text) for p in CONTACT)
+    """An e-mail address (plain, spelled out or spaced) or a UK phone number (any usual layout, +44 or 0044,
+    digits spaced out), in the text as a reader sees it (`reader_text`)."""
+    seen = reader_text(text)
+    return any(p.search(seen) for p in CONTACT)
+
+
+# What a reader sees. Text typed by the QA lead, or drawn onto a page, can spell an identifier in ways a plain
+# search misses: HTML character references (CH&#45;864660), full-width or other compatibility forms of letters
+# and digits, zero-width and bidirectional control characters a browser does not show, look-alike letters
+# from other scripts, and every kind of dash. `reader_text` undoes each, so a check sees what a reader sees.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+DASHES = re.compile("[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u058a\u05be\u1806\u2e3a\u2e3b\u301c]")
+RIGHT_TO_LEFT_OVERRIDE = re.compile("\u202e([^\u202a-\u202e\u2066-\u2069\n]*)")  # to the next direction mark or line end
+SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Letters of other scripts that look like Latin ones (Unicode's confusables, the common ones): folded to the
+# Latin letter, so "СН-864660" in Cyrillic is read as CH-864660.
+CONFUSABLES = str.maketrans(
+    {
+        **dict(zip("АВЕКМНОРСТУХаеорсухіјѕԁԛԝІЈЅԌ", "ABEKMHOPCTYXaeopcyxijsdqwIJSG")),  # Cyrillic
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ", "ABEZHIKMNOPTYXaiKvopTuX")),  # Greek
+        "ı": "i",
+        "ℓ": "l",
+    }
+)
+
+
+def reader_text(text: str) -> str:
+    """The text as a reader sees it: character references decoded (twice over, for text encoded twice),
+    compatibility forms folded (NFKC: full-width digits, ligatures), text after a right-to-left override
+    reversed (a browser shows it reversed), invisible and direction-control characters removed, look-alike
+    letters folded to Latin, every dash a hyphen and every space a space."""
+    import html
+    import unicodedata
+
+    text = str(text)
+    for _ in range(3):
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    text = unicodedata.normalize("NFKC", text)
+    text = RIGHT_TO_LEFT_OVERRIDE.sub(lambda m: m.group(1)[::-1], text)  # shown reversed: read it as shown
+    text = INVISIBLE.sub("", text)
+    text = text.translate(CONFUSABLES)
+    text = DASHES.sub("-", text)
+    return SPACES.sub(" ", text)

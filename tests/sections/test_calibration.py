@@ -156,8 +156,12 @@ def test_a_child_id_as_case_ref_is_refused_without_quoting_it(tmp_path, params):
 
 def test_an_exercise_label_holding_an_auditor_id_or_contact_is_refused(tmp_path, params):
     text = problems(tmp_path, params, "Ex AUD-77 only,Case 1,AUD-77,Good,Good,Good\nEx AUD-77 only,Case 1,AUD-78,Good,Good,Good\n")
-    assert "row 2, column exercise_id: holds an auditor's ID" in text and "AUD-77" not in text
-    assert "holds an auditor's ID" in problems(tmp_path, params, "ask jo@example.org,Case 1,R1,Good,Good,Good\n")
+    assert "row 2, column exercise_id: holds a child's or an auditor's ID" in text and "AUD-77" not in text
+    assert "an auditor's ID, an e-mail address" in problems(tmp_path, params, "ask jo@example.org,Case 1,R1,Good,Good,Good\n")
+    # Issue 25: an auditor's ID however it is written (an entity for the hyphen, full-width digits) is refused too.
+    for label in ("Ex AUD&#45;77", "Ex ＡＵＤ－７７"):
+        said = problems(tmp_path, params, f"{label},Case 1,AUD-77,Good,Good,Good\n{label},Case 1,AUD-78,Good,Good,Good\n")
+        assert "holds a child's or an auditor's ID" in said and "77" not in said.split("exercise_id")[-1]
     formula = problems(tmp_path, params, '"=HYPERLINK(""http://x"")",Case 1,R1,Good,Good,Good\n')
     assert "row 2, column exercise_id: starts with = + - or @, which a spreadsheet runs as a formula" in formula
 

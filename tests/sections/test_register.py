@@ -60,17 +60,18 @@ def test_every_problem_in_one_pass_by_row_and_column_never_quoting_free_text(tmp
         load_actions(path, KEYS)
     said = str(err.value)
     for expected in (
-        "register.csv row 2, column raised_month: '2021-13' is not a month; expected YYYY-MM",
-        "register.csv row 2, column due: '2021-09-31' is not a date; expected YYYY-MM-DD",
+        "register.csv row 2, column raised_month: not a month; expected YYYY-MM",
+        "register.csv row 2, column due: not a date; expected YYYY-MM-DD",
         "register.csv row 3, column action_id: the same action_id as row 2",
-        "register.csv row 3, column theme: 'nonsense' is not a theme or standard key from params",
+        "register.csv row 3, column theme: not a theme or standard key from params",
         "register.csv row 3, column owner: blank; expected a role",
-        "register.csv row 3, column status: 'closed' is not a status; expected open, done or dropped",
+        "register.csv row 3, column status: not a status; expected open, done or dropped",
         "register.csv row 4, column action: holds an e-mail address or phone number (not shown)",
         "register.csv row 4, column done_date: blank for a done action",
     ):
         assert expected in said, expected
     assert "jo.bloggs" not in said and "Something" not in said  # free text is never quoted
+    assert "2021-13" not in said and "nonsense" not in said and "closed" not in said  # nor any value (issue 25)
 
 
 def test_a_yaml_register_reads_like_the_csv_and_the_older_shape_still_works(tmp_path):
@@ -123,7 +124,14 @@ def test_an_action_holding_a_childs_id_stops_the_run_naming_the_action_not_the_i
     )
     with pytest.raises(QAPackError) as err:
         check_actions(replace(params, actions=path), data)
-    assert "A1" in str(err.value) and "A2" not in str(err.value) and child.lower() not in str(err.value).lower()
+    said = str(err.value)
+    assert "row 2" in said and "row 3" not in said and child.lower() not in said.lower()
+    assert "A1" not in said  # named by its row: an action_id is the QA lead's text and could itself be an ID
+    # An action_id that is a child's ID, written with an HTML entity for the hyphen, stops the run too.
+    sneaky = register(tmp_path, f"{child.replace('-', '&#45;')},2021-10,voice,Fine,QA Lead,,open,,\n", name="sneaky.csv")
+    with pytest.raises(QAPackError, match="row 2") as err:
+        check_actions(replace(params, actions=sneaky), data)
+    assert child.split("-")[-1] not in str(err.value)
     old = tmp_path / "old.yml"
     old.write_text(f"- theme: Voice\n  actions: [Call 07700 900123 about {child}]\n", encoding="utf-8")
     with pytest.raises(QAPackError, match="theme 1"):

@@ -19,6 +19,7 @@ from qa_lib.inputs.load import Problem, ValidationReport, _value_text, file_sha2
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.personal import holds_contact
 from qa_lib.inputs.schema import GRADE_SPELLINGS, GRADE_WORDS, NA_SPELLINGS
+from qa_lib.sections.themes.redact import Redactor
 
 REQUIRED = ("exercise_id", "case_ref", "auditor_id", "overall_grade")
 MAX_EXERCISE_ID = 60  # an exercise's name is shown in the report: a label, not a note
@@ -109,9 +110,9 @@ def load_calibration(path: str | Path, params: Params, child_ids: set[str] | Non
         out[col] = used[col]
         for i in used.index[used[col].eq("")]:
             problems.append(Problem(int(i) + 2, headers[col], "blank; expected text"))
-    children = {c.lower() for c in (child_ids or set())}
+    children = Redactor(child_ids or set())  # a child's ID however it is written (case, separators, entities, look-alikes)
     for i, ref in used["case_ref"].items():
-        if ref and ref.lower() in children:
+        if ref and children.finds_identifier(ref):
             problems.append(
                 Problem(int(i) + 2, headers["case_ref"], "is a child's ID from the audits file; a calibration case must be anonymised")
             )
@@ -145,28 +146,25 @@ def load_calibration(path: str | Path, params: Params, child_ids: set[str] | Non
                 f"this auditor already graded this case in this exercise (row {first}); expected one row per auditor per case",
             )
         )
-    _check_exercise_names(out, headers, problems)
+    _check_exercise_names(out, headers, problems, child_ids)
     if problems:
         problems.sort(key=lambda p: (p.row, p.col_order))
         raise ValidationFailed(ValidationReport(name, len(raw), problems))
     return CalibrationData(out.reset_index(drop=True), name, file_sha256(path), len(raw), rejected, standards)
 
 
-def _check_exercise_names(out: pd.DataFrame, headers: dict[str, str], problems: list[Problem]) -> None:
-    """An exercise's name is shown in the report and the tables: it may hold no auditor's ID, e-mail address or
-    phone number (case references are anonymised already)."""
-    import re
-
-    private = [re.compile(rf"(?<![a-z0-9]){re.escape(v.lower())}(?![a-z0-9])") for v in set(out["auditor_id"]) if len(v) >= 2]
+def _check_exercise_names(out: pd.DataFrame, headers: dict[str, str], problems: list[Problem], child_ids: set[str] | None = None) -> None:
+    """An exercise's name is shown in the report and the tables: it may hold no child's or auditor's ID, e-mail
+    address or phone number, however it is written (case references are checked on their own)."""
+    private = Redactor({*(v for v in set(out["auditor_id"]) if len(v) >= 2), *(child_ids or set())})
     for ex, rows in out.groupby("exercise_id", sort=False).groups.items():
         if not ex:
             continue
-        text = str(ex).lower()
-        if holds_contact(str(ex)) or any(p.search(text) for p in private):
+        if holds_contact(str(ex)) or private.finds_identifier(str(ex)):
             problems.append(
                 Problem(
                     int(rows[0]) + 2,
                     headers["exercise_id"],
-                    "holds an auditor's ID, an e-mail address or a phone number; it is shown in the report; use a plain label",
+                    "holds a child's or an auditor's ID, an e-mail address or a phone number; it is shown in the report; use a plain label",
                 )
             )

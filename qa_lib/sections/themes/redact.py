@@ -24,11 +24,11 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from qa_lib.inputs.personal import PATTERNS
+from qa_lib.inputs.personal import CONTACT, PATTERNS, reader_text
 
 REDACTED = "[redacted]"
 ID_PART = re.compile(r"[^\W_]+")
-ID_GAP = re.compile(r"[\s\-_./\\:#]{0,3}")
+ID_GAP = re.compile(r"[\s\-_./\\:#,;|+'*]{0,3}")
 WORD = re.compile(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*", re.UNICODE)
 SENTENCE_START = re.compile(r"(?:^|(?<=[.!?:;]\s)|(?<=[.!?:;]\s\s)|(?<=\())")
 
@@ -98,8 +98,15 @@ class Redactor:
         return REDACTED
 
     def finds_identifier(self, text: str) -> bool:
-        """Whether the text spells any identifier from the data (in any case, with any separator)."""
-        return self._identifiers(text) != text
+        """Whether the text spells any identifier from the data (in any case, with any separator), as a reader
+        sees it (`qa_lib.inputs.personal.reader_text`: entities, full-width forms, invisible characters,
+        look-alike letters and dashes undone)."""
+        seen = reader_text(text)
+        return self._identifiers(seen) != seen
+
+    def finds_name(self, text: str) -> bool:
+        """Whether the text holds a name listed in params, as a reader sees it."""
+        return self.names is not None and bool(self.names.search(reader_text(text)))
 
     def _identifiers(self, text: str) -> str:
         """Every run of 1 to n alphanumeric parts, joined by separators or nothing, that spells a known ID."""
@@ -126,8 +133,8 @@ class Redactor:
         return text
 
     def __call__(self, text: str) -> str:
-        out = str(text)
-        for pattern in PATTERNS:
+        out = reader_text(text)  # redact what a reader would see, and publish that
+        for pattern in (*PATTERNS, *CONTACT):
             out = pattern.sub(REDACTED, out)
         out = self._identifiers(out)
         if self.names is not None:

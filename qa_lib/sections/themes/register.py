@@ -24,7 +24,7 @@ from qa_lib.inputs.personal import holds_contact
 COLUMNS = ("action_id", "raised_month", "theme", "action", "owner", "due", "status", "done_date", "evidence")
 REQUIRED = ("action_id", "raised_month", "action", "owner", "status")
 STATUSES = ("open", "done", "dropped")
-FREE_TEXT = ("action", "owner", "evidence")
+FREE_TEXT = ("action_id", "action", "owner", "evidence")  # typed by the QA lead: checked for contact details and IDs
 EVIDENCE_LIMIT = 300  # "short text": a sentence or two, not a case note
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -42,6 +42,7 @@ class Action:
     status: str
     done_date: str
     evidence: str
+    row: str = ""  # where it is in the register ("row 3", "item 3"): what a message names, never its words
 
 
 class RegisterInvalid(ParamsError):
@@ -103,15 +104,18 @@ def validate(rows: list[dict[str, str]], first: int, name: str, keys: set[str], 
                 bad("action_id", f"the same action_id as {where} {seen[r['action_id']]}; expected each action once")
             seen.setdefault(r["action_id"], n)
         if r["raised_month"] and not MONTH.match(r["raised_month"]):
-            bad("raised_month", f"{shown(r['raised_month'])} is not a month; expected YYYY-MM, e.g. 2021-10")
+            bad("raised_month", "not a month; expected YYYY-MM, e.g. 2021-10")
         if r["theme"] and r["theme"] not in keys:
-            bad("theme", f"{shown(r['theme'])} is not a theme or standard key from params; expected one of {', '.join(sorted(keys))}")
+            bad(
+                "theme",
+                f"not a theme or standard key from params; expected one of {', '.join(sorted(keys))}{did_you_mean(r['theme'], keys)}",
+            )
         if r["status"] and r["status"].lower() not in STATUSES:
-            bad("status", f"{shown(r['status'])} is not a status; expected open, done or dropped")
+            bad("status", f"not a status; expected open, done or dropped{did_you_mean(r['status'].lower(), STATUSES)}")
         status = r["status"].lower()
         for col in ("due", "done_date"):
             if r[col] and not _iso(r[col]):
-                bad(col, f"{shown(r[col])} is not a date; expected YYYY-MM-DD")
+                bad(col, "not a date; expected YYYY-MM-DD")
         if status == "done" and not r["done_date"]:
             bad("done_date", "blank for a done action; expected the date it was done (YYYY-MM-DD)")
         if status != "done" and r["done_date"]:
@@ -121,16 +125,17 @@ def validate(rows: list[dict[str, str]], first: int, name: str, keys: set[str], 
         for col in FREE_TEXT:
             if holds_contact(r[col]):
                 bad(col, "holds an e-mail address or phone number (not shown); expected roles and plain words, never contact details")
-        actions.append(Action(**{**r, "status": status}))
+        actions.append(Action(**{**r, "status": status}, row=f"{where} {n}"))
     return actions, problems
 
 
-def shown(value: str) -> str:
-    """A coded value as a message may quote it: the audits file's rule (nothing shaped like an ID, a name or
-    an e-mail address; at most 30 characters)."""
-    from qa_lib.inputs.load import _value_text  # heavy: pandera and pyarrow, only for a register in a spreadsheet
+def did_you_mean(typed: str, known: set[str] | frozenset[str] | tuple[str, ...]) -> str:
+    """ "; did you mean chronologies?" when what was typed is close to one known key (params' own words are
+    named, never what was typed)."""
+    import difflib
 
-    return _value_text(value)
+    close = difflib.get_close_matches(str(typed).strip().lower(), sorted(known), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def _iso(text: str) -> bool:
