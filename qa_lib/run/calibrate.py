@@ -24,9 +24,10 @@ from qa_lib.inputs.params import Params
 from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
 from qa_lib.run.messages import say
 from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
+from qa_lib.run.reader_check import check_outputs
 from qa_lib.run.runner import RunResult
 from qa_lib.run.workspace import Interrupted, private_workdir, remove_stale, signals_held, signals_interrupt
-from qa_lib.sections.calibration.figures import calibration_figures, contract_table
+from qa_lib.sections.calibration.figures import calibration_figures, contract_table, identifiers_of
 
 NOTEBOOK = "calibration"
 
@@ -101,6 +102,8 @@ def _calibrate(params: Params, calibration: Path, out: Path, audits: Path | None
             "exercises": list(figures.exercises),
             "outputs": output_entries(build, [html, table_path]),
         }
+        # The last check: what a reader would see, searched for every ID in the files behind it.
+        check_outputs([html, table_path], identifiers_of(params, calibration), params.quotes.redact_names)
         finish(build, out, manifest, params.history_keep)
     except BaseException:
         with signals_held():

@@ -37,7 +37,8 @@ from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
 from qa_lib.run.messages import say
 from qa_lib.run.outputs import cached_pages, keep_failed, redrawn, write_outputs
 from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
-from qa_lib.run.validate import prepare
+from qa_lib.run.reader_check import check_outputs
+from qa_lib.run.validate import identifiers, prepare
 from qa_lib.run.workspace import (
     Interrupted,
     private_workdir,
@@ -199,6 +200,13 @@ def _run(
         html_paths = [build / f"{name}.html" for name in params.notebooks]
         if cache is not None and to_run:
             cache.store({name: (page_keys[name], (build / f"{name}.html").read_text(encoding="utf-8")) for name in to_run})
+        t = time.perf_counter()  # the last check: what a reader would see, before anything is published
+        check_outputs(
+            [*html_paths, *(p for p in table_paths if p.suffix == ".csv"), build / "headlines.json"],
+            identifiers(data),
+            params.quotes.redact_names,
+        )
+        timings["reader_check"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         manifest = {
             "qa_pack_version": __version__,

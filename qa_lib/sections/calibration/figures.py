@@ -171,3 +171,14 @@ def calibration_figures(params: Params, calibration: Path, audits: Path | None =
     children = set(frame["child_id"]) if "child_id" in frame else None
     data = load_calibration(calibration, params, children)
     return compute(data, auditor_codes(frame, data.auditors))
+
+
+def identifiers_of(params: Params, calibration: Path, audits: Path | None = None) -> set[str]:
+    """Every identifier a calibration report must never show: the auditors' IDs in the calibration file, and
+    every ID in params' audits file (children, social workers, auditors, audits) when there is one."""
+    from qa_lib.inputs.schema import IDENTIFIER_COLUMNS
+
+    source = audits or params.audits
+    frame = load_audits(source, params, sheet=params.sheet).frame if source is not None else pd.DataFrame()
+    ids = {str(v) for col in IDENTIFIER_COLUMNS if col in frame for v in frame[col].dropna()}
+    return ids | {str(a) for a in load_calibration(calibration, params, None).auditors}

@@ -1,0 +1,175 @@
+"""The last check before anything is published: what a reader would see, searched for what must never be there.
+
+Every page's visible text (headings, paragraphs, table cells, the alternative text of charts, the title), every
+cell of the tables and the e-mail's headlines, each as a reader sees it (`qa_lib.inputs.personal.reader_text`:
+entities decoded, Unicode folded, invisible characters removed, look-alike letters folded), is searched for every
+identifier in the data (audit, child, social worker and auditor IDs, however written), for contact details
+and for the names listed in params. The QA lead's text is checked on entry too; this catches any path nobody
+foresaw (a value typed into params, a label that reaches a page some new way). A hit stops the run and names the
+file and the section, never the value; nothing is published and the last good report is untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+from qa_lib.errors import QAPackError
+from qa_lib.inputs.personal import holds_contact
+from qa_lib.sections.themes.redact import ID_PART, Redactor
+
+SHORT_NUMBER = 6  # an all-digit ID shorter than this cannot be told from a count on a page: not searched here
+
+
+class LeakFound(QAPackError):
+    """A page, table or the e-mail would show an identifier, a contact detail or a listed name."""
+
+
+BLOCKS = {
+    "p",
+    "div",
+    "td",
+    "th",
+    "tr",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "details",
+    "summary",
+    "figure",
+    "figcaption",
+    "caption",
+    "title",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "blockquote",
+    "pre",
+    "hr",
+    "dt",
+    "dd",
+}
+BOUNDARY = " \u00a6 "  # between blocks (cells, paragraphs): no identifier is read across it; inline markup joins
+
+
+class _Visible(HTMLParser):
+    """Collects (section, text) pairs of what a browser shows or reads aloud: text outside <style> and
+    <script>, and alt, title and aria-label attributes; the section is the latest heading."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)  # character references are the check's to decode, as a reader sees
+        self.section = "the page's head"
+        self.parts: list[tuple[str, str]] = []
+        self._skip = 0
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCKS:
+            self.parts.append((self.section, BOUNDARY))
+        if tag in ("style", "script"):
+            self._skip += 1
+        if tag in ("h1", "h2", "h3", "h4"):
+            self._heading = []
+        for name, value in attrs:
+            if name in ("alt", "title", "aria-label") and value:
+                self.parts.append((self.section, f"{BOUNDARY}{value}{BOUNDARY}"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self.parts.append((self.section, BOUNDARY))
+        if tag in ("style", "script"):
+            self._skip = max(0, self._skip - 1)
+        if tag in ("h1", "h2", "h3", "h4") and self._heading is not None:
+            heading = re.sub(r"\s+", " ", "".join(self._heading)).replace("¶", "").strip()
+            self.section = heading or self.section
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._heading is not None:
+            self._heading.append(data)
+        self.parts.append((self.section, data))
+
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name};")
+
+
+def page_text(html: str) -> list[tuple[str, str]]:
+    """(section, visible text) for a page: inline markup joined as a reader sees it (so a value split across
+    <strong> and <em> is whole), blocks such as cells and paragraphs kept apart."""
+    parser = _Visible()
+    parser.feed(html)
+    joined: dict[str, list[str]] = {}
+    for section, text in parser.parts:
+        joined.setdefault(section, []).append(text)
+    return [(section, "".join(texts)) for section, texts in joined.items()]
+
+
+def searchable(identifiers: Iterable[str]) -> set[str]:
+    """The identifiers a page can be searched for: an all-digit one shorter than SHORT_NUMBER digits is left out
+    (a page of counts would match it); every other is searched however it is written."""
+    out = set()
+    for value in identifiers:
+        key = "".join(ID_PART.findall(str(value)))
+        if key and not (key.isdigit() and len(key) < SHORT_NUMBER):
+            out.add(str(value))
+    return out
+
+
+def _texts(path: Path) -> Iterator[tuple[str, str]]:
+    """(where, text) for one output file."""
+    if path.suffix == ".html":
+        yield from ((f"section '{s[:80]}'", t) for s, t in page_text(path.read_text(encoding="utf-8")))
+    elif path.suffix == ".csv":
+        with open(path, newline="", encoding="utf-8") as handle:
+            for n, row in enumerate(csv.reader(handle), start=1):
+                yield (f"row {n}", " | ".join(row))
+    elif path.suffix == ".json":
+        yield from (("the e-mail's headlines", t) for t in _strings(json.loads(path.read_text(encoding="utf-8"))))
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def check_outputs(files: Iterable[Path], identifiers: Iterable[str], names: Iterable[str] = ()) -> None:
+    """Raise LeakFound, naming every file and section (never the value), if any output would show an identifier
+    from the data, a contact detail or a listed name as a reader sees it."""
+    ids = Redactor(searchable(identifiers), names=[n for n in names if str(n).strip()])
+    found: list[str] = []
+    for path in files:
+        for where, text in _texts(path):
+            if ids.finds_identifier(text) or holds_contact(text) or ids.finds_name(text):
+                found.append(f"{path.name}, {where}")
+    if found:
+        shown = "; ".join(dict.fromkeys(found))
+        raise LeakFound(
+            f"the last check before publishing found an identifier from the data, a contact detail or a listed name in: "
+            f"{shown[:1500]}. Nothing was published and the last report is unchanged; find where it came from (params, "
+            "the commentary, the register or a label) and remove it"
+        )

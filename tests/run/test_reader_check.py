@@ -1,0 +1,94 @@
+"""The last check on what a reader sees (issue 25, item 1): every page's visible text, table cell and the
+e-mail's headlines, normalised as a reader sees them and searched for every identifier in the data, contact
+details and names listed in params; a hit stops the run naming the file and section, never the value."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, qa_pack
+from qa_lib.run.reader_check import LeakFound, check_outputs, page_text, searchable
+
+IDS = {"CH-864660", "SW-3145", "AU-11", "AUD-2021-01-001", "1234"}
+
+
+def page(tmp_path: Path, body: str, name: str = "page.html") -> Path:
+    path = tmp_path / name
+    path.write_text(f"<html><head><title>Report</title><style>.x{{color:red}}</style></head><body>{body}</body></html>", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<h2>Key messages</h2><p>Review CH&#45;864660 today.</p>",  # an entity for the hyphen
+        "<h2>Key messages</h2><p>Review CH\u200b-864660 today.</p>",  # a zero-width space
+        "<h2>Key messages</h2><p>Review СН–864660 today.</p>",  # Cyrillic letters, an en dash
+        "<h2>Key messages</h2><p>Review ＣＨ８６４６６０ today.</p>",  # full-width
+        "<h2>Key messages</h2><p>Review \u202e066468-HC\u202c today.</p>",  # shown reversed by the browser
+        "<h2>Key messages</h2><p>Review <strong>CH</strong>-<em>864660</em> today.</p>",  # split across markup
+        '<h2>Key messages</h2><img alt="A chart of sw 3145" src="data:image/png;base64,AAAA">',  # alt text
+        "<h2>Key messages</h2><p>Ring 0044 7700 900123.</p>",  # a phone number
+        "<h2>Key messages</h2><p>Write to jo&#64;example.org.</p>",  # an e-mail address behind an entity
+        "<h2>Key messages</h2><p>Jo Bloggs said so.</p>",  # a name listed in params
+    ],
+)
+def test_a_page_showing_an_id_however_written_is_refused_naming_the_section(tmp_path, body):
+    with pytest.raises(LeakFound) as err:
+        check_outputs([page(tmp_path, body)], IDS, names=["Jo Bloggs"])
+    said = str(err.value)
+    assert "page.html, section 'Key messages'" in said
+    for value in ("864660", "3145", "900123", "example.org", "Bloggs"):
+        assert value not in said
+
+
+def test_a_clean_page_a_table_and_headlines_pass_and_short_numeric_ids_are_not_counts(tmp_path):
+    body = "<h2>Returns</h2><p>1234 audits were returned; 37 of 77 (48%).</p><table><tr><td>AU</td><td>11%</td></tr></table>"
+    table = tmp_path / "returns.csv"
+    table.write_text("audit_month,returned\n2021-12,37\n", encoding="utf-8")
+    head = tmp_path / "headlines.json"
+    head.write_text(json.dumps({"key_messages": ["- **Returns:** 48% of audits came back in December (37 of 77)."]}), encoding="utf-8")
+    check_outputs([page(tmp_path, body), table, head], IDS)  # "1234" is too short a number to search a page for
+    assert "1234" not in searchable(IDS) and "CH-864660" in searchable(IDS)
+
+
+def test_a_table_cell_and_the_headlines_are_checked_too(tmp_path):
+    table = tmp_path / "themes.csv"
+    table.write_text("theme,audits\nch 864660,3\n", encoding="utf-8")
+    with pytest.raises(LeakFound, match="themes.csv, row 2"):
+        check_outputs([table], IDS)
+    head = tmp_path / "headlines.json"
+    head.write_text(json.dumps({"standards": ["Fine.", "Ask AU&#8209;11."]}), encoding="utf-8")
+    with pytest.raises(LeakFound, match="headlines.json, the e-mail's headlines"):
+        check_outputs([head], IDS)
+
+
+def test_style_and_script_are_not_what_a_reader_sees(tmp_path):
+    parts = page_text("<style>.ch-864660{}</style><h2>A</h2><p>text</p>")
+    assert all("864660" not in t for _, t in parts)
+
+
+@pytest.mark.slow
+def test_an_id_typed_into_params_stops_the_run_and_the_last_report_stays(tmp_path, demo_csv):
+    """A path nobody foresaw: the programme's author in params holds a child's ID (with a zero-width space)."""
+    import pandas as pd
+
+    child = pd.read_csv(demo_csv, dtype=str)["child_id"].iloc[0]
+    out = tmp_path / "out"
+    good = qa_pack("run", "--params", str(REPO / "params" / "demo.yml"), "--audits", str(demo_csv), "--out", str(out), "--quiet")
+    assert good.returncode == 0, good.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    sneaky = child.replace("-", "\u200b-")
+    params = tmp_path / "p.yml"
+    params.write_text(
+        f"include: {REPO / 'params' / 'demo.yml'}\nprogramme:\n  name: QA Framework\n  author: 'QA team for {sneaky}'\n", encoding="utf-8"
+    )
+    bad = qa_pack("run", "--params", str(params), "--audits", str(demo_csv), "--out", str(out), "--no-cache", "--quiet")
+    assert bad.returncode != 0
+    said = bad.stdout + bad.stderr
+    assert "highlight_report.html" in said and "Traceback" not in said
+    assert child.split("-")[-1] not in said
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # the last good report untouched
