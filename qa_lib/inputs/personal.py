@@ -60,8 +60,12 @@ CONFUSABLES = str.maketrans(
     {
         **dict(zip("АВЕКМНОРСТУХаеорсухіјѕԁԛԝІЈЅԌ", "ABEKMHOPCTYXaeopcyxijsdqwIJSG")),  # Cyrillic
         **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ", "ABEZHIKMNOPTYXaiKvopTuX")),  # Greek
+        **dict(zip("ϹϲϳϜ", "CcjF")),  # Greek extras: lunate sigma, yot, digamma
+        **dict(zip("ᎪᏴᏟᎬᎻᏆᎫᏦᏞᎷᏃᏢᏚᎢᏙᏔ", "ABCEHIJKLMNPSTVW")),  # Cherokee capitals
         "ı": "i",
         "ℓ": "l",
+        "ɡ": "g",
+        "ǀ": "l",
     }
 )
 
@@ -80,7 +84,7 @@ def reader_text(text: str) -> str:
         if decoded == text:
             break
         text = decoded
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text.translate(CONFUSABLES))  # folded first too: NFKC turns some into others
     text = RIGHT_TO_LEFT_OVERRIDE.sub(lambda m: m.group(1)[::-1], text)  # shown reversed: read it as shown
     text = INVISIBLE.sub("", text)
     text = text.translate(CONFUSABLES)
