@@ -20,6 +20,7 @@ from qa_lib.errors import QAPackError
 
 MARKER = ".qa-pack-run.json"
 MARKER_KIND = "qa-pack run folder"
+EXTRA_FILES = {"email.eml", "email-sent.json"}  # written into a run folder later by `qa-pack email`
 
 
 def run_marker(out: Path) -> dict[str, Any] | None:
@@ -34,10 +35,33 @@ def run_marker(out: Path) -> dict[str, Any] | None:
     return data
 
 
-def write_marker(build: Path, files: list[str]) -> None:
-    """Mark `build` as the pack's run folder, listing every top-level entry the run wrote."""
-    marker = {"kind": MARKER_KIND, "written_by": "qa-pack", "version": __version__, "files": sorted(files)}
+def write_marker(build: Path, files: list[str], audience: str = "internal") -> None:
+    """Mark `build` as the pack's run folder, listing every top-level entry the run wrote, and its audience."""
+    marker = {"kind": MARKER_KIND, "written_by": "qa-pack", "version": __version__, "audience": audience, "files": sorted(files)}
     (build / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+
+
+def remove_listed(folder: Path, names: set[str] | list[str], marker: str) -> bool:
+    """Remove from `folder` only the entries the pack listed (and its `marker`), then the folder if nothing else
+    is left in it: a file or folder someone else put there stays, and so does the folder around it. Returns
+    whether the folder is gone."""
+    import shutil
+
+    for name in {*names, marker}:
+        path = folder / name
+        if path.parent != folder or path.is_symlink():
+            if path.is_symlink():
+                path.unlink(missing_ok=True)
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        return False
+    return True
 
 
 def check_private_file(out: Path, what: str, example: str, command: str, marker: str, siblings: tuple[str, ...] = ()) -> None:

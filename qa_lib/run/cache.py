@@ -27,13 +27,13 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import stat
 import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from qa_lib.files import remove_listed
 from qa_lib.inputs.params import EmailSettings, Params
 from qa_lib.inputs.period import Period
 
@@ -145,19 +145,36 @@ class RunCache:
         """Only the `keep` most recently used keys are kept."""
         with contextlib.suppress(OSError):
             os.utime(self.folder)
-            folders = sorted((p for p in self.root.iterdir() if p.is_dir() and not p.is_symlink()), key=lambda p: p.stat().st_mtime)
+            folders = sorted((p for p in self.root.iterdir() if _entry(p)), key=lambda p: p.stat().st_mtime)
             for old in folders[:-keep]:
-                shutil.rmtree(old, ignore_errors=True)
+                _remove_entry(old)
+
+
+def _entry(folder: Path) -> bool:
+    """A folder of the cache's own: a real folder holding the pack's record."""
+    return folder.is_dir() and not folder.is_symlink() and (folder / RECORD).is_file()
+
+
+def _remove_entry(folder: Path) -> None:
+    """One cache entry removed: the files its record lists and the record; anything else stays, with its folder."""
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        files = [str(e["file"]) for e in record.get("pages", {}).values() if isinstance(e, dict) and "file" in e]
+    except (OSError, ValueError, TypeError, AttributeError):
+        files = []
+    remove_listed(folder, files, RECORD)
 
 
 def clear(root: Path | None = None) -> int:
-    """Remove the cache; returns how many keys it held."""
+    """Remove the cache's entries (only what the pack wrote: a folder named by QA_PACK_CACHE may hold other
+    things, which stay, and so does the folder); returns how many entries were removed."""
     root = root or cache_root()
-    if not root.is_dir():
+    if not root.is_dir() or root.is_symlink():
         return 0
-    count = sum(1 for p in root.iterdir() if p.is_dir())
-    shutil.rmtree(root)
-    return count
+    entries = [p for p in root.iterdir() if _entry(p)]
+    for folder in entries:
+        _remove_entry(folder)
+    return len(entries)
 
 
 def _private(path: Path) -> bool:

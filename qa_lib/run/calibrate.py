@@ -43,10 +43,10 @@ def calibrate(
     try:
         with signals_interrupt():
             inputs = {"calibration file": calibration, "params file": params.source, "audits file": audits or params.audits}
-            check_out_dir(out, inputs)
+            check_out_dir(out, inputs, "internal")
             remove_stale()
             with publishing_lock(out):
-                check_out_dir(out, {})
+                check_out_dir(out, {}, "internal")
                 return _calibrate(params, calibration, out, audits, quiet, notebooks_dir)
     except Interrupted as exc:
         raise RunInterrupted(out, exc.exit_code) from None

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from qa_lib.files import run_marker
+from qa_lib.files import EXTRA_FILES, MARKER, remove_listed, run_marker
 
 HISTORY = "history"
 SENT = "email-sent.json"  # written into a run folder by `qa-pack email --send` once the server took the message
@@ -46,6 +45,9 @@ def keep_earlier(out: Path, build: Path) -> Path | None:
     """Before `build` replaces `out`: `out`'s history, and `out` itself, moved into `build/history/` (renames
     only, on one file system). Returns where `out` went, for `restore` if the swap then fails."""
     if not out.exists():
+        return None
+    if out.is_dir() and not out.is_symlink() and not any(out.iterdir()):
+        out.rmdir()  # an empty folder the user made for --out: used (the build takes its place), not kept as a "run"
         return None
     history = build / HISTORY
     history.mkdir(exist_ok=True)
@@ -78,10 +80,11 @@ def prune(out: Path, keep: int | None) -> list[Path]:
     history = out / HISTORY
     if keep is None or not history.is_dir():
         return []
-    runs = sorted(p for p in history.iterdir() if p.is_dir() and STAMP.match(p.name))
+    runs = sorted(p for p in history.iterdir() if p.is_dir() and not p.is_symlink() and STAMP.match(p.name) and run_marker(p) is not None)
     gone = runs[: max(0, len(runs) - keep)]
-    for run in gone:
-        shutil.rmtree(run, ignore_errors=True)
+    for run in gone:  # only what the run's marker lists: anything someone else put in it stays, with its folder
+        marker = run_marker(run) or {"files": []}
+        remove_listed(run, [*marker["files"], *EXTRA_FILES], MARKER)
     return gone
 
 

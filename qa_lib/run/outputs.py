@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pandas as pd
 
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.figures import RunFigures
+from qa_lib.files import record_written, remove_listed, written_here
 from qa_lib.inputs.load import file_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
@@ -82,14 +82,36 @@ def write_outputs(
     return paths
 
 
+FAILED_MARKER = ".qa-pack-failed.json"
+
+
+def failed_folder(out: Path) -> Path:
+    return out.with_name(f"{out.name}.failed")
+
+
+def remove_failed(out: Path) -> None:
+    """The failed notebooks an earlier run kept, removed: only a folder the pack marked, only the files it
+    listed (a folder of that name someone else made, or a file they put in ours, stays)."""
+    kept = failed_folder(out)
+    if kept.is_symlink() or not kept.is_dir():
+        return
+    listed = written_here(kept, FAILED_MARKER)
+    if listed or (kept / FAILED_MARKER).is_file():
+        remove_listed(kept, listed, FAILED_MARKER)
+
+
 def keep_failed(jobs: list[NotebookJob], out: Path) -> Path | None:
     """Failed notebooks, kept beside the output for checking: their outputs are figures, not rows,
-    and their error outputs (which may quote a value) are dropped."""
-    import nbformat
+    and their error outputs (which may quote a value) are dropped. The folder is marked as the pack's, listing
+    what it holds, so a later run removes only that."""
+    import nbformat  # heavy: only when a notebook failed
 
-    kept = out.with_name(f"{out.name}.failed")
-    shutil.rmtree(kept, ignore_errors=True)
+    remove_failed(out)
+    kept = failed_folder(out)
+    if kept.exists() or kept.is_symlink():
+        return None  # someone else's folder of that name: nothing is written into it
     kept.mkdir(parents=True)
+    record_written(kept, FAILED_MARKER, set(), "qa-pack run")
     for job in jobs:
         if job.output.exists() and job.output.stat().st_size:
             try:
@@ -100,4 +122,5 @@ def keep_failed(jobs: list[NotebookJob], out: Path) -> Path | None:
                 if cell.get("cell_type") == "code":
                     cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("output_type") != "error"]
             nbformat.write(nb, kept / job.output.name)
-    return kept if any(kept.iterdir()) else None
+            record_written(kept, FAILED_MARKER, {job.output.name}, "qa-pack run")
+    return kept if written_here(kept, FAILED_MARKER) else None

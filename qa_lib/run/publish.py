@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from qa_lib.errors import QAPackError
-from qa_lib.files import MARKER, run_marker, write_marker
+from qa_lib.files import EXTRA_FILES, MARKER, run_marker, write_marker
 from qa_lib.run.history import HISTORY, is_history, keep_earlier, prune, restore
 from qa_lib.run.workspace import signals_held
 
-EXTRA_FILES = {"email.eml", "email-sent.json"}  # written into a run folder later by `qa-pack email`
 LEGACY_FILES = {"manifest.json", "headlines.json", "tables.xlsx", "tables", "email.eml"}
 
 
@@ -44,8 +43,50 @@ def _short_list(names: list[str], most: int = 3) -> str:
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
-def check_out_dir(out: Path, inputs: Mapping[str, Path | None]) -> None:
-    """Refuse an output folder the pack may not replace, and inputs that lie inside it."""
+AUDIENCE_WORDS = {"internal": "the QA team (audience internal)", "wider": "a wider audience (audience wider)"}
+
+
+def folder_audience(folder: Path) -> str | None:
+    """Which audience a run folder was published for: its marker says (runs since 0.10), else its manifest,
+    else its tables (a wider pack shows hidden counts as c); None when it is not a run folder."""
+    marker = run_marker(folder)
+    if marker is None and not (folder / "manifest.json").is_file():
+        return None
+    if marker is not None and marker.get("audience") in AUDIENCE_WORDS:
+        return str(marker["audience"])
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("audience") in AUDIENCE_WORDS:
+            return str(manifest["audience"])
+    except (OSError, ValueError, AttributeError):
+        pass
+    for table in sorted((folder / "tables").glob("*.csv")) if (folder / "tables").is_dir() else []:
+        try:
+            if any(cell == "c" for line in table.read_text(encoding="utf-8").splitlines()[1:] for cell in line.split(",")):
+                return "wider"
+        except OSError:
+            continue
+    return "internal"
+
+
+def check_audience(out: Path, audience: str) -> None:
+    """A folder (and its history) holds one audience's reports only: a wider pack never sits beside, or keeps
+    in its history, the QA team's unsuppressed figures, and "changes since" never compares across audiences."""
+    folders = [out, *(sorted(p for p in (out / HISTORY).iterdir() if p.is_dir()) if (out / HISTORY).is_dir() else [])]
+    for folder in folders:
+        found = folder_audience(folder)
+        if found is not None and found != audience:
+            where = "holds" if folder == out else "keeps in its history"
+            raise QAPackError(
+                f"{out} {where} a report for {AUDIENCE_WORDS[found]}; a report for {AUDIENCE_WORDS[audience]} is never "
+                "written into the same folder or its history (the two would sit side by side, and 'changes since' would "
+                "compare them). Choose another --out"
+            )
+
+
+def check_out_dir(out: Path, inputs: Mapping[str, Path | None], audience: str | None = None) -> None:
+    """Refuse an output folder the pack may not replace, inputs that lie inside it, and (given `audience`) a
+    folder holding another audience's reports."""
     for what, path in inputs.items():
         if path is not None and Path(path).resolve().is_relative_to(out):
             raise QAPackError(
@@ -75,6 +116,8 @@ def check_out_dir(out: Path, inputs: Mapping[str, Path | None]) -> None:
             f"{out} holds files a qa-pack run did not write ({_short_list(unknown)}), so a run will not "
             "replace it; move them out or choose another --out"
         )
+    if audience is not None:
+        check_audience(out, audience)
 
 
 def _lock_file(path: Path) -> IO[str] | None:
@@ -118,12 +161,15 @@ def publish(build: Path, out: Path, keep: int | None = None) -> None:
     """Swap the finished build into place. The earlier run is never deleted: it moves, whole, into the new
     run's `history/` (`qa_lib.run.history`), and only runs beyond params `history: {keep: N}` are pruned."""
 
+    empty = out.is_dir() and not out.is_symlink() and not any(out.iterdir())
     moved = keep_earlier(out, build)
     try:
         build.rename(out)
     except OSError:
         if moved is not None:
             restore(out, build, moved)  # put the last good report back, with its history
+        elif empty:
+            out.mkdir(exist_ok=True)  # the user's empty folder, as it was
         raise
     prune(out, keep)
 
@@ -135,12 +181,12 @@ def output_entries(build: Path, paths: list[Path]) -> list[dict[str, Any]]:
     return [{"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in paths if p.exists()]
 
 
-def finish(build: Path, out: Path, manifest: dict[str, Any], keep: int | None = None) -> None:
+def finish(build: Path, out: Path, manifest: dict[str, Any], keep: int | None = None, audience: str = "internal") -> None:
     """A finished build published: its manifest and marker written, the user's usual permissions given (mkdtemp
     makes 0700), then swapped into place with signals held (`publish`)."""
 
-    (build / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    write_marker(build, [p.name for p in build.iterdir()])
+    (build / "manifest.json").write_text(json.dumps({**manifest, "audience": audience}, indent=2), encoding="utf-8")
+    write_marker(build, [p.name for p in build.iterdir()], audience)
     umask = os.umask(0)
     os.umask(umask)
     build.chmod(0o777 & ~umask)

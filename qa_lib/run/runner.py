@@ -35,7 +35,7 @@ from qa_lib.notebook import Run
 from qa_lib.run.compute import figures_stage, with_revision
 from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
 from qa_lib.run.messages import say
-from qa_lib.run.outputs import cached_pages, keep_failed, redrawn, write_outputs
+from qa_lib.run.outputs import cached_pages, keep_failed, redrawn, remove_failed, write_outputs
 from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
 from qa_lib.run.reader_check import check_outputs
 from qa_lib.run.validate import identifiers, prepare
@@ -96,10 +96,10 @@ def run(
         with signals_interrupt():
             commentary = commentary or params.commentary
             inputs = {"audits file": audits, "params file": params.source, "actions file": params.actions, "commentary file": commentary}
-            check_out_dir(out, inputs)
+            check_out_dir(out, inputs, params.audience)
             remove_stale()  # a dead run's private folder goes first, whatever becomes of this run
             with publishing_lock(out):
-                check_out_dir(out, {})  # again, now that no other run can be changing it
+                check_out_dir(out, {}, params.audience)  # again, now that no other run can be changing it
                 return _run(params, audits, period, out, quiet, notebooks_dir, commentary, accept_changed_data, use_cache)
     except Interrupted as exc:
         raise RunInterrupted(out, exc.exit_code) from None
@@ -223,12 +223,12 @@ def _run(
             "versions": versions,
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         }
-        finish(build, out, manifest, params.history_keep)
+        finish(build, out, manifest, params.history_keep, params.audience)
     except BaseException:
         with signals_held():
             shutil.rmtree(build, ignore_errors=True)
         raise
-    shutil.rmtree(out.with_name(f"{out.name}.failed"), ignore_errors=True)
+    remove_failed(out)  # an earlier run's failed notebooks: only what the pack wrote there
     return RunResult(
         out=out, html=[out / p.name for p in html_paths], tables=[out / p.relative_to(build) for p in table_paths], manifest=manifest
     )

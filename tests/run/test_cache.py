@@ -251,9 +251,14 @@ def test_the_cache_command_says_where_the_cache_is_and_clears_it(own_run_cache, 
     RunCache(own_run_cache, "r" * 64).store({"grades": ("k1", "<p>page</p>"), "themes": ("k2", "<p>t</p>")})
     code, said = run_cli(monkeypatch, capsys, "cache")
     assert code == 0 and str(own_run_cache) in said and "1 run key(s), 2 page(s)" in said
+    (own_run_cache / "my-notes.txt").write_text("mine", encoding="utf-8")  # QA_PACK_CACHE named a folder of the user's
+    (own_run_cache / "my-folder").mkdir()
+    (own_run_cache / "my-folder" / "keep.txt").write_text("mine", encoding="utf-8")
     code, said = run_cli(monkeypatch, capsys, "cache", "--clear")
     assert code == 0 and "1 run key(s)" in said
-    assert not own_run_cache.exists()
+    # Issue 25: only the pack's entries go; the user's file, folder and the folder itself stay.
+    assert sorted(p.name for p in own_run_cache.iterdir()) == ["my-folder", "my-notes.txt"]
+    assert (own_run_cache / "my-folder" / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_the_same_data_under_another_file_name_is_another_key(demo_params, tmp_path):

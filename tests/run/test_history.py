@@ -94,3 +94,72 @@ def test_the_history_command_lists_runs(tmp_path, monkeypatch, capsys):
     assert "history/20220105T090000Z" in lines[2]
     code, said = run_cli(monkeypatch, capsys, "history", str(tmp_path))
     assert code != 0 and "not a qa-pack run folder" in said
+
+
+def test_pruning_removes_only_what_a_run_wrote(tmp_path):
+    """Issue 25: with history: {keep: 1}, a user's notes placed in an old history/<time>/ folder survive, and
+    so does the folder holding them; a folder there without the pack's marker is never touched."""
+    out = tmp_path / "qa"
+    publish(built(tmp_path, "b1", "2022-01-01T09:00:00+00:00", "1" * 64, "one"), out)
+    publish(built(tmp_path, "b2", "2022-01-02T09:00:00+00:00", "2" * 64, "two"), out)
+    old = out / HISTORY / "20220101T090000Z"
+    (old / "my-notes.txt").write_text("the QA lead's notes", encoding="utf-8")
+    publish(built(tmp_path, "b3", "2022-01-03T09:00:00+00:00", "3" * 64, "three"), out, keep=1)
+    assert sorted(p.name for p in old.iterdir()) == ["my-notes.txt"]  # the run's own files went; the notes stayed
+    assert (out / HISTORY / "20220102T090000Z" / "highlight_report.html").read_text(encoding="utf-8") == "two"
+
+
+def test_an_empty_folder_made_for_out_is_used_and_the_loop_goes_on(tmp_path):
+    """Issue 25: the first run into an empty folder the user made used to move it into history/ as a "run", and
+    every later run into the folder was refused."""
+    out = tmp_path / "qa"
+    out.mkdir()
+    check_out_dir(out, {})
+    publish(built(tmp_path, "b1", "2022-01-01T09:00:00+00:00", "1" * 64, "one"), out)
+    assert not (out / HISTORY).exists()
+    check_out_dir(out, {})  # the next run may publish here
+    publish(built(tmp_path, "b2", "2022-01-02T09:00:00+00:00", "2" * 64, "two"), out)
+    assert sorted(p.name for p in (out / HISTORY).iterdir()) == ["20220101T090000Z"]
+
+
+def test_a_failed_folder_is_removed_only_when_the_pack_wrote_it(tmp_path):
+    from qa_lib.run.outputs import FAILED_MARKER, remove_failed
+
+    out = tmp_path / "qa"
+    theirs = tmp_path / "qa.failed"
+    theirs.mkdir()
+    (theirs / "important.txt").write_text("not the pack's", encoding="utf-8")
+    remove_failed(out)
+    assert (theirs / "important.txt").exists()  # no marker: never touched
+    (theirs / "important.txt").unlink()
+    (theirs / "highlight_report.ipynb").write_text("{}", encoding="utf-8")
+    (theirs / "mine.txt").write_text("mine", encoding="utf-8")
+    (theirs / FAILED_MARKER).write_text(json.dumps({"files": ["highlight_report.ipynb"]}), encoding="utf-8")
+    remove_failed(out)
+    assert sorted(p.name for p in theirs.iterdir()) == ["mine.txt"]  # only what the marker listed
+
+
+def test_audiences_never_share_a_folder(tmp_path):
+    """Issue 25: a wider run into a folder (or history) holding an internal run is refused, and the reverse."""
+    from qa_lib.run.publish import finish
+
+    out = tmp_path / "qa"
+    b1 = built(tmp_path, "b1", "2022-01-01T09:00:00+00:00", "1" * 64, "internal")
+    finish(b1, out, json.loads((b1 / "manifest.json").read_text(encoding="utf-8")), audience="internal")
+    check_out_dir(out, {}, "internal")
+    with pytest.raises(QAPackError, match="holds a report for the QA team"):
+        check_out_dir(out, {}, "wider")
+    b2 = built(tmp_path, "b2", "2022-01-02T09:00:00+00:00", "2" * 64, "internal again")
+    finish(b2, out, json.loads((b2 / "manifest.json").read_text(encoding="utf-8")), audience="internal")
+    wider = tmp_path / "wider"
+    b3 = built(tmp_path, "b3", "2022-01-03T09:00:00+00:00", "3" * 64, "wider")
+    finish(b3, wider, json.loads((b3 / "manifest.json").read_text(encoding="utf-8")), audience="wider")
+    with pytest.raises(QAPackError, match="holds a report for a wider audience"):
+        check_out_dir(wider, {}, "internal")
+    # A folder whose history keeps the other audience's run is refused too (as an earlier version could leave it).
+    (out / HISTORY / "20220101T090000Z" / ".qa-pack-run.json").write_text(
+        json.dumps({"kind": "qa-pack run folder", "audience": "wider", "files": ["highlight_report.html", "manifest.json"]}),
+        encoding="utf-8",
+    )
+    with pytest.raises(QAPackError, match="keeps in its history a report for a wider audience"):
+        check_out_dir(out, {}, "internal")
