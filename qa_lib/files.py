@@ -117,3 +117,45 @@ def write_private_text(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+SECRET_BYTES = 32
+
+
+def secret_path() -> Path:
+    """Where this install's secret lives: `$QA_PACK_SECRET`, else `$XDG_CONFIG_HOME/qa-pack/secret.key`, else
+    `~/.config/qa-pack/secret.key`: with the QA lead's private files, never in a report or the cache."""
+    if os.environ.get("QA_PACK_SECRET"):
+        return Path(os.environ["QA_PACK_SECRET"])
+    base = Path(os.environ["XDG_CONFIG_HOME"]) if os.environ.get("XDG_CONFIG_HOME") else Path.home() / ".config"
+    return base / "qa-pack" / "secret.key"
+
+
+def install_secret() -> bytes:
+    """This install's random secret (made on first use, mode 0600, in a 0700 folder): what auditors' codes are
+    drawn from, so no one without it can rebuild which code is whose. Refused if another user could read it."""
+    path = secret_path()
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".secret.", dir=path.parent)
+        try:
+            os.write(fd, os.urandom(SECRET_BYTES).hex().encode())
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)  # never over a key another process wrote meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        info = path.lstat()
+    import stat
+
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise QAPackError(f"{path} (the pack's secret) must be a file of yours that no one else can read (chmod 600 it)")
+    key = bytes.fromhex(path.read_text(encoding="utf-8").strip())
+    if len(key) < 16:
+        raise QAPackError(f"{path} (the pack's secret) is too short; remove it and the pack makes a new one")
+    return key

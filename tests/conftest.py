@@ -17,6 +17,12 @@ from qa_lib.inputs.params import Params, load_params
 # The run cache (qa_lib.run.cache) never reaches the user's own: the session's runs share a throwaway one, and
 # each test gets an empty one of its own, so a test that needs notebooks to run is never served from the cache.
 os.environ["QA_PACK_CACHE"] = tempfile.mkdtemp(prefix="qa-pack-test-cache-")
+# The install's secret (auditor codes) is the tests' own, never the user's: a fixed key, so codes are the same in
+# every test process and every real run the tests start.
+_SECRET = Path(tempfile.mkdtemp(prefix="qa-pack-test-secret-")) / "secret.key"
+_SECRET.write_text("7e" * 32, encoding="utf-8")
+_SECRET.chmod(0o600)
+os.environ["QA_PACK_SECRET"] = str(_SECRET)
 
 
 @pytest.fixture(autouse=True)

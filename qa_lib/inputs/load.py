@@ -449,6 +449,12 @@ def is_private_column(column: str) -> bool:
     return column in IDENTIFIER_COLUMNS or column in FREE_TEXT_COLUMNS or column.startswith("comment_")
 
 
+SAFE_SHAPE = re.compile(  # shapes that cannot name anyone: dates, months, small numbers, and the contract's own codes
+    r"\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}/\d{1,2}/\d{2,4}|[A-Za-z]{3}-\d{2}|-?\d{1,3}(?:\.\d+)?%?"
+    r"|(?i:n/?a|not applicable|yes|no|y|n|true|false)"
+)
+
+
 def _value_text(value: str, column: str = "", known_ids: frozenset[str] = frozenset(), near_miss: bool = False) -> str:
     """A cell as a message may quote it: never from an identifier or free-text column, never an ID from the
     file, nothing shaped like an ID, a name or an e-mail address (unless it is a near miss of an allowed value),
@@ -460,10 +466,11 @@ def _value_text(value: str, column: str = "", known_ids: frozenset[str] = frozen
         return f"an Excel error value ({text})"
     if is_private_column(column) or text.lower() in known_ids:
         return NOT_SHOWN
-    head = text[:200]  # enough to judge; a huge cell is cut anyway
-    if not near_miss and (_id_like(head) or "@" in head or (PERSON_NAME.match(head) and any(c.isupper() for c in head))):
-        return NOT_SHOWN
-    return repr(text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…")
+    if near_miss or SAFE_SHAPE.fullmatch(text):  # a near miss of an allowed value, or a date or number shape
+        return repr(text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…")
+    # Anything else may be a name, an ID written another way, a phone number or text from another column: a
+    # single capitalised word cannot be told from a surname, so none is quoted (issue 25).
+    return NOT_SHOWN
 
 
 def _known_ids(raw: pd.DataFrame) -> frozenset[str]:

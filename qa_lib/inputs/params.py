@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from qa_lib.errors import ParamsError, bounded
+from qa_lib.errors import ParamsError
 from qa_lib.inputs.period import Period
 
 ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+")
@@ -177,7 +177,7 @@ def _int(value: Any, key: str, src: Path, minimum: int = 0) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise ParamsError(f"{_where(src, key)} must be a whole number, e.g. 600; got {str(value)[:30]!r}") from None
+        raise ParamsError(f"{_where(src, key)} must be a whole number, e.g. 600") from None
     if number < minimum:
         raise ParamsError(f"{_where(src, key)} must be at least {minimum}; got {number}")
     return number
@@ -189,7 +189,7 @@ def _number(value: Any, key: str, src: Path, minimum: float = 0.0) -> float:
     try:
         number = float(str(value).strip())
     except ValueError:
-        raise ParamsError(f"{_where(src, key)} must be a number; got {str(value)[:30]!r}") from None
+        raise ParamsError(f"{_where(src, key)} must be a number") from None
     if not number >= minimum:  # also refuses nan
         raise ParamsError(f"{_where(src, key)} must be at least {minimum:g}; got {number:g}")
     return number
@@ -200,7 +200,7 @@ def _flag(value: Any, key: str, src: Path) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in {"true", "yes", "on", "false", "no", "off"}:
         return value.strip().lower() in {"true", "yes", "on"}
-    raise ParamsError(f"{_where(src, key)} must be true or false; got {str(value)[:30]!r}")
+    raise ParamsError(f"{_where(src, key)} must be true or false")
 
 
 def _texts(value: Any, key: str, src: Path) -> tuple[str, ...]:
@@ -233,7 +233,9 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ParamsError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML ({bounded(str(exc), 300)})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise ParamsError(f"{path}: not valid YAML{where}; check the indentation, colons and quotes there") from None
     except OSError as exc:
         raise ParamsError(f"{path}: cannot be read ({exc.strerror})") from None
     if not isinstance(data, dict):
@@ -267,9 +269,11 @@ def _groups(raw: dict[str, Any], src: Path) -> dict[str, tuple[str, ...]]:
         for k in members:
             if standards and k not in standards:
                 known = ", ".join(sorted(standards))
-                raise ParamsError(f"{src.name}: standard_groups {name[:30]!r}: {k[:30]!r} is not a standard; expected one of {known}")
+                raise ParamsError(f"{src.name}: standard_groups: a group lists a key that is not a standard; expected keys from {known}")
             if k in seen:
-                raise ParamsError(f"{src.name}: standard_groups: {k[:30]!r} is in more than one group")
+                raise ParamsError(
+                    f"{src.name}: standard_groups: the standard {k if k in standards else '(not shown)'} is in more than one group"
+                )
             seen.add(k)
         groups[name] = members
     return groups
@@ -357,7 +361,7 @@ def load_params(path: str | Path) -> Params:
     themes = []
     for key, item in _section(raw, "themes", src).items():
         if not isinstance(item, dict) or not item.get("phrases"):
-            raise ParamsError(f"{src}: theme {key!r} needs a list of phrases")
+            raise ParamsError(f"{src}: themes: each theme needs a list of phrases (one has none)")
         themes.append(
             Theme(
                 _text(key, "themes key", src, single_line=True),
@@ -375,25 +379,25 @@ def load_params(path: str | Path) -> Params:
     key_themes = {"strengths": 3, "learning": 3}
     for k, v in _section(raw, "key_themes", src).items():
         if k not in key_themes:
-            raise ParamsError(f"{src.name}: key_themes {k!r}; expected strengths and learning")
+            raise ParamsError(f"{src.name}: key_themes has another key; expected strengths and learning")
         key_themes[k] = _int(v, f"key_themes {k}", src)
     email = _email(raw.get("email") or {}, src)
     audience = _text(raw.get("audience", "internal"), "audience", src)
     date_format = _text(raw.get("date_format", "iso"), "date_format", src).lower()
     if date_format not in {"iso", "dayfirst"}:
-        raise ParamsError(f"{src.name}: date_format {date_format[:30]!r}; expected iso (YYYY-MM-DD) or dayfirst (DD/MM/YYYY)")
+        raise ParamsError(f"{src.name}: date_format: expected iso (YYYY-MM-DD) or dayfirst (DD/MM/YYYY)")
     if audience not in {"internal", "wider"}:
-        raise ParamsError(f"{src}: audience {audience!r}; expected internal or wider")
+        raise ParamsError(f"{src}: audience: expected internal or wider")
     disclosure = _section(raw, "disclosure", src)
     unknown = sorted(set(disclosure) - {"min_count"})
     if unknown:
-        raise ParamsError(f"{src.name}: disclosure {str(unknown[0])[:30]!r}; expected min_count")
+        raise ParamsError(f"{src.name}: disclosure has another setting; expected min_count")
     min_count = _int(disclosure.get("min_count", 5), "disclosure min_count", src, minimum=2)
     if min_count > 20:
         raise ParamsError(f"{src.name}: disclosure min_count {min_count}; expected 2 to 20 (the usual rule is 5: counts 1 to 4 hidden)")
     history = _section(raw, "history", src)
     if set(history) - {"keep"}:
-        raise ParamsError(f"{src.name}: history {str(sorted(set(history) - {'keep'})[0])[:30]!r}; expected keep")
+        raise ParamsError(f"{src.name}: history has another setting; expected keep")
     history_keep = _int(history["keep"], "history keep", src, minimum=1) if history.get("keep") is not None else None
     sheet = raw.get("sheet")
     return Params(
@@ -446,10 +450,10 @@ def _improvement(raw: dict[str, Any], src: Path) -> dict[str, str]:
 def _notebooks(value: Any, src: Path) -> tuple[str, ...]:
     """Notebook names: plain names of notebooks in the notebooks folder, never paths."""
     names = _texts(value, "notebooks", src) or ("compliance",)
-    for name in names:
+    for i, name in enumerate(names, start=1):
         if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
             raise ParamsError(
-                f"{src.name}: notebooks: {name[:30]!r} is not a notebook name; expected names such as "
+                f"{src.name}: notebooks item {i} is not a notebook name; expected names such as "
                 "highlight_report or compliance (letters, digits, _ and -)"
             )
     return names
@@ -467,18 +471,17 @@ def _email(raw: Any, src: Path) -> EmailSettings:
 
     def addresses(key: str) -> tuple[str, ...]:
         found = _texts(raw.get(key), f"email {key}", src)
-        for address in found:
+        for i, address in enumerate(found, start=1):
             if not ADDRESS.fullmatch(address):
                 raise ParamsError(
-                    f"{src.name}: email {key}: {address[:60]!r} is not an e-mail address; expected one "
-                    "address per item, like name@council.gov.uk"
+                    f"{src.name}: email {key} item {i} is not an e-mail address; expected one address per item, like name@council.gov.uk"
                 )
         return found
 
     subject = _text(raw.get("subject", EmailSettings.subject), "email subject", src, single_line=True)
     security = _text(smtp.get("security", "starttls"), "email smtp security", src).lower()
     if security not in {"starttls", "ssl", "none"}:
-        raise ParamsError(f"{src}: email smtp security {security!r}; expected starttls, ssl or none")
+        raise ParamsError(f"{src}: email smtp security: expected starttls, ssl or none")
     try:
         sender = addresses("from")
         if len(sender) > 1:
@@ -508,7 +511,7 @@ def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
     rules = {}
     for cohort, rule in _section(raw, "cohort_rules", src).items():
         if not isinstance(rule, dict) or not rule.get("plan_type"):
-            raise ParamsError(f"{src}: cohort_rules {cohort!r} needs plan_type: [...]")
+            raise ParamsError(f"{src}: cohort_rules: each cohort needs plan_type: [...] (one has none)")
         rules[str(cohort)] = {str(k): tuple(v.lower() for v in _texts(vals, f"cohort_rules {cohort} {k}", src)) for k, vals in rule.items()}
     s = _section(raw, "sampling", src)
     cap = s.get("max_sample")
@@ -517,8 +520,7 @@ def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
     unknown = [str(a) for a in week if areas and str(a) not in areas]
     if unknown:
         expected = ", ".join(sorted(areas))
-        what = f"sampling practice_week {unknown[0][:30]!r}"
-        raise ParamsError(f"{src.name}: {what} is not a service area in params; expected some of {expected}")
+        raise ParamsError(f"{src.name}: sampling practice_week names a service area not in params; expected some of {expected}")
     return SamplingSettings(
         cohort_rules=rules,
         plan_precedence=tuple(p.lower() for p in _texts(raw.get("plan_precedence"), "plan_precedence", src))
@@ -539,11 +541,11 @@ def _reaudit(raw: dict[str, Any], src: Path) -> dict[str, Any]:
     r = _section(raw, "reaudit", src)
     unknown = sorted(set(r) - {"grades", "after_months"})
     if unknown:
-        raise ParamsError(f"{src.name}: reaudit {str(unknown[0])[:30]!r}; expected grades, after_months")
+        raise ParamsError(f"{src.name}: reaudit has another setting; expected grades, after_months")
     grades = []
     for g in _texts(r.get("grades"), "reaudit grades", src):
         code = GRADE_CODES.get(g.strip().lower())
         if code is None:
-            raise ParamsError(f"{src.name}: reaudit grades {g[:30]!r}; expected Outstanding, Good, Requires Improvement or Inadequate")
+            raise ParamsError(f"{src.name}: reaudit grades: expected Outstanding, Good, Requires Improvement or Inadequate")
         grades.append(code)
     return {"reaudit_grades": tuple(grades), "reaudit_after_months": _int(r.get("after_months", 3), "reaudit after_months", src, minimum=1)}

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from qa_lib.files import remove_listed
+from qa_lib.files import install_secret, remove_listed
 from qa_lib.inputs.params import EmailSettings, Params
 from qa_lib.inputs.period import Period
 
@@ -78,7 +78,8 @@ def run_key(input_sha256: str, params: Params, period: Period, versions: dict[st
         notebooks_dir=None,
     )
     this_month = date.today().strftime("%Y-%m")  # the warnings for months "later than this month" move with it
-    text = repr((input_sha256, drawn_from, period, sorted(versions.items()), code_fingerprint(), this_month))
+    secret = hashlib.sha256(b"qa-pack codes\n" + install_secret()).hexdigest()  # another key gives other auditor codes
+    text = repr((input_sha256, drawn_from, period, sorted(versions.items()), code_fingerprint(), this_month, secret))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

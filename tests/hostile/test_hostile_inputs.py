@@ -170,7 +170,9 @@ def test_a_huge_cell_gives_a_bounded_message(tmp_path, monkeypatch, capsys):
     data[0]["grade_voice"] = "x" * 1_000_000
     code, text = run_cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
     assert_clean(code, text)
-    assert f"audits.csv row 2, column grade_voice: '{'x' * 30}…' is not a grade" in text
+    assert (
+        "audits.csv row 2, column grade_voice: a value (not shown: it may identify someone) is not a grade" in text and "xxxx" not in text
+    )
     assert len(text) < 2000
 
 
@@ -212,8 +214,8 @@ def params_file(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     "text,words",
     [
-        ("execution_timeout: ten", "run.yml: execution_timeout must be a whole number, e.g. 600; got 'ten'"),
-        ("quotes: {per_theme: lots}", "run.yml: quotes per_theme must be a whole number, e.g. 600; got 'lots'"),
+        ("execution_timeout: ten", "run.yml: execution_timeout must be a whole number, e.g. 600"),
+        ("quotes: {per_theme: lots}", "run.yml: quotes per_theme must be a whole number, e.g. 600"),
         ("programme: [a, b]", "'programme' must be a mapping of key: label"),
         (
             "non_participation_reasons: [{label: Left, keywords: {a: b}}]",
@@ -223,8 +225,8 @@ def params_file(tmp_path: Path, text: str) -> Path:
         ('email: {subject: "a\\nBcc: victim@example.org"}', "email subject must be on one line"),
         ('email: {to: ["a@council.example\\nBcc: x@example.org"]}', "is not an e-mail address"),
         ("email: {smtp: smtp.council.example}", "run.yml: email smtp must be a mapping of settings, not str"),
-        ("notebooks: [../../etc/passwd]", "'../../etc/passwd' is not a notebook name"),
-        ("date_format: us", "date_format 'us'; expected iso (YYYY-MM-DD) or dayfirst (DD/MM/YYYY)"),
+        ("notebooks: [../../etc/passwd]", "notebooks item 1 is not a notebook name"),
+        ("date_format: us", "date_format: expected iso (YYYY-MM-DD) or dayfirst (DD/MM/YYYY)"),
         ("service_areas: [[East]]", "service_areas item 1 must be text, not a list"),
         ("key_themes: {strengths: many}", "key_themes strengths must be a whole number"),
     ],

@@ -133,3 +133,29 @@ def test_the_last_check_stops_any_spelling_that_reaches_a_page(tmp_path: Path, s
     page.write_text(f"<h2>4. Themes and actions</h2><p>Done: {spelling}.</p>", encoding="utf-8")
     with pytest.raises(LeakFound, match="section '4. Themes and actions'"):
         check_outputs([page], IDS)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Bloggs", "Jo Bloggs", "CH864660", "ch 864660", "07700900123", "0044 7700 900123", "child seen alone at school", "x" * 500],
+)
+def test_validate_never_quotes_a_value_that_could_name_someone(tmp_path: Path, monkeypatch, capsys, value: str):
+    """Issue 25: validate printed single names, ID variants, phone numbers and text fragments from wrong columns."""
+    from helpers import row, run_cli, write_rows
+
+    rows = [row(audit_id=f"A{k}") for k in range(3)]
+    rows[1]["grade_voice"] = value
+    code, text = run_cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", rows)))
+    assert code == 1 and "row 3, column grade_voice" in text
+    assert value not in text and value.lower() not in text.lower()
+
+
+def test_a_yaml_error_names_the_line_never_its_text(tmp_path: Path):
+    from qa_lib.inputs.params import ParamsError
+
+    path = tmp_path / "run.yml"
+    path.write_text(f"include: {REPO / 'params' / 'demo.yml'}\nprogramme:\n  author: Jo Bloggs: CH-864660\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as err:
+        load_params(path)
+    said = str(err.value)
+    assert "line 3" in said and "Bloggs" not in said and "864660" not in said

@@ -41,7 +41,17 @@ def auditor_ids(demo_csv: Path, calibration_csv: Path) -> set[str]:
 pytestmark = pytest.mark.slow
 
 
-def test_calibration_report_and_table(calibrated):
+def harsher_code(demo_csv) -> str:
+    """The code the reports show for the demo's harsher auditor: drawn from this install's secret (the tests'
+    own key), so found as the reports find it, never assumed."""
+    from qa_lib.inputs.demo import HARSHER
+    from qa_lib.sections.grades.auditors import auditor_codes
+
+    return auditor_codes(pd.read_csv(demo_csv, dtype=str, keep_default_na=False))[HARSHER]
+
+
+def test_calibration_report_and_table(calibrated, demo_csv):
+    harsh = harsher_code(demo_csv)
     table = pd.read_csv(calibrated / "tables" / "calibration_agreement.csv")
     assert table.columns.tolist() == ["exercise_id", "standard", "cases", "raters", "alpha_ordinal", "ac2_ordinal", "exact_agreement_pct"]
     assert len(table) == 2 * 10  # two exercises x (overall + nine standards)
@@ -51,8 +61,8 @@ def test_calibration_report_and_table(calibrated):
     html = (calibrated / "calibration.html").read_text(encoding="utf-8")
     assert "<script" not in html.lower() and not re.search(r"(src|href)=[\"']?(https?:)?//", html, re.I)
     assert len(re.findall(r"<img [^>]*alt=", html)) == 3
-    assert "Auditor C graded lower (harsher) than the group on average" in html  # the demo's harsher auditor
-    assert "Auditor C may benefit from a calibration conversation." in html
+    assert f"{harsh} graded lower (harsher) than the group on average" in html  # the demo's harsher auditor
+    assert f"{harsh} may benefit from a calibration conversation." in html
     assert "Agreement on the overall grade rose from alpha" in html
 
 
@@ -69,7 +79,7 @@ def test_a_bad_calibration_file_leaves_the_last_report_untouched(calibrated, dem
     bad.write_text("exercise_id,case_ref,auditor_id,overall_grade\nEx,Case 1,AU-SECRET-5,Splendid\n", encoding="utf-8")
     proc = qa_pack("calibrate", "--params", DEMO, "--audits", str(demo_csv), "--calibration", str(bad), "--out", str(calibrated))
     assert proc.returncode == 1
-    assert "bad.csv row 2, column overall_grade: 'Splendid' is not a grade" in proc.stderr
+    assert "bad.csv row 2, column overall_grade: not a grade" in proc.stderr
     assert "AU-SECRET-5" not in proc.stderr + proc.stdout and "Traceback" not in proc.stderr
     assert (calibrated / "calibration.html").read_bytes() == before
 
@@ -82,15 +92,15 @@ def test_the_key_is_written_only_where_asked_and_only_for_the_qa_lead(calibrated
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     rows = pd.read_csv(key, dtype=str)
     assert rows.columns.tolist() == ["code", "auditor_id"]
-    assert rows.set_index("auditor_id").at["AU-03", "code"] == "Auditor C"  # the code the reports show for the harsher auditor
+    assert rows.set_index("auditor_id").at["AU-03", "code"] == harsher_code(demo_csv)  # the code the reports show for the harsher auditor
     assert set(rows["auditor_id"]) == auditor_ids(demo_csv, calibration_csv)
     inside = qa_pack("auditors", "--params", DEMO, "--audits", str(demo_csv), "--key", str(calibrated / "key.csv"))
     assert inside.returncode == 1 and "inside the report folder" in inside.stderr and not (calibrated / "key.csv").exists()
 
 
-def test_auditor_consistency_is_in_the_grades_report_only(published):
+def test_auditor_consistency_is_in_the_grades_report_only(published, demo_csv):
     grades = (published / "grades.html").read_text(encoding="utf-8")
-    assert "Auditor C may benefit from a calibration conversation." in grades  # against the team: M is within chance
+    assert f"{harsher_code(demo_csv)} may benefit from a calibration conversation." in grades  # against the team: one auditor
     for name in ("highlight_report.html", "compliance.html", "comparators.html", "themes.html", "headlines.json"):
         text = (published / name).read_text(encoding="utf-8")
         assert not CODE.search(text) and "calibration conversation" not in text, name

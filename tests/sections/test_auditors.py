@@ -72,6 +72,36 @@ def test_codes_follow_first_appearance_and_stay_stable_as_history_grows():
     assert auditor_codes(frame(HAND), extra=["AU-Y", "AU-CAL"])["AU-CAL"] == "Auditor E"  # a calibration-only auditor comes last
 
 
+def test_codes_come_from_the_install_secret_and_cannot_be_rebuilt_from_the_ids():
+    """Issue 25: a plain SHA-256 of the IDs reproduced every demo code; a keyed hash with this install's secret
+    does not, and another secret gives another order (auditors first seen in the same month)."""
+    import hashlib
+
+    same_month = frame([moderated(f"AU-{i:02d}", "2021-01", 0) for i in range(1, 15)])
+    a = auditor_codes(same_month, secret=b"k" * 32)
+    b = auditor_codes(same_month, secret=b"j" * 32)
+    assert a != b and sorted(a.values()) == sorted(b.values())
+    by_sha = sorted(a, key=lambda x: hashlib.sha256(x.encode()).hexdigest())
+    assert [a[x] for x in by_sha] != [f"Auditor {letters(i)}" for i in range(14)]
+    assert auditor_codes(same_month, secret=b"k" * 32) == a  # the same secret: the same codes, run after run
+
+
+def test_the_secret_is_made_once_privately_and_refused_when_others_can_read_it(tmp_path, monkeypatch):
+    import stat
+
+    from qa_lib.errors import QAPackError
+    from qa_lib.files import install_secret
+
+    path = tmp_path / "cfg" / "secret.key"
+    monkeypatch.setenv("QA_PACK_SECRET", str(path))
+    first = install_secret()
+    assert len(first) == 32 and install_secret() == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)
+    with pytest.raises(QAPackError, match="no one else can read"):
+        install_secret()
+
+
 def test_codes_never_follow_the_ids_alphabetical_order():
     """Auditors first seen in the same month: the order comes from a hash, so renaming an ID can move it."""
     same_month = [moderated(f"AU-{i:02d}", "2021-01", 0) for i in range(1, 9)]

@@ -136,7 +136,7 @@ def test_bad_files_are_refused_with_row_and_column_and_no_id(tmp_path, params):
         "Ex 1,,AUD-SECRET-78,Good,N/A,Good\n"  # row 4: no case
         "Ex 1,Case 2,AUD-SECRET-78,N/A,Good,Good\n",  # row 5: the overall grade cannot be N/A
     )
-    assert "calibration.csv row 2, column overall_grade: 'Brilliant' is not a grade" in text
+    assert "calibration.csv row 2, column overall_grade: not a grade" in text
     assert "row 3, column auditor_id: this auditor already graded this case in this exercise (row 2)" in text
     assert "row 4, column case_ref: blank" in text
     assert "row 5, column overall_grade" in text
@@ -183,7 +183,7 @@ def test_validate_checks_a_calibration_file(tmp_path, monkeypatch, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "Ex,Case 1,AU-SECRET-1,Good,Superb,Good\n", encoding="utf-8")
     code, out = run_cli(monkeypatch, capsys, "validate", "--calibration", str(bad))
-    assert code == 1 and "bad.csv row 2, column grade_risk: 'Superb' is not a grade" in out and "AU-SECRET-1" not in out
+    assert code == 1 and "bad.csv row 2, column grade_risk: not a grade" in out and "AU-SECRET-1" not in out
 
 
 def test_calibrate_refuses_unsafe_output_folders_and_missing_files(tmp_path, monkeypatch, capsys):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from qa_lib.errors import ValidationFailed
-from qa_lib.inputs.load import Problem, ValidationReport, _value_text, file_sha256, header_key, read_raw
+from qa_lib.inputs.load import Problem, ValidationReport, file_sha256, header_key, read_raw
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.personal import holds_contact
 from qa_lib.inputs.schema import GRADE_SPELLINGS, GRADE_WORDS, NA_SPELLINGS
@@ -133,7 +133,7 @@ def load_calibration(path: str | Path, params: Params, child_ids: set[str] | Non
         codes = used[col].map(lambda v, a=allow_na: _grade(v, a))
         for i in codes.index[codes.isna()]:
             expected = GRADE_WORDS + (", N/A or blank" if allow_na else "")
-            problems.append(Problem(int(i) + 2, headers[col], f"{_value_text(used.at[i, col], col)} is not a grade; expected {expected}"))
+            problems.append(Problem(int(i) + 2, headers[col], f"not a grade; expected {expected}"))
         out[col] = codes.fillna("")
     seen = out[["exercise_id", "case_ref", "auditor_id"]]
     twice = seen.duplicated(keep="first") & seen.ne("").all(axis=1)

@@ -21,12 +21,13 @@ reaches the highlight report, the e-mail, the tables folder or a wider pack.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from qa_lib.files import check_private_file, record_written, write_private_text
+from qa_lib.files import check_private_file, install_secret, record_written, write_private_text
 from qa_lib.sections.grades.moderation import RANK
 from qa_lib.spc import Z95, Z998
 from qa_lib.stats import against_team
@@ -44,12 +45,13 @@ def letters(i: int) -> str:
     return out
 
 
-def _tiebreak(auditor: str) -> str:
-    """Auditors first seen in the same month are ordered by a hash of their ID, never by the ID itself."""
-    return hashlib.sha256(auditor.encode("utf-8")).hexdigest()
+def _tiebreak(auditor: str, secret: bytes) -> str:
+    """Auditors first seen in the same month are ordered by a keyed hash of their ID (HMAC-SHA256 with this
+    install's secret), never by the ID itself nor by a hash anyone could compute from the IDs."""
+    return hmac.new(secret, auditor.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def auditor_codes(audits: pd.DataFrame, extra: list[str] | None = None) -> dict[str, str]:
+def auditor_codes(audits: pd.DataFrame, extra: list[str] | None = None, secret: bytes | None = None) -> dict[str, str]:
     """Each auditor ID's pseudonymous code ("Auditor A", ...): in order of the month the auditor first appears
     in the audits file (ties by a hash of the ID), then any `extra` IDs not in it (a calibration exercise's),
     in their order. Stable across runs while the audits file keeps its history."""
@@ -59,7 +61,8 @@ def auditor_codes(audits: pd.DataFrame, extra: list[str] | None = None) -> dict[
     order: list[str] = []
     if seen is not None and not seen.empty:
         first = seen.assign(auditor_id=seen["auditor_id"].astype(str).str.strip()).groupby("auditor_id")["audit_month"].min()
-        order = sorted(first.index, key=lambda a: (first[a], _tiebreak(a)))
+        key = secret if secret is not None else install_secret()
+        order = sorted(first.index, key=lambda a: (first[a], _tiebreak(a, key)))
     known = set(order)
     for a in extra or []:
         if a not in known:
