@@ -15,6 +15,7 @@ import click
 
 from qa_lib.errors import QAPackError, RunInterrupted, ValidationFailed, bounded
 from qa_lib.inputs import resources
+from qa_lib.run.workspace import Interrupted
 
 if TYPE_CHECKING:
     from qa_lib.inputs.load import AuditData
@@ -234,13 +235,15 @@ def commentary(params_path: Path, audits: Path | None, period_from: str | None, 
 def audit_log(params_path: Path, audits: Path | None, period_from: str | None, period_to: str | None, out_file: Path) -> None:
     from qa_lib.files import check_private_file
     from qa_lib.run.audit_log import MARKER, audit_log, write_audit_log
+    from qa_lib.run.workspace import private_temp
     from qa_lib.sections.themes.actions import load_actions, theme_labels
 
     check_private_file(out_file, "the audit log", "audit_log.xlsx", "qa-pack audit-log", MARKER)  # before any child's data is read
-    params, period, data = _period_data(params_path, audits, period_from, period_to)
-    actions = load_actions(params.actions, set(theme_labels(params)))
-    log = audit_log(data.frame, params, period, actions.register)
-    path = write_audit_log(log, out_file)
+    with private_temp():  # openpyxl's temporary files name children: only in a private folder, always removed
+        params, period, data = _period_data(params_path, audits, period_from, period_to)
+        actions = load_actions(params.actions, set(theme_labels(params)))
+        log = audit_log(data.frame, params, period, actions.register)
+        path = write_audit_log(log, out_file)
     click.echo(f"Audit log of {len(log)} audits ({period.label}) written to {path} (readable by you only; it names children).")
 
 
@@ -267,17 +270,18 @@ def calibrate(params_path: Path, calibration: Path, out_dir: Path, audits: Path 
 @click.option("--key", "key_file", type=click.Path(path_type=Path), required=True, help="A new .csv file outside every report folder.")
 def auditors(params_path: Path, audits: Path | None, calibration: Path | None, key_file: Path) -> None:
     from qa_lib.files import check_private_file
+    from qa_lib.run.workspace import private_temp
+    from qa_lib.sections.calibration.load import load_calibration
     from qa_lib.sections.grades.auditors import KEY_MARKER, auditor_codes, write_key
 
     check_private_file(key_file, "the auditor key", "auditor_key.csv", "qa-pack auditors", KEY_MARKER)  # before anything is read
-    params, _, data = _period_data(params_path, audits, None, None)
-    extra: list[str] = []
-    if calibration is not None:
-        from qa_lib.sections.calibration.load import load_calibration
-
-        extra = load_calibration(calibration, params, set(data.frame["child_id"])).auditors
-    codes = auditor_codes(data.frame, extra)
-    path = write_key(codes, key_file)
+    with private_temp():  # a spreadsheet library's temporary files: only in a private folder, always removed
+        params, _, data = _period_data(params_path, audits, None, None)
+        extra: list[str] = []
+        if calibration is not None:
+            extra = load_calibration(calibration, params, set(data.frame["child_id"])).auditors
+        codes = auditor_codes(data.frame, extra)
+        path = write_key(codes, key_file)
     click.echo(f"Key to {len(codes)} auditor code(s) written to {path} (readable by you only; it names auditors).")
 
 
@@ -372,12 +376,15 @@ def sample(
     out_file = out_file or Path("outputs") / "samples" / f"{month}-{cohort}" / "sample.csv"
     check_sample_path(out_file)  # before any child's data is read
     if not MONTH_RE.match(month):
-        raise QAPackError(f"--month {month!r} is not a month; expected YYYY-MM, e.g. 2022-01")
+        raise QAPackError("--month is not a month; expected YYYY-MM, e.g. 2022-01")
+    from qa_lib.run.workspace import private_temp
+
     params = load_params(params_path or resources.default_params("demo.yml"))
-    cases = load_caseload(caseload, params)
-    past = load_audits(history, params)
-    result = draw(cases.frame, past.frame, month, cohort, params, seed, practice_week=practice_week)
-    path, summary = write_sample(result, out_file, sample_manifest(result, params, {"caseload": caseload, "history": history}))
+    with private_temp():  # a spreadsheet library's temporary files name children: only in a private folder
+        cases = load_caseload(caseload, params)
+        past = load_audits(history, params)
+        result = draw(cases.frame, past.frame, month, cohort, params, seed, practice_week=practice_week)
+        path, summary = write_sample(result, out_file, sample_manifest(result, params, {"caseload": caseload, "history": history}))
     final = result.summary[result.summary["service_area"] == "All service areas"]
     for _, row in final.iterrows():
         change = f"added {row['added']}" if row.get("added") else f"excluded {row['excluded']}"
@@ -403,6 +410,9 @@ def main() -> None:
         cli.main(standalone_mode=False)
     except RunInterrupted as exc:
         click.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
+    except Interrupted as exc:  # a command outside a run (sample, audit-log, auditors): its private folder is gone
+        click.echo("interrupted: nothing was written, and its temporary files are gone", err=True)
         sys.exit(exc.exit_code)
     except ValidationFailed as exc:  # every problem in the file, by row and column (validate sets its own limit)
         click.echo(exc.report.render(), err=True)

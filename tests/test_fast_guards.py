@@ -3,6 +3,8 @@ asserts a guard on its own, in milliseconds, so `make test-fast` kills these fau
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -95,3 +97,37 @@ def test_an_auditor_wholly_below_the_team_is_named_too():
     row = c.table.set_index("code").loc[auditor_codes(frame)["AU-KIND"]]
     assert row["high"] < 0 and bool(row["stands_out"])
     assert int(c.table["stands_out"].sum()) == 1
+
+
+def test_every_librarys_temporary_files_go_into_the_private_folder_and_go_with_it(tmp_path, monkeypatch):
+    """Issue 25: a spreadsheet library's temporary file of child IDs was left in the system temp folder. Within
+    `private_temp`, Python's tempfile (which openpyxl, nbconvert and matplotlib use) and TMPDIR for child
+    processes point into a private 0700 folder, removed when the block ends, by SIGTERM too."""
+    import os
+    import signal
+    import stat
+    import tempfile
+
+    from openpyxl import Workbook
+
+    from qa_lib.run.workspace import Interrupted, private_temp
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with private_temp() as folder:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and folder.parent == tmp_path
+        assert os.environ["TMPDIR"] == str(folder) and tempfile.gettempdir() == str(folder)
+        handle = tempfile.NamedTemporaryFile(delete=False)  # noqa: SIM115 - the library's way
+        handle.write(b"CH-864660")
+        handle.close()
+        assert Path(handle.name).parent == folder
+        book = Workbook(write_only=True)  # openpyxl writes a write-only sheet through a temporary file
+        sheet = book.create_sheet()
+        sheet.append(["CH-864660"])
+        book.save(tmp_path / "out.xlsx")
+    assert not folder.exists() and os.environ["TMPDIR"] == str(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+    with pytest.raises(Interrupted), private_temp() as folder:
+        (folder / "x.tmp").write_text("CH-864660", encoding="utf-8")
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert not folder.exists() and [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]

@@ -26,7 +26,7 @@ from qa_lib.run.messages import say
 from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
 from qa_lib.run.reader_check import check_outputs
 from qa_lib.run.runner import RunResult
-from qa_lib.run.workspace import Interrupted, private_workdir, remove_stale, signals_held, signals_interrupt
+from qa_lib.run.workspace import Interrupted, private_workdir, remove_stale, signals_held, signals_interrupt, temp_files_in
 from qa_lib.sections.calibration.figures import calibration_figures, contract_table, identifiers_of
 
 NOTEBOOK = "calibration"
@@ -56,7 +56,7 @@ def _calibrate(params: Params, calibration: Path, out: Path, audits: Path | None
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         figures = calibration_figures(params, calibration, audits)  # a bad file stops here, before any kernel starts
-        with private_workdir() as work:
+        with private_workdir() as work, temp_files_in(work):  # every library's temporary files in the private folder
             workers = Workers(1, WorkerSetup(work, params.kernel_name, notebooks_dir))
             try:
                 handoff = write_figures(figures, work)

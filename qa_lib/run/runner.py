@@ -45,6 +45,7 @@ from qa_lib.run.workspace import (
     remove_stale,
     signals_held,
     signals_interrupt,
+    temp_files_in,
 )
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def _run(
 
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
-        with private_workdir() as work:
+        with private_workdir() as work, temp_files_in(work):  # every library's temporary files in the private folder
             workers = (
                 Workers(min(len(to_run), os.cpu_count() or 1), WorkerSetup(work, params.kernel_name, notebooks_dir)) if to_run else None
             )

@@ -88,6 +88,39 @@ def private_workdir() -> Iterator[Path]:
             lock.close()
 
 
+TEMP_VARIABLES = ("TMPDIR", "TEMP", "TMP")
+
+
+@contextmanager
+def temp_files_in(folder: Path) -> Iterator[Path]:
+    """Within the block, every temporary file any library writes goes into `folder`: Python's `tempfile` (which
+    openpyxl, nbconvert and matplotlib use) and, through TMPDIR, the processes the block starts (workers,
+    kernels). Restored afterwards."""
+    saved_env = {k: os.environ.get(k) for k in TEMP_VARIABLES}
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    os.environ.update(dict.fromkeys(TEMP_VARIABLES, str(folder)))
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = saved
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@contextmanager
+def private_temp() -> Iterator[Path]:
+    """For a command that handles children's data outside a run (sample, audit-log, auditors): its temporary
+    files go into a fresh private 0700 folder, removed however the command ends, Ctrl-C and SIGTERM included
+    (a kill -9 leaves it locked-less, and the next command removes it: `remove_stale`)."""
+    remove_stale()
+    with signals_interrupt(), private_workdir() as folder, temp_files_in(folder):
+        yield folder
+
+
 def _remove(folder: Path, tries: int = 40) -> None:
     """Remove a folder, first stopping any process still working in it (a kernel that was starting while its
     worker was stopped carries the folder in its command line), and retrying while a dying process may still
