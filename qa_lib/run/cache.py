@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import stat
@@ -118,7 +119,11 @@ class RunCache:
             if path.parent != self.folder or not _private(path):
                 return None
             data = path.read_bytes()
-            return data if hashlib.sha256(data).hexdigest() == entry["sha256"] else None
+            if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                return None
+            # Authenticated with this install's secret, kept outside the cache folder: someone who can write the
+            # cache folder cannot make an entry the pack will read (the figures entry is a pickle).
+            return data if hmac.compare_digest(str(entry.get("mac", "")), _mac(name, key, data)) else None
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -138,7 +143,7 @@ class RunCache:
                 data = content.encode("utf-8") if isinstance(content, str) else content
                 file = f"{name}.html" if isinstance(content, str) else f"{hashlib.sha256(name.encode()).hexdigest()[:24]}.bin"
                 _write_private(self.folder / file, data)
-                record["pages"][name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest(), "file": file}
+                record["pages"][name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest(), "mac": _mac(name, key, data), "file": file}
             _write_private(self.folder / RECORD, json.dumps(record, indent=1).encode())
             self.prune()
 
@@ -149,6 +154,11 @@ class RunCache:
             folders = sorted((p for p in self.root.iterdir() if _entry(p)), key=lambda p: p.stat().st_mtime)
             for old in folders[:-keep]:
                 _remove_entry(old)
+
+
+def _mac(name: str, key: str, data: bytes) -> str:
+    """An entry's authentication: HMAC-SHA256 of its name, key and bytes with this install's secret."""
+    return hmac.new(install_secret(), f"{name}\n{key}\n".encode() + data, hashlib.sha256).hexdigest()
 
 
 def _entry(folder: Path) -> bool:

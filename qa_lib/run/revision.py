@@ -10,6 +10,7 @@ names only the tables that changed (a difference of two protected releases could
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,22 @@ def earlier_version(out: Path, period: Period) -> Path | None:
     return out if same else None
 
 
+MONTH = re.compile(r"\d{4}-\d{2}")
+KEY = re.compile(r"[A-Za-z0-9_]{1,40}")
+COUNT = re.compile(r"\d{1,9}|c|")
+
+
+def well_formed(old: pd.DataFrame, keys: tuple[str, ...], counts: tuple[str, ...]) -> bool:
+    """An earlier version's table checked like any input before a cell of it is shown again: months as
+    YYYY-MM, keys as the pack writes them (a grade code or a standard's key), counts whole numbers (or c)."""
+    if not old["audit_month"].map(lambda v: bool(MONTH.fullmatch(v))).all():
+        return False
+    for key in keys[1:]:
+        if not old[key].map(lambda v: bool(KEY.fullmatch(v))).all():
+            return False
+    return all(old[c].map(lambda v: bool(COUNT.fullmatch(v))).all() for c in counts)
+
+
 def revision(earlier: Path, tables: dict[str, pd.DataFrame], period: Period) -> Revision:
     """Every count in the compared tables that differs between the earlier version and this run's tables
     (as they will be published), for the period's months."""
@@ -41,11 +58,14 @@ def revision(earlier: Path, tables: dict[str, pd.DataFrame], period: Period) -> 
         path = earlier / "tables" / f"{name}.csv"
         if name not in tables or not path.is_file():
             continue
-        old = pd.read_csv(path, dtype=str, keep_default_na=False)
+        try:
+            old = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (OSError, ValueError, pd.errors.ParserError):
+            continue
         new = tables[name].astype(str).replace({"nan": "", "<NA>": ""})
         cols = [*keys, *counts]
-        if not set(cols) <= set(old.columns) or not set(cols) <= set(new.columns):
-            continue
+        if not set(cols) <= set(old.columns) or not set(cols) <= set(new.columns) or not well_formed(old, keys, counts):
+            continue  # an earlier table that is not as the pack wrote it is never read into "changes since"
         merged = old[cols].merge(new[cols], on=list(keys), how="outer", suffixes=("_old", "_new")).fillna("")
         merged = merged[merged["audit_month"].isin(period.months)].sort_values(list(keys), kind="stable")
         for _, r in merged.iterrows():  # a handful of rows: months x standards at most

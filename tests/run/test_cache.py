@@ -273,3 +273,26 @@ def test_the_same_data_under_another_file_name_is_another_key(demo_params, tmp_p
     one = cached_pages(demo_params, first, period, notebooks_dir(), VERSIONS)[0]
     two = cached_pages(demo_params, second, period, notebooks_dir(), VERSIONS)[0]
     assert one is not None and two is not None and one.run != two.run
+
+
+def test_an_entry_written_by_anyone_but_this_install_is_never_read(own_run_cache):
+    """Issue 25: the cache was read with pickle beside its own checksums, so anyone who could write the cache
+    folder could run code. Entries are authenticated with the install's secret, kept outside the cache folder:
+    a forged entry with a correct SHA-256 (what an attacker can compute) is refused."""
+    import hashlib
+    import json
+
+    cache = RunCache(own_run_cache, "r" * 64)
+    cache.store({"figures": ("k1", b"the real figures")})
+    assert cache.get("figures", "k1") == b"the real figures"
+    record_path = cache.folder / "pages.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    entry = record["pages"]["figures"]
+    forged = b"cos\nsystem\n(S'echo owned'\ntR."  # a pickle that runs a command when loaded
+    (cache.folder / entry["file"]).write_bytes(forged)
+    entry["sha256"] = hashlib.sha256(forged).hexdigest()
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    assert cache.get("figures", "k1") is None
+    entry.pop("mac")
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    assert cache.get("figures", "k1") is None

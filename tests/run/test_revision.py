@@ -51,3 +51,27 @@ def test_a_late_correction_appears_in_changes_since_and_the_earlier_version_is_k
     assert msg["Subject"].startswith("Revised: ")
     body = msg.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
     assert "This report revises the version of" in body and "overall grades" in body
+
+
+def test_an_earlier_table_not_as_the_pack_wrote_it_is_never_shown_again(tmp_path):
+    """Issue 25: "changes since" read an earlier version's tables unchecked into the report. A count cell holding
+    text (say an ID typed into it), or a key that is not a month, makes that table's comparison skipped."""
+    import json
+
+    import pandas as pd
+
+    from qa_lib.inputs.period import Period
+    from qa_lib.run.revision import revision
+
+    earlier = tmp_path / "earlier"
+    (earlier / "tables").mkdir(parents=True)
+    (earlier / "manifest.json").write_text(json.dumps({"created": "2022-01-05T09:00:00+00:00"}), encoding="utf-8")
+    good = pd.DataFrame({"audit_month": ["2021-12"], "distributed": ["77"], "returned": ["37"], "exempt": ["10"]})
+    new = {"returns": pd.DataFrame({"audit_month": ["2021-12"], "distributed": [77], "returned": [38], "exempt": [10]})}
+    good.to_csv(earlier / "tables" / "returns.csv", index=False)
+    rev = revision(earlier, new, Period("2021-10", "2021-12"))
+    assert [(c.column, c.old, c.new) for c in rev.changes] == [("returned", "37", "38")]
+    good.assign(returned=["CH-864660"]).to_csv(earlier / "tables" / "returns.csv", index=False)
+    assert revision(earlier, new, Period("2021-10", "2021-12")).changes == ()
+    good.assign(audit_month=["Jo Bloggs"]).to_csv(earlier / "tables" / "returns.csv", index=False)
+    assert revision(earlier, new, Period("2021-10", "2021-12")).changes == ()

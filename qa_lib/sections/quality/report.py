@@ -8,7 +8,9 @@ from qa_lib.sections.standards import display as standards_display
 
 
 def programme(run: Run) -> None:
-    run.show_table(display.programme_table(run.params.programme, run.period.label), None)
+    """The programme summary box, as a block: its date of report is today's, so a cached re-run on a later day
+    draws it again (it never keeps an earlier day's date)."""
+    run.show_block("programme")
     run.show_text(run.audience_note)
 
 
