@@ -172,13 +172,8 @@ class Run(View):
         `section:KEY[:HEADING]` a section's text (the QA lead's, else the draft); `edited:KEY` the QA lead's
         text for a section or nothing; `cohort:I:HEADING` a comparator cohort's heading and, unless the QA lead
         wrote the comparators text, its drafted words; `commentary-note` who wrote what; `actions` section 4;
-        `revision` what changed since the version of the same period this run replaces; `programme` the
-        programme summary box (its date of report is the day the page is drawn)."""
+        `revision` what changed since the version of the same period this run replaces."""
         kind, _, rest = name.partition(":")
-        if kind == "programme":
-            from qa_lib.sections.quality.display import programme_table
-
-            return self.table_html(programme_table(self.params.programme, self.period.label), None)
         if kind == "actions":
             from qa_lib.sections.themes.actions import section_markdown, theme_labels
 

@@ -78,9 +78,9 @@ def run_key(input_sha256: str, params: Params, period: Period, versions: dict[st
         notebooks=(),
         notebooks_dir=None,
     )
-    this_month = date.today().strftime("%Y-%m")  # the warnings for months "later than this month" move with it
+    today = date.today().isoformat()  # the report's date of report, and the warnings for months "later than this month"
     secret = hashlib.sha256(b"qa-pack codes\n" + install_secret()).hexdigest()  # another key gives other auditor codes
-    text = repr((input_sha256, drawn_from, period, sorted(versions.items()), code_fingerprint(), this_month, secret))
+    text = repr((input_sha256, drawn_from, period, sorted(versions.items()), code_fingerprint(), today, secret))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from qa_lib.errors import QAPackError
-from qa_lib.inputs.personal import holds_contact
+from qa_lib.inputs.personal import holds_contact, reader_text
 from qa_lib.sections.themes.redact import ID_PART, Redactor
 
 SHORT_NUMBER = 6  # an all-digit ID shorter than this cannot be told from a count on a page: not searched here
@@ -124,14 +124,24 @@ def page_text(html: str) -> list[tuple[str, str]]:
 
 
 def searchable(identifiers: Iterable[str]) -> set[str]:
-    """The identifiers a page can be searched for: an all-digit one shorter than SHORT_NUMBER digits is left out
-    (a page of counts would match it); every other is searched however it is written."""
+    """The identifiers searched however they are written: every one with a letter in it. An all-digit one
+    (a council's numeric person ID, or an audit numbered by month such as 2021-10-3) is searched as a whole run
+    of its digits instead (`numbers`): a page of months and counts would otherwise spell it across cells."""
+    return {str(v) for v in identifiers if any(ch.isalpha() for ch in "".join(ID_PART.findall(str(v))))}
+
+
+def numbers(identifiers: Iterable[str]) -> set[str]:
+    """All-digit identifiers of at least SHORT_NUMBER digits, as digit runs (shorter ones cannot be told from a
+    count on a page)."""
     out = set()
     for value in identifiers:
         key = "".join(ID_PART.findall(str(value)))
-        if key and not (key.isdigit() and len(key) < SHORT_NUMBER):
-            out.add(str(value))
+        if key.isdigit() and len(key) >= SHORT_NUMBER:
+            out.add(key)
     return out
+
+
+DIGIT_RUN = re.compile(rf"\d{{{SHORT_NUMBER},}}")
 
 
 def _texts(path: Path) -> Iterator[tuple[str, str]]:
@@ -141,7 +151,7 @@ def _texts(path: Path) -> Iterator[tuple[str, str]]:
     elif path.suffix == ".csv":
         with open(path, newline="", encoding="utf-8") as handle:
             for n, row in enumerate(csv.reader(handle), start=1):
-                yield (f"row {n}", " | ".join(row))
+                yield (f"row {n}", BOUNDARY.join(row))  # cells apart: no identifier is read across two cells
     elif path.suffix == ".json":
         yield from (("the e-mail's headlines", t) for t in _strings(json.loads(path.read_text(encoding="utf-8"))))
 
@@ -160,11 +170,14 @@ def _strings(value: object) -> Iterator[str]:
 def check_outputs(files: Iterable[Path], identifiers: Iterable[str], names: Iterable[str] = ()) -> None:
     """Raise LeakFound, naming every file and section (never the value), if any output would show an identifier
     from the data, a contact detail or a listed name as a reader sees it."""
+    identifiers = list(identifiers)
     ids = Redactor(searchable(identifiers), names=[n for n in names if str(n).strip()])
+    digits = numbers(identifiers)
     found: list[str] = []
     for path in files:
         for where, text in _texts(path):
-            if ids.finds_identifier(text) or holds_contact(text) or ids.finds_name(text):
+            runs = set(DIGIT_RUN.findall(reader_text(text))) if digits else set()
+            if ids.finds_identifier(text) or holds_contact(text) or ids.finds_name(text) or runs & digits:
                 found.append(f"{path.name}, {where}")
     if found:
         shown = "; ".join(dict.fromkeys(found))

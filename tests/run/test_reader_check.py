@@ -92,3 +92,16 @@ def test_an_id_typed_into_params_stops_the_run_and_the_last_report_stays(tmp_pat
     assert "highlight_report.html" in said and "Traceback" not in said
     assert child.split("-")[-1] not in said
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # the last good report untouched
+
+
+def test_numeric_ids_are_whole_digit_runs_never_spelled_across_cells(tmp_path):
+    """A council's numeric person ID is found on a page; an audit numbered by month (2021-10-3) is not read into
+    a table of months and counts ("2021-10 | 3")."""
+    ids = {"2021-10-3", "4417290"}
+    table = tmp_path / "standards.csv"
+    table.write_text("audit_month,graded\n2021-10,3\n", encoding="utf-8")
+    check_outputs([table, page(tmp_path, "<h2>Returns</h2><p>In October 2021, 3 audits; 2021-10: 3.</p>")], ids)
+    with pytest.raises(LeakFound, match="section 'Returns'"):
+        check_outputs([page(tmp_path, "<h2>Returns</h2><p>Person 4417290 was seen.</p>", "p2.html")], ids)
+    with pytest.raises(LeakFound):
+        check_outputs([page(tmp_path, "<h2>Returns</h2><p>Person ４４１７２９０.</p>", "p3.html")], ids)

@@ -8,9 +8,9 @@ from qa_lib.sections.standards import display as standards_display
 
 
 def programme(run: Run) -> None:
-    """The programme summary box, as a block: its date of report is today's, so a cached re-run on a later day
-    draws it again (it never keeps an earlier day's date)."""
-    run.show_block("programme")
+    """The programme summary box (its date of report is today's: the run cache's key holds the day, so a re-run
+    on a later day never keeps an earlier day's date)."""
+    run.show_table(display.programme_table(run.params.programme, run.period.label), None)
     run.show_text(run.audience_note)
 
 
