@@ -178,7 +178,10 @@ class Run(View):
             from qa_lib.sections.themes.actions import section_markdown, theme_labels
 
             actions = (self.published or self.figures).themes.actions
-            return self.text_html(section_markdown(actions, self.period, theme_labels(self.params)), links=True)
+            text = section_markdown(actions, self.period, theme_labels(self.params))
+            if self.published is not None:
+                text += "\n\n*Numbers in the actions' own words are not shown in a report for a wider audience.*"
+            return self.text_html(text, links=True)
         if kind == "revision":
             from qa_lib.render.words import revision_markdown
 

@@ -7,7 +7,8 @@ percentage is shown only when both its counts are; a sentence or chart that need
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from qa_lib.disclosure.problem import Key
 from qa_lib.figures import RunFigures
 from qa_lib.inputs.period import RunMonths
 from qa_lib.inputs.schema import GRADES
+from qa_lib.sections.themes.actions import Actions
 
 if TYPE_CHECKING:
     from qa_lib.figures.revision import Revision
@@ -96,6 +98,34 @@ def protect_frame(name: str, table: pd.DataFrame, hidden: set[Key] | frozenset[K
     return out
 
 
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*%?(?![\w])")
+HIDDEN_NUMBER = "[number not shown]"
+
+
+def _no_numbers(text: str, areas: tuple[str, ...]) -> str:
+    """The text with every number a reader could take for a count hidden (a service area's own name, such as
+    16+, is kept)."""
+    kept = {chr(0xE000 + i): a for i, a in enumerate(sorted(areas, key=len, reverse=True)) if any(ch.isdigit() for ch in a)}
+    for mark, area in kept.items():
+        text = text.replace(area, mark)
+    text = NUMBER.sub(HIDDEN_NUMBER, text)
+    for mark, area in kept.items():
+        text = text.replace(mark, area)
+    return text
+
+
+def without_numbers(actions: Actions, areas: tuple[str, ...]) -> Actions:
+    """Section 4 for a wider audience: the QA lead's words with their numbers hidden ("the 2 children in 16+
+    graded inadequate" could single a child out, and disclosure control cannot check a number typed into
+    words). Dates, statuses and owners stay."""
+    register = tuple(replace(a, action=_no_numbers(a.action, areas), evidence=_no_numbers(a.evidence, areas)) for a in actions.register)
+    themes = tuple(
+        {**t, "theme": _no_numbers(str(t["theme"]), areas), "actions": [_no_numbers(str(x), areas) for x in t["actions"]]}
+        for t in actions.themes
+    )
+    return replace(actions, register=register, themes=themes)
+
+
 def _all_pairs(figures: RunFigures) -> pd.DataFrame:
     """Every from -> to moderation pair of every month, zeros included: in a wider pack a hidden zero must
     still have its row (an absent row would say zero)."""
@@ -118,7 +148,8 @@ def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str
         sections[section][attr] = protect_frame(name, table, hidden)
     c, t = figures.compliance, figures.themes
     sections["compliance"]["month_themes"] = dict(c.month_themes)  # cohort labels per month: no counts
-    sections["themes"]["actions"] = t.actions  # the QA lead's words (actions, not children: no count to protect)
+    areas = tuple(str(a) for a in c.by_area_period["service_area"].unique())
+    sections["themes"]["actions"] = without_numbers(t.actions, areas)  # the QA lead's words, their numbers hidden
     sections["comparators"]["cohorts"] = tuple(
         SimpleNamespace(cohort=x.cohort, label=x.label, months=list(x.months)) for x in figures.comparators.cohorts
     )

@@ -13,6 +13,8 @@ Two halves, kept together so they cannot drift apart:
   its TOTAL row against the months; a cohort's comparator figures equal the standards table when it was the
   month's only cohort, and sit within its returns otherwise; themes within returned audits; rows read = used
   + rejected, and used = every month's audits (+ rows of other months).
+The implied counts (not returned, per month, cohort and area; not taking part; standards not graded or N/A)
+are sensitive like the shown ones: a count a reader could work out is protected as if it were shown.
 Percentages are shown only when both their counts are shown, so they add no relation of their own.
 Grades after moderation, the moderation grid and counts of N/A standards are not published for a wider
 audience (with the grades before moderation they would pin down most small moderation counts), so they are
@@ -181,11 +183,11 @@ def _returns_relations(p: Problem, f: RunFigures) -> None:
         for col in ("distributed", "returned", "exempt"):
             p.total(("ret", m, col), [("ret_cohort", m, c, col) for c in rows["cohort"]])
         for c in rows["cohort"]:
-            p.complement(("ret_cohort", m, c, "distributed"), [("ret_cohort", m, c, "returned")], ("not_returned", m, c), False)
+            p.complement(("ret_cohort", m, c, "distributed"), [("ret_cohort", m, c, "returned")], ("not_returned", m, c))
     for m in f.compliance.monthly["audit_month"]:
         if ("ret", m, "returned") in p.value and ("not_returned", m) not in p.value:
             cohorts = [k for k in p.value if k[0] == "not_returned" and k[1] == m and len(k) == 3]
-            p.count(("not_returned", m), p.value[("ret", m, "distributed")] - p.value[("ret", m, "returned")], "aux", False)
+            p.count(("not_returned", m), p.value[("ret", m, "distributed")] - p.value[("ret", m, "returned")], "aux")
             if cohorts:
                 p.total(("not_returned", m), cohorts)
             else:
@@ -194,7 +196,7 @@ def _returns_relations(p: Problem, f: RunFigures) -> None:
         for col in ("distributed", "returned"):
             p.total(("ret", m, col), [("ret_area", m, a, col) for a in rows["service_area"]])
         for a in rows["service_area"]:
-            p.complement(("ret_area", m, a, "distributed"), [("ret_area", m, a, "returned")], ("not_returned_area", m, a), False)
+            p.complement(("ret_area", m, a, "distributed"), [("ret_area", m, a, "returned")], ("not_returned_area", m, a))
 
 
 def _participation_relations(p: Problem, f: RunFigures) -> None:
@@ -258,7 +260,7 @@ def _standards_relations(p: Problem, f: RunFigures) -> None:
         key = ("standard", m, s)
         p.total((*key, "graded"), [(*key, "good_or_outstanding"), (*key, "requires_improvement"), (*key, "inadequate")])
         if ("ret", m, "returned") in p.value:
-            p.complement(("ret", m, "returned"), [(*key, "graded")], (*key, "not_scored"), False)
+            p.complement(("ret", m, "returned"), [(*key, "graded")], (*key, "not_scored"))
     comp, trend = f.comparators.comp, f.compliance.returns_trend
     for _, r in comp.iterrows():
         c, m, s = r["cohort"], r["audit_month"], r["standard"]

@@ -242,3 +242,51 @@ def test_a_wider_pack_carries_no_auditor_level_figure(demo_wider):
     for path in [p for p in demo_wider.rglob("*") if p.is_file() and p.suffix in {".html", ".csv", ".json"}]:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"Auditor [A-Z]{1,2}\b", text) and "calibration conversation" not in text, path.name
+
+
+def test_implied_counts_are_protected_as_promised(demo_wider):
+    """Issue 25: "not returned" per area (distributed 9, returned 5 shown: 4 not returned) and N/A per standard
+    (graded 37 of 38 returned) could be read off. Wherever both counts of a difference are shown, the
+    difference is 0 or at least min_count (5)."""
+    by_area = pd.read_csv(demo_wider / "tables" / "returns_by_area.csv", dtype=str)
+    shown = by_area[(by_area["distributed"] != "c") & (by_area["returned"] != "c")]
+    gaps = shown["distributed"].astype(int) - shown["returned"].astype(int)
+    assert ((gaps == 0) | (gaps >= 5)).all(), shown[(gaps > 0) & (gaps < 5)]
+    returns = pd.read_csv(demo_wider / "tables" / "returns.csv", dtype=str)
+    shown = returns[(returns["distributed"] != "c") & (returns["returned"] != "c")]
+    gaps = shown["distributed"].astype(int) - shown["returned"].astype(int)
+    assert ((gaps == 0) | (gaps >= 5)).all()
+    standards = pd.read_csv(demo_wider / "tables" / "standards.csv", dtype=str)
+    monthly = returns.groupby("audit_month")["returned"].agg(lambda s: "c" if (s == "c").any() else str(sum(int(x) for x in s)))
+    for _, r in standards.iterrows():
+        returned = monthly.get(r["audit_month"], "c")
+        if r["graded"] != "c" and returned != "c":
+            gap = int(returned) - int(r["graded"])
+            assert gap == 0 or gap >= 5, (r["audit_month"], r["standard"], gap)
+
+
+def test_the_wider_register_hides_numbers_in_the_qa_leads_words():
+    """Issue 25: the wider pack published the register unchecked ("the 2 children in 16+ graded inadequate").
+    Numbers in its words are hidden; a service area's own name (16+) and the dates stay."""
+    from qa_lib.disclosure.published import HIDDEN_NUMBER, without_numbers
+    from qa_lib.sections.themes.actions import Actions
+    from qa_lib.sections.themes.register import Action
+
+    action = Action(
+        "A1",
+        "2021-10",
+        "voice",
+        "Review the 2 children in 16+ graded inadequate",
+        "Head of Service",
+        "2021-12-15",
+        "done",
+        "2021-12-01",
+        "3 of 4 files now hold the voice; 75% done",
+    )
+    out = without_numbers(Actions(register=(action,), is_register=True), ("16+", "West"))
+    a = out.register[0]
+    assert a.action == f"Review the {HIDDEN_NUMBER} children in 16+ graded inadequate"
+    assert a.evidence == f"{HIDDEN_NUMBER} of {HIDDEN_NUMBER} files now hold the voice; {HIDDEN_NUMBER} done"
+    assert (a.due, a.done_date, a.raised_month) == ("2021-12-15", "2021-12-01", "2021-10")
+    old = without_numbers(Actions(themes=({"theme": "Voice (4 cases)", "actions": ["See the 3 children"]},)), ())
+    assert old.themes[0] == {"theme": f"Voice ({HIDDEN_NUMBER} cases)", "actions": [f"See the {HIDDEN_NUMBER} children"]}
