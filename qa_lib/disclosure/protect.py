@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from qa_lib.disclosure import relations
 from qa_lib.disclosure.attacker import exposed
+from qa_lib.disclosure.ledger import Ledger, apply_ledger, release_entry
 from qa_lib.disclosure.problem import Key, Problem, ProtectionError
 from qa_lib.disclosure.published import SYMBOL, PublishedFigures, sections
 from qa_lib.disclosure.suppress import choose
 from qa_lib.figures import RunFigures
 
 
-def publish(figures: RunFigures, min_count: int = 5) -> PublishedFigures:
-    """Decide once, for the whole run, which counts a wider pack hides; return the figures it may show."""
+def publish(figures: RunFigures, min_count: int = 5, earlier: Ledger | None = None) -> PublishedFigures:
+    """Decide once, for the whole run, which counts a wider pack hides, together with every earlier wider
+    release in the same folder (`earlier`: its ledger); return the figures it may show."""
     problem = relations.build(figures)
-    hidden = choose(problem, min_count)
+    period = f"{figures.months.months[0]}..{figures.months.months[-1]}"
+    forced = apply_ledger(problem, earlier, min_count, period) if earlier is not None else set()
+    hidden = choose(problem, min_count, forced=forced)
     shown_hidden = frozenset(k for k in hidden if problem.kind[k] == "cell")
+    release_shown, release_hidden = release_entry(problem, hidden, period)
     return PublishedFigures(
+        release_shown=release_shown,
+        release_hidden=release_hidden,
         months=figures.months,
         data=dict(figures.data),
         hidden=shown_hidden,
@@ -25,20 +32,24 @@ def publish(figures: RunFigures, min_count: int = 5) -> PublishedFigures:
     )
 
 
-def protected(figures: RunFigures, min_count: int = 5) -> PublishedFigures:
+def protected(figures: RunFigures, min_count: int = 5, earlier: Ledger | None = None) -> PublishedFigures:
     """The figures a wider pack may show, decided once and audited as an attacker would before anything reads
-    them: the one way into a wider report, for the runner and for a notebook opened in JupyterLab alike."""
-    shown = publish(figures, min_count)
-    audit(figures, shown)
+    them (an attacker who also kept every earlier release in the folder: `earlier`): the one way into a wider
+    report, for the runner and for a notebook opened in JupyterLab alike."""
+    shown = publish(figures, min_count, earlier)
+    audit(figures, shown, earlier)
     return shown
 
 
-def audit(figures: RunFigures, published: PublishedFigures) -> None:
+def audit(figures: RunFigures, published: PublishedFigures, earlier: Ledger | None = None) -> None:
     """The runner's last check before a wider pack is published: read what the published tables actually
     show (not what suppression meant them to), check every shown count against the figures, and run the
     attacker. Raises ProtectionError (nothing is published) if any hidden count can be narrowed below
     min_count, or a shown count is not the figure's."""
     problem: Problem = relations.build(figures)
+    if earlier is not None:
+        period = f"{figures.months.months[0]}..{figures.months.months[-1]}"
+        apply_ledger(problem, earlier, published.min_count, period)  # what earlier releases showed, the attacker knows
     hidden = {k for k, kind in problem.kind.items() if kind == "aux"}
     shown: set[Key] = set()
     for name in relations.FRAMES:
@@ -53,6 +64,7 @@ def audit(figures: RunFigures, published: PublishedFigures) -> None:
                 else:
                     shown.add(key)  # a count shown anywhere is shown, wherever else it is c
     hidden -= shown
+    hidden = {k for k in hidden if problem.kind[k] != "fixed"}  # known from an earlier release: not unknown to anyone
     bad = exposed(problem, hidden, published.min_count)
     if bad:
         raise ProtectionError(

@@ -50,6 +50,8 @@ class PublishedFigures:
     min_count: int = 5
     revision: Revision | None = None  # which tables changed since the version it replaces (no numbers)
     improvement: dict[str, str] = field(default_factory=dict)  # which way is better, per measure (no counts)
+    release_shown: dict[Key, int] = field(default_factory=dict)  # what this release shows, for the folder's ledger
+    release_hidden: frozenset[Key] = frozenset()  # and the keys it hides (never their values)
 
     def frame(self, name: str) -> pd.DataFrame:
         """The protected table (cells may be c)."""

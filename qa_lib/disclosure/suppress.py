@@ -75,11 +75,15 @@ def _pick(problem: Problem, hidden: set[Key], start: Key, by_key: dict[Key, list
 
 
 def choose(
-    problem: Problem, min_count: int = 5, max_rounds: int = 200, trace: list[tuple[Key, tuple[float, float], Key | None]] | None = None
+    problem: Problem,
+    min_count: int = 5,
+    max_rounds: int = 200,
+    trace: list[tuple[Key, tuple[float, float], Key | None]] | None = None,
+    forced: set[Key] | frozenset[Key] = frozenset(),
 ) -> set[Key]:
     """The counts to hide (shown cells become c), so that every hidden count's feasible range is at least
-    `min_count` wide."""
-    hidden = primary(problem, min_count)
+    `min_count` wide; `forced`: counts hidden whatever (an earlier release in the same folder hid them)."""
+    hidden = primary(problem, min_count) | set(forced)
     by_key = _uses(problem)
     _line_rule(problem, hidden, by_key, min_count)
     safe: set[Key] = set()

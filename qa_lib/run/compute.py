@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from qa_lib.commentary.document import Commentary
+from qa_lib.disclosure.ledger import Ledger
 from qa_lib.disclosure.protect import protected
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError
@@ -57,6 +58,7 @@ def figures_stage(
     quiet: bool,
     timings: dict[str, float],
     cache: RunCache | None = None,
+    earlier: Ledger | None = None,
 ) -> tuple[AuditData, RunFigures, RunFigures | PublishedFigures]:
     """Validate once, compute every section's figures once (or take them from the run cache: the same data,
     params and code give the same figures), check the QA lead's commentary against them and, for a wider
@@ -92,7 +94,7 @@ def figures_stage(
 
     t = time.perf_counter()
     say("Protecting small counts for wider circulation ...", quiet)
-    shown = protected(figures, params.min_count)  # once, and audited as an attacker would: every wider output reads only these
+    shown = protected(figures, params.min_count, earlier)  # once, and audited as an attacker would: every wider output reads only these
     timings["disclosure_control"] = time.perf_counter() - t
     return data, figures, shown
 

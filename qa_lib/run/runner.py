@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa_lib import __version__
+from qa_lib.disclosure.ledger import LEDGER, ledger_json, read_ledger
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
 from qa_lib.inputs import resources
@@ -131,7 +132,12 @@ def _run(
                 Workers(min(len(to_run), os.cpu_count() or 1), WorkerSetup(work, params.kernel_name, notebooks_dir)) if to_run else None
             )
             try:
-                data, _, shown = figures_stage(params, audits, period, edited, accept_changed_data, quiet, timings, cache)
+                earlier = read_ledger(out) if params.audience == "wider" else None  # every wider release in this folder
+                data, _, shown = figures_stage(params, audits, period, edited, accept_changed_data, quiet, timings, cache, earlier)
+                if isinstance(shown, PublishedFigures) and earlier is not None:  # the ledger after this release
+                    made = datetime.now(UTC).isoformat(timespec="seconds")
+                    ledger = ledger_json(earlier, shown.release_shown, shown.release_hidden, made, period.label)
+                    (build / LEDGER).write_text(ledger, encoding="utf-8")
                 shown, revised_tables = with_revision(shown, out, period, build)
                 timings["load_to_figures"] = time.perf_counter() - t0
                 handoff = write_figures(shown, work)
@@ -219,7 +225,9 @@ def _run(
             "notebooks": list(params.notebooks),
             "notebooks_run": to_run,
             "pages_from_cache": list(cached),
-            "outputs": output_entries(build, [*html_paths, *table_paths, build / "headlines.json", build / "revision.json"]),
+            "outputs": output_entries(
+                build, [*html_paths, *table_paths, build / "headlines.json", build / "revision.json", build / LEDGER]
+            ),
             "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
             "versions": versions,
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},

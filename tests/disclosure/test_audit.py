@@ -51,8 +51,8 @@ def test_the_audit_catches_a_shown_count_that_is_not_the_figure(demo_figures):
 def test_the_runner_refuses_to_publish_a_pack_that_would_disclose(demo_csv, demo_figures, tmp_path, monkeypatch, capsys):
     from qa_lib.disclosure import protect
 
-    def leaky(figures, min_count):
-        published = publish(figures, min_count)
+    def leaky(figures, min_count, earlier=None):
+        published = publish(figures, min_count, earlier)
         reveal_one(published, figures)
         return published
 
