@@ -114,6 +114,16 @@ def demo(out_dir: Path) -> None:
     click.echo(f"Demo audits written to {path} (and the demo caseload to {path.with_name('caseload.csv')})")
 
 
+@cli.command(name="init", help="Write a council's own params into FOLDER to start from (nothing of the demo's in them).")
+@click.argument("folder", type=click.Path(path_type=Path))
+def init_command(folder: Path) -> None:
+    from qa_lib.run.init import init
+
+    written = init(folder)
+    click.echo(f"Params for your council written to {folder}: {', '.join(p.name for p in written)}.")
+    click.echo(f"Next: fill in the TODO lines and follow {folder / 'CHECKLIST.md'}.")
+
+
 @cli.command(help="Validate, run the notebooks and publish offline HTML reports and CSV tables.")
 @click.option(
     "--params",

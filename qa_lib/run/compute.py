@@ -26,7 +26,7 @@ from qa_lib.run.cache import RunCache
 from qa_lib.run.messages import say
 from qa_lib.run.revision import earlier_version, revision, revision_summary
 from qa_lib.run.tables import all_tables, rounded
-from qa_lib.run.validate import check_actions, with_commentary
+from qa_lib.run.validate import check_actions, refuse_demo_settings, with_commentary
 from qa_lib.sections.themes.actions import load_actions, theme_labels
 
 FIGURES = "figures"  # the run cache's name for a run's figures (aggregates: their size does not grow with the rows)
@@ -78,6 +78,7 @@ def figures_stage(
             f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
             f"its months run from {present[0]} to {present[-1]}"
         )
+    refuse_demo_settings(params, data.frame)  # a council's returns never go out with the demo's register, author or recipients
     check_actions(params, data)
     t = time.perf_counter()
     figures = cached_figures(cache, params)

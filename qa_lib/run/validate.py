@@ -7,13 +7,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
+
 from qa_lib.commentary.check import actions_personal_data, texts_for_run
 from qa_lib.commentary.document import Commentary
 from qa_lib.commentary.document import read as read_commentary
 from qa_lib.commentary.drafts import drafts
 from qa_lib.errors import QAPackError
 from qa_lib.figures import RunFigures
-from qa_lib.inputs.load import AuditData
+from qa_lib.inputs import resources
+from qa_lib.inputs.load import AuditData, file_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.inputs.schema import IDENTIFIER_COLUMNS
@@ -70,3 +73,43 @@ def prepare(params: Params, notebooks_dir: Path, commentary: Path | None, quiet:
         say("audience: wider: the commentary file is not used (disclosure control cannot check its numbers); the report is drafted", quiet)
         commentary = None
     return params, (read_commentary(commentary) if commentary is not None else None)
+
+
+DEMO_DOMAIN = "@council.example"  # the demo's made-up e-mail addresses
+
+
+def demo_settings(params: Params) -> list[str]:
+    """The settings params still carries from the demo: its made-up register, author or e-mail addresses."""
+    found = []
+    if "(demo)" in params.programme.get("author", ""):
+        found.append("programme: author")
+    if params.actions is not None and Path(params.actions).is_file():
+        demo_register = resources.default_params("register.yml")
+        if demo_register.is_file() and file_sha256(Path(params.actions)) == file_sha256(demo_register):
+            found.append("actions (the demo's register)")
+    e = params.email
+    if any(a.endswith(DEMO_DOMAIN) for a in (e.sender, *e.to, *e.cc) if a):
+        found.append("email: from, to and cc")
+    return found
+
+
+def is_demo_data(frame: pd.DataFrame) -> bool:
+    """Whether the audits are the demo's (or made from it, as the tests make theirs): most of their audit IDs are
+    the demo year's. A council's own file shares none."""
+    from qa_lib.inputs.demo import demo_audits  # builds the demo year in memory: only when params look like the demo's
+
+    ids = frame["audit_id"].astype(str)
+    return bool(len(ids)) and float(ids.isin(set(demo_audits()["audit_id"])).mean()) >= 0.5
+
+
+def refuse_demo_settings(params: Params, audits: pd.DataFrame) -> None:
+    """A council's own returns never go out with the demo's register, author or recipients: a run whose audits
+    file is not the demo's, with params still carrying them, stops and says which setting to change."""
+    found = demo_settings(params)
+    if found and not is_demo_data(audits):
+        source = params.source.name if params.source else "params"
+        raise QAPackError(
+            f"{source}: {'; '.join(found)} {'is' if len(found) == 1 else 'are'} the demo's, but the audits file is not the demo's: "
+            "set your own (your register, or none; the report's author; your recipients) before a real run. "
+            "`qa-pack init FOLDER` writes a council's params with these left for you to fill"
+        )
