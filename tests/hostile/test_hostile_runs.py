@@ -35,6 +35,11 @@ PAYLOADS = [
 FILE_NAME = "<img src=x onerror=alert(1)>.csv"
 
 
+# A crafted council's file: its params carry none of the demo's made-up register, author or recipients (a run
+# whose audits are not the demo's refuses them).
+NOT_THE_DEMOS = "programme: {name: QA Framework, author: QA team}\nactions: null\nemail: {}\n"
+
+
 def unsafe(page: str) -> list[str]:
     """What in an HTML page would run a script or load something: judged here with BeautifulSoup,
     independently of the pack's own check."""
@@ -274,7 +279,7 @@ def test_valid_data_at_its_edges_publishes_and_says_so(tmp_path):
     )
     audits = write_rows(tmp_path / "audits.csv", data)
     # the highlight report draws every section these edges once broke (grades, appendix, comparator chart)
-    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report]\n")
+    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report]\n" + NOT_THE_DEMOS)
     out = tmp_path / "out"
     proc = subprocess.run(
         [

@@ -16,6 +16,11 @@ pytestmark = pytest.mark.slow
 UNRETURNED = {"status": "not_returned", "overall_grade": "", "sw_participated": "", **{f"grade_{s}": "" for s in STANDARDS}}
 
 
+# A crafted council's file: its params carry none of the demo's made-up register, author or recipients (a run
+# whose audits are not the demo's refuses them).
+NOT_THE_DEMOS = "programme: {name: QA Framework, author: QA team}\nactions: null\nemail: {}\n"
+
+
 def audits(month: str, n: int, start: int = 0, **kw: str) -> list[dict[str, str]]:
     return [
         row(audit_id=f"{month}-{k}", audit_month=month, child_id=f"CH-{month}-{k}", social_worker_id=f"SW-{month}-{k}", **kw)
@@ -33,7 +38,7 @@ def risk(month: str, good: int, graded: int, total: int, start: int = 0, **kw: s
 
 def run(tmp_path: Path, rows: list[dict[str, str]], period: tuple[str, str]) -> str:
     audits_csv = write_rows(tmp_path / "audits.csv", rows)
-    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report]\n", encoding="utf-8")
+    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report]\n" + NOT_THE_DEMOS, encoding="utf-8")
     out = tmp_path / "out"
     proc = qa_pack(
         "run",
