@@ -38,7 +38,9 @@ def risk(month: str, good: int, graded: int, total: int, start: int = 0, **kw: s
 
 def run(tmp_path: Path, rows: list[dict[str, str]], period: tuple[str, str]) -> str:
     audits_csv = write_rows(tmp_path / "audits.csv", rows)
-    (tmp_path / "run.yml").write_text(f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report]\n" + NOT_THE_DEMOS, encoding="utf-8")
+    (tmp_path / "run.yml").write_text(
+        f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report]\n" + NOT_THE_DEMOS, encoding="utf-8"
+    )
     out = tmp_path / "out"
     proc = qa_pack(
         "run",
