@@ -125,7 +125,7 @@ class Params:
     notebooks_dir: Path | None = None  # default: the pack's notebooks/
     sampling: SamplingSettings = SamplingSettings()
     date_format: str = "iso"  # or "dayfirst": read 31/10/2021 as a UK date
-    history_keep: int | None = None  # earlier runs kept in <out>/history/ (None: all)
+    history_keep: int | None = 12  # earlier runs kept in <out>/history/ (None: all, with history: {keep: all})
     improvement: dict[str, str] = field(default_factory=lambda: dict(IMPROVEMENT))  # measure -> higher / lower is better
     source: Path | None = None
 
@@ -398,7 +398,8 @@ def load_params(path: str | Path) -> Params:
     history = _section(raw, "history", src)
     if set(history) - {"keep"}:
         raise ParamsError(f"{src.name}: history has another setting; expected keep")
-    history_keep = _int(history["keep"], "history keep", src, minimum=1) if history.get("keep") is not None else None
+    keep = history.get("keep", 12)
+    history_keep = None if str(keep).strip().lower() == "all" else _int(keep, "history keep", src, minimum=1)
     sheet = raw.get("sheet")
     return Params(
         improvement=_improvement(raw, src),

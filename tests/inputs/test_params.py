@@ -60,3 +60,14 @@ def test_standard_groups_are_checked(tmp_path):
     with pytest.raises(ParamsError, match="the standard risk is in more than one group"):
         load_params(path)
     assert load_params(REPO / "params" / "demo.yml").standard_groups["Risk and assessment"] == ("risk", "assessment")
+
+
+def test_history_keeps_twelve_earlier_runs_unless_told(tmp_path):
+    """Issue 26: history/ kept every run in full by default (13 MB after five demo runs)."""
+    from qa_lib.inputs.params import load_params
+
+    assert load_params(REPO / "params" / "demo.yml").history_keep == 12
+    (tmp_path / "all.yml").write_text(f"include: {REPO / 'params' / 'demo.yml'}\nhistory: {{keep: all}}\n", encoding="utf-8")
+    assert load_params(tmp_path / "all.yml").history_keep is None
+    (tmp_path / "three.yml").write_text(f"include: {REPO / 'params' / 'demo.yml'}\nhistory: {{keep: 3}}\n", encoding="utf-8")
+    assert load_params(tmp_path / "three.yml").history_keep == 3
