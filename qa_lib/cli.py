@@ -94,15 +94,20 @@ def validate(
     )
     click.echo(f"{data.file}: {data.rows_read} rows read, {data.rows_used} used, {rejected}; no problems found.")
     if data.warnings:
-        shown = data.warnings if not max_errors else data.warnings[:max_errors]
         click.echo(
-            f"{len(data.warnings)} warning{'s' if len(data.warnings) != 1 else ''} (the rows are used; "
+            f"{len(data.warnings)} row{'s' if len(data.warnings) != 1 else ''} with warnings (the rows are used; "
             "the report's data-quality appendix counts them):"
         )
-        for warning in shown:
-            click.echo(f"  warning: {warning.render(data.file)}")
-        if len(shown) < len(data.warnings):
-            click.echo(f"  ... and {len(data.warnings) - len(shown)} more (use --max-errors 0 to list them all).")
+        kinds: dict[tuple[str, str], list[int]] = {}
+        for w in data.warnings:
+            kinds.setdefault((w.column, w.message), []).append(w.row)
+        for (column, message), at in kinds.items():
+            listed = at if not max_errors else at[:max_errors]
+            more = f" and {len(at) - len(listed)} more" if len(listed) < len(at) else ""
+            noun = "row" if len(at) == 1 else "rows"
+            click.echo(f"  warning: {len(at)} {noun}, column {column}: {message} (rows {', '.join(map(str, listed))}{more})")
+    if data.after_period:
+        click.echo(f"{data.after_period} row(s) are of months after the reporting period: outside this report (not a problem).")
 
 
 @cli.command(help="Write the synthetic demo year of audits (2021) in contract format.")

@@ -85,6 +85,7 @@ class AuditData:
     rows_read: int
     rejected: list[tuple[int, str]]  # (spreadsheet row, reason): rows not used
     warnings: list[Problem] = field(default_factory=list)  # rows used, but inconsistent: counted in the report
+    after_period: int = 0  # rows of months after the reporting period: outside this report (not a fault)
 
     @property
     def rows_used(self) -> int:
@@ -104,6 +105,7 @@ class AuditData:
             "rows_rejected": self.rows_rejected,
             "rejected": [{"row": r, "reason": why} for r, why in self.rejected],
             "warnings": warning_counts(self.warnings),
+            "after_period": self.after_period,
         }
 
 
@@ -601,11 +603,10 @@ WARNING_KINDS = {
     "grades_on_unreturned": "grades on a row whose status is not returned or exempt (the grades are not counted)",
     "moderated_grade_without_moderation": "a moderated_grade although moderated is not yes (it is not counted)",
     "future_month": "an audit month later than this month",
-    "after_period": "an audit month after the reporting period (not in this report)",
 }
 
 
-def find_warnings(frame: pd.DataFrame, headers: dict[str, str], period_end: str | None = None, today: date | None = None) -> list[Problem]:
+def find_warnings(frame: pd.DataFrame, headers: dict[str, str], today: date | None = None) -> list[Problem]:
     """Rows that pass the contract but do not add up: counted, listed by row, never silently used."""
     found: list[Problem] = []
     source = frame["source_row"]
@@ -625,12 +626,8 @@ def find_warnings(frame: pd.DataFrame, headers: dict[str, str], period_end: str 
         found += [Problem(r, column, message) for r in rows(odd)]
     this_month = (today or date.today()).strftime("%Y-%m")
     months = frame["audit_month"]
-    for kind, later in (
-        ("future_month", months.gt(this_month)),
-        ("after_period", months.gt(period_end) & months.le(this_month) if period_end else None),
-    ):
-        if later is not None:
-            found += [Problem(r, headers.get("audit_month", "audit_month"), WARNING_KINDS[kind]) for r in rows(later)]
+    # Months after the reporting period are not a fault: they are outside this report (AuditData.after_period).
+    found += [Problem(r, headers.get("audit_month", "audit_month"), WARNING_KINDS["future_month"]) for r in rows(months.gt(this_month))]
     return sorted(found, key=lambda p: (p.row, p.column))
 
 
@@ -675,5 +672,6 @@ def load_audits(path: str | Path, params: Params, sheet: str | None = None, peri
         sha256=file_sha256(path),
         rows_read=len(raw_typed),
         rejected=rejected,
-        warnings=find_warnings(frame, headers, period_end),
+        warnings=find_warnings(frame, headers),
+        after_period=int(frame["audit_month"].gt(period_end).sum()) if period_end else 0,
     )

@@ -183,12 +183,33 @@ def test_inconsistent_rows_are_warnings_with_their_rows(tmp_path, monkeypatch, c
     data[2].update(audit_month="2099-01")  # years in the future
     code, text = run_cli(monkeypatch, capsys, "validate", str(write_rows(tmp_path / "audits.csv", data)))
     assert_clean(code, text, 0)
-    assert "3 warnings (the rows are used; the report's data-quality appendix counts them):" in text
+    assert "3 rows with warnings (the rows are used; the report's data-quality appendix counts them):" in text
+    # Issue 26: one line a kind, with its count and its rows (the file listed one line a row before).
     assert (
-        "warning: audits.csv row 2, column status: grades on a row whose status is not returned or exempt (the grades are not counted)"
+        "warning: 1 row, column status: grades on a row whose status is not returned or exempt (the grades are not counted) (rows 2)"
     ) in text
-    assert "warning: audits.csv row 3, column moderated_grade: a moderated_grade although moderated is not yes" in text
-    assert "warning: audits.csv row 4, column audit_month: an audit month later than this month" in text
+    assert "warning: 1 row, column moderated_grade: a moderated_grade although moderated is not yes (it is not counted) (rows 3)" in text
+    assert "warning: 1 row, column audit_month: an audit month later than this month (rows 4)" in text
+
+
+def test_validate_gives_the_same_verdict_with_or_without_params_and_groups_warnings(tmp_path, monkeypatch, capsys):
+    """Issue 26: without --params validate said "no problems found" where the run then reported 191 rows with
+    warnings, one line per row, calling months after the period "inconsistent"."""
+    from helpers import REPO
+
+    data = rows(30)
+    for r in data[:12]:
+        r.update(status="not_returned", sw_participated="")  # twelve rows with grades left on them
+    for r in data[20:]:
+        r.update(audit_month="2022-02")  # months after the demo period: outside the report, not a fault
+    path = write_rows(tmp_path / "audits.csv", data)
+    code, plain = run_cli(monkeypatch, capsys, "validate", str(path))
+    code2, with_params = run_cli(monkeypatch, capsys, "validate", "--params", str(REPO / "params" / "demo.yml"), str(path))
+    assert code == code2 == 0
+    line = "warning: 12 rows, column status: grades on a row whose status is not returned or exempt"
+    assert line in plain and line in with_params and plain.count("warning:") == with_params.count("warning:") == 1
+    assert "10 row(s) are of months after the reporting period: outside this report (not a problem)." in with_params
+    assert "inconsistent" not in with_params
 
 
 def test_a_renamed_workbook_is_read_by_its_content(tmp_path, monkeypatch, capsys):

@@ -27,6 +27,9 @@ def rejected_note(summary: dict) -> str:
     warnings = "".join(f" {n} row{'s' if n != 1 else ''} carried {what}." for what, n in warned.items())
     if warnings:
         warnings = " Used, but inconsistent:" + warnings
+    later = int(summary.get("after_period") or 0)
+    if later:
+        warnings += f" {later} row{'s are' if later != 1 else ' is'} of months after the reporting period: outside this report."
     if not rejected:
         return f"All {summary['rows_read']} rows were used; none were rejected." + warnings
     by_reason: dict[str, list[int]] = {}
