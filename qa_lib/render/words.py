@@ -128,6 +128,15 @@ def funnel_sentence(points: pd.DataFrame, measure: str) -> str | None:
     return f"{lead}: {said}. Every other area is within it.{spread}"
 
 
+PLAIN_POSITION = {
+    "within": "within the usual range",
+    "above 95%": "above the usual range",
+    "below 95%": "below the usual range",
+    "above 99.8%": "well above the usual range",
+    "below 99.8%": "well below the usual range",
+}
+
+
 def funnel_table(points: pd.DataFrame, count: str) -> pd.DataFrame:
     """The table behind a funnel plot: each area's figure with n, and where it falls."""
 
@@ -135,8 +144,7 @@ def funnel_table(points: pd.DataFrame, count: str) -> pd.DataFrame:
         {
             "Service area": points["group"],
             count: [f"{whole(p)} ({k}/{n})" for p, k, n in zip(points["percent"], points["numerator"], points["denominator"])],
-            "Against the funnel's limits": points["position"].map(lambda x: "within the 95% limits" if x == "within" else x + " limit"),
-            "Stands out": points["flagged"].map(lambda x: f"{x} the usual range" if x else ""),
+            "Against the usual range for its number of audits": points["position"].map(PLAIN_POSITION.get),
         }
     )
 

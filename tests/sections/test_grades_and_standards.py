@@ -191,10 +191,12 @@ def test_standards_table_layout():
     )
     row = shown.iloc[0].tolist()
     # G/O: 16/37 = 43.243% to 29/49 = 59.184%, +15.94 points; RI: 43.243% to 17/49 = 34.694%, -8.55 points.
-    assert row == ["Risk", "43%\n16/37", "43%\n16/37", "59%\u00a0≈\u00a0+15.9\n29/49", "35%\u00a0≈\u00a0−8.5\n17/49"]
+    # Within chance: the change alone, no mark (issue 26: no ≈ for a reader to decode).
+    assert row == ["Risk", "43%\n16/37", "43%\n16/37", "59%\u00a0+15.9\n29/49", "35%\u00a0−8.5\n17/49"]
+    assert [c[1] for c in shown.columns[1:3]] == ["Good or outstanding", "Requires improvement"]  # words, not G/O and RI
     assert shown.iloc[1].tolist()[1] == "–"  # nothing graded
     inadequate = standards_display.standards_table(
-        t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk"}, ["2021-10", "2021-11"], kinds=("I",)
+        t, standards.changes(t, ["2021-10", "2021-11"]), {"risk": "Risk"}, ["2021-10", "2021-11"], kinds=(standards_display.INADEQUATE,)
     )
     assert inadequate.iloc[0].tolist() == ["Risk", "14%\n5/37", "6%\n3/49"]  # 37-16-16 = 5; 49-29-17 = 3
 

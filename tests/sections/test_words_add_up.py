@@ -84,7 +84,7 @@ def test_a_crafted_quarter_reads_right(tmp_path):
     assert "to 80% in November and now meets the 80% target" in text
     assert "Nov 2021 Child in Need plan 64 51 80% met" in text  # the table agrees with the sentence
     # 18.75 points is +18.8, rounded half up once (it read "+18.7").
-    assert "56% ≈ +18.8 9/16" in text  # value and mark on one line, counts beneath
+    assert "56% +18.8 9/16" in text  # value and change on one line (no mark within chance), counts beneath
     # One exemption, and none: "There were 1 exemption" is gone.
     assert "There was 1 exemption in October, none in November and none in December 2021." in text
     # Thirteen moderations, all unchanged: kappa is undefined, said so ("weighted kappa nan, almost perfect" is gone).

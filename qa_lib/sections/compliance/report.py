@@ -58,9 +58,7 @@ def compliance_summary(run: Run) -> None:
     run.show_section("compliance")
     run.show_chart(charts.returns_trend, _trend(run), run.target)
     if len(f.spc) >= 2:
-        run.show_chart(
-            p_chart_figure, f.spc, "Audit return rate by month, with the average and its limits (p-chart)", "Audits returned (%)"
-        )
+        run.show_chart(p_chart_figure, f.spc, "Audit return rate by month, with the average and its usual range", "Audits returned (%)")
     run.show_chart(charts.returns_heatmap, f.by_area, run.areas, list(run.figures.months.trend_with_data))
     area_funnel(run)
 

@@ -57,7 +57,7 @@ def overall(run: Run, table: bool = True) -> None:
         run.show_table(display.overall_grades_table(f.before, f.after), "Overall grades by month: number (% of returned audits)")
     run.show_chart(charts.overall_grades_chart, f.before, f.after, run.months)
     if len(f.spc) >= 2:
-        title = "Audits graded good or outstanding overall by month, with the average and its limits (p-chart)"
+        title = "Audits graded good or outstanding overall by month, with the average and its usual range"
         run.show_chart(p_chart_figure, f.spc, title, "Good or outstanding overall (% of returned)")
 
 

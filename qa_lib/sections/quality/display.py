@@ -97,7 +97,7 @@ def how_to_read(return_rates: list[tuple[str, float]], moderated: int | None) ->
         "the period, and every cohort against its previous audit), and some would look different by chance alone. "
         "So every comparison that could be called a rise or a fall is corrected together, across the whole report, "
         "by the Benjamini-Hochberg method (false discovery rate 5%): only a change with a report-wide q below 0.05 "
-        "is called a rise or a fall (↑, ↓), otherwise ≈. When nothing has truly changed, at most about 1 report in "
+        "is called a rise or a fall (↑, ↓); otherwise no arrow is shown. When nothing has truly changed, at most about 1 report in "
         "20 claims any change. A cohort shows an improving or declining picture only when at least two standards "
         "moved beyond chance that way and none the other. Each month usually audits a different cohort, so "
         "month-on-month changes compare different children. Every comparison is in changes.csv, with its q within "

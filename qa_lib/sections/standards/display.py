@@ -7,13 +7,15 @@ import pandas as pd
 
 from qa_lib.inputs.period import month_short
 from qa_lib.render.cells import SYMBOL, is_hidden
+from qa_lib.sections.standards.figures import DOWN, UP
 from qa_lib.stats import signed_points, whole
 
 KINDS = {
-    "G/O": ("good_or_outstanding", "pct_good_or_outstanding", "go"),
-    "RI": ("requires_improvement", "pct_requires_improvement", "ri"),
-    "I": ("inadequate", "pct_inadequate", None),
+    "Good or outstanding": ("good_or_outstanding", "pct_good_or_outstanding", "go"),
+    "Requires improvement": ("requires_improvement", "pct_requires_improvement", "ri"),
+    "Inadequate": ("inadequate", "pct_inadequate", None),
 }
+GO, RI, INADEQUATE = KINDS  # the column names a reader sees: the grades in words, never G/O or RI
 
 
 def standards_table(
@@ -21,7 +23,7 @@ def standards_table(
     moves: pd.DataFrame,
     labels: dict[str, str],
     months: list[str],
-    kinds: tuple[str, ...] = ("G/O", "RI"),
+    kinds: tuple[str, ...] = (GO, RI),
     variation: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """The reference layout: standards down, months across, each with "% (count/graded)" per kind
@@ -40,8 +42,10 @@ def standards_table(
         text = whole(r[rate])
         if label and mv is not None and (std, month) in mv.index:
             m = mv.loc[(std, month)]
-            if m[f"{label}_mark"]:
-                text += f"\u00a0{m[f'{label}_mark']}\u00a0{signed_points(m[f'{label}_change'])}"  # value, mark and change never part
+            mark = m[f"{label}_mark"]
+            if mark:  # an arrow only where the change is beyond chance; otherwise the change alone (no mark to explain)
+                arrow = f"{mark}\u00a0" if mark in (UP, DOWN) else ""
+                text += f"\u00a0{arrow}{signed_points(m[f'{label}_change'])}"  # value, arrow and change never part
         return f"{text}\n{int(r[count])}/{int(r['graded'])}"  # value and mark, then the counts on a lighter line
 
     columns = [(month_short(m), k) for m in months for k in kinds]

@@ -28,8 +28,8 @@ from qa_lib.stats import beyond_chance, bh_q, fisher_exact_p, pct
 UP, DOWN, NOISE = "↑", "↓", "≈"
 TEST_NOTE = (
     "↑ and ↓ mark a change from the month before that is bigger than chance would explain, allowing for every "
-    "comparison the report makes; ≈ marks a change that chance alone could produce at these numbers. The change in "
-    "percentage points is shown either way. How this is worked out is in the appendix."
+    "comparison the report makes; a change shown without an arrow is one that chance alone could produce at these "
+    "numbers. The change in percentage points is shown either way. How this is worked out is in the appendix."
 )
 CONTRACT_COLUMNS = [
     "audit_month",

@@ -21,12 +21,12 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
         display.standards_table(
             f.table, f.moves, run.params.standards, months, variation={k: VARIATION_CELLS.get(variation(c), "") for k, c in f.spc.items()}
         ),
-        caption or "Good/outstanding (G/O) and requires improvement (RI) by practice standard and month",
+        caption or "Good or outstanding and requires improvement, by practice standard and month",
     )
     if inadequate:
         run.show_table(
-            display.standards_table(f.table, f.moves, run.params.standards, months, kinds=("I",)),
-            "Inadequate (I) by practice standard and month",
+            display.standards_table(f.table, f.moves, run.params.standards, months, kinds=(display.INADEQUATE,)),
+            "Inadequate, by practice standard and month",
         )
     charts_by_name = {run.params.short_name(k): c for k, c in f.spc.items()}
     shown = max((len(c) for c in f.spc.values()), default=0)

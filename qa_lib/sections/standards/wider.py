@@ -32,10 +32,10 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
     run.show_text(f"*{figures.TEST_NOTE}*")  # the key before the table it explains
     run.show_table(
         display.standards_table(table, moves, run.params.standards, months),
-        caption or "Good/outstanding (G/O) and requires improvement (RI) by practice standard and month",
+        caption or "Good or outstanding and requires improvement, by practice standard and month",
     )
     if inadequate:
         run.show_table(
-            display.standards_table(table, moves, run.params.standards, months, kinds=("I",)),
-            "Inadequate (I) by practice standard and month",
+            display.standards_table(table, moves, run.params.standards, months, kinds=(display.INADEQUATE,)),
+            "Inadequate, by practice standard and month",
         )
