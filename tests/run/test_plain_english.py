@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import re
 
+from run.test_conclusions_rendered import visible
+
 from qa_lib.inputs.params import EmailSettings
 from qa_lib.run.emailer import _bodies
-from run.test_conclusions_rendered import visible
 
 TERMS = [
     "p-chart",
