@@ -215,3 +215,20 @@ def test_too_few_moderated_audits_and_no_auditor_column():
     assert "too few" in grades_words.auditor_sentences(c.table, c.team_mean, c.left_out, c.months, MIN_MODERATED)[0]
     blank = frame([{**moderated("", "2021-01", 1)}] * 6)
     assert consistency(blank, ["2021-01"], {}) is None
+
+
+def test_counts_are_shown_in_bands_never_exactly():
+    """Issue 25: several codes' moderated counts were unique, so someone who knew each auditor's caseload could
+    match codes to people. The table, the words and the chart show bands of five."""
+    from qa_lib.sections.grades.auditors import band
+    from qa_lib.sections.grades.charts import auditor_funnel_chart
+
+    assert [band(n) for n in (5, 9, 10, 23)] == ["5 to 9", "5 to 9", "10 to 14", "20 to 24"]
+    c = consistency(frame(SIX), ["2021-01"], auditor_codes(frame(SIX)))
+    assert c is not None
+    table = display.auditor_table(c.table)
+    assert set(table["Moderated audits"]) == {"20 to 24"}
+    text = " ".join(grades_words.auditor_sentences(c.table, c.team_mean, c.left_out, c.months, MIN_MODERATED))
+    assert "over 20 to 24 moderated audits" in text and "over 20 moderated" not in text
+    chart = auditor_funnel_chart(c.funnel, "Shift")
+    assert "n=20" not in chart.alt and set(chart.data["Moderated audits"]) == {"20 to 24"}

@@ -33,6 +33,19 @@ from qa_lib.spc import Z95, Z998
 from qa_lib.stats import against_team
 
 MIN_MODERATED = 5  # fewer moderated audits than this: the auditor is left out (too few to say anything)
+BAND = 5  # an auditor's number of moderated audits is shown in bands this wide: an exact count could single them out
+
+
+def band(n: int) -> str:
+    """The band an auditor's count is shown in ("20 to 24"): someone who knows each auditor's caseload cannot
+    match a code to a person by a count shown exactly (issue 25)."""
+    low = (int(n) // BAND) * BAND
+    return f"{low} to {low + BAND - 1}"
+
+
+def band_middle(n: int) -> float:
+    """Where a banded count is drawn on the funnel plot: the middle of its band."""
+    return (int(n) // BAND) * BAND + (BAND - 1) / 2
 
 
 def letters(i: int) -> str:

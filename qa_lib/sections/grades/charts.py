@@ -14,6 +14,7 @@ from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS, GRADES
 from qa_lib.render.charts import ORANGE, Chart, text_on
 from qa_lib.sections.grades import display
+from qa_lib.sections.grades.auditors import BAND, band, band_middle
 from qa_lib.sections.grades.figures import good_or_outstanding
 from qa_lib.sections.grades.words import steps
 from qa_lib.spc import Z95, Z998
@@ -169,15 +170,14 @@ def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
         ax.plot(ns, centre - z * sd / np.sqrt(ns), style, color="#555555", linewidth=1)
     ax.axhline(centre, color=DARK_BLUE, linewidth=1, label=f"Team mean {steps(centre)}")
     ax.axhline(0, color="#BFBFBF", linewidth=0.8)
-    ax.scatter(points["moderated"], points["mean_shift"], color=ORANGE, zorder=3, s=28)
-    for r in points.itertuples():
-        ax.annotate(
-            str(r.code).removeprefix("Auditor "), (r.moderated, r.mean_shift), textcoords="offset points", xytext=(4, 4), fontsize=9
-        )
+    xs = [band_middle(n) for n in points["moderated"]]  # drawn at the middle of each count's band, never the count
+    ax.scatter(xs, points["mean_shift"], color=ORANGE, zorder=3, s=28)
+    for x, r in zip(xs, points.itertuples()):
+        ax.annotate(str(r.code).removeprefix("Auditor "), (x, r.mean_shift), textcoords="offset points", xytext=(4, 4), fontsize=9)
     span = max(1.0, float(points["mean_shift"].abs().max()) + 0.25)
     ax.set_ylim(-span, span)
     ax.set_xlim(0, max(top * 1.15, 8))
-    ax.set_xlabel("Moderated audits")
+    ax.set_xlabel(f"Moderated audits (in bands of {BAND})")
     ax.set_ylabel("Mean grade shift (steps; + = moderator higher)")
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     ax.set_title(wrap(title, 80), loc="left", fontsize=10)
@@ -186,15 +186,14 @@ def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
         f"{title}. Team mean {steps(centre)} steps. "
         + ("Beyond the 95% limits: " + ", ".join(beyond) + "." if beyond else "Every auditor is within the 95% limits.")
         + " Points: "
-        + "; ".join(f"{r.code} {steps(r.mean_shift)} (n={r.moderated})" for r in points.itertuples())
+        + "; ".join(f"{r.code} {steps(r.mean_shift)} ({band(r.moderated)} moderated)" for r in points.itertuples())
         + "."
     )
     data = pd.DataFrame(
         {
             "Auditor": points["code"],
-            "Moderated audits": points["moderated"].astype(str),
+            "Moderated audits": [band(n) for n in points["moderated"]],
             "Mean shift (steps)": [steps(v) for v in points["mean_shift"]],
-            "95% limits": [f"{steps(lo)} to {steps(hi)}" for lo, hi in zip(points["lower95"], points["upper95"])],
         }
     )
     return Chart(fig, alt, title, data=data)

@@ -8,6 +8,7 @@ import pandas as pd
 from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS
 from qa_lib.render.words import coefficient_interval
+from qa_lib.sections.grades.auditors import band
 from qa_lib.sections.grades.words import steps
 from qa_lib.stats import whole
 
@@ -120,7 +121,7 @@ def auditor_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Auditor": table["code"],
-            "Moderated audits": table["moderated"].astype(str),
+            "Moderated audits": [band(n) for n in table["moderated"]],
             "Mean shift as moderated (steps)": [steps(v) for v in table["raw_mean"]],
             "Against the team, allowing for chance (95% interval)": [
                 adjusted(*x) for x in zip(table["difference"], table["low"], table["high"])

@@ -8,6 +8,7 @@ import pandas as pd
 from qa_lib.inputs.period import join_words, month_name
 from qa_lib.inputs.schema import GRADE_LABELS
 from qa_lib.render.words import month_phrase, was_were
+from qa_lib.sections.grades.auditors import band as count_band
 from qa_lib.sections.grades.figures import good_or_outstanding
 from qa_lib.sections.grades.moderation import CAUTION_N, MIN_N, agreement_changes
 from qa_lib.stats import whole
@@ -220,7 +221,7 @@ def auditor_sentences(table: pd.DataFrame, team_mean: float, left_out: int, mont
     for r in flagged.itertuples():
         way = "higher" if r.difference > 0 else "lower"
         out.append(
-            f"{r.code}: over {r.moderated} moderated audits, moderators graded this auditor's cases {way} than the team's "
+            f"{r.code}: over {count_band(r.moderated)} moderated audits, moderators graded this auditor's cases {way} than the team's "
             f"by {steps(abs(r.difference))[1:]} of a grade step on average, after allowing for chance "
             f"(95% interval {steps(r.low)} to {steps(r.high)} steps against the team)."
         )
