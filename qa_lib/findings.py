@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from qa_lib.figures.claims import family_size
 from qa_lib.inputs.period import join_words, month_name
 from qa_lib.render.words import displayed_whole, spc_sentence
 from qa_lib.sections.grades.figures import good_or_outstanding
@@ -114,7 +115,7 @@ def _overall(f: RunFigures, period: Period) -> Finding | None:
         float(after.at[last, "percent"]),
         f"{k}/{n} after, {k0}/{n} before",
         False,
-        text[0].upper() + text[1:],
+        _sentence(text),
     )
 
 
@@ -142,47 +143,22 @@ def _standards(f: RunFigures, p: Params) -> list[Finding]:
             f"{label.get(r.standard, r.standard)} {'rose' if r.go_change > 0 else 'fell'} from {whole(a['pct_good_or_outstanding'])} in "
             f"{month_name(r.previous_month)} to {whole(b['pct_good_or_outstanding'])} in {month_name(r.audit_month)}"
         )
-    tested = _tests(f)
+    tested = family_size(s, f.comparators)
     if moved:
         text = f"good or outstanding grades: {'; '.join(moved)}, more than chance would explain across the report's {tested} comparisons."
-        return [
-            Finding(
-                3,
-                "Practice standards",
-                "good_or_outstanding",
-                tuple(s.months),
-                "",
-                float(len(moved)),
-                f"{tested} tests",
-                True,
-                text[0].upper() + text[1:],
-            )
-        ]
-    text = (
-        f"no standard rose or fell by more than chance would explain across the {tested} comparisons this report makes."
-        if tested
-        else "there are not enough graded months to compare the standards."
-    )
+    elif tested:
+        text = f"no standard rose or fell by more than chance would explain across the {tested} comparisons this report makes."
+    else:
+        text = "there are not enough graded months to compare the standards."
+    size = float(len(moved)) if moved else float("nan")
     return [
-        Finding(
-            3,
-            "Practice standards",
-            "good_or_outstanding",
-            tuple(s.months),
-            "",
-            float("nan"),
-            f"{tested} tests",
-            False,
-            text[0].upper() + text[1:],
-        )
+        Finding(3, "Practice standards", "good_or_outstanding", tuple(s.months), "", size, f"{tested} tests", bool(moved), _sentence(text))
     ]
 
 
-def _tests(f: RunFigures) -> int:
-    """How many tests are in the report's one family (every one that could put a word or mark in it)."""
-    s = f.standards
-    n = int(s.moves["go_p"].notna().sum() + s.moves["ri_p"].notna().sum() + s.trends["p"].notna().sum())
-    return n + sum(int(c.comparison["p"].notna().sum()) for c in f.comparators.cohorts if not c.comparison.empty)
+def _sentence(text: str) -> str:
+    """A bullet's sentence, with its capital letter."""
+    return text[0].upper() + text[1:]
 
 
 def _cohorts(f: RunFigures, p: Params) -> Finding | None:
@@ -215,7 +191,7 @@ def _cohorts(f: RunFigures, p: Params) -> Finding | None:
         float(len(parts)),
         "",
         True,
-        text[0].upper() + text[1:],
+        _sentence(text),
     )
 
 
@@ -261,7 +237,7 @@ def _moderation(f: RunFigures, period: Period) -> Finding | None:
         size,
         f"{down} down, {up} up of {moderated}",
         False,
-        text[0].upper() + text[1:],
+        _sentence(text),
     )
 
 

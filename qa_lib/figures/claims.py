@@ -46,6 +46,12 @@ def report_family(std: Any, comp: Any) -> tuple[Any, Any]:
     return _with(std, moves=moves, trends=trends), _with(comp, cohorts=tuple(new_cohorts))
 
 
+def family_size(std: Any, comp: Any) -> int:
+    """How many tests are in the report's one family: every one that could put a word or mark in the report."""
+    n = int(std.moves["go_p"].notna().sum() + std.moves["ri_p"].notna().sum() + std.trends["p"].notna().sum())
+    return n + sum(int(c.comparison["p"].notna().sum()) for c in comp.cohorts if not c.comparison.empty)
+
+
 def _with(obj: Any, **changes: Any) -> Any:
     """A frozen dataclass replaced, or a namespace copied, with `changes`."""
     if isinstance(obj, SimpleNamespace):

@@ -231,4 +231,5 @@ def test_counts_are_shown_in_bands_never_exactly():
     text = " ".join(grades_words.auditor_sentences(c.table, c.team_mean, c.left_out, c.months, MIN_MODERATED))
     assert "over 20 to 24 moderated audits" in text and "over 20 moderated" not in text
     chart = auditor_funnel_chart(c.funnel, "Shift")
-    assert "n=20" not in chart.alt and set(chart.data["Moderated audits"]) == {"20 to 24"}
+    assert chart.data is not None and "n=20" not in chart.alt
+    assert set(chart.data["Moderated audits"]) == {"20 to 24"}
