@@ -144,16 +144,19 @@ def numbers(identifiers: Iterable[str]) -> set[str]:
 DIGIT_RUN = re.compile(rf"\d{{{SHORT_NUMBER},}}")
 
 
-def _texts(path: Path) -> Iterator[tuple[str, str]]:
-    """(where, text) for one output file."""
+def _texts(path: Path) -> Iterator[tuple[str, str, str, str]]:
+    """(where, text, where without the heading, heading) for one output file: a page's sections by their headings,
+    each checked with its text, so a message never quotes a heading that itself holds what it reports."""
     if path.suffix == ".html":
-        yield from ((f"section '{s[:80]}'", t) for s, t in page_text(path.read_text(encoding="utf-8")))
+        for n, (section, text) in enumerate(page_text(path.read_text(encoding="utf-8")), start=1):
+            yield (f"section '{section[:80]}'", f"{section}{BOUNDARY}{text}", f"section {n} (its heading holds it)", section)
     elif path.suffix == ".csv":
         with open(path, newline="", encoding="utf-8") as handle:
             for n, row in enumerate(csv.reader(handle), start=1):
-                yield (f"row {n}", BOUNDARY.join(row))  # cells apart: no identifier is read across two cells
+                yield (f"row {n}", BOUNDARY.join(row), f"row {n}", "")  # cells apart: none is read across two cells
     elif path.suffix == ".json":
-        yield from (("the e-mail's headlines", t) for t in _strings(json.loads(path.read_text(encoding="utf-8"))))
+        for text in _strings(json.loads(path.read_text(encoding="utf-8"))):
+            yield ("the e-mail's headlines", text, "the e-mail's headlines", "")
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -167,6 +170,12 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
+def _holds(text: str, ids: Redactor, digits: set[str]) -> bool:
+    """An identifier, a contact detail, a listed name or a numeric ID in the text, as a reader sees it."""
+    runs = set(DIGIT_RUN.findall(reader_text(text))) if digits else set()
+    return ids.finds_identifier(text) or holds_contact(text) or ids.finds_name(text) or bool(runs & digits)
+
+
 def check_outputs(files: Iterable[Path], identifiers: Iterable[str], names: Iterable[str] = ()) -> None:
     """Raise LeakFound, naming every file and section (never the value), if any output would show an identifier
     from the data, a contact detail or a listed name as a reader sees it."""
@@ -175,10 +184,9 @@ def check_outputs(files: Iterable[Path], identifiers: Iterable[str], names: Iter
     digits = numbers(identifiers)
     found: list[str] = []
     for path in files:
-        for where, text in _texts(path):
-            runs = set(DIGIT_RUN.findall(reader_text(text))) if digits else set()
-            if ids.finds_identifier(text) or holds_contact(text) or ids.finds_name(text) or runs & digits:
-                found.append(f"{path.name}, {where}")
+        for where, text, plain, heading in _texts(path):
+            if _holds(text, ids, digits):
+                found.append(f"{path.name}, {plain if heading and _holds(heading, ids, digits) else where}")
     if found:
         shown = "; ".join(dict.fromkeys(found))
         raise LeakFound(

@@ -105,3 +105,10 @@ def test_numeric_ids_are_whole_digit_runs_never_spelled_across_cells(tmp_path):
         check_outputs([page(tmp_path, "<h2>Returns</h2><p>Person 4417290 was seen.</p>", "p2.html")], ids)
     with pytest.raises(LeakFound):
         check_outputs([page(tmp_path, "<h2>Returns</h2><p>Person ４４１７２９０.</p>", "p3.html")], ids)
+
+
+def test_a_heading_that_holds_the_id_is_never_quoted(tmp_path):
+    with pytest.raises(LeakFound) as err:
+        check_outputs([page(tmp_path, "<h2>Review of CH-864660</h2><p>Fine.</p>")], IDS)
+    said = str(err.value)
+    assert "its heading holds it" in said and "864660" not in said
