@@ -24,6 +24,7 @@ from qa_lib.commentary.drafts import draft
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError
 from qa_lib.figures import compute_all
+from qa_lib.inputs import resources
 from qa_lib.inputs.caseload import load_caseload
 from qa_lib.inputs.handoff import is_handoff, read_figures
 from qa_lib.inputs.params import Params, load_params
@@ -245,9 +246,9 @@ def open_run(
     figures file); in JupyterLab, a raw audits file read, validated and computed here. Never writes anything
     but the chart cache (the demo data comes from `make demo`)."""
 
-    params = load_params(params_path)
+    params = _params(params_path)
     period = Period(period_from, period_to)
-    path = Path(audits_path)
+    path = _beside_params(audits_path, params, "audits.csv")
     cache = _chart_cache(path)
     if cache is not None:
         from qa_lib.figures import RunFigures
@@ -282,6 +283,23 @@ def _chart_cache(path: Path) -> Path | None:
     return cache
 
 
+def _params(params_path: str) -> Params:
+    """The notebook's params: the file given, else the pack's demo params, found through the installed package
+    (so a notebook copied out of notebooks/ still runs: its defaults are never paths relative to a folder)."""
+    return load_params(params_path or resources.default_params("demo.yml"))
+
+
+def _beside_params(given: str, params: Params, demo_name: str) -> Path:
+    """A file the notebook reads: the one given, else the params' audits file (or, for `demo_name` other than
+    the audits, the file of that name beside it: the demo's caseload and calibration file)."""
+    if given:
+        return Path(given)
+    if params.audits is None:
+        raise QAPackError("no file given and params name no audits file; pass the path in the notebook's parameters cell")
+    audits = Path(params.audits)
+    return audits if demo_name == "audits.csv" else audits.with_name(demo_name)
+
+
 def _exists(path: Path) -> None:
     if not path.exists():
         raise QAPackError(f"{path} not found; for the demo data, run `make demo` (or `qa-pack demo --out data/demo`) first")
@@ -300,14 +318,15 @@ def open_sampling(params_path: str, caseload_path: str, history_path: str) -> Sa
     """Params, validated caseload and audit history for the sampling notebook. Never writes anything."""
     from qa_lib.inputs.load import load_audits  # heavy: pandera, only for a raw file
 
-    params = load_params(params_path)
-    for path in (caseload_path, history_path):
-        _exists(Path(path))
+    params = _params(params_path)
+    caseload, history = _beside_params(caseload_path, params, "caseload.csv"), _beside_params(history_path, params, "audits.csv")
+    for path in (caseload, history):
+        _exists(path)
     return SamplingRun(
         audience=params.audience,
         params=params,
-        caseload=load_caseload(caseload_path, params).frame,
-        history=load_audits(history_path, params).frame,
+        caseload=load_caseload(caseload, params).frame,
+        history=load_audits(history, params).frame,
     )
 
 
@@ -324,8 +343,8 @@ def open_calibration(params_path: str, calibration_path: str) -> CalibrationRun:
     then its figures file); in JupyterLab, the calibration file read, checked and computed here, with auditors'
     codes from params' audits file when there is one. Never writes anything but the chart cache."""
 
-    params = load_params(params_path)
-    path = Path(calibration_path)
+    params = _params(params_path)
+    path = _beside_params(calibration_path, params, "calibration.csv")
     cache = _chart_cache(path)
     if cache is not None:
         figures = read_figures(path, CalibrationFigures)

@@ -1,4 +1,5 @@
-"""Every notebook runs top to bottom with its default parameters, as an analyst opens it in JupyterLab."""
+"""Every notebook runs top to bottom with its default parameters, as an analyst opens it in JupyterLab, from any
+folder."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
 def _execute(path: str, out: str) -> str:
-    pm.execute_notebook(path, out, kernel_name="python3", cwd=str(Path(path).parent), progress_bar=False, execution_timeout=300)
+    # Run in a folder far from notebooks/ (issue 26): the defaults are found through the package, never as paths
+    # relative to the folder a notebook sits in, so a copied notebook runs too.
+    pm.execute_notebook(path, out, kernel_name="python3", cwd=str(Path(out).parent), progress_bar=False, execution_timeout=300)
     return out
 
 
