@@ -67,3 +67,20 @@ def test_text_colour_keeps_aa_contrast():
     # White on the dark navy and maroon; black on the light teal and orange (white on orange is about 2.9:1).
     assert text_on("#12436D") == "white" and text_on("#801650") == "white"
     assert text_on("#28A197") == "black" and text_on("#F46A25") == "black"
+
+
+@pytest.mark.slow
+def test_nothing_is_clipped_at_any_charts_edge(figures):
+    """Issue 26: comparator charts were cut off inside the image (a title, the y-axis label). Every chart's PNG
+    has a margin of background on all four sides: no text or mark touches the image's edge."""
+    import numpy as np
+
+    params, f = figures
+    touching = []
+    for chart in every_chart(params, f):
+        image = np.asarray(Image.open(io.BytesIO(base64.b64decode(chart.png_base64()))).convert("L"))
+        edges = {"top": image[0], "bottom": image[-1], "left": image[:, 0], "right": image[:, -1]}
+        for side, pixels in edges.items():
+            if (pixels < 200).any():  # anything darker than the pale background
+                touching.append(f"{chart.title[:40]}: {side}")
+    assert touching == []
