@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa_lib.figures import RunFigures
+from qa_lib.findings import key_messages
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period, join_words
 from qa_lib.render.words import spc_sentence
@@ -14,7 +15,6 @@ from qa_lib.sections.comparators import words as comparator_words
 from qa_lib.sections.compliance import display as compliance_display
 from qa_lib.sections.compliance import words as compliance_words
 from qa_lib.sections.grades import words as grades_words
-from qa_lib.sections.quality import words as quality_words
 from qa_lib.sections.standards import words as standards_words
 from qa_lib.sections.themes import words as theme_words
 
@@ -94,7 +94,7 @@ def _key_themes(f: RunFigures, p: Params, period: Period) -> list[str]:
 
 
 def _key_messages(f: RunFigures, p: Params, period: Period) -> list[str]:
-    return [quality_words.key_messages(f, p, period)]
+    return [key_messages(f, p, period)]  # the ranked findings (qa_lib.findings)
 
 
 SECTIONS: tuple[Section, ...] = (

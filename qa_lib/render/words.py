@@ -113,9 +113,7 @@ def funnel_sentence(points: pd.DataFrame, measure: str) -> str | None:
     centre = whole(float(points["centre"].iloc[0]))
     phi = float(points["phi"].iloc[0])
     spread = (
-        " Areas differ from each other more than chance alone would make them, so the range allowed for each is wider."
-        if phi == phi and phi > 1
-        else ""
+        " The range allowed for each area also allows for how much areas differ from each other anyway." if phi == phi and phi > 1 else ""
     )
     out = [r for r in points.itertuples() if r.flagged]
     if not out:

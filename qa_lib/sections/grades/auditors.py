@@ -66,8 +66,8 @@ def _tiebreak(auditor: str, secret: bytes) -> str:
 
 def auditor_codes(audits: pd.DataFrame, extra: list[str] | None = None, secret: bytes | None = None) -> dict[str, str]:
     """Each auditor ID's pseudonymous code ("Auditor A", ...): in order of the month the auditor first appears
-    in the audits file (ties by a hash of the ID), then any `extra` IDs not in it (a calibration exercise's),
-    in their order. Stable across runs while the audits file keeps its history."""
+    in the audits file (ties by a keyed hash of the ID, with the install's secret), then any `extra` IDs not in
+    it (a calibration exercise's), in their order. Stable across runs while the audits file keeps its history."""
     seen = (
         audits.loc[audits["auditor_id"].astype(str).str.strip().ne(""), ["auditor_id", "audit_month"]] if "auditor_id" in audits else None
     )
