@@ -128,6 +128,52 @@ def without_numbers(actions: Actions, areas: tuple[str, ...]) -> Actions:
     return replace(actions, register=register, themes=themes)
 
 
+STANDARD_COUNTS = ["graded", "good_or_outstanding", "requires_improvement", "inadequate"]
+COMPARATOR_COUNTS = ["graded", "good_or_outstanding"]
+
+
+def fully_shown(table: pd.DataFrame, by: str, columns: list[str]) -> list[str]:
+    """The values of `by` (standards) whose every row shows every one of `columns`: the comparisons a wider
+    pack may mark or word, because nothing behind them is hidden."""
+    hidden = set(table[table[columns].astype(str).eq(SYMBOL).any(axis=1)][by])
+    return [v for v in dict.fromkeys(table[by]) if v not in hidden]
+
+
+MEASURE_COUNTS = {"go": ["graded", "good_or_outstanding"], "ri": ["graded", "requires_improvement"]}
+
+
+def _shown(table: pd.DataFrame, columns: list[str]) -> set[tuple[str, str]]:
+    """(standard, month) pairs whose `columns` are all shown in the protected standards table."""
+    keep = ~table[columns].astype(str).eq(SYMBOL).any(axis=1)
+    return set(zip(table.loc[keep, "standard"], table.loc[keep, "audit_month"]))
+
+
+def shown_moves(moves: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The report's month-on-month verdicts where both months' counts for that measure are shown; elsewhere the
+    change, its test and its mark are blank (a change from a hidden month would reveal that month's figure)."""
+    out = moves.copy()
+    for label, counts in MEASURE_COUNTS.items():
+        seen = _shown(table, counts)
+        both = [(s, a) in seen and (s, b) in seen for s, a, b in zip(out["standard"], out["previous_month"], out["audit_month"])]
+        hide = ~pd.Series(both, index=out.index, dtype=bool)
+        for col in [c for c in out.columns if c.startswith(f"{label}_")]:
+            out.loc[hide, col] = "" if col.endswith("_mark") else float("nan")
+    return out
+
+
+def shown_trends(trends: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The report's first-to-last verdicts for the standards whose first and last months' counts are shown."""
+    seen = _shown(table, MEASURE_COUNTS["go"])
+    keep = [(s, a) in seen and (s, b) in seen for s, a, b in zip(trends["standard"], trends["first_month"], trends["last_month"])]
+    return trends[pd.Series(keep, index=trends.index, dtype=bool)].reset_index(drop=True)
+
+
+def _keep(frame: pd.DataFrame, standards: list[str]) -> pd.DataFrame:
+    if frame.empty or "standard" not in frame.columns:
+        return frame.copy()
+    return frame[frame["standard"].isin(standards)].reset_index(drop=True)
+
+
 def _all_pairs(figures: RunFigures) -> pd.DataFrame:
     """Every from -> to moderation pair of every month, zeros included: in a wider pack a hidden zero must
     still have its row (an absent row would say zero)."""
@@ -156,5 +202,15 @@ def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str
         SimpleNamespace(cohort=x.cohort, label=x.label, months=list(x.months)) for x in figures.comparators.cohorts
     )
     sections["standards"]["months"] = tuple(figures.standards.months)
+    # The report's own verdicts (one family, `qa_lib.figures.claims`), kept only where every count behind them
+    # is shown: a wider pack marks and words exactly what the internal report does, on fewer comparisons.
+    table = sections["standards"]["table"]
+    sections["standards"]["moves"] = shown_moves(figures.standards.moves, table)
+    sections["standards"]["trends"] = shown_trends(figures.standards.trends, table)
+    comp = sections["comparators"]["comp"]
+    sections["comparators"]["comparisons"] = {
+        x.cohort: _keep(x.comparison, fully_shown(comp[comp["cohort"] == x.cohort], "standard", COMPARATOR_COUNTS))
+        for x in figures.comparators.cohorts
+    }
     sections["standards"]["cohorts"] = dict(figures.standards.cohorts)  # cohort labels per month: no counts
     return {k: SimpleNamespace(**v) for k, v in sections.items()}

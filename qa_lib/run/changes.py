@@ -38,6 +38,8 @@ def month_on_month(table: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
     for label, measure, count in (("go", GO, "good_or_outstanding"), ("ri", RI, "requires_improvement")):
         for m in moves.itertuples():
             a, b = t.loc[(m.standard, m.previous_month)], t.loc[(m.standard, m.audit_month)]
+            if pd.isna([a[count], a["graded"], b[count], b["graded"]]).any():
+                continue  # a wider pack's hidden count: no test is published on it
             values = [getattr(m, f"{label}_{x}") for x in ("change", "p", "q", "q_report")]
             rows.append(_row("month_on_month", measure, m.standard, m.previous_month, m.audit_month, a, b, count, *values))
     return pd.DataFrame(rows, columns=COLUMNS)

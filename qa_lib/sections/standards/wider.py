@@ -1,5 +1,5 @@
 """Section 3.1.2 for a wider audience: drawn only from the run's published figures (a hidden count is c).
-Month-on-month changes and the noise rule are worked only for standards whose every count is shown."""
+Its marks and sentences are the internal report's own verdicts, kept only where every count behind them is shown."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from qa_lib.sections.standards import display, figures, words
 
 def standards_sentences(pub: PublishedFigures, labels: dict[str, str]) -> list[str]:
     """The noise-rule sentences on the standards shown in full; a line on those that are not."""
-    claims = published_claims(pub)
-    shown = claims.shown
-    out = words.standards_sentences(claims.trends, labels, pub.standards.cohorts) if not shown.empty else []
-    left = [labels.get(s, s) for s in labels if s not in set(shown["standard"])]
+    trends = published_claims(pub).trends
+    out = words.standards_sentences(trends, labels, pub.standards.cohorts) if not trends.empty else []
+    left = [labels.get(s, s) for s in labels if s not in set(trends["standard"])]
     if left:
         out.append(
-            "Not compared month to month, because a count in one of the months is small or could reveal one (c): " + "; ".join(left) + "."
+            "Not compared across the period, because a count in its first or last month is small or could reveal one (c): "
+            + "; ".join(left)
+            + "."
         )
     return out
 

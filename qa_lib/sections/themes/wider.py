@@ -3,7 +3,7 @@ Strengths and learning are chosen among the standards shown in full; exemplar qu
 
 from __future__ import annotations
 
-from qa_lib.disclosure.claims import STANDARD_COUNTS as COUNTS
+from qa_lib.disclosure.published import STANDARD_COUNTS as COUNTS
 from qa_lib.notebook import Run
 from qa_lib.render.cells import count_cell, is_hidden, pct_cell
 from qa_lib.sections.themes import figures, words

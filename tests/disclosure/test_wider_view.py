@@ -1,0 +1,96 @@
+"""The wider audience is a view of the internal report's figures: its verdicts are the internal report's, on the
+comparisons whose counts are all shown, and its sentences are shapes the internal report uses, never about a
+hidden figure. (Issue 24: the wider report had re-run the change tests in a smaller family, so its marks could
+differ from the internal report's.)"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from helpers import REPO
+from qa_lib.disclosure.claims import published_claims
+from qa_lib.disclosure.protect import publish
+from qa_lib.figures import compute_all
+from qa_lib.inputs.load import load_audits
+from qa_lib.inputs.params import load_params
+from qa_lib.inputs.period import Period
+from qa_lib.run.tables import changes_of
+from qa_lib.sections.comparators import figures as comparators_figures
+from qa_lib.sections.comparators import words as comparators_words
+from qa_lib.sections.standards import wider as standards_wider
+from qa_lib.sections.standards import words as standards_words
+
+KEY = ["family", "measure", "standard", "from_month", "to_month"]
+
+
+@pytest.fixture(scope="module")
+def demo(demo_csv):
+    params, period = load_params(REPO / "params" / "demo.yml"), Period("2021-10", "2021-12")
+    data = load_audits(demo_csv, params, period_end=period.end)
+    figures = compute_all(data.frame, params, period, data.summary())
+    return params, figures, publish(figures)
+
+
+def shape(line: str) -> str:
+    """A sentence with its numbers taken out: the words it is built from."""
+    return re.sub(r"[+−-]?\d+(?:\.\d+)?", "#", line)
+
+
+def lines_of(sentences: list[str]) -> list[str]:
+    return [x for s in sentences for x in s.split("\n") if x.strip()]
+
+
+def test_every_wider_verdict_is_the_internal_reports_own(demo):
+    _, figures, pub = demo
+    inside = changes_of(figures).set_index(KEY)
+    wider = changes_of(pub).set_index(KEY)
+    assert len(wider) > 0, "the demo's wider pack should compare some standards"
+    assert set(wider.index) <= set(inside.index)
+    both = inside.loc[wider.index]
+    # the same family: the same q across the report (a smaller family gives other q values), the same verdict
+    pd.testing.assert_series_equal(wider["q_report"].astype(float), both["q_report"].astype(float), check_exact=False, rtol=1e-12)
+    assert (wider["beyond_chance"].astype(str) == both["beyond_chance"].astype(str)).all()
+
+
+def test_the_wider_marks_are_the_internal_marks_on_the_standards_shown(demo):
+    _, figures, pub = demo
+    moves = published_claims(pub).moves
+    table = pub.frame("standards.table").set_index(["standard", "audit_month"])
+    inside = figures.standards.moves.set_index(["standard", "previous_month", "audit_month"])
+    compared = {"go": 0, "ri": 0}
+    for r in moves.itertuples():
+        for label, count in (("go", "good_or_outstanding"), ("ri", "requires_improvement")):
+            cells = [table.loc[(r.standard, m), c] for m in (r.previous_month, r.audit_month) for c in ("graded", count)]
+            mark = getattr(r, f"{label}_mark")
+            if "c" in [str(v) for v in cells]:  # a test on a hidden count: neither marked nor its change shown
+                assert mark == "" and pd.isna(getattr(r, f"{label}_change")), (r.standard, r.audit_month, label)
+            else:
+                assert mark == inside.loc[(r.standard, r.previous_month, r.audit_month), f"{label}_mark"]
+                compared[label] += 1
+    assert compared["go"] > 0 and compared["ri"] > 0, "the demo's wider pack should mark some changes"
+    assert len(moves) > sum(compared.values()) / 2, "and leave some out (else this test proves little)"
+
+
+def test_wider_sentences_are_internal_shapes_and_never_name_a_hidden_standard(demo):
+    params, figures, pub = demo
+    labels = params.standards
+    inside = {shape(x) for x in lines_of(standards_words.standards_sentences(figures.standards.trends, labels, figures.standards.cohorts))}
+    claims = published_claims(pub)
+    hidden = [labels[s] for s in labels if s not in set(claims.trends["standard"])]
+    for line in lines_of(standards_wider.standards_sentences(pub, labels)):
+        if line.startswith("Not compared across the period, because a count"):  # the one line a wider pack adds
+            continue
+        assert shape(line) in inside, line
+        assert not any(h in line for h in hidden), line
+    for c in figures.comparators.cohorts:
+        _rows, cmp, left = claims.comparisons[c.cohort]
+        own = {k: v for k, v in labels.items() if k not in left}
+        wider = comparators_words.comparator_text(c.label, list(c.months), cmp, comparators_figures.picture(cmp), own)
+        internal = comparators_words.comparator_text(c.label, list(c.months), c.comparison, c.picture, labels)
+        inside_lines = {shape(x) for x in lines_of(internal)}
+        for line in lines_of(wider):
+            assert shape(line) in inside_lines or line.startswith("Compared with"), line
+            assert not any(labels[s] in line for s in left), line
