@@ -33,6 +33,7 @@ from qa_lib.render import blocks
 from qa_lib.render.sanitise import escape, markdown_html
 from qa_lib.render.words import funnel_sentence
 from qa_lib.sections.calibration.figures import CalibrationFigures
+from qa_lib.sections.quality.display import programme_table
 
 if TYPE_CHECKING:
     from qa_lib.figures import RunFigures
@@ -173,8 +174,11 @@ class Run(View):
         `section:KEY[:HEADING]` a section's text (the QA lead's, else the draft); `edited:KEY` the QA lead's
         text for a section or nothing; `cohort:I:HEADING` a comparator cohort's heading and, unless the QA lead
         wrote the comparators text, its drafted words; `commentary-note` who wrote what; `actions` section 4;
-        `revision` what changed since the version of the same period this run replaces."""
+        `revision` what changed since the version of the same period this run replaces; `programme` the programme
+        summary box, whose date of report is today's."""
         kind, _, rest = name.partition(":")
+        if kind == "programme":  # the programme summary box: its date of report is the day the page is published
+            return self.table_html(programme_table(self.params.programme, self.period.label), None)
         if kind == "actions":
             from qa_lib.sections.themes.actions import section_markdown, theme_labels
 

@@ -3,18 +3,19 @@
 The runner validates the audits once and computes every section's figures once (`qa_lib.figures`); it
 writes those figures, not the rows, into the run's private work folder, and each notebook reads them back.
 No notebook parses, validates or recomputes anything, and no child-level row reaches a notebook. The file
-is a pickle the run itself wrote into its own 0700 folder (`qa_lib.run.workspace`), read by the same run.
+is plain JSON (`qa_lib.codec`: no pickle), written by the run into its own 0700 folder
+(`qa_lib.run.workspace`) and read by the same run.
 """
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 from typing import Any
 
+from qa_lib import codec
 from qa_lib.errors import QAPackError
 
-FIGURES = "figures.pickle"
+FIGURES = "figures.json"
 
 
 def write_figures(figures: Any, folder: Path) -> Path:
@@ -22,8 +23,7 @@ def write_figures(figures: Any, folder: Path) -> Path:
     figures; a calibration run, its calibration figures). Returns the file's path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FIGURES
-    with open(path, "wb") as handle:
-        pickle.dump(figures, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    path.write_bytes(codec.dumps(figures))
     return path
 
 
@@ -35,8 +35,7 @@ def is_handoff(path: Path) -> bool:
 def read_figures(path: Path, kind: type | tuple[type, ...]) -> Any:
     """Notebook's half: the run's figures, exactly as the runner computed them, refused unless of `kind` (the
     run's figures or its published figures; a calibration run's figures)."""
-    with open(path, "rb") as handle:
-        figures = pickle.load(handle)
-    if not isinstance(figures, kind):
-        raise QAPackError("the run handed this notebook figures of another kind; nothing is shown")
-    return figures
+    try:
+        return codec.loads(path.read_bytes(), kind)
+    except codec.CodecError:
+        raise QAPackError("the run handed this notebook figures of another kind; nothing is shown") from None

@@ -29,8 +29,17 @@ def names(page: str) -> list[str]:
     return [m.group(1) for m in BLOCK.finditer(page)]
 
 
+def as_exported(fragment: str) -> str:
+    """A block's HTML as nbconvert writes it into a page: nbconvert reads every page back through BeautifulSoup's
+    HTML parser and writes it out again (attributes in order, whitespace between tags as parsed), so a block
+    drawn again is put through the same, and the page comes out byte for byte as a notebook would make it."""
+    from bs4 import BeautifulSoup  # nbconvert's own dependency, needed only when a cached page is redrawn
+
+    return str(BeautifulSoup(fragment, features="html.parser"))
+
+
 def redraw(page: str, inner: Callable[[str], str]) -> str:
     """The page with each block's content drawn again by `inner(name)`; everything else kept byte for byte."""
     import html
 
-    return BLOCK.sub(lambda m: wrap(html.unescape(m.group(1)), inner(html.unescape(m.group(1)))), page)
+    return BLOCK.sub(lambda m: wrap(html.unescape(m.group(1)), as_exported(inner(html.unescape(m.group(1))))), page)

@@ -78,7 +78,9 @@ def run_key(input_sha256: str, params: Params, period: Period, versions: dict[st
         notebooks=(),
         notebooks_dir=None,
     )
-    today = date.today().isoformat()  # the report's date of report, and the warnings for months "later than this month"
+    # This month, not today: the warnings for months "later than this month" change with it. The date of report
+    # is a block (`programme`), drawn again on every cached re-run.
+    today = date.today().strftime("%Y-%m")
     secret = hashlib.sha256(b"qa-pack codes\n" + install_secret()).hexdigest()  # another key gives other auditor codes
     text = repr((input_sha256, drawn_from, period, sorted(versions.items()), code_fingerprint(), today, secret))
     return hashlib.sha256(text.encode()).hexdigest()
@@ -122,7 +124,7 @@ class RunCache:
             if hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 return None
             # Authenticated with this install's secret, kept outside the cache folder: someone who can write the
-            # cache folder cannot make an entry the pack will read (the figures entry is a pickle).
+            # cache folder cannot make an entry the pack will read. No entry is a pickle: pages are text, figures JSON.
             return data if hmac.compare_digest(str(entry.get("mac", "")), _mac(name, key, data)) else None
         except (OSError, ValueError, KeyError, TypeError):
             return None

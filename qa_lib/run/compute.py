@@ -6,13 +6,13 @@ what changed since it."""
 from __future__ import annotations
 
 import json
-import pickle
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
+from qa_lib import codec
 from qa_lib.commentary.document import Commentary
 from qa_lib.disclosure.ledger import Ledger
 from qa_lib.disclosure.protect import protected
@@ -33,18 +33,18 @@ FIGURES = "figures"  # the run cache's name for a run's figures (aggregates: the
 
 
 def cached_figures(cache: RunCache | None, params: Params) -> RunFigures | None:
-    """The figures a run under this key computed, if the cache holds them (a file only this user can write,
-    checked against its SHA-256 before it is read), with this run's actions: the key leaves the QA lead's
+    """The figures a run under this key computed, if the cache holds them (JSON, in a file only this user can
+    write, checked against its SHA-256 and the install's key before it is read), with this run's actions: the key leaves the QA lead's
     files out, so the actions are always read afresh."""
 
     stored = cache.get(FIGURES, cache.run) if cache is not None else None
     if stored is None:
         return None
     try:
-        figures = pickle.loads(stored)
-    except Exception:  # noqa: BLE001 - a damaged entry is a cache miss
+        figures = codec.loads(stored, RunFigures)  # JSON: a stored entry can only fail to load, never run code
+    except codec.CodecError:  # a damaged entry is a cache miss
         return None
-    if not isinstance(figures, RunFigures) or figures.commentary:
+    if figures.commentary:
         return None
     return replace(figures, themes=replace(figures.themes, actions=load_actions(params.actions, set(theme_labels(params)))))
 
@@ -85,7 +85,7 @@ def figures_stage(
     if figures is None:
         figures = compute_all(data.frame, params, period, data.summary())  # once: every output reads these
         if cache is not None:
-            cache.store({FIGURES: (cache.run, pickle.dumps(figures, protocol=pickle.HIGHEST_PROTOCOL))})
+            cache.store({FIGURES: (cache.run, codec.dumps(figures))})
     if edited is not None:  # the QA lead's words, checked before anything is published
         figures = with_commentary(figures, edited, params, period, data, accept_changed_data)
         say(f"Using the QA lead's commentary for {len(figures.commentary)} section(s) from {edited.source.name}", quiet)

@@ -198,7 +198,7 @@ def _wait_for_notebooks(tmp: Path, proc: subprocess.Popen[str], seconds: float =
     """Until the private folder holds the run's figures and the notebooks have started."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if list(tmp.glob("qa-pack-work-*/figures.pickle")) and list(tmp.glob("qa-pack-work-*/*.ipynb")):
+        if list(tmp.glob("qa-pack-work-*/figures.json")) and list(tmp.glob("qa-pack-work-*/*.ipynb")):
             return
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.1)

@@ -218,6 +218,9 @@ def test_a_commentary_and_actions_edit_is_redrawn_from_the_cache_byte_for_byte(p
             members = json.loads(data)
         except ValueError:
             continue
+        if isinstance(members, dict) and "$dc" in members:  # the figures entry: JSON (qa_lib.codec), read as text
+            texts.append(data.decode("utf-8"))
+            continue
         if isinstance(members, dict) and "pages" not in members:  # the tables entry: file name -> base64
             for name, encoded in members.items():
                 raw = base64.b64decode(encoded)
@@ -277,8 +280,9 @@ def test_the_same_data_under_another_file_name_is_another_key(demo_params, tmp_p
 
 def test_an_entry_written_by_anyone_but_this_install_is_never_read(own_run_cache):
     """Issue 25: the cache was read with pickle beside its own checksums, so anyone who could write the cache
-    folder could run code. Entries are authenticated with the install's secret, kept outside the cache folder:
-    a forged entry with a correct SHA-256 (what an attacker can compute) is refused."""
+    folder could run code. No entry is a pickle now (tests/test_codec.py), and entries are authenticated with the
+    install's secret, kept outside the cache folder: a forged entry with a correct SHA-256 (what an attacker can
+    compute) is refused before it is read."""
     import hashlib
     import json
 
@@ -296,3 +300,37 @@ def test_an_entry_written_by_anyone_but_this_install_is_never_read(own_run_cache
     entry.pop("mac")
     record_path.write_text(json.dumps(record), encoding="utf-8")
     assert cache.get("figures", "k1") is None
+
+
+def test_a_page_kept_from_an_earlier_day_shows_todays_date_of_report(demo_csv, monkeypatch):
+    """Issue 25: a cached re-run on a later day kept the old "Date of report". The programme box is a block now,
+    drawn again whenever a cached page is published; the run's key holds the month (the warnings for later
+    months change with it), not the day, so a later day of the same month still uses the cache."""
+    import datetime as dt
+
+    from qa_lib.notebook import open_run
+    from qa_lib.run import cache as cache_mod
+    from qa_lib.sections.quality import display as quality_display
+
+    run = open_run(str(REPO / "params" / "demo.yml"), str(demo_csv), "2021-10", "2021-12", 90)
+    monkeypatch.setattr(quality_display, "today", lambda: dt.date(2026, 12, 6))
+    page = f"<html><p>kept</p>{blocks.wrap('programme', run.block_html('programme'))}</html>"
+    assert "06/12/2026" in page
+    monkeypatch.setattr(quality_display, "today", lambda: dt.date(2026, 12, 9))
+    later = blocks.redraw(page, run.block_html)
+    assert "09/12/2026" in later and "06/12/2026" not in later and later.startswith("<html><p>kept</p>")
+
+    class Day(dt.date):
+        day_given = dt.date(2026, 12, 6)
+
+        @classmethod
+        def today(cls):
+            return cls.day_given
+
+    monkeypatch.setattr(cache_mod, "date", Day)
+    params, period = load_params(REPO / "params" / "demo.yml"), Period("2021-10", "2021-12")
+    first = run_key("a" * 64, params, period, VERSIONS)
+    Day.day_given = dt.date(2026, 12, 31)
+    assert run_key("a" * 64, params, period, VERSIONS) == first  # the same month: the same pages
+    Day.day_given = dt.date(2027, 1, 1)
+    assert run_key("a" * 64, params, period, VERSIONS) != first  # a new month: "later than this month" moves

@@ -3,6 +3,8 @@ months by name, n beside every %)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 
 from qa_lib.inputs.period import month_name
@@ -42,11 +44,14 @@ def rejected_note(summary: dict) -> str:
     return "Rejected: " + "; ".join(parts) + "." + warnings
 
 
+def today() -> datetime.date:
+    """The day a page is published (its date of report, unless params give one)."""
+    return datetime.date.today()
+
+
 def programme_table(programme: dict[str, str], period_label: str, report_date: str | None = None) -> pd.DataFrame:
     """The reference report's programme summary box (date of report: params, else today, dd/mm/yyyy)."""
-    import datetime
-
-    report_date = report_date or datetime.date.today().strftime("%d/%m/%Y")
+    report_date = report_date or today().strftime("%d/%m/%Y")
     rows = [
         ("Programme name", programme.get("name", "Quality Assurance Framework – Findings of Monthly Case File Audits")),
         ("Directorate", programme.get("directorate", "")),

@@ -8,9 +8,9 @@ from qa_lib.sections.standards import display as standards_display
 
 
 def programme(run: Run) -> None:
-    """The programme summary box (its date of report is today's: the run cache's key holds the day, so a re-run
-    on a later day never keeps an earlier day's date)."""
-    run.show_table(display.programme_table(run.params.programme, run.period.label), None)
+    """The programme summary box, in a marked block: its date of report is today's, drawn again whenever a re-run
+    takes the page from the run cache, so a page kept from an earlier day never shows that day's date."""
+    run.show_block("programme")
     run.show_text(run.audience_note)
 
 
