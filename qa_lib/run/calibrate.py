@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from qa_lib.inputs.load import file_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
 from qa_lib.run.messages import say
-from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
+from qa_lib.run.publish import check_out_dir, finish, new_build, output_entries, publishing_lock
 from qa_lib.run.reader_check import check_outputs
 from qa_lib.run.runner import RunResult
 from qa_lib.run.workspace import Interrupted, private_workdir, remove_stale, signals_held, signals_interrupt, temp_files_in
@@ -53,7 +52,7 @@ def calibrate(
 
 
 def _calibrate(params: Params, calibration: Path, out: Path, audits: Path | None, quiet: bool, notebooks_dir: Path) -> RunResult:
-    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    build = new_build(out)
     try:
         figures = calibration_figures(params, calibration, audits)  # a bad file stops here, before any kernel starts
         with private_workdir() as work, temp_files_in(work):  # every library's temporary files in the private folder

@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -148,9 +149,11 @@ def publishing_lock(out: Path) -> Iterator[None]:
     if handle is None:
         raise QAPackError(f"another run is publishing to {out}; wait for it to finish, or choose another --out")
     try:
-        # Holding the lock, any build or swap folder of this output is a dead run's: remove it.
-        for stale in [*out.parent.glob(f".{out.name}.building-*"), *out.parent.glob(f".{out.name}.old-*")]:
-            shutil.rmtree(stale, ignore_errors=True)
+        # Holding the lock, any build folder of this output that carries the pack's build mark is a dead run's:
+        # remove it. A folder of that name without the mark is not the pack's, and stays.
+        for stale in out.parent.glob(f".{out.name}.building-*"):
+            if stale.is_dir() and not stale.is_symlink() and (stale / BUILD_MARK).is_file():
+                shutil.rmtree(stale, ignore_errors=True)
         yield
     finally:
         lock_path.unlink(missing_ok=True)
@@ -181,10 +184,22 @@ def output_entries(build: Path, paths: list[Path]) -> list[dict[str, Any]]:
     return [{"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in paths if p.exists()]
 
 
+BUILD_MARK = ".qa-pack-build"
+
+
+def new_build(out: Path) -> Path:
+    """The folder a run builds its output in, beside `out` (so the swap is a rename), private (0700) and marked as
+    the pack's from the moment it exists: a killed run's build is removed by the next run, and nothing else is."""
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    (build / BUILD_MARK).write_text("qa-pack build folder\n", encoding="utf-8")
+    return build
+
+
 def finish(build: Path, out: Path, manifest: dict[str, Any], keep: int | None = None, audience: str = "internal") -> None:
     """A finished build published: its manifest and marker written, the user's usual permissions given (mkdtemp
     makes 0700), then swapped into place with signals held (`publish`)."""
 
+    (build / BUILD_MARK).unlink(missing_ok=True)  # a published run carries the run marker instead
     (build / "manifest.json").write_text(json.dumps({**manifest, "audience": audience}, indent=2), encoding="utf-8")
     write_marker(build, [p.name for p in build.iterdir()], audience)
     umask = os.umask(0)

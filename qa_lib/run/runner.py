@@ -16,7 +16,6 @@ import os
 import platform
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,7 +36,7 @@ from qa_lib.run.compute import figures_stage, with_revision
 from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
 from qa_lib.run.messages import say
 from qa_lib.run.outputs import cached_pages, keep_failed, redrawn, remove_failed, write_outputs
-from qa_lib.run.publish import check_out_dir, finish, output_entries, publishing_lock
+from qa_lib.run.publish import check_out_dir, finish, new_build, output_entries, publishing_lock
 from qa_lib.run.reader_check import check_outputs
 from qa_lib.run.validate import identifiers, prepare
 from qa_lib.run.workspace import (
@@ -125,7 +124,7 @@ def _run(
     cache, page_keys, cached = cached_pages(params, audits, period, notebooks_dir, versions) if use_cache else (None, {}, {})
     to_run = [name for name in params.notebooks if name not in cached]
 
-    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    build = new_build(out)
     try:
         with private_workdir() as work, temp_files_in(work):  # every library's temporary files in the private folder
             workers = (

@@ -366,12 +366,12 @@ def test_a_second_run_to_the_same_folder_is_refused_at_once(tmp_path, monkeypatc
 
 
 def test_a_read_only_or_full_disk_is_a_message_and_nothing_is_left(tmp_path, monkeypatch, capsys, audits_csv):
-    import qa_lib.run.runner
+    import qa_lib.run.publish
 
     def full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / ".out.building-x"))
 
-    monkeypatch.setattr(qa_lib.run.runner.tempfile, "mkdtemp", full)
+    monkeypatch.setattr(qa_lib.run.publish.tempfile, "mkdtemp", full)
     code, text = run_cli(monkeypatch, capsys, *run_args(audits_csv, tmp_path / "out"))
     assert_clean(code, text)
     assert "Error: the disk is full" in text and "the last good report is unchanged" in text

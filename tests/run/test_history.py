@@ -163,3 +163,23 @@ def test_audiences_never_share_a_folder(tmp_path):
     )
     with pytest.raises(QAPackError, match="keeps in its history a report for a wider audience"):
         check_out_dir(out, {}, "internal")
+
+
+def test_a_killed_runs_build_folder_is_removed_by_the_next_run_and_nothing_else(tmp_path):
+    """Issue 25, item 6: a killed run's `.OUT.building-*` folder was never removed; once removed, only what the
+    pack made: its build folders carry the pack's mark from the moment they exist."""
+    from qa_lib.run.publish import BUILD_MARK, new_build, publishing_lock
+
+    out = tmp_path / "out"
+    dead = new_build(out)
+    (dead / "highlight_report.html").write_text("half a page", encoding="utf-8")
+    theirs = tmp_path / ".out.building-notes"  # a folder of that name the pack did not make
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("mine", encoding="utf-8")
+    old = tmp_path / ".out.old-notes"
+    old.mkdir()
+    with publishing_lock(out):
+        assert not dead.exists()
+    assert (theirs / "notes.txt").read_text(encoding="utf-8") == "mine" and old.is_dir()
+    assert not (tmp_path / ".out.qa-pack.lock").exists()  # the lock file goes with the run that held it
+    assert (new_build(out) / BUILD_MARK).is_file()
