@@ -127,7 +127,7 @@ def _moderated(f: RunFigures, month: str) -> int:
 def _standards(f: RunFigures, p: Params) -> list[Finding]:
     """One bullet for the standards: every change beyond chance (period, then month to month), or none."""
     s = f.standards
-    label = p.standards
+    label = p.short_names
     moved = []
     t = s.trends[s.trends["reading"].isin(["improved", "declined"])]
     for r in t.itertuples():
@@ -173,7 +173,7 @@ def _cohorts(f: RunFigures, p: Params) -> Finding | None:
             continue
         items = join_words(
             [
-                f"{p.standards.get(r.standard, r.standard)} {'rose' if r.change > 0 else 'fell'} from {whole(r.previous_pct)} in "
+                f"{p.short_name(r.standard)} {'rose' if r.change > 0 else 'fell'} from {whole(r.previous_pct)} in "
                 f"{month_name(r.previous_month, True)} to {whole(r.pct)}"
                 for r in moved.itertuples()
             ]

@@ -43,6 +43,23 @@ if TYPE_CHECKING:
 NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+(?:;[^)]*)?\))?(?:\s*[≈↑↓]\s*[+−±]?[\d.]+)?(?:\n\d+/\d+)?)\s*$"  # right-aligned
 
 
+WIDE_COLUMNS = 9  # columns from which a table is printed on a landscape page
+
+SECTION_REPORTS = {
+    "compliance": "audit compliance report",
+    "grades": "audit quality report",
+    "comparators": "comparator cohorts report",
+    "themes": "key themes report",
+}
+
+
+def more_html(page: str, what: str) -> str:
+    """ "More: <what>, in the <report> (page.html)." as a paragraph with a link to a page of the same run: text
+    written in the code, escaped, and a link that loads nothing by itself."""
+    name = SECTION_REPORTS[page]
+    return f'<p class="qa-more">More: {escape(what)}, in the <a href="{page}.html">{name}</a>.</p>'
+
+
 @dataclass
 class View:
     """How a notebook shows things: the run's audience (a wider run shows only its published figures) and its chart cache
@@ -86,7 +103,9 @@ class View:
             .set_table_styles([{"selector": "th.col_heading", "props": "text-align: left;"}])
         )
         label = escape(caption or "Table")
-        return f'<div class="qa-table-wrap" role="region" aria-label="{label}" tabindex="0">{styler.to_html()}</div>'
+        # A table of many columns prints on a landscape page of its own (its words are never broken to fit).
+        wide = " qa-wide" if frame.shape[1] >= WIDE_COLUMNS else ""
+        return f'<div class="qa-table-wrap{wide}" role="region" aria-label="{label}" tabindex="0">{styler.to_html()}</div>'
 
     def show_chart(self, draw: Callable[..., Chart], *args: Any, **kwargs: Any) -> None:
         """The chart `draw(*args, **kwargs)` makes, as an embedded PNG with alt text (the HTML needs no other
@@ -126,6 +145,13 @@ class View:
             table = self.table_html(chart.data, f"The figures behind: {chart.title}")
             img += f'<details class="qa-figures"><summary>Show the figures</summary>{table}</details>'
         return img
+
+    def show_more(self, page: str, what: str) -> None:
+        """Where the highlight summarises, a link to the section report with the detail (`page`: its notebook's
+        name). Not in a wider pack, which publishes the highlight alone."""
+        if getattr(self, "published", None) is not None:
+            return
+        display(HTML(more_html(page, what)))
 
     def show_funnel(self, points: pd.DataFrame, measure: str, title: str, xlabel: str, ylabel: str) -> None:
         """A funnel plot with the sentence that reads it (never a ranking); its figures are under the chart."""
@@ -173,7 +199,8 @@ class Run(View):
         """A block's content, from the run's figures, the QA lead's commentary and actions (nothing else):
         `section:KEY[:HEADING]` a section's text (the QA lead's, else the draft); `edited:KEY` the QA lead's
         text for a section or nothing; `cohort:I:HEADING` a comparator cohort's heading and, unless the QA lead
-        wrote the comparators text, its drafted words; `commentary-note` who wrote what; `actions` section 4;
+        wrote the comparators text, its drafted words (`cohort-brief:I:HEADING`: only what moved beyond chance);
+        `commentary-note` who wrote what; `actions` section 4;
         `revision` what changed since the version of the same period this run replaces; `programme` the programme
         summary box, whose date of report is today's."""
         kind, _, rest = name.partition(":")
@@ -205,15 +232,16 @@ class Run(View):
             return self.text_html(drafted)
         if kind == "edited":
             return self.text_html(commentary.get(rest, ""))
-        if kind == "cohort":
+        if kind in ("cohort", "cohort-brief"):
             from qa_lib.sections.comparators.words import comparator_text
 
             index, _, heading = rest.partition(":")
             c = self.figures.comparators.cohorts[int(index)]
             if "comparators" in commentary:
                 return self.text_html(f"{heading} {c.label}")
+            brief = kind == "cohort-brief"  # the highlight: only the standards that moved more than chance would explain
             return self.text_html(
-                [f"{heading} {c.label}", *comparator_text(c.label, c.months, c.comparison, c.picture, self.params.standards)]
+                [f"{heading} {c.label}", *comparator_text(c.label, c.months, c.comparison, c.picture, self.params.short_names, brief)]
             )
         if kind == "commentary-note":
             from qa_lib.commentary.drafts import commentary_lines

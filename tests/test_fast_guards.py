@@ -131,3 +131,24 @@ def test_every_librarys_temporary_files_go_into_the_private_folder_and_go_with_i
         (folder / "x.tmp").write_text("CH-864660", encoding="utf-8")
         os.kill(os.getpid(), signal.SIGTERM)
     assert not folder.exists() and [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("href", "allowed"),
+    [
+        ("grades.html", True),
+        ("compliance.html", True),
+        ("other.html", False),
+        ("../grades.html", False),
+        ("grades.html?x=1", False),
+        ("file:///etc/grades.html", False),
+        ("javascript:alert(1)//grades.html", False),
+    ],
+)
+def test_a_link_to_a_section_report_is_the_only_local_link_a_page_may_hold(href, allowed):
+    """Issue 26: the highlight links to its section reports; the last check lets those four pages through and
+    nothing else that is not https:// or an anchor."""
+    from qa_lib.render.sanitise import offline_problems
+
+    problems = offline_problems(f'<p><a href="{href}">more</a></p>')
+    assert (problems == []) == allowed, problems

@@ -67,15 +67,17 @@ def _overall(f: RunFigures, p: Params, period: Period) -> list[str]:
 
 
 def _standards(f: RunFigures, p: Params, period: Period) -> list[str]:
+    """Across the period, and one sentence on the months between; each month's paragraph is in the audit quality
+    report (`standards.month_detail`), not the highlight."""
     s = f.standards
-    narrative = standards_words.month_paragraphs(s.table, s.moves, p.short_names, p.standard_groups, list(s.months))
-    return standards_words.standards_sentences(s.trends, p.standards, s.cohorts) + narrative
+    months = [x for x in [standards_words.month_summary(s.moves, p.short_names)] if x]
+    return standards_words.standards_sentences(s.trends, p.short_names, s.cohorts) + months
 
 
 def _comparators(f: RunFigures, p: Params, period: Period) -> list[str]:
     out = []
     for c in f.comparators.cohorts:
-        out += [f"#### {c.label}", *comparator_words.comparator_text(c.label, c.months, c.comparison, c.picture, p.standards)]
+        out += [f"#### {c.label}", *comparator_words.comparator_text(c.label, c.months, c.comparison, c.picture, p.short_names)]
     return out
 
 

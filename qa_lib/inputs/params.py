@@ -135,7 +135,7 @@ class Params:
         return {k: self.short_name(k) for k in self.standards}
 
     def short_name(self, standard: str) -> str:
-        """The standard's short name for the key themes, else its label."""
+        """The standard's one name in every report (params `standard_short_names`, else its label)."""
         return self.standard_short_names.get(standard) or self.standards.get(standard, standard)
 
     def with_overrides(self, **changes: Any) -> Params:

@@ -124,11 +124,56 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width))  # every word kept: a title cut short says something else
 
 
+def title_and_legend(ax: Axes, title: str, ncol: int = 3, legend_title: str | None = None, width: int = 80, fontsize: int = 10) -> None:
+    """The chart's title, with its legend between the title and the plot, so a legend never sits over the data."""
+    handles, labels = ax.get_legend_handles_labels()
+    rows = 0
+    if handles:
+        cols = min(ncol, len(handles))
+        rows = -(-len(handles) // cols) + (1 if legend_title else 0)
+        ax.legend(
+            handles,
+            labels,
+            ncol=cols,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            frameon=False,
+            fontsize=8,
+            title=legend_title,
+            title_fontsize=8,
+            alignment="left",
+        )
+    ax.set_title(wrap(title, width), loc="left", fontsize=fontsize, pad=6 + 14 * rows)
+
+
+def label_points(ax: Axes, xs: list[float], ys: list[float], labels: list[str], fontsize: int = 8) -> None:
+    """Every point labelled beside it: each label tries a few places round its point and takes the first that
+    overlaps no label placed before it (sizes worked out in points, from the text's length)."""
+    dpi_scale = ax.figure.dpi / 72
+    placed: list[tuple[float, float, float, float]] = []
+    order = sorted(range(len(xs)), key=lambda i: (xs[i], ys[i]))
+    for i in order:
+        px, py = ax.transData.transform((xs[i], ys[i]))
+        w, h = 0.6 * fontsize * len(labels[i]) * dpi_scale, 1.25 * fontsize * dpi_scale
+        chosen = None
+        for dx, dy in ((5, 2), (5, -12), (-5, 2), (-5, -12), (5, 14), (5, -24), (-5, 14), (-5, -24), (5, 26), (5, -36)):
+            left = px + dx * dpi_scale - (w if dx < 0 else 0)
+            bottom = py + dy * dpi_scale
+            box = (left, bottom, left + w, bottom + h)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                chosen = (dx, dy, box)
+                break
+        dx, dy, box = chosen or (5, 2, (px, py, px + w, py + h))
+        placed.append(box)
+        ax.annotate(
+            labels[i], (xs[i], ys[i]), textcoords="offset points", xytext=(dx, dy), fontsize=fontsize, ha="right" if dx < 0 else "left"
+        )
+
+
 def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> Chart:
     """A funnel plot: each group's % against its n, with the overall rate and its 95% and 99.8% limits
     (qa_lib.spc.funnel: exact binomial, widened when areas differ more than chance);
-    points outside the limits are labelled with their name, every point with n in the
-    alt text and the table beside it."""
+    every point labelled with its name beside it, with n in the alt text and the table behind the chart."""
 
     fig = Figure(figsize=(8, 4.6))
     ax = fig.subplots()
@@ -141,15 +186,12 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
         ax.plot(ns, limits[f"lower{which}"], style, color="#555555", linewidth=1)
     ax.axhline(centre, color=DARK_BLUE, linewidth=1, label=f"Overall {whole(centre)}")
     ax.scatter(points["denominator"], points["percent"], color=ORANGE, zorder=3, s=28)
-    for r in points.itertuples():
-        if r.position != "within":
-            ax.annotate(str(r.group), (r.denominator, r.percent), textcoords="offset points", xytext=(4, 4), fontsize=8)
     ax.set_ylim(0, 105)
     ax.set_xlim(0, max(top * 1.15, 5))
+    label_points(ax, [float(x) for x in points["denominator"]], [float(y) for y in points["percent"]], [str(g) for g in points["group"]])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
-    ax.set_title(wrap(title, 80), loc="left", fontsize=10)
+    title_and_legend(ax, title)
     outside = [f"{r.group} ({r.position} limit)" for r in points.itertuples() if r.position != "within"]
     alt = (
         f"{title}. Overall {whole(centre)}. "
@@ -191,8 +233,7 @@ def p_chart_figure(chart: pd.DataFrame, title: str, ylabel: str) -> Chart:
     _draw_p_chart(ax, chart)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Audit month (each month's n is in the table below the chart)")
-    ax.legend(frameon=False, fontsize=8, loc="upper left", ncol=2)
-    ax.set_title(wrap(title, 80), loc="left", fontsize=10)
+    title_and_legend(ax, title)
     flagged = chart[~chart["variation"].isin([COMMON, TOO_FEW])]
     lead = f"{title}. Average {whole(float(chart['centre'].iloc[0]))} over {len(chart)} months. "
     if (chart["variation"] == TOO_FEW).all():

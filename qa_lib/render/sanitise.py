@@ -111,6 +111,9 @@ URL_ATTRIBUTES = frozenset(
         "manifest",
     }
 )
+# The section reports a highlight may link to: pages of the same run's folder, named by the pack, never by input.
+SECTION_PAGES = ("compliance", "grades", "comparators", "themes")
+SIBLING_PAGE = re.compile(rf"(?:{'|'.join(SECTION_PAGES)})\.html")
 CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!data:|#)([^'\")\s]*)", re.I)
 CSS_IMPORT = re.compile(r"@import", re.I)
 
@@ -143,8 +146,8 @@ class _OfflineCheck(HTMLParser):
             return
         if tag == "img" and name == "src" and lowered.startswith("data:image/png;base64,"):
             return
-        if tag == "a" and name == "href" and lowered.startswith("https://"):
-            return  # a link the reader may choose to follow; nothing loads by itself
+        if tag == "a" and name == "href" and (lowered.startswith("https://") or SIBLING_PAGE.fullmatch(lowered)):
+            return  # a link the reader may choose to follow (or another page of the same run); nothing loads by itself
         self.problems.append(f"a {name}={value[:40]!r} on <{tag}>")
 
     def _css(self, css: str, where: str) -> None:

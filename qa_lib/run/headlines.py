@@ -24,7 +24,7 @@ def headlines(figures: RunFigures | PublishedFigures, params: Params, period: Pe
         sections: dict[str, list[str]] = {
             "returns": compliance_wider.returns_sentences(figures, months, params.target_return_rate),
             "grades": grades_wider.overall_sentences(figures, months),
-            "standards": standards_wider.standards_sentences(figures, params.standards),
+            "standards": standards_wider.standards_sentences(figures, params.short_names),
             "note": [figures.note],
         }
     else:
@@ -36,6 +36,6 @@ def headlines(figures: RunFigures | PublishedFigures, params: Params, period: Pe
             "key_messages": [line for line in messages.splitlines() if line.strip()],
             "returns": compliance_words.compliance_sentences(figures.compliance.monthly, months, params.target_return_rate),
             "grades": grades_words.overall_grade_sentences(figures.grades.before, figures.grades.after, months),
-            "standards": standards_words.standards_sentences(figures.standards.trends, params.standards, figures.standards.cohorts),
+            "standards": standards_words.standards_sentences(figures.standards.trends, params.short_names, figures.standards.cohorts),
         }
     return {"title": params.programme.get("name", "Quality Assurance Highlight Report"), "period": period.label, **sections}

@@ -39,7 +39,7 @@ def risk(month: str, good: int, graded: int, total: int, start: int = 0, **kw: s
 def run(tmp_path: Path, rows: list[dict[str, str]], period: tuple[str, str]) -> str:
     audits_csv = write_rows(tmp_path / "audits.csv", rows)
     (tmp_path / "run.yml").write_text(
-        f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report]\n" + NOT_THE_DEMOS, encoding="utf-8"
+        f"include: [{REPO / 'params' / 'demo.yml'}]\nnotebooks: [highlight_report, grades]\n" + NOT_THE_DEMOS, encoding="utf-8"
     )
     out = tmp_path / "out"
     proc = qa_pack(
@@ -55,7 +55,9 @@ def run(tmp_path: Path, rows: list[dict[str, str]], period: tuple[str, str]) -> 
         *("--out", str(out), "--quiet"),
     )
     assert proc.returncode == 0, proc.stderr
-    text = re.sub(r"<[^>]+>", " ", (out / "highlight_report.html").read_text(encoding="utf-8"))
+    # The highlight and the audit quality report, which carries the moderation lists (issue 26)
+    pages = "\n".join((out / f"{name}.html").read_text(encoding="utf-8") for name in ("highlight_report", "grades"))
+    text = re.sub(r"<[^>]+>", " ", pages)
     return re.sub(r"\s+", " ", html.unescape(text))
 
 

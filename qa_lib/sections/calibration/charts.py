@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, wrap
+from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, title_and_legend, wrap
 from qa_lib.sections.calibration import display
 from qa_lib.sections.calibration.figures import NOTICEABLE, RELIABLE, TENTATIVE, CalibrationFigures
 from qa_lib.sections.calibration.words import item_name
@@ -64,8 +64,7 @@ def trend_chart(f: CalibrationFigures, names: dict[str, str], title: str) -> Cha
     ax.set_xticks(x, [wrap(e, 22) for e in f.exercises], fontsize=9)
     ax.set_ylim(min(0.0, float(a["alpha_ordinal"].min()) - 0.05) if a["alpha_ordinal"].notna().any() else 0, 1.02)
     ax.set_ylabel("Krippendorff's alpha (ordinal)")
-    ax.legend(frameon=False, fontsize=8, loc="lower left", ncol=2)
-    ax.set_title(wrap(title, 80), loc="left", fontsize=10)
+    title_and_legend(ax, title)
     overall = a[a["standard"] == "overall"]
     alt = f"{title}. Overall grade: " + "; ".join(
         f"{e} {'not measured' if v != v else f'{v:.2f}'}" for e, v in zip(overall["exercise_id"], overall["alpha_ordinal"])
@@ -92,8 +91,7 @@ def positions_chart(f: CalibrationFigures, title: str) -> Chart:
     span = max(1.0, float(p["mean_steps"].abs().max()) + 0.2) if len(p) else 1.0
     ax.set_xlim(-span, span)
     ax.set_xlabel("Mean steps from the group's grade (− = harsher, + = more generous; dotted: half a step)")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
-    ax.set_title(wrap(title, 80), loc="left", fontsize=10)
+    title_and_legend(ax, title)
     every = p[p["exercise_id"] == "all"]
     alt = f"{title}. Over all exercises: " + "; ".join(f"{r.code} {steps(r.mean_steps)} (n={r.gradings})" for r in every.itertuples())
     return Chart(fig, alt + ".", title, data=display.positions_table(f))

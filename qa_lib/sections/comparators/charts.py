@@ -11,7 +11,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, Chart, wrap
+from qa_lib.render.charts import CATEGORICAL, Chart, title_and_legend, wrap
 from qa_lib.sections.comparators import display
 from qa_lib.stats import whole, wilson_interval
 
@@ -61,12 +61,13 @@ def comparator_chart(comp: pd.DataFrame, cohort: str, cohort_label: str, labels:
             ax.text(hi + 1.5, y, f"{whole(p)} (n={int(n)})", va="center", fontsize=7)
     if xs:
         ax.errorbar(xs, ys, xerr=[below, above], fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
-    ax.set_xlim(0, 125)
+    ax.set_xlim(0, 125)  # room for each bar's label; the axis itself stops at 100%
+    ax.set_xticks(range(0, 101, 20))
+    ax.spines["bottom"].set_bounds(0, 100)
     ax.set_xlabel("% of graded audits graded good or outstanding (lines: 95% intervals)")
     ax.set_ylabel("Practice standard")
     ax.tick_params(axis="y", labelsize=8)
-    ax.legend(title="Audit month", frameon=False, loc="lower right", fontsize=8)
-    ax.set_title(wrap(title, 80), loc="left", fontsize=10)
+    title_and_legend(ax, title, ncol=4, legend_title="Audit month")
     last = c[c["audit_month"] == months[-1]]
     alt = (
         f"{title}. {month_short(months[-1])}: "

@@ -10,18 +10,24 @@ def period_line(run: Run) -> None:
     run.show_text(f"**Reporting period:** {run.period.label}.")
 
 
-def cohorts(run: Run, heading: str = "###", tables: bool = True) -> None:
-    """Each cohort audited in the period against its earlier audit months: words, table and chart."""
+def cohorts(run: Run, heading: str = "###", tables: bool = True, detail: bool = True) -> None:
+    """Each cohort audited in the period against its earlier audit months: words, table and chart; without
+    `detail` (the highlight), the verdict and what moved beyond chance, with a link to the rest."""
     if run.published is not None:  # a wider run: only the published figures
-        return wider.cohorts(run, heading=heading, tables=tables)
+        return wider.cohorts(run, heading=heading, tables=tables, detail=detail)
     f = run.figures.comparators
     run.show_block("edited:comparators")  # the QA lead's words for the section, if any, then each cohort
     for i, c in enumerate(f.cohorts):
-        run.show_block(f"cohort:{i}:{heading}")  # its heading, and its drafted words unless the QA lead wrote them
+        # its heading, and its drafted words unless the QA lead wrote them
+        run.show_block(f"cohort:{i}:{heading}" if detail else f"cohort-brief:{i}:{heading}")
+        if not detail:
+            continue
         if tables:
             run.show_table(
-                display.comparator_table(f.comp, c.cohort, run.params.standards),
+                display.comparator_table(f.comp, c.cohort, run.params.short_names),
                 f"{c.label}: % good or outstanding (good or outstanding/graded; 95% interval) by audit month",
             )
         if c.audit_months > 1:
-            run.show_chart(charts.comparator_chart, f.comp, c.cohort, c.label, run.params.standards)
+            run.show_chart(charts.comparator_chart, f.comp, c.cohort, c.label, run.params.short_names)
+    if not detail and f.cohorts:
+        run.show_more("comparators", "every standard for each cohort, with its table and chart")

@@ -14,8 +14,11 @@ def _month_list(months: list[str]) -> str:
     return month_list(months)
 
 
-def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, picture: str | None, labels: dict[str, str]) -> list[str]:
-    """Sections 3.1.3-3.1.5 in the report's voice, with the noise rule deciding what counts as a change."""
+def comparator_text(
+    cohort_label: str, months: list[str], cmp: pd.DataFrame, picture: str | None, labels: dict[str, str], brief: bool = False
+) -> list[str]:
+    """Sections 3.1.3-3.1.5 in the report's voice, with the noise rule deciding what counts as a change; `brief`
+    (the highlight) names only the standards that moved more than chance would explain."""
     if len(months) < 2:
         return [f"{cohort_label}: audited only in {_month_list(months)}, so there is no earlier audit to compare."]
     prev, last = months[-2], months[-1]
@@ -44,6 +47,8 @@ def comparator_text(cohort_label: str, months: list[str], cmp: pd.DataFrame, pic
         lines = names(reading)
         if lines:
             out.append("\n".join([head, "", *lines]))
+    if brief:
+        return out
     for reading, head in (
         ("rose within noise", "Good or outstanding grades rose, by amounts chance alone could explain, for:"),
         ("fell within noise", "They fell, by amounts chance alone could explain, for:"),

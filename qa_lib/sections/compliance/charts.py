@@ -13,7 +13,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, axis_months, text_on
+from qa_lib.render.charts import CATEGORICAL, DARK_BLUE, ORANGE, Chart, axis_months, text_on, title_and_legend
 from qa_lib.sections.compliance import display
 from qa_lib.stats import one_decimal, whole
 
@@ -49,13 +49,12 @@ def returns_trend(monthly: pd.DataFrame, target: float) -> Chart:
                 va="bottom",
                 fontsize=8,
             )
-    ax.legend(loc="upper right", frameon=False, fontsize=9)
     ax.set_xticks(x, axis_months(monthly["audit_month"].tolist()), fontsize=8)
     ax.set_ylim(0, 112)
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel("Audits returned (% of distributed)")
     ax.set_xlabel("Audit month (labels: % returned, returned/distributed)")
-    ax.set_title(title, loc="left")
+    title_and_legend(ax, title, fontsize=12)
     shown = monthly[monthly["distributed"] > 0]
     alt = (
         f"{title}. "
@@ -172,8 +171,7 @@ def reasons_chart(reasons: pd.DataFrame, months: list[str]) -> Chart:
         ax.bar_label(cast(BarContainer, container), fontsize=8, padding=2)
     ax.set_xlabel("Returned audits where the social worker did not take part (number)")
     ax.set_ylabel("Reason given")
-    ax.legend(title="Audit month", frameon=False)
-    ax.set_title(title, loc="left")
+    title_and_legend(ax, title, ncol=4, legend_title="Audit month", fontsize=12)
     totals = reasons.groupby("reason")["count"].sum().sort_values(ascending=False)
     alt = f"{title}. Over the period: " + "; ".join(f"{r} {n}" for r, n in totals.items()) + "."
     return Chart(fig, alt, title, data=display.reasons_table(reasons, months))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_figure
+from qa_lib.render.words import spc_sentence
 from qa_lib.sections.compliance import charts, display, wider, words
 
 
@@ -50,17 +51,31 @@ def by_area(run: Run, table: bool = True) -> None:
     run.show_chart(charts.returns_heatmap, f.by_area, run.areas, list(run.figures.months.trend_with_data))
 
 
-def compliance_summary(run: Run) -> None:
-    """Section 2.1 of the highlight report: the compliance and 100%-areas sentences, the trend and the heat map."""
+def compliance_summary(run: Run, detail: bool = True) -> None:
+    """Section 2.1 of the highlight report: the compliance and 100%-areas sentences and the trend against the
+    target; with `detail`, the usual-range chart, the area heat map and the funnel plot too (else a link to them)."""
     if run.published is not None:  # a wider run: only the published figures
         return wider.compliance_summary(run)
     f = run.figures.compliance
     run.show_section("compliance")
     run.show_chart(charts.returns_trend, _trend(run), run.target)
+    if not detail:
+        run.show_more("compliance", "the return rate's usual range over 12 months and returns by service area")
+        return
     if len(f.spc) >= 2:
         run.show_chart(p_chart_figure, f.spc, "Audit return rate by month, with the average and its usual range", "Audits returned (%)")
     run.show_chart(charts.returns_heatmap, f.by_area, run.areas, list(run.figures.months.trend_with_data))
     area_funnel(run)
+
+
+def usual_range(run: Run) -> None:
+    """The return rate over the 12-month window against its average and usual range (a p-chart), and what it says."""
+    f = run.figures.compliance
+    said = spc_sentence(f.spc, "the return rate")
+    if said:
+        run.show_text(said)
+    if len(f.spc) >= 2:
+        run.show_chart(p_chart_figure, f.spc, "Audit return rate by month, with the average and its usual range", "Audits returned (%)")
 
 
 def area_funnel(run: Run) -> None:
@@ -69,12 +84,15 @@ def area_funnel(run: Run) -> None:
     run.show_funnel(run.figures.compliance.funnel, "return rate", title, "Audits distributed in the period", "Audits returned (%)")
 
 
-def participation(run: Run, tables: bool = True) -> None:
+def participation(run: Run, tables: bool = True, detail: bool = True) -> None:
     """Social worker participation and the reasons for not taking part (categories only, never the text)."""
     if run.published is not None:  # a wider run: only the published figures
         return wider.participation(run, tables=tables)
     f = run.figures.compliance
     run.show_section("participation")
+    if not detail:
+        run.show_more("compliance", "participation and the reasons given, month by month")
+        return
     if tables:
         run.show_table(display.participation_table(f.participation_trend), "Social worker participation by month")
     run.show_chart(charts.participation_chart, f.participation_trend)

@@ -157,7 +157,7 @@ def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
     """Each auditor's mean grade shift under moderation against their number of moderated audits, with the team's
     mean and its 95% and 99.8% limits at each n: points beyond the limits are more than chance explains. Every
     point is labelled with its pseudonymous code; the auditors' table is the chart's figures."""
-    from qa_lib.render.charts import DARK_BLUE, wrap  # heavy: matplotlib's module-level set-up, only when this chart is drawn
+    from qa_lib.render.charts import DARK_BLUE, label_points, title_and_legend  # heavy: matplotlib's set-up, only when drawn
 
     fig = Figure(figsize=(8, 4.6))
     ax = fig.subplots()
@@ -172,15 +172,14 @@ def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
     ax.axhline(0, color="#BFBFBF", linewidth=0.8)
     xs = [band_middle(n) for n in points["moderated"]]  # drawn at the middle of each count's band, never the count
     ax.scatter(xs, points["mean_shift"], color=ORANGE, zorder=3, s=28)
-    for x, r in zip(xs, points.itertuples()):
-        ax.annotate(str(r.code).removeprefix("Auditor "), (x, r.mean_shift), textcoords="offset points", xytext=(4, 4), fontsize=9)
     span = max(1.0, float(points["mean_shift"].abs().max()) + 0.25)
     ax.set_ylim(-span, span)
     ax.set_xlim(0, max(top * 1.15, 8))
+    codes = [str(c).removeprefix("Auditor ") for c in points["code"]]
+    label_points(ax, [float(x) for x in xs], [float(y) for y in points["mean_shift"]], codes, fontsize=9)
     ax.set_xlabel(f"Moderated audits (in bands of {BAND})")
     ax.set_ylabel("Mean grade shift (steps; + = moderator higher)")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
-    ax.set_title(wrap(title, 80), loc="left", fontsize=10)
+    title_and_legend(ax, title)
     beyond = [r.code for r in points.itertuples() if not (r.lower95 <= r.mean_shift <= r.upper95)]
     alt = (
         f"{title}. Team mean {steps(centre)} steps. "

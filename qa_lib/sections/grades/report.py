@@ -16,11 +16,17 @@ def period_line(run: Run) -> None:
     run.show_text(f"**Reporting period:** {run.period.label}.")
 
 
-def moderation_outcomes(run: Run, table: bool = True) -> None:
-    """How many audits were moderated each month and what became of their grades, in the reference's words."""
+def moderation_outcomes(run: Run, table: bool = True, detail: bool = True) -> None:
+    """How many audits were moderated each month and what became of their grades, in the reference's words;
+    without `detail` (the highlight), the QA lead's words if they wrote any and the month-by-month counts in one
+    table (the outcome lists are in the audit quality report)."""
     if run.published is not None:  # a wider run: only the published figures
         return wider.moderation_outcomes(run, table=table)
     f = run.figures.grades
+    if not detail:
+        run.show_block("edited:moderation")
+        run.show_table(display.moderation_summary_table(f.moderation_summary), "Audits moderated and their outcome, by month")
+        return
     run.show_section("moderation")
     if table:
         run.show_table(display.moderation_summary_table(f.moderation_summary), "Audits moderated and their outcome, by month")
@@ -45,10 +51,13 @@ def agreement(run: Run, table: bool = True) -> None:
     run.show_section("agreement")
     if table:
         run.show_table(display.agreement_table(agree), "Agreement between auditor and moderator")
+    else:
+        run.show_more("grades", "moderation month by month, the grid of auditors' against moderators' grades and agreement by standard")
 
 
-def overall(run: Run, table: bool = True) -> None:
-    """Overall grades by month, before and after moderation."""
+def overall(run: Run, table: bool = True, detail: bool = True) -> None:
+    """Overall grades by month, before and after moderation; with `detail`, the 12-month chart with its usual
+    range too (else a link to it and to grades by service area)."""
     if run.published is not None:  # a wider run: only the published figures
         return wider.overall(run, table=table)
     f = run.figures.grades
@@ -56,6 +65,9 @@ def overall(run: Run, table: bool = True) -> None:
     if table:
         run.show_table(display.overall_grades_table(f.before, f.after), "Overall grades by month: number (% of returned audits)")
     run.show_chart(charts.overall_grades_chart, f.before, f.after, run.months)
+    if not detail:
+        run.show_more("grades", "overall grades over 12 months and by service area")
+        return
     if len(f.spc) >= 2:
         title = "Audits graded good or outstanding overall by month, with the average and its usual range"
         run.show_chart(p_chart_figure, f.spc, title, "Good or outstanding overall (% of returned)")

@@ -73,9 +73,17 @@ EXCLUSIONS = [
 ]
 
 
-def how_to_read(return_rates: list[tuple[str, float]], moderated: int | None) -> str:
+BRIEF_METHODS = (
+    "**Rises, falls and trends.** A change is called a rise or a fall (↑, ↓) only when it is bigger than chance "
+    "would explain, allowing for every comparison the report makes, and a month stands out on a 12-month trend only "
+    "when it falls outside the range the months before make usual."
+)
+
+
+def how_to_read(return_rates: list[tuple[str, float]], moderated: int | None, brief: bool = False) -> str:
     """The method appendix, for managers first: what the figures describe (returned audits, and how many came
-    back), how moderation is chosen, and how changes, intervals, agreement and trends are read."""
+    back), how moderation is chosen, and how changes, intervals, agreement and trends are read; `brief` (the
+    highlight) the first two and one plain paragraph on rises and falls, the methods left to the section report."""
 
     shown = [(m, r) for m, r in return_rates if r == r]  # NaN: nothing distributed
     if shown:
@@ -133,4 +141,4 @@ def how_to_read(return_rates: list[tuple[str, float]], moderated: int | None) ->
         "limits. funnel.csv has every area, limit and phi.",
         "**Rounding.** Percentages are kept exact and rounded once, half up, where they are shown; sentences compare the figures as shown.",
     ]
-    return "\n\n".join(lines)
+    return "\n\n".join([*lines[:2], BRIEF_METHODS] if brief else lines)

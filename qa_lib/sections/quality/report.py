@@ -26,28 +26,33 @@ def rejected(run: Run) -> None:
 
 
 def standards_note(run: Run) -> None:
-    run.show_text(standards_display.standards_quality_note(run.figures.standards.quality, run.params.standards))
+    run.show_text(standards_display.standards_quality_note(run.figures.standards.quality, run.params.short_names))
 
 
-def appendix(run: Run) -> None:
-    """The highlight report's appendix: rows, rejected rows, ungraded standards and what the figures leave out."""
+def appendix(run: Run, detail: bool = True) -> None:
+    """The highlight report's appendix: rows, rejected rows, ungraded standards and what the figures leave out
+    (without `detail`, the rows in words only: the table is in the compliance report)."""
     if run.published is not None:  # a wider run: only the published figures
         return wider.appendix(run)
-    run.show_table(display.rows_table(run.data), f"Rows in {run.data['file']}: read = used + rejected")
-    note = standards_display.standards_quality_note(run.figures.standards.quality, run.params.standards)
+    if detail:
+        run.show_table(display.rows_table(run.data), f"Rows in {run.data['file']}: read = used + rejected")
+    note = standards_display.standards_quality_note(run.figures.standards.quality, run.params.short_names)
     run.show_text([display.rejected_note(run.data), note])
     run.show_block("commentary-note")
     run.show_text("\n".join(f"- {line}" for line in display.EXCLUSIONS))
 
 
-def how_to_read(run: Run) -> None:
-    """The method appendix: non-response, how moderation is chosen, and how each figure is read."""
+def how_to_read(run: Run, detail: bool = True) -> None:
+    """The method appendix: non-response, how moderation is chosen, and how each figure is read (without
+    `detail`, the highlight's short version: the methods are in the audit quality report)."""
     if run.published is not None:  # a wider run: only the published figures
         return wider.how_to_read(run)
     monthly = run.figures.compliance.monthly
     rates = [(m, r) for m, r in zip(monthly["audit_month"], monthly["return_rate"]) if m in run.months]
     moderated = int(run.figures.grades.moderation_summary["moderated"].sum())
-    run.show_text(display.how_to_read(rates, moderated))
+    run.show_text(display.how_to_read(rates, moderated, brief=not detail))
+    if not detail:
+        run.show_more("grades", "how each figure is worked out")
 
 
 def revision(run: Run) -> None:

@@ -27,7 +27,7 @@ def how_to_read(run: Run) -> None:
     rates = [(m, r) for m, r in zip(monthly["audit_month"], monthly["return_rate"]) if m in run.months]
     summary = pub.complete("grades.moderation_summary")
     moderated = int(summary["moderated"].sum()) if summary is not None else None
-    run.show_text(display.how_to_read(rates, moderated))
+    run.show_text(display.how_to_read(rates, moderated, brief=True))  # the highlight's shape: its methods are the QA team's
 
 
 def key_messages(run: Run) -> None:
@@ -39,6 +39,6 @@ def key_messages(run: Run) -> None:
     bullets = [
         ("Returns", returns_sentences(pub, run.months, run.target)[-1:]),
         ("Overall grades", overall_sentences(pub, run.months)[-1:]),
-        ("Practice standards", standards_sentences(pub, run.params.standards)[:1]),
+        ("Practice standards", standards_sentences(pub, run.params.short_names)[:1]),
     ]
     run.show_text("\n".join(f"- **{name}:** {text[0].splitlines()[0]}" for name, text in bullets if text))

@@ -25,6 +25,7 @@ def standards_table(
     months: list[str],
     kinds: tuple[str, ...] = (GO, RI),
     variation: dict[str, str] | None = None,
+    baseline: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """The reference layout: standards down, months across, each with "% (count/graded)" per kind
     (G/O, RI, I) and, for G/O and RI, the change from the month before, on one line, with the counts on a second,
@@ -48,8 +49,11 @@ def standards_table(
                 text += f"\u00a0{arrow}{signed_points(m[f'{label}_change'])}"  # value, arrow and change never part
         return f"{text}\n{int(r[count])}/{int(r['graded'])}"  # value and mark, then the counts on a lighter line
 
-    columns = [(month_short(m), k) for m in months for k in kinds]
-    rows = [[cell(s, m, k) for m in months for k in kinds] for s in labels]
+    # `baseline`: the kinds shown for the first month, the one the period's months are compared with (the
+    # reference shows its good or outstanding only); every kind otherwise.
+    pairs = [(m, k) for i, m in enumerate(months) for k in (baseline if i == 0 and baseline is not None else kinds)]
+    columns = [(month_short(m), k) for m, k in pairs]
+    rows = [[cell(s, m, k) for m, k in pairs] for s in labels]
     if variation is not None:  # the latest month on each standard's 12-month p-chart (Making Data Count)
         columns.append(("12 months", "Variation"))
         for r, s in zip(rows, labels):

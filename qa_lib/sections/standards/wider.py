@@ -28,15 +28,15 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
     pub = run.published
     months = list(pub.standards.months)
     moves = published_claims(pub).moves
-    run.show_text(standards_sentences(pub, run.params.standards))
+    run.show_text(standards_sentences(pub, run.params.short_names))
     table = pub.frame("standards.table")
     run.show_text(f"*{figures.TEST_NOTE}*")  # the key before the table it explains
     run.show_table(
-        display.standards_table(table, moves, run.params.standards, months),
+        display.standards_table(table, moves, run.params.short_names, months),
         caption or "Good or outstanding and requires improvement, by practice standard and month",
     )
     if inadequate:
         run.show_table(
-            display.standards_table(table, moves, run.params.standards, months, kinds=(display.INADEQUATE,)),
+            display.standards_table(table, moves, run.params.short_names, months, kinds=(display.INADEQUATE,)),
             "Inadequate, by practice standard and month",
         )

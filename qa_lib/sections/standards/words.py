@@ -64,6 +64,30 @@ def standards_sentences(trend: pd.DataFrame, labels: dict[str, str], cohorts: di
     return out
 
 
+OTHER_STANDARDS = "Other standards"  # the standards no params group names
+
+
+def month_summary(moves: pd.DataFrame, labels: dict[str, str]) -> str | None:
+    """One sentence for the highlight on the month-to-month changes: which were bigger than chance would explain
+    (a mark in the standards table), or that none was; the month-by-month detail is in the section report."""
+    if moves.empty or (moves["go_p"].isna().all() and moves["ri_p"].isna().all()):
+        return None
+    found = []
+    for label, measure in (("go", "good or outstanding"), ("ri", "requires improvement")):
+        for r in moves[moves[f"{label}_mark"].isin(["↑", "↓"])].itertuples():
+            way = "rose" if getattr(r, f"{label}_change") > 0 else "fell"
+            found.append(
+                f"{labels.get(r.standard, r.standard)}: {measure} {way} by {abs(getattr(r, f'{label}_change')):.1f} points "
+                f"from {month_name(r.previous_month)} to {month_name(r.audit_month)}"
+            )
+    if not found:
+        return (
+            "From one month to the next, no standard's share of good or outstanding or of requires improvement grades "
+            "changed by more than chance would explain at these numbers; each month's figures are in the table."
+        )
+    return "From one month to the next, these changes were bigger than chance would explain: " + "; ".join(found) + "."
+
+
 def month_paragraphs(
     table: pd.DataFrame, moves: pd.DataFrame, labels: dict[str, str], groups: dict[str, tuple[str, ...]], months: list[str]
 ) -> list[str]:
@@ -77,7 +101,7 @@ def month_paragraphs(
     grouped = dict(groups) if groups else {"": tuple(labels)}
     rest = tuple(s for s in labels if not any(s in g for g in grouped.values()))
     if rest:
-        grouped["Other standards"] = rest
+        grouped[OTHER_STANDARDS] = rest
     out = []
     for prev, month in itertools.pairwise(months):
         out.append(f"**{month_name(month, True)}, against {month_name(prev, True)}**")
@@ -101,7 +125,8 @@ def month_paragraphs(
                     beyond = beyond or m["go_mark"] in ("↑", "↓")
                 parts.append(f"{labels.get(s, s)} {how}")
             if parts:
-                lead = f"{group}: " if group else ""
+                # A params group of one standard is named by its standard alone (not "Impact: ... A positive difference")
+                lead = f"{group}: " if group and (len(members) > 1 or group == OTHER_STANDARDS) else ""
                 tail = "" if beyond else " None of these changes is bigger than chance would explain."
                 out.append(f"{lead}good or outstanding grades for " + "; ".join(parts) + "." + tail)
     return out

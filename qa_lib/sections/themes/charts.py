@@ -10,7 +10,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.charts import CATEGORICAL, Chart
+from qa_lib.render.charts import CATEGORICAL, Chart, title_and_legend
 from qa_lib.sections.themes import display
 
 
@@ -37,7 +37,6 @@ def themes_chart(counts: pd.DataFrame, months: list[str]) -> Chart:
         ax.bar_label(cast(BarContainer, container), fontsize=7, padding=2)
     ax.set_xlabel("Returned audits whose comments mention the theme (number)")
     ax.set_ylabel("Theme")
-    ax.legend(title="Audit month", frameon=False, fontsize=8)
-    ax.set_title(title, loc="left", fontsize=10)
+    title_and_legend(ax, title, ncol=4, legend_title="Audit month")
     alt = f"{title}. Over the period: " + "; ".join(f"{label} {int(n)}" for label, n in total.items() if n) + "."
     return Chart(fig, alt, title, data=display.themes_table(counts, months))

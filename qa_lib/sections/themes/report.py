@@ -18,12 +18,16 @@ def key_themes(run: Run, heading: str = "###") -> None:
     run.show_section("key-themes", heading=heading)
 
 
-def recurring(run: Run, chart: bool = True, by_standard: bool = True) -> None:
-    """Audits whose comments mention each theme (counts only, never the text)."""
+def recurring(run: Run, chart: bool = True, by_standard: bool = True, detail: bool = True) -> None:
+    """Audits whose comments mention each theme (counts only, never the text); without `detail` (the
+    highlight), the sentence and a link to the table and chart."""
     if run.published is not None:  # a wider run: only the published figures
         return wider.recurring(run, chart=chart, by_standard=by_standard)
     f = run.figures.themes
     run.show_text(words.recurring_themes_sentence(f.counts, run.months))
+    if not detail:
+        run.show_more("themes", "every theme auditors' comments raise, month by month and by standard")
+        return
     caption = "Returned audits whose comments mention each theme: number (% of returned audits)"
     run.show_table(display.themes_table(f.counts, run.months), caption)
     if chart:
