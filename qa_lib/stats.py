@@ -415,3 +415,58 @@ def against_team(values: dict[str, list[float]], level: float = 0.95, draws: int
         stands_out=(np.round(low, 2) > 0) | (np.round(high, 2) < 0),  # as a reader sees it: 0.00 is zero
     )
     return TeamComparison(float(mean), float(within), float(between), level, groups[columns])
+
+
+@dataclass(frozen=True)
+class TrendTest:
+    """Cochran-Armitage test for a trend in a proportion across ordered groups: z (NaN for the exact test),
+    two-sided p, and whether p is exact (conditional on the margins) because an expected count is under 5."""
+
+    z: float
+    p: float
+    exact: bool
+
+
+def trend_test(successes: list[int], trials: list[int], scores: list[float], exact: bool | None = None) -> TrendTest:
+    """Cochran-Armitage trend test (Agresti, Categorical Data Analysis, 3.4.6): does the proportion rise or
+    fall with the ordered score? Asymptotic z when every expected count is at least 5; otherwise the exact
+    conditional test, whose two-sided p sums the probabilities, given the margins, of every table whose
+    statistic is at least as far from its mean (integer scores; `exact` forces one or the other)."""
+    from scipy.special import gammaln
+    from scipy.stats import norm
+
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    t = np.asarray(scores, dtype=float)
+    big_n, s = n.sum(), x.sum()
+    if big_n == 0 or s in (0, big_n) or (n > 0).sum() < 2:
+        return TrendTest(float("nan"), float("nan"), False)
+    p_bar = s / big_n
+    stat = float((t * (x - n * p_bar)).sum())
+    var = p_bar * (1 - p_bar) * float((n * t**2).sum() - (n * t).sum() ** 2 / big_n)
+    expected = np.concatenate([n * p_bar, n * (1 - p_bar)])
+    integer = all(float(v).is_integer() for v in scores)
+    if exact is False or (exact is None and (expected.min() >= 5 or not integer)):
+        z = stat / np.sqrt(var)
+        return TrendTest(float(z), float(2 * norm.sf(abs(z))), False)
+    # Exact: the distribution of T = sum(t * x) over tables with these row totals and S successes.
+    total = int(s)
+    scores_int = [int(v) for v in scores]
+    top = sum(max(scores_int, default=0) * int(k) for k in trials) + 1
+    log_p = np.full((total + 1, top), -np.inf)
+    log_p[0, 0] = 0.0
+    for k, score in zip((int(v) for v in trials), scores_int):
+        nxt = np.full_like(log_p, -np.inf)
+        for j in range(0, min(k, total) + 1):
+            weight = gammaln(k + 1) - gammaln(j + 1) - gammaln(k - j + 1)
+            shifted = np.full_like(log_p, -np.inf)
+            shifted[j:, score * j :] = log_p[: total + 1 - j, : top - score * j] + weight
+            nxt = np.logaddexp(nxt, shifted)
+        log_p = nxt
+    dist = log_p[total]
+    dist = np.exp(dist - np.logaddexp.reduce(dist[np.isfinite(dist)]))
+    values = np.arange(top)
+    mean = float((values * dist).sum())
+    observed = float((t * x).sum())
+    p = float(dist[np.abs(values - mean) >= abs(observed - mean) - 1e-9].sum())
+    return TrendTest(float("nan"), min(1.0, p), True)

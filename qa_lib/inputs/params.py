@@ -95,6 +95,17 @@ IMPROVEMENT = {
 
 
 @dataclass(frozen=True)
+class SsdSettings:
+    """params `ssd:` (data contract section 6): the council's Standard Safeguarding Dataset extract."""
+
+    folder: Path | None = None  # the extract's folder (or `--ssd FOLDER`); none: no outcomes, no SSD caseload
+    extract_date: str | None = None  # YYYY-MM-DD; blank: the latest date in the rows used
+    follow_up_months: int = 12  # W: months after an audit in which what happened next is counted
+    worker_roles: tuple[str, ...] = ("Allocated Case Worker",)  # involvement roles that make a child's worker
+    service_areas: dict[str, str] = field(default_factory=dict)  # team ID or name -> service area
+
+
+@dataclass(frozen=True)
 class Params:
     """Everything a run needs besides the audits file itself."""
 
@@ -127,6 +138,7 @@ class Params:
     date_format: str = "iso"  # or "dayfirst": read 31/10/2021 as a UK date
     history_keep: int | None = 12  # earlier runs kept in <out>/history/ (None: all, with history: {keep: all})
     improvement: dict[str, str] = field(default_factory=lambda: dict(IMPROVEMENT))  # measure -> higher / lower is better
+    ssd: SsdSettings = SsdSettings()
     source: Path | None = None
 
     @property
@@ -246,6 +258,10 @@ def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     for key, value in data.items():
         if key in {"audits", "output", "actions", "notebooks_dir", "commentary"} and value is not None:
             value = str((path.parent / _text(value, key, path)).resolve())
+        if key == "ssd" and isinstance(value, str) and value:
+            value = str((path.parent / value).resolve())
+        if key == "ssd" and isinstance(value, dict) and isinstance(value.get("folder"), str) and value["folder"]:
+            value = {**value, "folder": str((path.parent / value["folder"]).resolve())}
         merged[str(key)] = value
     return merged
 
@@ -316,6 +332,7 @@ def load_params(path: str | Path) -> Params:
         "history",
         "reaudit",
         "improvement",
+        "ssd",
     }
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -403,6 +420,7 @@ def load_params(path: str | Path) -> Params:
     sheet = raw.get("sheet")
     return Params(
         improvement=_improvement(raw, src),
+        ssd=_ssd(raw, src),
         history_keep=history_keep,
         standard_short_names=_mapping(raw.get("standard_short_names"), "standard_short_names", src, allow_empty=True),
         standard_groups=_groups(raw, src),
@@ -531,6 +549,37 @@ def _sampling(raw: dict[str, Any], src: Path) -> SamplingSettings:
         max_sample=_int(cap, "sampling max_sample", src, minimum=1) if cap not in (None, "", "null") else None,
         practice_week={str(a): _int(n, f"sampling practice_week {str(a)[:30]}", src, minimum=0) for a, n in week.items()},
         **_reaudit(raw, src),
+    )
+
+
+def _ssd(raw: dict[str, Any], src: Path) -> SsdSettings:
+    """params `ssd:`: a folder (the extract's), or a mapping of folder, extract_date, follow_up_months,
+    worker_roles and service_areas (data contract section 6)."""
+    value = raw.get("ssd")
+    if value in (None, ""):
+        return SsdSettings()
+    if isinstance(value, str):
+        return SsdSettings(folder=Path(value))
+    r = _section(raw, "ssd", src)
+    unknown = sorted(set(r) - {"folder", "extract_date", "follow_up_months", "worker_roles", "service_areas"})
+    if unknown:
+        expected = "folder, extract_date, follow_up_months, worker_roles, service_areas"
+        raise ParamsError(f"{src.name}: ssd has another setting; expected {expected}")
+    date = r.get("extract_date")
+    if date not in (None, ""):
+        date = str(date)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            raise ParamsError(f"{src.name}: ssd extract_date: expected a date as YYYY-MM-DD")
+    areas = _mapping(r.get("service_areas"), "ssd service_areas", src, allow_empty=True)
+    known = {str(a) for a in raw.get("service_areas") or []}
+    if any(a not in known for a in areas.values()):
+        raise ParamsError(f"{src.name}: ssd service_areas maps a team to a service area not in params' service_areas")
+    return SsdSettings(
+        folder=Path(str(r["folder"])) if r.get("folder") else None,
+        extract_date=date or None,
+        follow_up_months=_int(r.get("follow_up_months", 12), "ssd follow_up_months", src, minimum=1),
+        worker_roles=_texts(r.get("worker_roles"), "ssd worker_roles", src) or SsdSettings.worker_roles,
+        service_areas=areas,
     )
 
 

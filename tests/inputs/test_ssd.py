@@ -1,0 +1,208 @@
+"""The SSD extract (data contract section 6) and what happened next to audited children (6.2), hand-worked:
+open on a date, the window's edges, the latest open episode, unmatched and not-yet-followed-up audits, every
+validation error and warning, and no ID's value in any message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from qa_lib.inputs.ssd import SsdInvalid, read_ssd
+from qa_lib.sections.outcomes.figures import compute
+from qa_lib.stats import trend_test
+
+TODAY = dt.date(2026, 12, 6)
+
+
+def write(folder: Path, name: str, header: str, *rows: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def extract(folder: Path) -> Path:
+    """Six persons, each with the one thing the hand-worked figures below turn on."""
+    write(folder, "ssd_person", "pers_person_id,pers_forename,pers_dob", *(f"P{i},Name{i},2010-01-01" for i in range(1, 6)))
+    write(
+        folder,
+        "ssd_cin_episodes",
+        "cine_referral_id,cine_person_id,cine_referral_date,cine_close_date",
+        "R1,P1,2020-06-01,2021-12-01",  # P1: open on A, but not the latest open one
+        "R2,P1,2021-02-28,NULL",  # P1: referred on A itself: not in the window, and the latest open on A (never closed)
+        "R3,P1,2022-02-28 00:00:00.000,",  # P1: referred on E: in the window
+        "R4,P2,2020-01-01,2021-08-01",  # P2: open on A, closed inside the window
+        "R5,P3,2020-01-01,",
+        "R6,P4,2020-01-01,",
+        "R7,P5,2021-01-01,",
+        "R9,PX,2021-01-01,",  # a person not in ssd_person: set aside
+    )
+    write(folder, "ssd_cp_plans", "cppl_person_id,cppl_cp_plan_start_date,cppl_cp_plan_end_date", "P2,2021-03-01T09:30,")
+    write(
+        folder,
+        "ssd_cla_episodes",
+        "clae_person_id,clae_cla_episode_start,clae_cla_episode_ceased,clae_cla_id",  # the older column names
+        "P3,2020-01-01,,C3",  # P3 looked after on A
+        "P4,2021-05-01,,C4",  # P4 enters care in the window
+    )
+    write(
+        folder,
+        "ssd_cla_placement",
+        "clap_person_id,clap_cla_id,clap_cla_placement_start_date,clap_cla_placement_end_date",
+        ",C3,2021-06-01,",  # P3 moves placement (its person found through the episode)
+        "P3,,2020-01-01,2021-06-01",
+    )
+    return folder
+
+
+def audits() -> pd.DataFrame:
+    rows = [
+        ("P1", "2021-02", "I"),
+        ("P2", "2021-02", "G"),
+        ("P3", "2021-02", "RI"),
+        ("P4", "2021-02", "RI"),
+        ("P5", "2022-06", "G"),  # E = 2023-06-30, after the extract date: not followed up
+        ("P6", "2021-02", "I"),  # not in ssd_person
+        ("P2", "2022-09", "G"),  # after the period's last month: not counted
+    ]
+    return pd.DataFrame(
+        {
+            "child_id": [r[0] for r in rows],
+            "audit_month": [r[1] for r in rows],
+            "overall_grade": [r[2] for r in rows],
+            "status": "returned",
+            "moderated": False,
+            "moderated_grade": "",
+        }
+    )
+
+
+def test_what_happened_next_hand_worked(tmp_path):
+    ssd = read_ssd(extract(tmp_path / "ssd"), "run", today=TODAY, extract_date=dt.date(2022, 12, 31))
+    assert ssd.set_aside == {"ssd_cin_episodes.csv": 1}
+    f = compute(audits(), ssd, follow_up_months=12, last_month="2022-06")
+    got = f.table.set_index("grade_group").astype(object).where(f.table.set_index("grade_group").notna(), None)
+    expected = {
+        # matched, followed up, re-referral, new CP plan, entered care, looked after on A, moved, closed
+        "good_or_outstanding": [2, 1, 0, 1, 0, 0, 0, 1],
+        "requires_improvement": [2, 2, 0, 0, 1, 1, 1, 0],
+        "inadequate": [1, 1, 1, 0, 0, 0, 0, 0],
+        "not_matched": [1, None, None, None, None, None, None, None],
+    }
+    assert list(got.index) == list(expected)
+    for group, values in expected.items():
+        assert list(got.loc[group]) == values, group
+    assert f.audits_counted == 6 and f.extract_date == "2022-12-31"
+
+
+def test_without_an_extract_date_it_is_the_latest_date_in_the_rows_used(tmp_path):
+    ssd = read_ssd(extract(tmp_path / "ssd"), "run", today=TODAY)
+    assert ssd.extract_date == dt.date(2022, 2, 28)  # R3's referral (PX's row, set aside, is not used)
+    f = compute(audits(), ssd, follow_up_months=12, last_month="2022-06")
+    # E for a February 2021 audit is 2022-02-28 = X: followed up (E <= X)
+    assert int(f.table.set_index("grade_group").at["inadequate", "followed_up"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "row", "column", "expected"),
+    [
+        ("ssd_person", "pers_person_id,pers_forename,pers_dob", "NULL,Name9,2010-01-01", "pers_person_id", "it is blank"),
+        ("ssd_person", "pers_person_id,pers_forename,pers_dob", "P1,Name1,2010-01-01", "pers_person_id", "on an earlier row too"),
+        (
+            "ssd_cin_episodes",
+            "cine_referral_id,cine_person_id,cine_referral_date,cine_close_date",
+            "R1,P1,2021-13-01,",
+            "cine_referral_date",
+            "YYYY-MM-DD",
+        ),
+        (
+            "ssd_cin_episodes",
+            "cine_referral_id,cine_person_id,cine_referral_date,cine_close_date",
+            "R8,P1,2027-01-01,",
+            "cine_referral_date",
+            "in the future",
+        ),
+        (
+            "ssd_cin_episodes",
+            "cine_referral_id,cine_person_id,cine_referral_date,cine_close_date",
+            "R8,P1,2021-05-01,2021-04-30",
+            "cine_close_date",
+            "on or after",
+        ),
+        (
+            "ssd_cin_episodes",
+            "cine_referral_id,cine_person_id,cine_referral_date,cine_close_date",
+            "R8,,2021-05-01,",
+            "cine_person_id",
+            "it is blank",
+        ),
+        (
+            "ssd_cin_episodes",
+            "cine_referral_id,cine_person_id,cine_referral_date,cine_close_date",
+            "R8,P1,,",
+            "cine_referral_date",
+            "a start date",
+        ),
+        ("ssd_cp_plans", "cppl_person_id,cppl_cp_plan_start_date", "P1,2021-01-01", "cppl_cp_plan_end_date", "was not found"),
+        (
+            "ssd_cla_placement",
+            "clap_person_id,clap_cla_id,clap_cla_placement_start_date,clap_cla_placement_end_date",
+            ",,2021-01-01,",
+            "clap_person_id or clap_cla_id",
+            "both are blank",
+        ),
+        (
+            "ssd_cla_episodes",
+            "clae_person_id,clae_cla_episode_start_date,clae_cla_episode_ceased_date,clae_cla_id",
+            "P2,2021-01-01,,C3",
+            "clae_cla_id",
+            "another person",
+        ),
+    ],
+)
+def test_each_error_names_file_row_and_column_never_the_value(tmp_path, name, header, row, column, expected):
+    folder = extract(tmp_path / "ssd")
+    path = folder / f"{name}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # the row added under the file's own header, or under the header given (keeping the rows where they fit)
+    kept = lines[1:] if lines[0] == header or name == "ssd_cla_episodes" else []
+    path.write_text("\n".join([header, *kept, row]) + "\n", encoding="utf-8")
+    with pytest.raises(SsdInvalid) as err:
+        read_ssd(folder, "run", today=TODAY)
+    message = str(err.value)
+    assert f"{name}.csv row" in message and column in message and expected in message, message
+    for value in ("P1", "P2", "R1", "R8", "C3", "Name1"):
+        assert f" {value}" not in message and f"'{value}'" not in message, message
+
+
+def test_a_needed_file_missing_is_named_and_an_optional_one_is_not(tmp_path):
+    folder = extract(tmp_path / "ssd")
+    (folder / "ssd_cp_plans.csv").unlink()
+    with pytest.raises(SsdInvalid, match="ssd_cp_plans.csv.*needed"):
+        read_ssd(folder, "run", today=TODAY)
+    folder = extract(tmp_path / "ssd2")
+    (folder / "ssd_cla_placement.csv").unlink()  # needed by run, not by sample
+    with pytest.raises(SsdInvalid):
+        read_ssd(folder, "run", today=TODAY)
+
+
+def test_names_and_dates_of_birth_are_never_read(tmp_path):
+    ssd = read_ssd(extract(tmp_path / "ssd"), "run", today=TODAY)
+    assert list(ssd.frame("ssd_person").columns) == ["pers_person_id", "row"]
+    assert not any("Name" in str(v) for f in ssd.frames.values() for v in f.to_numpy().ravel())
+
+
+def test_cochran_armitage_matches_agrestis_worked_example():
+    """Agresti, Categorical Data Analysis (2nd ed., table 3.7 / section 3.4.6): infant malformation by
+    mother's alcohol consumption, scores 0, 0.5, 1.5, 4, 7: M-squared = 6.57, P = 0.01."""
+    present, absent = [48, 38, 5, 1, 1], [17066, 14464, 788, 126, 37]
+    test = trend_test(present, [a + b for a, b in zip(present, absent)], [0, 0.5, 1.5, 4, 7], exact=False)
+    assert test.z**2 == pytest.approx(6.57, abs=0.005) and test.p == pytest.approx(0.0104, abs=0.0005)
+
+
+def test_the_exact_trend_test_hand_worked():
+    """3 of 9 children had the outcome, all 3 in the third group of 3: of the 84 ways to place 3 outcomes among
+    9, one puts all in the third group and one all in the first (as far from the mean, 3): p = 2/84."""
+    test = trend_test([0, 0, 3], [3, 3, 3], [0, 1, 2])
+    assert test.exact and test.p == pytest.approx(2 / 84)
