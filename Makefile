@@ -25,7 +25,7 @@ demo: $(STAMP) ## Write the demo data (data/demo)
 	$(VENV)/bin/qa-pack demo --out data/demo
 
 report: demo ## Set up and run the demo period's reports (outputs/demo) and its calibration report (outputs/demo-calibration)
-	$(VENV)/bin/qa-pack run --params $(PARAMS)
+	$(VENV)/bin/qa-pack run --params $(PARAMS) --ssd data/demo/ssd
 	$(VENV)/bin/qa-pack calibrate --params $(PARAMS) --calibration data/demo/calibration.csv --out outputs/demo-calibration
 
 check: $(STAMP) ## Lint, format check, type check and the layers' import contracts (ruff, mypy, import-linter)

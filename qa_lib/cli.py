@@ -154,6 +154,13 @@ def init_command(folder: Path) -> None:
     "--accept-changed-data", is_flag=True, help="Publish edited commentary even where its figures changed since it was drafted (noted)."
 )
 @click.option("--no-cache", is_flag=True, help="A cold run: run every notebook; neither read nor write the run cache.")
+@click.option(
+    "--ssd",
+    "ssd_folder",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The council's SSD extract folder (data contract section 6): what happened next to audited children (default: params ssd:).",
+)
 def run(
     params_path: Path,
     audits: Path | None,
@@ -165,7 +172,10 @@ def run(
     commentary: Path | None,
     accept_changed_data: bool,
     no_cache: bool,
+    ssd_folder: Path | None,
 ) -> None:
+    from dataclasses import replace
+
     from qa_lib.inputs.params import load_params
     from qa_lib.run.runner import run as run_pack
 
@@ -174,6 +184,8 @@ def run(
             raise QAPackError("give --params FILE, or every run setting on the command line: --audits, --from, --to and --out")
         params_path = resources.default_params("demo.yml")
     params = load_params(params_path)
+    if ssd_folder is not None:
+        params = replace(params, ssd=replace(params.ssd, folder=ssd_folder.resolve()))
     period = _period(params, period_from, period_to)
     result = run_pack(
         params,

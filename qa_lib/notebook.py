@@ -291,7 +291,15 @@ def open_run(
 
         _exists(path)
         data = load_audits(path, params, sheet=sheet, period_end=period.end)
-        figures = compute_all(data.frame, params, period, data.summary())
+        ssd = None
+        if params.ssd.folder is not None:  # the council's SSD extract, as the runner reads it
+            import datetime as dt
+
+            from qa_lib.inputs.ssd import RUN, read_ssd
+
+            x = params.ssd.extract_date
+            ssd = read_ssd(Path(params.ssd.folder), RUN, extract_date=dt.date.fromisoformat(x) if x else None)
+        figures = compute_all(data.frame, params, period, data.summary(), ssd)
         if params.audience == "wider":  # the runner's protection and its audit, the same in JupyterLab
             from qa_lib.disclosure.protect import protected
 

@@ -6,9 +6,10 @@ from qa_lib.sections.calibration import report as calibration
 from qa_lib.sections.comparators import report as comparators
 from qa_lib.sections.compliance import report as compliance
 from qa_lib.sections.grades import report as grades
+from qa_lib.sections.outcomes import report as outcomes
 from qa_lib.sections.quality import report as quality
 from qa_lib.sections.sampling import report as sampling
 from qa_lib.sections.standards import report as standards
 from qa_lib.sections.themes import report as themes
 
-__all__ = ["calibration", "comparators", "compliance", "grades", "quality", "sampling", "standards", "themes"]
+__all__ = ["calibration", "comparators", "compliance", "grades", "outcomes", "quality", "sampling", "standards", "themes"]

@@ -13,9 +13,11 @@ from qa_lib.figures.claims import report_family
 from qa_lib.figures.revision import Revision
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period, RunMonths
+from qa_lib.inputs.ssd import SsdExtract
 from qa_lib.sections.comparators import figures as comparators
 from qa_lib.sections.compliance import figures as compliance
 from qa_lib.sections.grades import figures as grades
+from qa_lib.sections.outcomes import figures as outcomes
 from qa_lib.sections.standards import figures as standards
 from qa_lib.sections.themes import figures as themes
 
@@ -35,10 +37,12 @@ class RunFigures:
     commentary_note: str = ""  # for the appendix, when edited text was published against changed figures
     revision: Revision | None = None  # what changed since the published version of the same period it replaces
     improvement: dict[str, str] = field(default_factory=dict)  # which way is better, per measure (params)
+    outcomes: outcomes.OutcomesFigures | None = None  # what happened next to audited children (an SSD extract given)
 
 
-def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict[str, Any]) -> RunFigures:
-    """Every section's figures for the period, from the validated audits."""
+def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict[str, Any], ssd: SsdExtract | None = None) -> RunFigures:
+    """Every section's figures for the period, from the validated audits (and what happened next to audited
+    children, from the council's SSD extract when one is given)."""
     m = RunMonths.of(period, set(audits["audit_month"]))
     # Only the themes read the auditors' words; every other section filters rows many times, and a filter
     # copies every column it carries (at a million rows the free text was a third of the figures' time).
@@ -53,4 +57,5 @@ def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict
         comparators=comp,
         themes=themes.compute(audits, params, m, std.table),
         improvement=dict(params.improvement),
+        outcomes=outcomes.compute(audits, ssd, params.ssd.follow_up_months, period.end) if ssd is not None else None,
     )

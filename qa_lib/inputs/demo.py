@@ -638,14 +638,195 @@ def demo_calibration(seed: int = SEED + 38) -> pd.DataFrame:
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
+# The demo's SSD extract (data contract section 6): how often each outcome follows an audit in the 12 months
+# after it, by the overall grade after moderation (a modest association: worse-graded files, worse outcomes).
+SSD_EXTRACT_DATE = "2022-12-31"
+SSD_RATES = {
+    "re_referral": {"good_or_outstanding": 0.10, "requires_improvement": 0.17, "inadequate": 0.30},
+    "new_cp_plan": {"good_or_outstanding": 0.05, "requires_improvement": 0.08, "inadequate": 0.16},
+    "entered_care": {"good_or_outstanding": 0.03, "requires_improvement": 0.05, "inadequate": 0.10},
+    "placement_move": {"good_or_outstanding": 0.15, "requires_improvement": 0.22, "inadequate": 0.35},
+    "closed": {"good_or_outstanding": 0.60, "requires_improvement": 0.50, "inadequate": 0.38},
+}
+SSD_GROUP = {"Outstanding": "good_or_outstanding", "Good": "good_or_outstanding", "Requires Improvement": "requires_improvement"}
+SSD_UNMATCHED = 0.04  # audited children the extract does not hold (a person ID typed differently, a merged record)
+
+
+def demo_ssd(audits: pd.DataFrame, seed: int = SEED + 61) -> dict[str, pd.DataFrame]:
+    """A Standard Safeguarding Dataset extract consistent with the demo audits: every audited child (but a few
+    left unmatched) has a CIN episode open at its first audit, with the plan or care episode its cohort says,
+    and what happened in the 12 months after follows SSD_RATES; about 300 more children are open on
+    1 January 2022 (so the SSD caseload is about three times a month's sample), each with an allocated worker."""
+    rng = np.random.default_rng(seed)
+    x = pd.Timestamp(SSD_EXTRACT_DATE)
+    persons: list[str] = []
+    cine: list[dict[str, str]] = []
+    cinp: list[dict[str, str]] = []
+    cppl: list[dict[str, str]] = []
+    clae: list[dict[str, str]] = []
+    clap: list[dict[str, str]] = []
+    invo: list[dict[str, str]] = []
+    referral = 0
+
+    def episode(person: str, start: pd.Timestamp, close: pd.Timestamp | None) -> str:
+        nonlocal referral
+        referral += 1
+        cine.append(
+            {
+                "cine_referral_id": f"REF-{referral:06d}",
+                "cine_person_id": person,
+                "cine_referral_date": start.date().isoformat(),
+                "cine_close_date": "" if close is None or close > x else close.date().isoformat(),
+            }
+        )
+        return f"REF-{referral:06d}"
+
+    def day(a: pd.Timestamp, lo: int, hi: int) -> pd.Timestamp:
+        return a + pd.Timedelta(days=int(rng.integers(lo, hi)))
+
+    first = audits.sort_values("audit_month").drop_duplicates("child_id")
+    for r in first.itertuples():
+        if rng.random() < SSD_UNMATCHED:
+            continue
+        person = str(r.child_id)
+        persons.append(person)
+        a = pd.Period(str(r.audit_month), freq="M").to_timestamp(how="end").normalize()
+        grade = str(r.moderated_grade) if str(r.moderated) == "yes" and str(r.moderated_grade) not in ("", "nan") else str(r.overall_grade)
+        group = SSD_GROUP.get(grade, "inadequate") if grade not in ("", "nan") else "requires_improvement"
+        start = day(a, -420, -40)
+        closes = rng.random() < SSD_RATES["closed"][group]
+        ref = episode(person, start, day(a, 20, 360) if closes else None)
+        invo.append(
+            {
+                "invo_professional_id": str(r.social_worker_id),
+                "invo_professional_role_id": "Allocated Case Worker",
+                "invo_professional_team": str(r.team),
+                "invo_involvement_start_date": start.date().isoformat(),
+                "invo_involvement_end_date": "",
+                "invo_referral_id": ref,
+                "invo_person_id": "",
+            }
+        )
+        if r.cohort == "cin":
+            cinp.append(
+                {"cinp_person_id": person, "cinp_cin_plan_start_date": day(start, 10, 30).date().isoformat(), "cinp_cin_plan_end_date": ""}
+            )
+        if r.cohort == "cp":
+            cppl.append(
+                {"cppl_person_id": person, "cppl_cp_plan_start_date": day(start, 10, 30).date().isoformat(), "cppl_cp_plan_end_date": ""}
+            )
+        looked_after = r.cohort in ("cla", "care_leaver")
+        if looked_after:
+            cla_id = f"CLA-{len(clae) + 1:06d}"
+            clae.append(
+                {
+                    "clae_person_id": person,
+                    "clae_cla_episode_start_date": day(start, 5, 20).date().isoformat(),
+                    "clae_cla_episode_ceased_date": "",
+                    "clae_cla_id": cla_id,
+                }
+            )
+            clap.append(
+                {
+                    "clap_person_id": person,
+                    "clap_cla_id": cla_id,
+                    "clap_cla_placement_start_date": day(start, 5, 20).date().isoformat(),
+                    "clap_cla_placement_end_date": "",
+                }
+            )
+            if rng.random() < SSD_RATES["placement_move"][group]:
+                clap.append(
+                    {
+                        "clap_person_id": "",
+                        "clap_cla_id": cla_id,
+                        "clap_cla_placement_start_date": day(a, 15, 360).date().isoformat(),
+                        "clap_cla_placement_end_date": "",
+                    }
+                )
+        elif rng.random() < SSD_RATES["entered_care"][group]:
+            clae.append(
+                {
+                    "clae_person_id": person,
+                    "clae_cla_episode_start_date": day(a, 15, 360).date().isoformat(),
+                    "clae_cla_episode_ceased_date": "",
+                    "clae_cla_id": f"CLA-{len(clae) + 1:06d}",
+                }
+            )
+        if rng.random() < SSD_RATES["re_referral"][group]:
+            episode(person, day(a, 15, 360), None)
+        if rng.random() < SSD_RATES["new_cp_plan"][group]:
+            cppl.append(
+                {"cppl_person_id": person, "cppl_cp_plan_start_date": day(a, 15, 360).date().isoformat(), "cppl_cp_plan_end_date": ""}
+            )
+    people = _People(np.random.default_rng(SEED))  # the demo's own pseudonymous workers and teams
+    taken = set(audits["child_id"])
+    extra = (f"CH-{600000 + k}" for k in range(10_000))
+    for k in range(300):
+        area = AREAS[k % len(AREAS)]
+        person = next(c for c in extra if c not in taken)
+        persons.append(person)
+        start = pd.Timestamp("2022-01-01") - pd.Timedelta(days=int(rng.integers(20, 500)))
+        ref = episode(person, start, pd.Timestamp(SSD_EXTRACT_DATE) if k == 0 else None)  # one closes on the extract date
+        worker = people.workers[area][int(rng.integers(0, min(30, len(people.workers[area]))))]
+        invo.append(
+            {
+                "invo_professional_id": worker,
+                "invo_professional_role_id": "Allocated Case Worker",
+                "invo_professional_team": f"{area} team {int(rng.integers(1, 4))}",
+                "invo_involvement_start_date": start.date().isoformat(),
+                "invo_involvement_end_date": "",
+                "invo_referral_id": ref,
+                "invo_person_id": "",
+            }
+        )
+        plan = str(rng.choice(["none", "cin", "cp", "cla"], p=[0.25, 0.35, 0.2, 0.2]))
+        when = day(start, 5, 20).date().isoformat()
+        if plan == "cin":
+            cinp.append({"cinp_person_id": person, "cinp_cin_plan_start_date": when, "cinp_cin_plan_end_date": ""})
+        if plan == "cp":
+            cppl.append({"cppl_person_id": person, "cppl_cp_plan_start_date": when, "cppl_cp_plan_end_date": ""})
+        if plan == "cla":
+            clae.append(
+                {
+                    "clae_person_id": person,
+                    "clae_cla_episode_start_date": when,
+                    "clae_cla_episode_ceased_date": "",
+                    "clae_cla_id": f"CLA-{len(clae) + 1:06d}",
+                }
+            )
+    teams = sorted({str(i["invo_professional_team"]) for i in invo})
+    department = [
+        {"dept_team_id": f"T{i + 1:03d}", "dept_team_name": t, "dept_team_parent_name": t.rsplit(" team ", 1)[0]}
+        for i, t in enumerate(teams)
+    ]
+    return {
+        "ssd_person": pd.DataFrame({"pers_person_id": persons}),
+        "ssd_cin_episodes": pd.DataFrame(cine),
+        "ssd_cin_plans": pd.DataFrame(cinp, columns=["cinp_person_id", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date"]),
+        "ssd_cp_plans": pd.DataFrame(cppl, columns=["cppl_person_id", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date"]),
+        "ssd_cla_episodes": pd.DataFrame(
+            clae, columns=["clae_person_id", "clae_cla_episode_start_date", "clae_cla_episode_ceased_date", "clae_cla_id"]
+        ),
+        "ssd_cla_placement": pd.DataFrame(
+            clap, columns=["clap_person_id", "clap_cla_id", "clap_cla_placement_start_date", "clap_cla_placement_end_date"]
+        ),
+        "ssd_involvements": pd.DataFrame(invo),
+        "ssd_department": pd.DataFrame(department),
+    }
+
+
 def write_demo(out_dir: str | Path) -> Path:
-    """Write `audits.csv`, `caseload.csv` and `calibration.csv` (UTF-8) into `out_dir`; return the audits path.
+    """Write `audits.csv`, `caseload.csv`, `calibration.csv` and the SSD extract (`ssd/`, UTF-8) into `out_dir`;
+    return the audits path.
     Same bytes every time."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     audits = demo_audits()
     path = out / "audits.csv"
-    for frame, target in ((audits, path), (demo_caseload(audits), out / "caseload.csv"), (demo_calibration(), out / "calibration.csv")):
+    files = [(audits, path), (demo_caseload(audits), out / "caseload.csv"), (demo_calibration(), out / "calibration.csv")]
+    (out / "ssd").mkdir(exist_ok=True)
+    files += [(frame, out / "ssd" / f"{name}.csv") for name, frame in demo_ssd(audits).items()]
+    for frame, target in files:
         tmp = target.with_name(target.name + ".tmp")
         frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
         tmp.replace(target)

@@ -32,7 +32,10 @@ def cached_pages(
 ) -> tuple[RunCache | None, dict[str, str], dict[str, str]]:
     """The run cache under this run's key, each notebook's page key, and the pages found (name -> page)."""
     try:
-        key = run_key(f"{Path(audits).name}\n{file_sha256(audits)}", params, period, versions)  # the report names the file
+        inputs = f"{Path(audits).name}\n{file_sha256(audits)}"  # the report names the file
+        if params.ssd.folder is not None:  # the SSD extract's files (what happened next is drawn from them)
+            inputs += "".join(f"\n{p.name}\n{file_sha256(p)}" for p in sorted(Path(params.ssd.folder).glob("ssd_*.csv")))
+        key = run_key(inputs, params, period, versions)
     except OSError:
         return None, {}, {}  # an unreadable audits file is load_audits' to explain
     cache = RunCache(cache_root(), key)

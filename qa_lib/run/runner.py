@@ -96,7 +96,13 @@ def run(
     try:
         with signals_interrupt():
             commentary = commentary or params.commentary
-            inputs = {"audits file": audits, "params file": params.source, "actions file": params.actions, "commentary file": commentary}
+            inputs = {
+                "audits file": audits,
+                "params file": params.source,
+                "actions file": params.actions,
+                "commentary file": commentary,
+                "SSD extract folder": params.ssd.folder,
+            }
             check_out_dir(out, inputs, params.audience)
             remove_stale()  # a dead run's private folder goes first, whatever becomes of this run
             with publishing_lock(out):

@@ -28,7 +28,7 @@ def all_tables(figures: RunFigures | PublishedFigures) -> dict[str, pd.DataFrame
     """Every table the pack writes, from the run's figures (a wider run: its published figures, where a
     hidden count is c): the contract's, plus themes.csv."""
     f: Any = figures  # the published figures carry the same tables under the same names
-    return {
+    tables = {
         **compliance_tables(f.compliance),
         **grades_tables(f.grades),
         **standards_tables(f.standards),
@@ -38,6 +38,10 @@ def all_tables(figures: RunFigures | PublishedFigures) -> dict[str, pd.DataFrame
         "spc": spc_of(figures),
         "funnel": funnel_of(figures),
     }
+    # What happened next to audited children (an SSD extract given): the QA team's only, never in a wider pack.
+    if isinstance(figures, RunFigures) and figures.outcomes is not None:
+        tables["outcomes"] = figures.outcomes.table
+    return tables
 
 
 def spc_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:

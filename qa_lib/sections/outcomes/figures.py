@@ -11,7 +11,7 @@ import pandas as pd
 
 from qa_lib.inputs.schema import grade_after_moderation
 from qa_lib.inputs.ssd import SsdExtract, open_on
-from qa_lib.stats import TrendTest, trend_test, wilson_interval
+from qa_lib.stats import TrendTest, bh_q, trend_test, wilson_interval
 
 GROUPS = ("good_or_outstanding", "requires_improvement", "inadequate")
 NOT_MATCHED = "not_matched"
@@ -154,7 +154,7 @@ def rates(table: pd.DataFrame) -> pd.DataFrame:
 
 def trends(table: pd.DataFrame) -> pd.DataFrame:
     """Per outcome, Cochran-Armitage's test for a trend across the ordered grade groups (scores 0, 1, 2 from
-    good or outstanding to inadequate): exact where a count is small."""
+    good or outstanding to inadequate): exact where a count is small; `q` corrects the five together."""
     grades = table.set_index("grade_group").loc[list(GROUPS)]
     out = []
     for outcome, (count, denominator) in RATES.items():
@@ -162,4 +162,6 @@ def trends(table: pd.DataFrame) -> pd.DataFrame:
         ns = [_out_of(grades.loc[g], denominator) for g in GROUPS]
         test: TrendTest = trend_test(ks, ns, [0, 1, 2])
         out.append({"outcome": outcome, "z": test.z, "p": test.p, "exact": test.exact, "n": sum(ns)})
-    return pd.DataFrame(out, columns=["outcome", "z", "p", "exact", "n"])
+    frame = pd.DataFrame(out, columns=["outcome", "z", "p", "exact", "n"])
+    frame["q"] = bh_q(frame["p"].tolist())  # the section's five tests corrected together (Benjamini-Hochberg)
+    return frame
