@@ -768,17 +768,19 @@ def demo_ssd(audits: pd.DataFrame, seed: int = SEED + 61) -> dict[str, pd.DataFr
         start = pd.Timestamp("2022-01-01") - pd.Timedelta(days=int(rng.integers(20, 500)))
         ref = episode(person, start, pd.Timestamp(SSD_EXTRACT_DATE) if k == 0 else None)  # one closes on the extract date
         worker = people.workers[area][int(rng.integers(0, min(30, len(people.workers[area]))))]
-        invo.append(
-            {
-                "invo_professional_id": worker,
-                "invo_professional_role_id": "Allocated Case Worker",
-                "invo_professional_team": f"{area} team {int(rng.integers(1, 4))}",
-                "invo_involvement_start_date": start.date().isoformat(),
-                "invo_involvement_end_date": "",
-                "invo_referral_id": ref,
-                "invo_person_id": "",
-            }
-        )
+        team = f"{area} team {int(rng.integers(1, 4))}" if k % 40 != 9 else "Agency team"  # unmapped: no service area
+        if k % 40 != 7:  # else no allocated worker yet: set aside when the caseload is drawn
+            invo.append(
+                {
+                    "invo_professional_id": worker,
+                    "invo_professional_role_id": "Allocated Case Worker",
+                    "invo_professional_team": team,
+                    "invo_involvement_start_date": start.date().isoformat(),
+                    "invo_involvement_end_date": "",
+                    "invo_referral_id": ref,
+                    "invo_person_id": "",
+                }
+            )
         plan = str(rng.choice(["none", "cin", "cp", "cla"], p=[0.25, 0.35, 0.2, 0.2]))
         when = day(start, 5, 20).date().isoformat()
         if plan == "cin":
@@ -794,7 +796,7 @@ def demo_ssd(audits: pd.DataFrame, seed: int = SEED + 61) -> dict[str, pd.DataFr
                     "clae_cla_id": f"CLA-{len(clae) + 1:06d}",
                 }
             )
-    teams = sorted({str(i["invo_professional_team"]) for i in invo})
+    teams = sorted({str(i["invo_professional_team"]) for i in invo} - {"Agency team"})
     department = [
         {"dept_team_id": f"T{i + 1:03d}", "dept_team_name": t, "dept_team_parent_name": t.rsplit(" team ", 1)[0]}
         for i, t in enumerate(teams)

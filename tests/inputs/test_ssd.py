@@ -206,3 +206,98 @@ def test_the_exact_trend_test_hand_worked():
     9, one puts all in the third group and one all in the first (as far from the mean, 3): p = 2/84."""
     test = trend_test([0, 0, 3], [3, 3, 3], [0, 1, 2])
     assert test.exact and test.p == pytest.approx(2 / 84)
+
+
+def caseload_extract(folder: Path) -> Path:
+    """For a draw in January 2022 (d = 2022-01-01)."""
+    write(folder, "ssd_person", "pers_person_id", *(f"K{i}" for i in range(1, 10)))
+    write(
+        folder,
+        "ssd_cin_episodes",
+        "cine_referral_id,cine_person_id,cine_referral_date,cine_close_date",
+        "E1,K1,2022-01-01,",  # starts on d: open
+        "E2,K2,2021-05-01,2022-01-01",  # ends on d: not open
+        "E3,K3,2021-05-01,",
+        "E4,K4,2021-05-01,",
+        "E5,K5,2021-05-01,",
+        "E6,K6,2021-05-01,",
+        "E7,K7,2021-05-01,",
+        "E8,K8,2021-05-01,",
+    )
+    write(
+        folder,
+        "ssd_cla_episodes",
+        "clae_person_id,clae_cla_episode_start_date,clae_cla_episode_ceased_date",
+        "K3,2021-06-01,",
+        "K9,2021-06-01,",
+    )
+    write(folder, "ssd_cp_plans", "cppl_person_id,cppl_cp_plan_start_date,cppl_cp_plan_end_date", "K3,2021-06-01,", "K4,2021-06-01,")
+    write(folder, "ssd_cin_plans", "cinp_person_id,cinp_cin_plan_start,cinp_cin_plan_end", "K4,2021-06-01,", "K5,2021-06-01,")
+    write(
+        folder,
+        "ssd_involvements",
+        "invo_professional_id,invo_professional_role_id,invo_professional_team,invo_involvement_start_date,invo_involvement_end_date,invo_person_id,invo_referral_id",
+        "W1,Allocated Case Worker,T1,2021-05-01,,K1,",
+        "W3a, allocated case worker ,T1,2021-05-01,,,E3",  # found through the referral; role compared loosely
+        "W3b,Allocated Case Worker,T1,2021-07-01,,K3,",  # the latest start wins
+        "W4a,Allocated Case Worker,East team,2021-05-01,,K4,",
+        "W4b,Allocated Case Worker,East team,2021-05-01,,K4,",  # equal starts: the one lower in the file
+        "W5,Team Manager,T1,2021-05-01,,K5,",  # not a worker role: K5 is unallocated
+        "W6,Allocated Case Worker,Nowhere,2021-05-01,,K6,",  # a team with no service area: set aside
+        "W7,Allocated Case Worker,Mapped,2021-05-01,,K7,",  # mapped in params
+        "W8,Allocated Case Worker,T1,2021-05-01,2022-01-01,K8,",  # ended on d: K8 unallocated
+    )
+    write(folder, "ssd_department", "dept_team_id,dept_team_name,dept_team_parent_name", "T1,Central team 1,Central", "T2,East team,East")
+    return folder
+
+
+def test_the_caseload_from_the_ssd_hand_worked(tmp_path):
+    from qa_lib.inputs.params import SsdSettings
+    from qa_lib.sections.sampling.ssd import caseload_from_ssd
+
+    ssd = read_ssd(caseload_extract(tmp_path / "ssd"), "sample", today=TODAY)
+    settings = SsdSettings(service_areas={"Mapped": "West"})
+    c = caseload_from_ssd(ssd, "2022-01", settings, ("Central", "East", "West"))
+    got = {r.child_id: (r.social_worker_id, r.team, r.service_area, r.plan_type) for r in c.frame.itertuples()}
+    assert got == {
+        "K1": ("W1", "Central team 1", "Central", "none"),
+        "K3": ("W3b", "Central team 1", "Central", "cla"),  # looked after over a CP plan
+        "K4": ("W4b", "East team", "East", "cp"),  # found by team name; a CP plan over a CIN plan
+        "K7": ("W7", "Mapped", "West", "none"),
+    }
+    assert c.open_children == 7  # K1, K3 to K8 (K2's episode ended on d)
+    assert dict((reason.split(" (")[0], n) for reason, n in c.set_aside) == {
+        "looked after or on a child protection plan with no open CIN episode": 1,  # K9
+        "no allocated social worker": 2,  # K5, K8
+        "no service area, or one not in params": 1,  # K6
+    }
+    assert (c.frame["assessment_outcome"] == "").all()
+
+
+def test_a_demo_draw_takes_only_children_open_on_the_first_day_with_the_plan_stated(demo_csv):
+    from helpers import REPO
+    from qa_lib.inputs.params import load_params
+    from qa_lib.sections.sampling.ssd import caseload_from_ssd
+
+    params = load_params(REPO / "params" / "demo.yml")
+    ssd = read_ssd(demo_csv.parent / "ssd", "sample", today=TODAY)
+    c = caseload_from_ssd(ssd, "2022-01", params.ssd, params.service_areas)
+    d = "2022-01-01"
+    episodes = pd.read_csv(demo_csv.parent / "ssd" / "ssd_cin_episodes.csv", dtype=str, keep_default_na=False)
+    open_ = set(
+        episodes[(episodes["cine_referral_date"] <= d) & ((episodes["cine_close_date"] == "") | (episodes["cine_close_date"] > d))][
+            "cine_person_id"
+        ]
+    )
+    assert len(c.frame) > 200 and set(c.frame["child_id"]) <= open_
+    plans = {}
+    for name, person, start, end, plan in (
+        ("ssd_cla_episodes", "clae_person_id", "clae_cla_episode_start_date", "clae_cla_episode_ceased_date", "cla"),
+        ("ssd_cp_plans", "cppl_person_id", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", "cp"),
+        ("ssd_cin_plans", "cinp_person_id", "cinp_cin_plan_start_date", "cinp_cin_plan_end_date", "cin"),
+    ):
+        f = pd.read_csv(demo_csv.parent / "ssd" / f"{name}.csv", dtype=str, keep_default_na=False)
+        for p in f[(f[start] <= d) & ((f[end] == "") | (f[end] > d))][person]:
+            plans.setdefault(p, plan)  # cla first, then cp, then cin: the first found is the highest
+    for r in c.frame.itertuples():
+        assert r.plan_type == plans.get(r.child_id, "none"), r.child_id

@@ -15,6 +15,7 @@ costs a worker their audit. The same inputs and seed give the same sample, byte 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,6 +223,13 @@ def check_sample_path(out: Path) -> None:
 MANIFEST = "sample_manifest.json"
 
 
+def _fingerprint(path: Path, sha256: Callable[[Path], str]) -> dict[str, object]:
+    """An input file's name and SHA-256; for an SSD extract folder, each of its ssd_*.csv files'."""
+    if path.is_dir():
+        return {"folder": path.name, "files": {f.name: sha256(f) for f in sorted(path.glob("ssd_*.csv"))}}
+    return {"file": path.name, "sha256": sha256(path)}
+
+
 def sample_manifest(result: Sample, params: Params, inputs: dict[str, Path]) -> dict[str, object]:
     """What defends a draw later: the input files' SHA-256, month, cohort and seed, the rules as params set
     them, and the count after each step. No identifier (the exclusions list is counted, not copied)."""
@@ -234,7 +242,7 @@ def sample_manifest(result: Sample, params: Params, inputs: dict[str, Path]) -> 
         "month": result.month,
         "cohort": result.cohort,
         "seed": result.seed,
-        "inputs": {name: {"file": Path(p).name, "sha256": file_sha256(Path(p))} for name, p in inputs.items()},
+        "inputs": {name: _fingerprint(Path(p), file_sha256) for name, p in inputs.items()},
         "rules": {
             "plan_precedence": list(s.plan_precedence),
             "cohort_rule": {k: list(v) for k, v in s.cohort_rules[result.cohort].items()},
