@@ -290,7 +290,7 @@ def test_a_demo_draw_takes_only_children_open_on_the_first_day_with_the_plan_sta
         ]
     )
     assert len(c.frame) > 200 and set(c.frame["child_id"]) <= open_
-    plans = {}
+    plans: dict[str, str] = {}
     for name, person, start, end, plan in (
         ("ssd_cla_episodes", "clae_person_id", "clae_cla_episode_start_date", "clae_cla_episode_ceased_date", "cla"),
         ("ssd_cp_plans", "cppl_person_id", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", "cp"),
