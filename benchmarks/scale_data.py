@@ -26,3 +26,66 @@ def scaled_audits(rows: int, dense: bool = False) -> pd.DataFrame:
     month = frame["audit_month"].str.slice(5, 7)
     frame["audit_month"] = (2021 + pd.Series(year)).astype(str) + "-" + month
     return frame
+
+
+def scaled_ssd(folder, persons: int = 50_000, involvements: int = 200_000, seed: int = 7) -> None:
+    """A large council's SSD extract (data contract section 6): `persons` children, each with one CIN episode
+    (most open), a plan for some, and `involvements` involvements (one allocated worker each, the rest other
+    roles and ended ones); names and dates of birth in the person file, as a real extract has them."""
+    from pathlib import Path
+
+    rng = np.random.default_rng(seed)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    ids = pd.Series(np.arange(persons)).astype(str).radd("P")
+    days = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 2900, persons), unit="D")
+    start = days.strftime("%Y-%m-%d")
+    closed = rng.random(persons) < 0.4
+    close = (days + pd.to_timedelta(rng.integers(30, 400, persons), unit="D")).strftime("%Y-%m-%d").where(closed, "")
+    pd.DataFrame({"pers_person_id": ids, "pers_forename": "Name", "pers_surname": "Surname", "pers_dob": "2012-01-01"}).to_csv(
+        out / "ssd_person.csv", index=False
+    )
+    pd.DataFrame({"cine_referral_id": ids.radd("R"), "cine_person_id": ids, "cine_referral_date": start, "cine_close_date": close}).to_csv(
+        out / "ssd_cin_episodes.csv", index=False
+    )
+    some = rng.random(persons)
+    for name, prefix, mask in (("ssd_cp_plans", "cppl", some < 0.2), ("ssd_cin_plans", "cinp", (some >= 0.2) & (some < 0.55))):
+        span = "cp_plan" if prefix == "cppl" else "cin_plan"
+        pd.DataFrame(
+            {f"{prefix}_person_id": ids[mask], f"{prefix}_{span}_start_date": start[mask], f"{prefix}_{span}_end_date": ""}
+        ).to_csv(out / f"{name}.csv", index=False)
+    cla = some >= 0.85
+    pd.DataFrame(
+        {
+            "clae_person_id": ids[cla],
+            "clae_cla_episode_start_date": start[cla],
+            "clae_cla_episode_ceased_date": "",
+            "clae_cla_id": ids[cla].radd("C"),
+        }
+    ).to_csv(out / "ssd_cla_episodes.csv", index=False)
+    pd.DataFrame(
+        {"clap_person_id": ids[cla], "clap_cla_id": "", "clap_cla_placement_start_date": start[cla], "clap_cla_placement_end_date": ""}
+    ).to_csv(out / "ssd_cla_placement.csv", index=False)
+    who = np.concatenate([np.arange(persons), rng.integers(0, persons, involvements - persons)])
+    role = np.where(
+        np.arange(involvements) < persons, "Allocated Case Worker", rng.choice(["Team Manager", "Allocated Case Worker"], involvements)
+    )
+    areas = ["16+", "CCHDT", "Central", "East", "Keighley & Shipley", "South", "West", "Safeguarding and Review"]
+    team = pd.Series(rng.integers(0, 24, involvements)).map(lambda t: f"T{t:02d}")
+    pd.DataFrame(
+        {
+            "invo_professional_id": pd.Series(rng.integers(0, 2000, involvements)).astype(str).radd("SW-"),
+            "invo_professional_role_id": role,
+            "invo_professional_team": team,
+            "invo_involvement_start_date": start.to_numpy()[who],
+            "invo_involvement_end_date": np.where(rng.random(involvements) < 0.3, close.to_numpy()[who], ""),
+            "invo_person_id": ids.to_numpy()[who],
+        }
+    ).to_csv(out / "ssd_involvements.csv", index=False)
+    pd.DataFrame(
+        {
+            "dept_team_id": [f"T{t:02d}" for t in range(24)],
+            "dept_team_name": [f"Team {t}" for t in range(24)],
+            "dept_team_parent_name": [areas[t % 8] for t in range(24)],
+        }
+    ).to_csv(out / "ssd_department.csv", index=False)
