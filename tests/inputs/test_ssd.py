@@ -301,3 +301,13 @@ def test_a_demo_draw_takes_only_children_open_on_the_first_day_with_the_plan_sta
             plans.setdefault(p, plan)  # cla first, then cp, then cin: the first found is the highest
     for r in c.frame.itertuples():
         assert r.plan_type == plans.get(r.child_id, "none"), r.child_id
+
+
+def test_the_extracts_warnings_are_counted_in_words_never_listed(tmp_path):
+    from qa_lib.sections.outcomes.words import data_notes
+
+    ssd = read_ssd(extract(tmp_path / "ssd"), "run", today=TODAY, extract_date=dt.date(2021, 12, 31))
+    assert ssd.after_extract_date == 1  # R3's referral (2022-02-28); PX's row, set aside, is not counted
+    said = " ".join(data_notes(ssd.set_aside, ssd.after_extract_date))
+    assert "ssd_cin_episodes.csv 1" in said and "1 date in the extract falls after its extract date" in said
+    assert "PX" not in said and "R9" not in said

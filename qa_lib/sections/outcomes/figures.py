@@ -39,7 +39,8 @@ class OutcomesFigures:
     follow_up_months: int
     extract_date: str
     audits_counted: int
-    set_aside: dict[str, int]
+    set_aside: dict[str, int]  # rows of the extract whose person, referral or CLA episode was not found, by file
+    after_extract_date: int = 0  # dates after params' extract date (used as they are)
 
 
 def _window(audit_month: pd.Series, months: int) -> tuple[pd.Series, pd.Series]:
@@ -122,6 +123,7 @@ def compute(audits: pd.DataFrame, ssd: SsdExtract, follow_up_months: int, last_m
         extract_date=x.date().isoformat() if pd.notna(x) else "",
         audits_counted=len(counted),
         set_aside=dict(ssd.set_aside),
+        after_extract_date=ssd.after_extract_date,
     )
 
 

@@ -28,3 +28,4 @@ def what_happened_next(run: Run) -> None:
     )
     run.show_table(display.outcomes_table(f.table, f.rates), caption)
     run.show_text(words.caveats(f.follow_up_months, f.extract_date, int(t.at["not_matched", "audits_matched"]), matched - followed))
+    run.show_text(words.data_notes(f.set_aside, f.after_extract_date))

@@ -30,6 +30,20 @@ def caveats(months: int, extract_date: str, unmatched: int, not_yet: int) -> lis
     ]
 
 
+def data_notes(set_aside: dict[str, int], after_extract_date: int) -> list[str]:
+    """The extract's warnings, counted (never listed): rows used for nothing, dates after the extract date."""
+    out = []
+    if set_aside:
+        files = "; ".join(f"{name} {n}" for name, n in sorted(set_aside.items()))
+        out.append(f"Rows of the extract whose child, referral or care episode was not found were set aside and used for nothing: {files}.")
+    if after_extract_date:
+        many = after_extract_date != 1
+        out.append(
+            f"{after_extract_date} date{'s' if many else ''} in the extract fall{'' if many else 's'} after its extract date (used as given)."
+        )
+    return out
+
+
 def trend_sentences(rates: pd.DataFrame, trends: pd.DataFrame) -> list[str]:
     """One sentence per outcome: whether it rises or falls from good or outstanding to inadequate more than
     chance would explain (Cochran-Armitage, two-sided, the section's five tests corrected together at 5%), with
