@@ -38,9 +38,8 @@ def data_notes(set_aside: dict[str, int], after_extract_date: int) -> list[str]:
         out.append(f"Rows of the extract whose child, referral or care episode was not found were set aside and used for nothing: {files}.")
     if after_extract_date:
         many = after_extract_date != 1
-        out.append(
-            f"{after_extract_date} date{'s' if many else ''} in the extract fall{'' if many else 's'} after its extract date (used as given)."
-        )
+        dates = f"{after_extract_date} date{'s' if many else ''} in the extract fall{'' if many else 's'}"
+        out.append(f"{dates} after its extract date (used as given).")
     return out
 
 
