@@ -18,7 +18,6 @@ from qa_lib.inputs import resources
 from qa_lib.run.workspace import Interrupted
 
 if TYPE_CHECKING:
-    import pandas as pd
 
     from qa_lib.inputs.load import AuditData
     from qa_lib.inputs.params import Params
@@ -421,25 +420,28 @@ def sample(
     check_sample_path(out_file)  # before any child's data is read
     if not MONTH_RE.match(month):
         raise QAPackError("--month is not a month; expected YYYY-MM, e.g. 2022-01")
-    from dataclasses import replace
-
-    import pandas as pd
-
     from qa_lib.run.workspace import private_temp
 
     if (caseload is None) == (ssd_folder is None):
         raise QAPackError("give one of --caseload FILE or --ssd FOLDER (the council's SSD extract)")
     params = load_params(params_path or resources.default_params("demo.yml"))
     with private_temp():  # a spreadsheet library's temporary files name children: only in a private folder
+        from_ssd = None
         if ssd_folder is not None:
-            frame, set_aside = _ssd_caseload(ssd_folder, month, cohort, params)
+            from qa_lib.sections.sampling.ssd import caseload_from_ssd, read_for_sampling, with_set_aside
+
+            ssd = read_for_sampling(ssd_folder, cohort, params)
+            from_ssd = caseload_from_ssd(ssd, month, params.ssd, params.service_areas)
+            if from_ssd.after_extract:
+                click.echo(f"The extract ends on {ssd.extract_date}, before {from_ssd.day}: the caseload is as at the extract.")
+            frame = from_ssd.frame
         else:
             assert caseload is not None
-            frame, set_aside = load_caseload(caseload, params).frame, None
+            frame = load_caseload(caseload, params).frame
         past = load_audits(history, params)
         result = draw(frame, past.frame, month, cohort, params, seed, practice_week=practice_week)
-        if set_aside is not None:
-            result = replace(result, summary=pd.concat([set_aside, result.summary], ignore_index=True))
+        if from_ssd is not None:
+            result = with_set_aside(result, from_ssd)
         inputs: dict[str, Path] = {"history": history}
         inputs |= {"ssd": ssd_folder} if ssd_folder is not None else {"caseload": caseload} if caseload is not None else {}
         path, summary = write_sample(result, out_file, sample_manifest(result, params, inputs))
@@ -458,47 +460,6 @@ def sample(
         )
     else:
         click.echo(f"Capped at {cap} (params sampling: max_sample), shared across service areas in proportion.")
-
-
-def _ssd_caseload(folder: Path, month: str, cohort: str, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The caseload drawn from the SSD extract (section 6.1), and the rows sampling_summary.csv gains for what
-    was set aside (step 0, counts only); said on screen too."""
-    import datetime as dt
-
-    import pandas as pd
-
-    from qa_lib.inputs.ssd import SAMPLE, read_ssd
-    from qa_lib.sections.sampling.ssd import caseload_from_ssd
-
-    rule = params.sampling.cohort_rules.get(cohort, {})
-    if "assessment_outcome" in rule:
-        raise QAPackError(
-            f"cohort {cohort!r} needs the assessment outcome, which no SSD object the pack reads carries, so it cannot be "
-            "drawn from an SSD extract; draw it from a caseload file (--caseload)"
-        )
-    x = params.ssd.extract_date
-    ssd = read_ssd(folder, SAMPLE, extract_date=dt.date.fromisoformat(x) if x else None)
-    c = caseload_from_ssd(ssd, month, params.ssd, params.service_areas)
-    if c.after_extract:
-        click.echo(f"The extract ends on {ssd.extract_date}, before {c.day}: the caseload is as at the extract.")
-    rows, before = [], c.open_children + c.set_aside[0][1]  # the open children, and those on a plan with no open episode
-    for reason, n in c.set_aside:
-        rows.append(
-            {
-                "step": 0,
-                "rule": f"Set aside from the SSD: {reason}",
-                "service_area": "All service areas",
-                "before": before,
-                "excluded": n,
-                "after": before - n,
-                "added": 0,
-            }
-        )
-        if n:
-            click.echo(f"  Set aside from the SSD extract: {n} {reason}")
-        before -= n
-    click.echo(f"{c.open_children} children open on {c.day} in the SSD extract; {len(c.frame)} placed in the caseload.")
-    return c.frame, pd.DataFrame(rows)
 
 
 def main() -> None:

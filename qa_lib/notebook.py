@@ -352,16 +352,21 @@ class SamplingRun(View):
     params: Params = field(default=None)  # type: ignore[assignment]  # always given
     caseload: pd.DataFrame = field(default_factory=pd.DataFrame)
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ssd: Path | None = None  # draw from this SSD extract folder instead of the caseload (data contract 6.1)
 
 
-def open_sampling(params_path: str, caseload_path: str, history_path: str) -> SamplingRun:
-    """Params, validated caseload and audit history for the sampling notebook. Never writes anything."""
+def open_sampling(params_path: str, caseload_path: str, history_path: str, ssd_path: str = "") -> SamplingRun:
+    """Params, validated caseload (or the SSD extract's folder) and audit history for the sampling notebook.
+    Never writes anything."""
     from qa_lib.inputs.load import load_audits  # heavy: pandera, only for a raw file
 
     params = _params(params_path)
-    caseload, history = _beside_params(caseload_path, params, "caseload.csv"), _beside_params(history_path, params, "audits.csv")
-    for path in (caseload, history):
-        _exists(path)
+    history = _beside_params(history_path, params, "audits.csv")
+    _exists(history)
+    if ssd_path:
+        return SamplingRun(audience=params.audience, params=params, history=load_audits(history, params).frame, ssd=Path(ssd_path))
+    caseload = _beside_params(caseload_path, params, "caseload.csv")
+    _exists(caseload)
     return SamplingRun(
         audience=params.audience,
         params=params,

@@ -311,3 +311,24 @@ def test_the_extracts_warnings_are_counted_in_words_never_listed(tmp_path):
     said = " ".join(data_notes(ssd.set_aside, ssd.after_extract_date))
     assert "ssd_cin_episodes.csv 1" in said and "1 date in the extract falls after its extract date" in said
     assert "PX" not in said and "R9" not in said
+
+
+def test_sample_from_the_ssd_on_the_command_line(demo_csv, tmp_path, monkeypatch, capsys):
+    import json
+
+    from helpers import REPO, run_cli
+
+    out = tmp_path / "jan" / "sample.csv"
+    args = ("sample", "--ssd", str(demo_csv.parent / "ssd"), "--history", str(demo_csv), "--month", "2022-01", "--cohort", "cin")
+    code, text = run_cli(monkeypatch, capsys, *args, "--out", str(out), "--params", str(REPO / "params" / "demo.yml"))
+    assert code == 0, text
+    summary = pd.read_csv(out.with_name("sampling_summary.csv"))
+    step0 = summary[summary["step"] == 0]
+    assert list(step0["excluded"]) == [99, 8, 8]  # the demo's: on a plan with no open episode, unallocated, unmapped
+    assert int(step0["after"].iloc[-1]) == int(summary[summary["step"] == 1]["before"].iloc[0])  # the counts follow on
+    manifest = json.loads(out.with_name("sample_manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["inputs"]["ssd"]["files"]) >= {"ssd_person.csv", "ssd_involvements.csv"}
+    code, text = run_cli(monkeypatch, capsys, *args[:-2], "--cohort", "no_plan_nfa", "--out", str(tmp_path / "n" / "s.csv"))
+    assert code == 1 and "cannot be drawn from an SSD extract" in text
+    code, text = run_cli(monkeypatch, capsys, "sample", "--history", str(demo_csv), "--month", "2022-01", "--cohort", "cin")
+    assert code == 1 and "give one of --caseload FILE or --ssd FOLDER" in text

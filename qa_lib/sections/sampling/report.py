@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from qa_lib.notebook import SamplingRun
-from qa_lib.sections.sampling import charts, display, figures, words
+from qa_lib.sections.sampling import charts, display, figures, ssd, words
 
 
 def draw(run: SamplingRun, month: str, cohort: str, seed: int) -> figures.Sample:
-    return figures.draw(run.caseload, run.history, month, cohort, run.params, seed)
+    """The month's draw, from the caseload or, given an SSD extract, from the children open on the month's first
+    day (what was set aside counted as step 0)."""
+    if run.ssd is None:
+        return figures.draw(run.caseload, run.history, month, cohort, run.params, seed)
+    c = ssd.caseload_from_ssd(ssd.read_for_sampling(run.ssd, cohort, run.params), month, run.params.ssd, run.params.service_areas)
+    return ssd.with_set_aside(figures.draw(c.frame, run.history, month, cohort, run.params, seed), c)
 
 
 def rules(run: SamplingRun, result: figures.Sample, month: str, cohort: str, seed: int) -> None:

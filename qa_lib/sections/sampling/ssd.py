@@ -5,12 +5,16 @@ aside and counted, never listed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from qa_lib.inputs.params import SsdSettings
-from qa_lib.inputs.ssd import SsdExtract, open_on
+from qa_lib.errors import QAPackError
+from qa_lib.inputs.params import Params, SsdSettings
+from qa_lib.inputs.ssd import SAMPLE, SsdExtract, open_on, read_ssd
+from qa_lib.sections.sampling.figures import ALL, Sample
 
 CASELOAD_COLUMNS = ["child_id", "social_worker_id", "service_area", "team", "plan_type", "assessment_outcome"]
 
@@ -104,3 +108,40 @@ def caseload_from_ssd(ssd: SsdExtract, month: str, settings: SsdSettings, servic
         day=day.date().isoformat(),
         after_extract=bool(x is not None and day.date() > x),
     )
+
+
+def read_for_sampling(folder: Path, cohort: str, params: Params) -> SsdExtract:
+    """The extract, checked for a draw; refused for a cohort the SSD cannot give (its rule needs the assessment
+    outcome, which no object the pack reads carries: the no-plan/NFA cohort)."""
+    if "assessment_outcome" in params.sampling.cohort_rules.get(cohort, {}):
+        raise QAPackError(
+            f"cohort {cohort!r} needs the assessment outcome, which no SSD object the pack reads carries, so it cannot be "
+            "drawn from an SSD extract; draw it from a caseload file (--caseload)"
+        )
+    x = params.ssd.extract_date
+    return read_ssd(folder, SAMPLE, extract_date=dt.date.fromisoformat(x) if x else None)
+
+
+def set_aside_rows(c: SsdCaseload) -> pd.DataFrame:
+    """sampling_summary.csv's step 0: each reason a child was set aside when the caseload was drawn from the SSD,
+    in order, each count of the children the one before left (counts only)."""
+    rows, before = [], c.open_children + c.set_aside[0][1]  # the open children, and those on a plan with no open episode
+    for reason, n in c.set_aside:
+        row = {
+            "step": 0,
+            "rule": f"Set aside from the SSD: {reason}",
+            "service_area": ALL,
+            "before": before,
+            "excluded": n,
+            "after": before - n,
+        }
+        rows.append({**row, "added": 0})
+        before -= n
+    return pd.DataFrame(rows)
+
+
+def with_set_aside(result: Sample, c: SsdCaseload) -> Sample:
+    """The draw with its step 0 rows first."""
+    from dataclasses import replace
+
+    return replace(result, summary=pd.concat([set_aside_rows(c), result.summary], ignore_index=True))
