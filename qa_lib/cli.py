@@ -18,6 +18,7 @@ from qa_lib.inputs import resources
 from qa_lib.run.workspace import Interrupted
 
 if TYPE_CHECKING:
+    import pandas as pd
 
     from qa_lib.inputs.load import AuditData
     from qa_lib.inputs.params import Params
@@ -460,6 +461,72 @@ def sample(
         )
     else:
         click.echo(f"Capped at {cap} (params sampling: max_sample), shared across service areas in proportion.")
+
+
+@cli.command(help="Write one audit form (.xlsx) per audit in a sample, for auditors to fill in (data contract section 7).")
+@click.option("--sample", "sample_path", type=click.Path(path_type=Path), required=True, help="The month's sample (qa-pack sample).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="A new private folder for the forms.")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), default=None, help="Params (default: the pack's demo.yml).")
+def forms(sample_path: Path, out_dir: Path, params_path: Path | None) -> None:
+    from qa_lib.inputs.params import load_params
+    from qa_lib.run.workspace import private_temp
+    from qa_lib.sections.sampling.forms import write_forms
+
+    params = load_params(params_path or resources.default_params("demo.yml"))
+    with private_temp():  # openpyxl's temporary files name children: only in a private folder
+        written = write_forms(_read_sample(sample_path), out_dir, params)
+    click.echo(f"{len(written)} forms written to {out_dir} (they name children: share each only with its auditor)")
+
+
+@cli.command(help="Collate returned audit forms into the audits file, with an optional chase list (data contract section 7).")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--sample", "sample_path", type=click.Path(path_type=Path), required=True, help="The sample the forms were written from.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True, help="The audits file to write (.csv).")
+@click.option("--chase", "chase_file", type=click.Path(path_type=Path), default=None, help="Also write the audits not yet returned (.csv).")
+@click.option("--skip-invalid", is_flag=True, help="Count forms with problems as not returned (listed), and write the rest.")
+@click.option("--params", "params_path", type=click.Path(path_type=Path), default=None, help="Params (default: the pack's demo.yml).")
+def collect(folder: Path, sample_path: Path, out_file: Path, chase_file: Path | None, skip_invalid: bool, params_path: Path | None) -> None:
+    from qa_lib.files import check_private_file, record_written, write_private_text
+    from qa_lib.inputs.forms import collect as collect_forms
+    from qa_lib.inputs.params import load_params
+    from qa_lib.run.workspace import private_temp
+
+    if not Path(folder).is_dir():
+        raise QAPackError(f"{folder} is not a folder of returned forms")
+    marker = ".qa-pack-collect.json"
+    for path, example in ((out_file, "audits.csv"), *(((chase_file, "chase.csv"),) if chase_file else ())):
+        check_private_file(path, "the collated audits" if example == "audits.csv" else "the chase list", example, "qa-pack collect", marker)
+    params = load_params(params_path or resources.default_params("demo.yml"))
+    with private_temp():
+        result = collect_forms(folder, _read_sample(sample_path), params, skip_invalid=skip_invalid)
+    record_written(out_file.parent, marker, {out_file.name}, "qa-pack collect")
+    write_private_text(out_file, result.audits.to_csv(index=False, lineterminator="\n"))
+    if chase_file is not None:
+        record_written(chase_file.parent, marker, {chase_file.name}, "qa-pack collect")
+        write_private_text(chase_file, result.chase.to_csv(index=False, lineterminator="\n"))
+    c = result.counts
+    click.echo(
+        f"{c['forms read']} forms read: {c['returned']} returned, {c['exempt']} exempt, {c['outstanding']} outstanding; "
+        f"{c['lock files skipped']} lock files skipped; {c['problems']} problems"
+    )
+    if result.invalid_forms:
+        click.echo(f"Counted as not returned (--skip-invalid): {', '.join(result.invalid_forms)}")
+    click.echo(f"Audits file written to {out_file}" + (f"; chase list to {chase_file}" if chase_file else ""))
+
+
+def _read_sample(path: Path) -> pd.DataFrame:
+    """A sample file as qa-pack sample wrote it (text, nothing converted)."""
+    import pandas as pd
+
+    if not Path(path).is_file():
+        raise QAPackError(f"{path}: the sample file was not found")
+    try:
+        sample = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise QAPackError(f"{Path(path).name}: not a sample file qa-pack sample wrote ({type(exc).__name__})") from None
+    if "audit_id" not in sample.columns or sample["audit_id"].duplicated().any() or (sample["audit_id"] == "").any():
+        raise QAPackError(f"{Path(path).name}: not a sample file qa-pack sample wrote; expected an audit_id for every row, each once")
+    return sample
 
 
 def main() -> None:
