@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +45,7 @@ def sample_file(folder: Path, n: int = 5, month: str = "2022-01") -> Path:
     return path
 
 
-def fill(path: Path, values: dict[str, str | None]) -> None:
+def fill(path: Path, values: Mapping[str, str | None]) -> None:
     """What an auditor does: type into the cells the defined names point at."""
     book = load_workbook(path)
     for column, value in values.items():
