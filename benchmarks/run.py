@@ -245,12 +245,51 @@ def ssd_at_scale(tmp: Path) -> None:
     print(f"   {wall:.1f} s (target < 10 s): {placed}", flush=True)
 
 
+def forms_at_scale(tmp: Path, n: int = 500) -> None:
+    """Issue 28: a folder of 500 returned forms collated by qa-pack collect."""
+    import pandas as pd
+
+    from qa_lib.inputs.params import load_params
+    from qa_lib.sections.sampling.forms import fill_demo_forms, write_forms
+
+    params = load_params(PARAMS)
+    sample = pd.DataFrame(
+        {
+            "audit_id": [f"2022-01-cin-{i:04d}" for i in range(n)],
+            "audit_month": "2022-01",
+            "cohort": "cin",
+            "child_id": [f"CH-{500000 + i}" for i in range(n)],
+            "social_worker_id": [f"SW-{i}" for i in range(n)],
+            "service_area": "East",
+            "status": "not_returned",
+        }
+    )
+    path = tmp / "forms-sample.csv"
+    sample.to_csv(path, index=False)
+    t = time.perf_counter()
+    write_forms(sample, tmp / "forms", params)
+    written = time.perf_counter() - t
+    fill_demo_forms(tmp / "forms", params)
+    print(f"7. {n} audit forms: written in {written:.1f} s; qa-pack collect (--skip-invalid), wall time")
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [str(BIN / "qa-pack"), "collect", str(tmp / "forms"), "--sample", str(path), "--out", str(tmp / "collected.csv"), "--skip-invalid"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(
+        f"   {time.perf_counter() - t:.1f} s (target < 10 s): {proc.stdout.splitlines()[0] if proc.stdout else proc.stderr[-200:]}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--sizes", default="1000,100000,1000000")
     parser.add_argument("--shapes", default="dense,history", help="comma list: dense (a roll-up's months), history (many years)")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: naive, scale, rerun, size, wider, ssd")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: naive, scale, rerun, size, wider, ssd, forms")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -269,6 +308,8 @@ def main() -> None:
             wider_vs_internal(max(3, args.pairs // 2), tmp)
         if "ssd" not in skip:
             ssd_at_scale(tmp)
+        if "forms" not in skip:
+            forms_at_scale(tmp)
 
 
 if __name__ == "__main__":

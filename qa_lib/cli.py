@@ -112,11 +112,27 @@ def validate(
         click.echo(f"{data.after_period} row(s) are of months after the reporting period: outside this report (not a problem).")
 
 
-@cli.command(help="Write the synthetic demo year of audits (2021) in contract format.")
+@cli.command(help="Write the synthetic demo year of audits (2021) in contract format (or fill a demo month's forms).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=DEMO_OUT, show_default=True)
-def demo(out_dir: Path) -> None:
+@click.option(
+    "--fill-forms",
+    "forms_folder",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Instead: fill the forms in this folder (qa-pack forms) as the demo's auditors would, some left blank, one grade mistyped.",
+)
+def demo(out_dir: Path, forms_folder: Path | None) -> None:
     from qa_lib.inputs.demo import write_demo
 
+    if forms_folder is not None:
+        from qa_lib.inputs.params import load_params
+        from qa_lib.sections.sampling.forms import FORMS_MARKER, fill_demo_forms
+
+        if not (Path(forms_folder) / FORMS_MARKER).is_file():
+            raise QAPackError(f"{forms_folder} is not a folder qa-pack forms wrote; only the demo's own forms are filled")
+        done = fill_demo_forms(forms_folder, load_params(resources.default_params("demo.yml")))
+        click.echo("Demo forms filled: " + ", ".join(f"{n} {what}" for what, n in done.items()))
+        return
     path = write_demo(out_dir)
     click.echo(f"Demo audits written to {path} (and the demo caseload to {path.with_name('caseload.csv')})")
 

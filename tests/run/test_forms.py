@@ -200,3 +200,20 @@ def test_forms_are_never_written_into_a_report_folder_or_over_someone_elses_file
     (mine / "notes.txt").write_text("mine", encoding="utf-8")
     code, text = run_cli(monkeypatch, capsys, "forms", "--sample", str(sample), "--out", str(mine))
     assert code == 1 and "holds files qa-pack forms did not write" in text and (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_the_demo_cycle_fills_forms_and_collect_catches_the_mistyped_grade(tmp_path, monkeypatch, capsys):
+    sample = sample_file(tmp_path / "private", n=12)
+    out = tmp_path / "private" / "forms"
+    assert run_cli(monkeypatch, capsys, "forms", "--sample", str(sample), "--out", str(out))[0] == 0
+    code, text = run_cli(monkeypatch, capsys, "demo", "--fill-forms", str(tmp_path))
+    assert code == 1 and "not a folder qa-pack forms wrote" in text  # only the demo's own forms are filled
+    code, text = run_cli(monkeypatch, capsys, "demo", "--fill-forms", str(out))
+    assert code == 0 and "1 mistyped" in text, text
+    audits = tmp_path / "private" / "audits.csv"
+    code, text = run_cli(monkeypatch, capsys, "collect", str(out), "--sample", str(sample), "--out", str(audits))
+    assert code == 1 and "1 problem(s)" in text and "not one of the list" in text and "improvment" not in text
+    code, text = run_cli(monkeypatch, capsys, "collect", str(out), "--sample", str(sample), "--out", str(audits), "--skip-invalid")
+    assert code == 0, text
+    got = pd.read_csv(audits, dtype=str, keep_default_na=False)
+    assert len(got) == 12 and set(got["status"]) <= {"returned", "exempt", "not_returned"} and (got["status"] == "returned").any()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -118,3 +119,50 @@ def write_forms(sample: pd.DataFrame, out: Path, params: Params) -> list[Path]:
         write_form(r, fields, path)
         paths.append(path)
     return paths
+
+
+def fill_demo_forms(folder: Path, params: Params, seed: int = 20220131) -> dict[str, int]:
+    """The demo's auditors at work: fill the forms in `folder` through their defined names, as people would.
+    About one in five is left untouched (not returned), one in ten is exempt, and one returned form has a
+    grade typed over its drop-down ("Requires improvment"), so `qa-pack collect` shows what it catches."""
+    import numpy as np
+    from openpyxl import load_workbook
+
+    from qa_lib.inputs.forms import GRADE_LIST
+
+    rng = np.random.default_rng(seed)
+    counts = {"returned": 0, "exempt": 0, "left blank": 0, "mistyped": 0}
+    for path in sorted(Path(folder).glob("*.xlsx")):
+        if path.name.startswith("~$"):
+            continue
+        draw = rng.random()
+        if draw < 0.2:
+            counts["left blank"] += 1
+            continue
+        book = load_workbook(path)
+
+        def put(column: str, value: str, book: Any = book) -> None:
+            sheet, ref = next(iter(book.defined_names[f"qa_{column}"].destinations))
+            book[sheet][ref.replace("$", "")] = value
+
+        if draw < 0.3:
+            put("status", "exempt")
+            put("exemption_reason", "Case closed before the audit")
+            counts["exempt"] += 1
+        else:
+            quality = int(rng.integers(0, 4))
+            grade = GRADE_LIST[min(3, max(0, quality + int(rng.integers(-1, 2))))]
+            put("status", "returned")
+            put("sw_participated", "yes" if rng.random() < 0.6 else "no")
+            put("overall_grade", GRADE_LIST[quality])
+            for k in params.standards:
+                put(f"grade_{k}", grade if rng.random() < 0.7 else GRADE_LIST[quality])
+            put("strengths", "Direct work with the child is clear on the file.")
+            put("learning", "Chronologies and genograms need updating.")
+            put("date_returned", "2022-01-21")
+            counts["returned"] += 1
+            if counts["mistyped"] == 0:
+                put(f"grade_{next(iter(params.standards))}", "Requires improvment")
+                counts["mistyped"] += 1
+        book.save(path)
+    return counts
