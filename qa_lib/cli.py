@@ -451,6 +451,10 @@ def sample(
             from_ssd = caseload_from_ssd(ssd, month, params.ssd, params.service_areas)
             if from_ssd.after_extract:
                 click.echo(f"The extract ends on {ssd.extract_date}, before {from_ssd.day}: the caseload is as at the extract.")
+            for reason, n in from_ssd.set_aside:
+                if n:
+                    click.echo(f"  Set aside from the SSD extract: {n} {reason}")
+            click.echo(f"{from_ssd.open_children} children open on {from_ssd.day} in the SSD extract; {len(from_ssd.frame)} placed in the caseload.")
             frame = from_ssd.frame
         else:
             assert caseload is not None
