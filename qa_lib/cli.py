@@ -454,7 +454,8 @@ def sample(
             for reason, n in from_ssd.set_aside:
                 if n:
                     click.echo(f"  Set aside from the SSD extract: {n} {reason}")
-            click.echo(f"{from_ssd.open_children} children open on {from_ssd.day} in the SSD extract; {len(from_ssd.frame)} placed in the caseload.")
+            placed = f"{len(from_ssd.frame)} placed in the caseload"
+            click.echo(f"{from_ssd.open_children} children open on {from_ssd.day} in the SSD extract; {placed}.")
             frame = from_ssd.frame
         else:
             assert caseload is not None
