@@ -66,8 +66,13 @@ class View:
     (under the runner, charts drawn once per run and reused by other notebooks). Carried by the run object,
     never held in module state."""
 
-    audience: str = "internal"
     chart_cache: Path | None = None
+
+    @property
+    def audience(self) -> str:
+        """One audience concept: a run holding published (protected) figures is for a wider audience, and only
+        such a run is; nothing else says so."""
+        return "wider" if getattr(self, "published", None) is not None else "internal"
 
     def show_text(self, text: str | list[str], links: bool = False) -> None:
         """Drafted commentary: one paragraph per sentence (list) or a markdown string. Rendered here, with raw
@@ -304,7 +309,7 @@ def open_run(
             from qa_lib.disclosure.protect import protected
 
             figures = protected(figures, params.min_count)
-    run = Run(audience=params.audience, chart_cache=cache, params=params, period=period, target=float(target_return_rate))
+    run = Run(chart_cache=cache, params=params, period=period, target=float(target_return_rate))
     if isinstance(figures, PublishedFigures):
         run.published = figures  # a wider run: the unprotected figures never reach this notebook
     elif params.audience == "wider":
@@ -364,11 +369,10 @@ def open_sampling(params_path: str, caseload_path: str, history_path: str, ssd_p
     history = _beside_params(history_path, params, "audits.csv")
     _exists(history)
     if ssd_path:
-        return SamplingRun(audience=params.audience, params=params, history=load_audits(history, params).frame, ssd=Path(ssd_path))
+        return SamplingRun(params=params, history=load_audits(history, params).frame, ssd=Path(ssd_path))
     caseload = _beside_params(caseload_path, params, "caseload.csv")
     _exists(caseload)
     return SamplingRun(
-        audience=params.audience,
         params=params,
         caseload=load_caseload(caseload, params).frame,
         history=load_audits(history, params).frame,
@@ -398,4 +402,4 @@ def open_calibration(params_path: str, calibration_path: str) -> CalibrationRun:
 
         _exists(path)
         figures = calibration_figures(params, path)
-    return CalibrationRun(audience=params.audience, chart_cache=cache, params=params, figures=figures)
+    return CalibrationRun(chart_cache=cache, params=params, figures=figures)

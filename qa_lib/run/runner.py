@@ -177,7 +177,7 @@ def _run(
                 wait = workers.run(jobs) if workers is not None else list
                 # The tables, the workbook, the e-mail headlines and the cached pages are made here while the notebooks run.
                 table_paths = write_outputs(shown, params, period, build, cache, revised_tables)
-                view = Run(audience=params.audience, params=params, period=period, target=float(params.target_return_rate))
+                view = Run(params=params, period=period, target=float(params.target_return_rate))
                 view.figures, view.published = (None, shown) if isinstance(shown, PublishedFigures) else (shown, None)  # type: ignore[assignment]
                 drawn: dict[str, str] = {}  # a block shown on several pages is drawn once
 
