@@ -98,3 +98,21 @@ def test_participation_sentences_with_ties_and_gaps():
         "common reason given for non-participation relating to the social worker not responding; for 5 more, no reason was recorded.",
         "No audits were returned for December, so social worker participation cannot be measured.",
     ]
+
+
+def test_a_mid_month_run_says_the_returns_so_far_and_that_the_month_is_not_over():
+    """Issue 28: run mid-month (the forms still coming back), the compliance report gives the returns so far,
+    counts only; in any later month it says nothing of the kind."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from qa_lib.sections.compliance.words import so_far_sentence
+
+    monthly = pd.DataFrame({"audit_month": ["2022-01"], "distributed": [141], "returned": [94], "exempt": [20]})
+    said = so_far_sentence(monthly, "2022-01", dt.date(2022, 1, 21))
+    assert said == (
+        "January 2022 is not over: so far, 94 of the 141 audits distributed have come back, 47 are "
+        "outstanding and 20 were exempt. The month's return rate will change as forms come in."
+    )
+    assert so_far_sentence(monthly, "2022-01", dt.date(2022, 2, 1)) is None

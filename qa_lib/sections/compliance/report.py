@@ -3,6 +3,8 @@ and the highlight report alike, each reading the run's figures (computed once)."
 
 from __future__ import annotations
 
+import datetime as dt
+
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_figure
 from qa_lib.render.words import spc_sentence
@@ -21,7 +23,8 @@ def _trend(run: Run):
 def returns(run: Run) -> None:
     """Audits distributed and returned, month by month over the trend window, against the target."""
     f = run.figures.compliance
-    run.show_text(words.compliance_sentences(f.monthly, run.months, run.target))
+    so_far = words.so_far_sentence(f.monthly, run.months[-1], dt.date.today())  # a mid-month run: forms still coming back
+    run.show_text(words.compliance_sentences(f.monthly, run.months, run.target) + ([so_far] if so_far else []))
     run.show_table(
         display.returns_table(f.returns_trend, run.params.cohorts, run.target), "Audits distributed and returned by month and cohort"
     )

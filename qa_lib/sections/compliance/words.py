@@ -3,6 +3,8 @@ reference report's voice, from the section's figures."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from qa_lib.inputs.params import ReasonCategory
@@ -148,3 +150,21 @@ def participation_sentences(
 def cohort_theme_lines(themes: dict[str, str], months: list[str]) -> str:
     """Section 1's "Themes": "- October cohort – No current plan, assessment outcome NFA"."""
     return "\n".join(f"- {month_name(m)} cohort – {themes.get(m) or 'no audits'}" for m in months)
+
+
+def so_far_sentence(monthly: pd.DataFrame, month: str, today: dt.date) -> str | None:
+    """When the report's last month is the month it is run in (a mid-month run, with forms still coming back):
+    the returns so far, counts only, and a word that the month is not over. None otherwise. (No day is named:
+    the run cache keeps a page for the month.)"""
+    if today.strftime("%Y-%m") != month:
+        return None
+    m = monthly.set_index("audit_month")
+    if month not in m.index:
+        return None
+    distributed, returned, exempt = (int(m.at[month, c]) for c in ("distributed", "returned", "exempt"))
+    outstanding = distributed - returned
+    return (
+        f"{month_name(month, True)} is not over: so far, {returned} of the "
+        f"{distributed} audits distributed have come back, {outstanding} are outstanding and {exempt} "
+        f"{'was' if exempt == 1 else 'were'} exempt. The month's return rate will change as forms come in."
+    )
