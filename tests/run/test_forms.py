@@ -218,3 +218,44 @@ def test_the_demo_cycle_fills_forms_and_collect_catches_the_mistyped_grade(tmp_p
     assert code == 0, text
     got = pd.read_csv(audits, dtype=str, keep_default_na=False)
     assert len(got) == 12 and set(got["status"]) <= {"returned", "exempt", "not_returned"} and (got["status"] == "returned").any()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice not installed (Debian: libreoffice-calc-nogui; .ci/run installs it)"
+)
+def test_a_form_saved_again_by_libreoffice_is_read_the_same(forms, tmp_path):
+    """Issue 28: defined names, drop-down lists and the hidden fingerprint survive LibreOffice saving the form
+    again as .xlsx, and the values come back unchanged."""
+    import subprocess
+
+    sample, out = forms
+    fill(out / "2022-01-cin-001.xlsx", RETURNED)
+    saved = tmp_path / "saved"
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(saved),
+            str(out / "2022-01-cin-001.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0 and (saved / "2022-01-cin-001.xlsx").is_file(), proc.stderr
+    book = load_workbook(saved / "2022-01-cin-001.xlsx")
+    assert {f"qa_grade_{k}" for k in STANDARDS} <= set(book.defined_names) and book["qa-pack"].sheet_state == "hidden"
+    assert '"Outstanding,Good,Requires Improvement,Inadequate,N/A"' in [
+        dv.formula1 for dv in book["Audit form"].data_validations.dataValidation
+    ]
+    (out / "2022-01-cin-001.xlsx").unlink()
+    shutil.copy(saved / "2022-01-cin-001.xlsx", out / "returned by auditor.xlsx")
+    got = collect(out, pd.read_csv(sample, dtype=str, keep_default_na=False), PARAMS).audits.iloc[0]
+    for column, value in RETURNED.items():
+        assert got[column] == value, column
