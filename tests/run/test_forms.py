@@ -5,6 +5,7 @@ message, nothing is written, and no message holds a value."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import stat
 from collections.abc import Mapping
@@ -226,7 +227,7 @@ def test_the_demo_cycle_fills_forms_and_collect_catches_the_mistyped_grade(tmp_p
 )
 def test_a_form_saved_again_by_libreoffice_is_read_the_same(forms, tmp_path):
     """Issue 28: defined names, drop-down lists and the hidden fingerprint survive LibreOffice saving the form
-    again as .xlsx, and the values come back unchanged."""
+    again as .xlsx, and the values come back unchanged; printed, a form is A4 portrait."""
     import subprocess
 
     sample, out = forms
@@ -254,6 +255,28 @@ def test_a_form_saved_again_by_libreoffice_is_read_the_same(forms, tmp_path):
     assert '"Outstanding,Good,Requires Improvement,Inadequate,N/A"' in [
         dv.formula1 for dv in book["Audit form"].data_validations.dataValidation
     ]
+    # and it prints on A4 portrait, in a couple of pages
+    pdf_dir = tmp_path / "pdf"
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(pdf_dir),
+            str(out / "2022-01-cin-002.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = (pdf_dir / "2022-01-cin-002.pdf").read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)
+    assert boxes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes), boxes
+    assert 1 <= len(boxes) <= 3
     (out / "2022-01-cin-001.xlsx").unlink()
     shutil.copy(saved / "2022-01-cin-001.xlsx", out / "returned by auditor.xlsx")
     got = collect(out, pd.read_csv(sample, dtype=str, keep_default_na=False), PARAMS).audits.iloc[0]

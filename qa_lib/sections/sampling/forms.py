@@ -40,7 +40,7 @@ def check_forms_folder(out: Path) -> None:
 def write_form(row: dict[str, str], fields: list[Field], path: Path) -> None:
     """One audit's workbook, written whole (a temporary file renamed into place), mode 0600."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -53,25 +53,27 @@ def write_form(row: dict[str, str], fields: list[Field], path: Path) -> None:
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 60
     grey = PatternFill("solid", fgColor="E7E6E6")
+    line = Side(style="thin", color="7F7F7F")
+    box = Border(left=line, right=line, top=line, bottom=line)  # each answer cell a box, on screen and on paper
     at = 4
     lists: dict[tuple[str, ...], DataValidation] = {}
     for f in fields:
-        if f.column == "status":
-            ws.cell(row=at, column=1, value="Your audit").font = Font(bold=True, size=12)
-            at += 1
-        if f.column == "moderated":
-            ws.cell(row=at, column=1, value="Moderation (the moderator)").font = Font(bold=True, size=12)
-            at += 1
+        for first, heading in (("status", "Your audit"), ("moderated", "Moderation (the moderator)")):
+            if f.column == first:
+                ws.row_dimensions[at].height = 24
+                ws.cell(row=at, column=1, value=heading).font = Font(bold=True, size=12)
+                at += 1
         ws.cell(row=at, column=1, value=f.label).alignment = Alignment(wrap_text=True, vertical="top")
+        # rows tall enough for a wrapped label (about 45 characters a line), and for writing in a text field
+        ws.row_dimensions[at].height = max(15.0 * -(-len(f.label) // 45), 48.0 if f.kind == "text" else 15.0)
         cell = ws.cell(row=at, column=2)
+        cell.border = box
         if f.kind == "prefilled":
             cell.value = row.get(f.column, "")
             cell.fill = grey
         else:
             cell.protection = Protection(locked=False)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if f.kind == "text":
-                ws.row_dimensions[at].height = 45
             if f.choices:
                 if f.choices not in lists:
                     dv = DataValidation(type="list", formula1='"' + ",".join(f.choices) + '"', allow_blank=True)
@@ -84,6 +86,9 @@ def write_form(row: dict[str, str], fields: list[Field], path: Path) -> None:
     ws.protection.sheet = True  # no password: it guards against slips, not people
     ws.print_options.gridLines = False
     ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_area = f"A1:B{at - 1}"
+    ws.print_title_rows = "1:2"
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
