@@ -146,9 +146,17 @@ def title_and_legend(ax: Axes, title: str, ncol: int = 3, legend_title: str | No
     ax.set_title(wrap(title, width), loc="left", fontsize=fontsize, pad=6 + 14 * rows)
 
 
-def label_points(ax: Axes, xs: list[float], ys: list[float], labels: list[str], fontsize: int = 8) -> None:
+MAX_LABELLED = 40  # points a chart labels one by one; beyond that, only those `keep` marks (the table lists all)
+
+
+def label_points(ax: Axes, xs: list[float], ys: list[float], labels: list[str], fontsize: int = 8, keep: list[bool] | None = None) -> None:
     """Every point labelled beside it: each label tries a few places round its point and takes the first that
-    overlaps no label placed before it (sizes worked out in points, from the text's length)."""
+    overlaps no label placed before it (sizes worked out in points, from the text's length). With more than
+    MAX_LABELLED points (a regional roll-up's hundreds of auditors), only the points `keep` marks are labelled,
+    at most MAX_LABELLED of them: the table behind the chart lists every one."""
+    if len(xs) > MAX_LABELLED:
+        marked = [i for i, k in enumerate(keep or [False] * len(xs)) if k][:MAX_LABELLED]
+        xs, ys, labels = [xs[i] for i in marked], [ys[i] for i in marked], [labels[i] for i in marked]
     dpi_scale = ax.figure.dpi / 72
     placed: list[tuple[float, float, float, float]] = []
     order = sorted(range(len(xs)), key=lambda i: (xs[i], ys[i]))
@@ -188,7 +196,14 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
     ax.scatter(points["denominator"], points["percent"], color=ORANGE, zorder=3, s=28)
     ax.set_ylim(0, 105)
     ax.set_xlim(0, max(top * 1.15, 5))
-    label_points(ax, [float(x) for x in points["denominator"]], [float(y) for y in points["percent"]], [str(g) for g in points["group"]])
+    off = [str(p) != "within" for p in points["position"]]
+    label_points(
+        ax,
+        [float(x) for x in points["denominator"]],
+        [float(y) for y in points["percent"]],
+        [str(g) for g in points["group"]],
+        keep=off,
+    )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     title_and_legend(ax, title)

@@ -84,3 +84,23 @@ def test_nothing_is_clipped_at_any_charts_edge(figures):
             if (pixels < 200).any():  # anything darker than the pale background
                 touching.append(f"{chart.title[:40]}: {side}")
     assert touching == []
+
+
+def test_a_chart_of_hundreds_of_points_labels_only_those_that_stand_out():
+    """A roll-up's funnel of hundreds of auditors or areas: labelling each (and checking each label against
+    every other) would cover the chart and take quadratic work; only the points outside the limits are labelled."""
+    from matplotlib.figure import Figure
+
+    from qa_lib.render.charts import MAX_LABELLED, label_points
+
+    fig = Figure()
+    ax = fig.subplots()
+    n = 5000
+    xs, ys = [float(i % 97) for i in range(n)], [float(i % 13) for i in range(n)]
+    keep = [i % 500 == 0 for i in range(n)]
+    label_points(ax, xs, ys, [f"A{i}" for i in range(n)], keep=keep)
+    assert len(ax.texts) == sum(keep) == 10
+    fig2 = Figure()
+    ax2 = fig2.subplots()
+    label_points(ax2, xs[:MAX_LABELLED], ys[:MAX_LABELLED], [f"B{i}" for i in range(MAX_LABELLED)])
+    assert len(ax2.texts) == MAX_LABELLED  # a chart of a few points labels every one

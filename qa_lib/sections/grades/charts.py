@@ -176,7 +176,8 @@ def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
     ax.set_ylim(-span, span)
     ax.set_xlim(0, max(top * 1.15, 8))
     codes = [str(c).removeprefix("Auditor ") for c in points["code"]]
-    label_points(ax, [float(x) for x in xs], [float(y) for y in points["mean_shift"]], codes, fontsize=9)
+    differs = [not (r.lower95 <= r.mean_shift <= r.upper95) for r in points.itertuples()]
+    label_points(ax, [float(x) for x in xs], [float(y) for y in points["mean_shift"]], codes, fontsize=9, keep=differs)
     ax.set_xlabel(f"Moderated audits (in bands of {BAND})")
     ax.set_ylabel("Mean grade shift (steps; + = moderator higher)")
     title_and_legend(ax, title)
