@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import shutil
 import stat
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -221,6 +222,12 @@ def test_the_demo_cycle_fills_forms_and_collect_catches_the_mistyped_grade(tmp_p
     assert len(got) == 12 and set(got["status"]) <= {"returned", "exempt", "not_returned"} and (got["status"] == "returned").any()
 
 
+def soffice(profile: Path, to: str, source: Path, outdir: Path) -> subprocess.CompletedProcess[str]:
+    """LibreOffice, headless, saving `source` again as `to` into `outdir` (its own profile under `profile`)."""
+    command = ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}/profile"]
+    return subprocess.run([*command, "--convert-to", to, "--outdir", str(outdir), str(source)], capture_output=True, text=True, timeout=180)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice not installed (Debian: libreoffice-calc-nogui; .ci/run installs it)"
@@ -228,27 +235,10 @@ def test_the_demo_cycle_fills_forms_and_collect_catches_the_mistyped_grade(tmp_p
 def test_a_form_saved_again_by_libreoffice_is_read_the_same(forms, tmp_path):
     """Issue 28: defined names, drop-down lists and the hidden fingerprint survive LibreOffice saving the form
     again as .xlsx, and the values come back unchanged; printed, a form is A4 portrait."""
-    import subprocess
-
     sample, out = forms
     fill(out / "2022-01-cin-001.xlsx", RETURNED)
     saved = tmp_path / "saved"
-    proc = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(saved),
-            str(out / "2022-01-cin-001.xlsx"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    proc = soffice(tmp_path, "xlsx:Calc MS Excel 2007 XML", out / "2022-01-cin-001.xlsx", saved)
     assert proc.returncode == 0 and (saved / "2022-01-cin-001.xlsx").is_file(), proc.stderr
     book = load_workbook(saved / "2022-01-cin-001.xlsx")
     assert {f"qa_grade_{k}" for k in STANDARDS} <= set(book.defined_names) and book["qa-pack"].sheet_state == "hidden"
@@ -257,22 +247,7 @@ def test_a_form_saved_again_by_libreoffice_is_read_the_same(forms, tmp_path):
     ]
     # and it prints on A4 portrait, in a couple of pages
     pdf_dir = tmp_path / "pdf"
-    proc = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(pdf_dir),
-            str(out / "2022-01-cin-002.xlsx"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    soffice(tmp_path, "pdf", out / "2022-01-cin-002.xlsx", pdf_dir)
     pdf = (pdf_dir / "2022-01-cin-002.pdf").read_bytes()
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf)
     assert boxes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes), boxes
