@@ -30,7 +30,7 @@ from qa_lib.inputs.handoff import is_handoff, read_figures
 from qa_lib.inputs.params import Params, load_params
 from qa_lib.inputs.period import Period, RunMonths, month_name
 from qa_lib.render import blocks
-from qa_lib.render.sanitise import escape, markdown_html
+from qa_lib.render.sanitise import SECTION_REPORTS, escape, markdown_html
 from qa_lib.render.words import funnel_sentence
 from qa_lib.sections.calibration.figures import CalibrationFigures
 from qa_lib.sections.quality.display import programme_table
@@ -44,13 +44,6 @@ NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+(?:;[^)]*)?\))?(?:\s*[≈�
 
 
 WIDE_COLUMNS = 9  # columns from which a table is printed on a landscape page
-
-SECTION_REPORTS = {
-    "compliance": "audit compliance report",
-    "grades": "audit quality report",
-    "comparators": "comparator cohorts report",
-    "themes": "key themes report",
-}
 
 
 def more_html(page: str, what: str) -> str:
@@ -298,12 +291,9 @@ def open_run(
         data = load_audits(path, params, sheet=sheet, period_end=period.end)
         ssd = None
         if params.ssd.folder is not None:  # the council's SSD extract, as the runner reads it
-            import datetime as dt
+            from qa_lib.inputs.ssd import RUN, read_configured
 
-            from qa_lib.inputs.ssd import RUN, read_ssd
-
-            x = params.ssd.extract_date
-            ssd = read_ssd(Path(params.ssd.folder), RUN, extract_date=dt.date.fromisoformat(x) if x else None)
+            ssd = read_configured(params.ssd, RUN)
         figures = compute_all(data.frame, params, period, data.summary(), ssd)
         if params.audience == "wider":  # the runner's protection and its audit, the same in JupyterLab
             from qa_lib.disclosure.protect import protected

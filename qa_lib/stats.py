@@ -425,6 +425,7 @@ class TrendTest:
     z: float
     p: float
     exact: bool
+    slope: float = float("nan")  # the statistic sum(t * (x - n * p)): > 0 the proportion rises with the score, < 0 falls
 
 
 def trend_test(successes: list[int], trials: list[int], scores: list[float], exact: bool | None = None) -> TrendTest:
@@ -448,7 +449,7 @@ def trend_test(successes: list[int], trials: list[int], scores: list[float], exa
     integer = all(float(v).is_integer() for v in scores)
     if exact is False or (exact is None and (expected.min() >= 5 or not integer)):
         z = stat / np.sqrt(var)
-        return TrendTest(float(z), float(2 * norm.sf(abs(z))), False)
+        return TrendTest(float(z), float(2 * norm.sf(abs(z))), False, stat)
     # Exact: the distribution of T = sum(t * x) over tables with these row totals and S successes.
     total = int(s)
     scores_int = [int(v) for v in scores]
@@ -469,4 +470,4 @@ def trend_test(successes: list[int], trials: list[int], scores: list[float], exa
     mean = float((values * dist).sum())
     observed = float((t * x).sum())
     p = float(dist[np.abs(values - mean) >= abs(observed - mean) - 1e-9].sum())
-    return TrendTest(float("nan"), min(1.0, p), True)
+    return TrendTest(float("nan"), min(1.0, p), True, stat)

@@ -6,6 +6,7 @@ the including file win. Paths in params are relative to the file they appear in.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -568,7 +569,11 @@ def _ssd(raw: dict[str, Any], src: Path) -> SsdSettings:
     date = r.get("extract_date")
     if date not in (None, ""):
         date = str(date)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        try:
+            valid = re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) is not None and bool(dt.date.fromisoformat(date))
+        except ValueError:
+            valid = False
+        if not valid:
             raise ParamsError(f"{src.name}: ssd extract_date: expected a date as YYYY-MM-DD")
     areas = _mapping(r.get("service_areas"), "ssd service_areas", src, allow_empty=True)
     known = {str(a) for a in raw.get("service_areas") or []}

@@ -20,6 +20,7 @@ import pandas as pd
 
 from qa_lib.errors import QAPackError, bounded
 from qa_lib.inputs.load import Problem, ValidationReport
+from qa_lib.inputs.params import SsdSettings
 
 RUN, SAMPLE = "run", "sample"
 
@@ -191,6 +192,15 @@ def read_ssd(folder: Path, need: str, today: dt.date | None = None, extract_date
         ts = pd.Timestamp(extract_date)
         after = sum(int((f[c] > ts).sum()) for n, f in frames.items() for c in SPEC[n].dates)
     return SsdExtract(folder, frames, set_aside, after, x)
+
+
+def read_configured(settings: SsdSettings, need: str, folder: Path | None = None) -> SsdExtract:
+    """The extract params `ssd:` name (or `folder`, given on the command line), with params' extract date."""
+    where = folder or settings.folder
+    if where is None:
+        raise SsdInvalid("no SSD extract folder: set params ssd: folder, or give --ssd FOLDER")
+    x = settings.extract_date
+    return read_ssd(Path(where), need, extract_date=dt.date.fromisoformat(x) if x else None)
 
 
 def _read_object(path: Path, name: str, spec: ObjectSpec, today: dt.date) -> tuple[ValidationReport, pd.DataFrame | None]:

@@ -111,9 +111,15 @@ URL_ATTRIBUTES = frozenset(
         "manifest",
     }
 )
-# The section reports a highlight may link to: pages of the same run's folder, named by the pack, never by input.
-SECTION_PAGES = ("compliance", "grades", "comparators", "themes")
-SIBLING_PAGE = re.compile(rf"(?:{'|'.join(SECTION_PAGES)})\.html")
+# The section reports a highlight may link to (page -> its name for a reader): pages of the same run's folder,
+# named by the pack, never by input.
+SECTION_REPORTS = {
+    "compliance": "audit compliance report",
+    "grades": "audit quality report",
+    "comparators": "comparator cohorts report",
+    "themes": "key themes report",
+}
+SIBLING_PAGE = re.compile(rf"(?:{'|'.join(SECTION_REPORTS)})\.html")
 CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!data:|#)([^'\")\s]*)", re.I)
 CSS_IMPORT = re.compile(r"@import", re.I)
 

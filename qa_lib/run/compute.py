@@ -5,7 +5,6 @@ what changed since it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from dataclasses import replace
@@ -23,7 +22,7 @@ from qa_lib.figures import RunFigures, compute_all
 from qa_lib.inputs.load import AuditData, load_audits
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
-from qa_lib.inputs.ssd import RUN, read_ssd
+from qa_lib.inputs.ssd import RUN, read_configured
 from qa_lib.run.cache import RunCache
 from qa_lib.run.messages import say
 from qa_lib.run.revision import earlier_version, revision, revision_summary
@@ -88,8 +87,7 @@ def figures_stage(
         ssd = None
         if params.ssd.folder is not None:  # the council's SSD extract: what happened next to audited children
             say(f"Reading the SSD extract in {Path(params.ssd.folder).name} ...", quiet)
-            x = params.ssd.extract_date
-            ssd = read_ssd(Path(params.ssd.folder), RUN, extract_date=dt.date.fromisoformat(x) if x else None)
+            ssd = read_configured(params.ssd, RUN)
         figures = compute_all(data.frame, params, period, data.summary(), ssd)  # once: every output reads these
         if cache is not None:
             cache.store({FIGURES: (cache.run, codec.dumps(figures))})

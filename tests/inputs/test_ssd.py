@@ -332,3 +332,41 @@ def test_sample_from_the_ssd_on_the_command_line(demo_csv, tmp_path, monkeypatch
     assert code == 1 and "cannot be drawn from an SSD extract" in text
     code, text = run_cli(monkeypatch, capsys, "sample", "--history", str(demo_csv), "--month", "2022-01", "--cohort", "cin")
     assert code == 1 and "give one of --caseload FILE or --ssd FOLDER" in text
+
+
+def test_the_way_a_rate_moves_is_the_trends_not_the_two_ends():
+    """Review: the sentence said "rose" when inadequate's rate was above good or outstanding's, whatever the
+    trend across all three grades. The way now follows the trend statistic (and the report's beyond_chance)."""
+    from qa_lib.sections.outcomes.words import trend_sentences
+
+    assert trend_test([1, 2, 4], [10, 10, 10], [0, 1, 2]).slope > 0
+    assert trend_test([4, 2, 1], [10, 10, 10], [0, 1, 2]).slope < 0
+    # Good or outstanding 20% (40/200), requires improvement 1% (10/1000), inadequate 22% (11/50): the ends rise,
+    # but by hand p = 61/1250 = 0.0488 and the statistic is 1 x (10 - 48.8) + 2 x (11 - 2.44) = -21.7: a fall.
+    rates = pd.DataFrame(
+        {
+            "grade_group": ["good_or_outstanding", "requires_improvement", "inadequate"],
+            "outcome": "re_referral",
+            "count": [40, 10, 11],
+            "of": [200, 1000, 50],
+            "percent": [20.0, 1.0, 22.0],
+        }
+    )
+    test = trend_test([40, 10, 11], [200, 1000, 50], [0, 1, 2])
+    assert test.slope < 0  # the bulk of audits, in the middle grade, pulls the trend down
+    trends = pd.DataFrame({"outcome": ["re_referral"], "q": [0.001], "slope": [test.slope]})
+    said = trend_sentences(rates, trends)[0]
+    assert " fell from files graded good or outstanding" in said, said
+
+
+@pytest.mark.parametrize("value", ["2022-13-45", "31/12/2022", "yesterday"])
+def test_an_extract_date_that_is_not_a_date_is_a_params_message(tmp_path, value):
+    from helpers import REPO
+    from qa_lib.errors import ParamsError
+    from qa_lib.inputs.params import load_params
+
+    path = tmp_path / "run.yml"
+    path.write_text(f"include: [{REPO / 'params' / 'pack.yml'}]\nssd: {{folder: ssd, extract_date: '{value}'}}\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="ssd extract_date: expected a date as YYYY-MM-DD") as err:
+        load_params(path)
+    assert value not in str(err.value)

@@ -65,20 +65,24 @@ def compliance_summary(run: Run, detail: bool = True) -> None:
     if not detail:
         run.show_more("compliance", "the return rate's usual range over 12 months and returns by service area")
         return
-    if len(f.spc) >= 2:
-        run.show_chart(p_chart_figure, f.spc, "Audit return rate by month, with the average and its usual range", "Audits returned (%)")
+    _usual_range_chart(run)
     run.show_chart(charts.returns_heatmap, f.by_area, run.areas, list(run.figures.months.trend_with_data))
     area_funnel(run)
 
 
 def usual_range(run: Run) -> None:
     """The return rate over the 12-month window against its average and usual range (a p-chart), and what it says."""
-    f = run.figures.compliance
-    said = spc_sentence(f.spc, "the return rate")
+    said = spc_sentence(run.figures.compliance.spc, "the return rate")
     if said:
         run.show_text(said)
-    if len(f.spc) >= 2:
-        run.show_chart(p_chart_figure, f.spc, "Audit return rate by month, with the average and its usual range", "Audits returned (%)")
+    _usual_range_chart(run)
+
+
+def _usual_range_chart(run: Run) -> None:
+    """The return rate's p-chart, when there are months enough to draw one."""
+    spc = run.figures.compliance.spc
+    if len(spc) >= 2:
+        run.show_chart(p_chart_figure, spc, "Audit return rate by month, with the average and its usual range", "Audits returned (%)")
 
 
 def area_funnel(run: Run) -> None:

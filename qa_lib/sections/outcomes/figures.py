@@ -163,7 +163,7 @@ def trends(table: pd.DataFrame) -> pd.DataFrame:
         ks = [int(grades.at[g, count]) for g in GROUPS]
         ns = [_out_of(grades.loc[g], denominator) for g in GROUPS]
         test: TrendTest = trend_test(ks, ns, [0, 1, 2])
-        out.append({"outcome": outcome, "z": test.z, "p": test.p, "exact": test.exact, "n": sum(ns)})
-    frame = pd.DataFrame(out, columns=["outcome", "z", "p", "exact", "n"])
+        out.append({"outcome": outcome, "z": test.z, "p": test.p, "exact": test.exact, "n": sum(ns), "slope": test.slope})
+    frame = pd.DataFrame(out, columns=["outcome", "z", "p", "exact", "n", "slope"])
     frame["q"] = bh_q(frame["p"].tolist())  # the section's five tests corrected together (Benjamini-Hochberg)
     return frame

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa_lib.stats import whole
+from qa_lib.stats import beyond_chance, whole
 
 GROUP_WORDS = {"good_or_outstanding": "good or outstanding", "requires_improvement": "requires improvement", "inadequate": "inadequate"}
 OUTCOME_WORDS = {
@@ -56,8 +56,8 @@ def trend_sentences(rates: pd.DataFrame, trends: pd.DataFrame) -> list[str]:
         shown = "; ".join(
             f"{GROUP_WORDS[g]} {whole(r.at[g, 'percent'])} ({int(r.at[g, 'count'])} of {int(r.at[g, 'of'])})" for g in GROUP_WORDS
         )
-        if t.q < 0.05:
-            way = "rose" if r.at["inadequate", "percent"] > r.at["good_or_outstanding", "percent"] else "fell"
+        if beyond_chance(t.q, t.slope):  # the report's one rule; the way is the trend's, not the two ends'
+            way = "rose" if t.slope > 0 else "fell"
             out.append(
                 f"The share of children who {OUTCOME_WORDS[t.outcome]} {way} from files graded good or outstanding to "
                 f"those graded inadequate, by more than chance would explain: {shown}."

@@ -5,7 +5,6 @@ aside and counted, never listed."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pandas as pd
 
 from qa_lib.errors import QAPackError
 from qa_lib.inputs.params import Params, SsdSettings
-from qa_lib.inputs.ssd import SAMPLE, SsdExtract, open_on, read_ssd
+from qa_lib.inputs.ssd import SAMPLE, SsdExtract, open_on, read_configured
 from qa_lib.sections.sampling.figures import ALL, Sample
 
 CASELOAD_COLUMNS = ["child_id", "social_worker_id", "service_area", "team", "plan_type", "assessment_outcome"]
@@ -118,8 +117,7 @@ def read_for_sampling(folder: Path, cohort: str, params: Params) -> SsdExtract:
             f"cohort {cohort!r} needs the assessment outcome, which no SSD object the pack reads carries, so it cannot be "
             "drawn from an SSD extract; draw it from a caseload file (--caseload)"
         )
-    x = params.ssd.extract_date
-    return read_ssd(folder, SAMPLE, extract_date=dt.date.fromisoformat(x) if x else None)
+    return read_configured(params.ssd, SAMPLE, folder)
 
 
 def set_aside_rows(c: SsdCaseload) -> pd.DataFrame:
