@@ -308,26 +308,49 @@ def calibrate(params_path: Path, calibration: Path, out_dir: Path, audits: Path 
         click.echo(f"  {path}")
 
 
-@cli.command(help="Write the key from auditors' pseudonymous codes (Auditor A, B, ...) to their IDs: only where asked.")
+@cli.command(
+    help="Write, only where asked, the key from auditors' pseudonymous codes (Auditor A, B, ...) to their IDs (--key) "
+    "and every auditor's consistency figures by code (--table: the grades report lists only those who differ once "
+    "there are more than 40)."
+)
 @click.option("--params", "params_path", type=click.Path(path_type=Path), required=True)
 @click.option("--audits", type=click.Path(path_type=Path), default=None, help="The audits file (default: params audits:).")
 @click.option("--calibration", type=click.Path(path_type=Path), default=None, help="A calibration file: its auditors' codes too.")
-@click.option("--key", "key_file", type=click.Path(path_type=Path), required=True, help="A new .csv file outside every report folder.")
-def auditors(params_path: Path, audits: Path | None, calibration: Path | None, key_file: Path) -> None:
+@click.option("--key", "key_file", type=click.Path(path_type=Path), default=None, help="A new .csv file outside every report folder.")
+@click.option("--table", "table_file", type=click.Path(path_type=Path), default=None, help="A new .csv file outside every report folder.")
+@click.option("--from", "period_from", default=None, help="First month of the period (YYYY-MM); the table's window ends with it.")
+@click.option("--to", "period_to", default=None, help="Last month of the period (YYYY-MM).")
+def auditors(
+    params_path: Path,
+    audits: Path | None,
+    calibration: Path | None,
+    key_file: Path | None,
+    table_file: Path | None,
+    period_from: str | None,
+    period_to: str | None,
+) -> None:
     from qa_lib.files import check_private_file
     from qa_lib.run.workspace import private_temp
     from qa_lib.sections.calibration.load import load_calibration
-    from qa_lib.sections.grades.auditors import KEY_MARKER, auditor_codes, write_key
+    from qa_lib.sections.grades.auditors import KEY_MARKER, auditor_codes, write_key, write_table
 
-    check_private_file(key_file, "the auditor key", "auditor_key.csv", "qa-pack auditors", KEY_MARKER)  # before anything is read
+    if key_file is None and table_file is None:
+        raise click.UsageError("give --key FILE, --table FILE or both")
+    for path, what, example in ((key_file, "the auditor key", "auditor_key.csv"), (table_file, "the auditors' table", "auditors.csv")):
+        if path is not None:  # before anything is read
+            check_private_file(path, what, example, "qa-pack auditors", KEY_MARKER)
     with private_temp():  # a spreadsheet library's temporary files: only in a private folder, always removed
-        params, _, data = _period_data(params_path, audits, None, None)
+        params, period, data = _period_data(params_path, audits, period_from, period_to)
         extra: list[str] = []
         if calibration is not None:
             extra = load_calibration(calibration, params, set(data.frame["child_id"])).auditors
         codes = auditor_codes(data.frame, extra)
-        path = write_key(codes, key_file)
-    click.echo(f"Key to {len(codes)} auditor code(s) written to {path} (readable by you only; it names auditors).")
+        if key_file is not None:
+            path = write_key(codes, key_file)
+            click.echo(f"Key to {len(codes)} auditor code(s) written to {path} (readable by you only; it names auditors).")
+        if table_file is not None:
+            path, rows = write_table(data.frame, period, codes, table_file)
+            click.echo(f"Consistency figures for {rows} auditor(s), by code, written to {path} (readable by you only).")
 
 
 @cli.command(help="List the runs published to a folder: the latest and every earlier one kept in its history.")

@@ -342,20 +342,23 @@ def shrunk_means(values: dict[str, list[float]], level: float = 0.95) -> ShrunkM
 def _moments(ybar: np.ndarray, within_ss: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The one-way random-effects fit of `shrunk_means`, vectorised over replicates (rows of `ybar`, entries of
     `within_ss`): overall mean, within variance, between variance (floored at 0) and each group's predicted
-    effect u = B (ybar - mean)."""
+    effect u = B (ybar - mean). Written for the bootstrap's thousands of replicates of thousands of groups: sums
+    as dot products, and B = tau^2 / (tau^2 + sigma^2 / n) as tau^2 times the precision."""
     k, total = n.size, float(n.sum())
-    within = within_ss / (total - k)
-    grand = (ybar * n).sum(axis=-1) / total
-    between_ms = (n * (ybar - grand[..., None]) ** 2).sum(axis=-1) / (k - 1)
+    within = np.asarray(within_ss / (total - k), dtype=float)
+    grand = (ybar @ n) / total
+    dev = ybar - grand[..., None]
+    between_ms = np.einsum("...k,...k,k->...", dev, dev, n) / (k - 1)
     n0 = (total - float((n**2).sum()) / total) / (k - 1)
     between = np.maximum(0.0, (between_ms - within) / n0)
-    sampling = within[..., None] / n
-    spread = between[..., None] + sampling
-    safe = np.where(spread > 0, spread, 1.0)
-    weight = np.where(spread > 0, between[..., None] / safe, 0.0)
-    precision = np.where(spread > 0, 1 / safe, n)
-    mean = (precision * ybar).sum(axis=-1) / precision.sum(axis=-1)
-    return mean, within, between, weight * (ybar - mean[..., None])
+    spread = within[..., None] / n + between[..., None]  # > 0 for every group of a replicate unless both are 0
+    live = ((between > 0) | (within > 0))[..., None]
+    precision = np.reciprocal(spread) if live.all() else np.where(live, 1 / np.where(live, spread, 1.0), n)
+    mean = np.einsum("...k,...k->...", precision, ybar) / precision.sum(axis=-1)
+    dev = ybar - mean[..., None]
+    dev *= precision
+    dev *= between[..., None]  # B (ybar - mean): 0 where there is no spread between groups
+    return mean, within, between, dev
 
 
 @dataclass(frozen=True)
@@ -372,39 +375,63 @@ class TeamComparison:
     groups: pd.DataFrame  # group, n, raw_mean, effect, shrunk, low, high, stands_out
 
 
+DRAW_BLOCK = 250  # the bootstrap's draws are made in blocks this size, each from its own seed: memory stays at a block's
+
+
 def against_team(values: dict[str, list[float]], level: float = 0.95, draws: int = 4000, seed: int = 20211231) -> TeamComparison:
     """Which groups differ from the team, allowing for chance, for how uncertain the between-group variance
-    itself is, and for how many groups are compared. Each group's effect is its empirical Bayes prediction
-    B (ybar - mean). Its interval comes from a parametric bootstrap (Laird and Louis 1987): data are simulated
-    from the fitted model (new group effects from N(0, tau^2), new values from N(mean + u, sigma^2)), the model
-    is fitted again to each simulated set, and the prediction errors (refitted effect minus the simulated true
-    effect) give each group's error spread. The intervals are simultaneous: wide enough that all groups'
-    errors lie within them together in `level` of the simulations, so when no group truly differs the chance
-    of naming anyone at all is about 1 - level. Deterministic (a fixed seed): the same data give the same
-    bytes. NaN throughout with fewer than two groups or no within-group spread."""
+    itself is, and for how many groups are compared (`team_comparison` from each group's values)."""
     names = list(values)
     ys = [np.asarray(values[g], dtype=float) for g in names]
     n = np.array([len(y) for y in ys], dtype=float)
     raw = np.array([y.mean() for y in ys]) if ys else np.array([])
-    k, total = len(ys), float(n.sum())
+    within_ss = float(sum(((y - y.mean()) ** 2).sum() for y in ys))
+    return team_comparison(names, n, raw, within_ss, level, draws, seed)
+
+
+def team_comparison(
+    names: list[str], n: np.ndarray, raw: np.ndarray, within_ss: float, level: float = 0.95, draws: int = 4000, seed: int = 20211231
+) -> TeamComparison:
+    """`against_team` from each group's size `n` and mean `raw` and the pooled within-group sum of squares
+    (what a grouped count gives without a list per group). Each group's effect is its empirical Bayes
+    prediction B (ybar - mean). Its interval comes from a parametric bootstrap (Laird and Louis 1987): data are
+    simulated from the fitted model (new group effects from N(0, tau^2), new values from N(mean + u, sigma^2)),
+    the model is fitted again to each simulated set, and the prediction errors (refitted effect minus the
+    simulated true effect) give each group's error spread. The intervals are simultaneous: wide enough that all
+    groups' errors lie within them together in `level` of the simulations, so when no group truly differs the
+    chance of naming anyone at all is about 1 - level. The draws come in blocks of DRAW_BLOCK, each from its
+    own child of `seed`, so no draw-by-group array of doubles is ever made whole; the errors are kept in single
+    precision (14,000 auditors: about 220 MB). Deterministic: the same data give the same
+    bytes. NaN throughout with fewer than two groups or no within-group spread."""
+    n = np.asarray(n, dtype=float)
+    raw = np.asarray(raw, dtype=float)
+    k, total = len(names), float(n.sum())
     nan = float("nan")
     columns = ["group", "n", "raw_mean", "effect", "shrunk", "low", "high", "stands_out"]
     base = pd.DataFrame({"group": names, "n": n.astype(int), "raw_mean": raw})
     if k < 2 or total - k < 1:
         return TeamComparison(nan, nan, nan, level, base.reindex(columns=columns).assign(stands_out=False))
-    within_ss = float(sum(((y - y.mean()) ** 2).sum() for y in ys))
     mean, within, between, effect = (np.asarray(x) for x in _moments(raw, np.array(within_ss), n))
     if float(within) <= 0:
         return TeamComparison(float(mean), 0.0, float(between), level, base.reindex(columns=columns).assign(stands_out=False))
-    rng = np.random.default_rng(seed)
-    truth = rng.normal(0.0, np.sqrt(float(between)), size=(draws, k))
-    ybar = float(mean) + truth + rng.normal(0.0, 1.0, size=(draws, k)) * np.sqrt(float(within) / n)
-    ss = float(within) * rng.chisquare(total - k, size=draws)
-    _, _, _, refit = _moments(ybar, ss, n)
-    errors = refit - truth
-    sd = errors.std(axis=0)
-    scaled = np.abs(errors) / np.where(sd > 0, sd, np.inf)
-    crit = float(np.quantile(scaled.max(axis=1), level))
+    seeds = np.random.SeedSequence(seed).spawn(-(-draws // DRAW_BLOCK))
+
+    def errors(block: int) -> np.ndarray:
+        """One block's prediction errors (draws by groups): refitted effect minus the simulated true effect."""
+        rng = np.random.default_rng(seeds[block])
+        size = min(DRAW_BLOCK, draws - block * DRAW_BLOCK)
+        truth = rng.normal(0.0, np.sqrt(float(between)), size=(size, k))
+        ybar = float(mean) + truth + rng.normal(0.0, 1.0, size=(size, k)) * np.sqrt(float(within) / n)
+        ss = float(within) * rng.chisquare(total - k, size=size)
+        return _moments(ybar, ss, n)[3] - truth
+
+    kept = [errors(block).astype(np.float32) for block in range(len(seeds))]  # single precision: half the memory
+    first = sum(e.sum(axis=0, dtype=np.float64) for e in kept)
+    second = sum((e.astype(np.float64) ** 2).sum(axis=0) for e in kept)
+    sd = np.sqrt(np.maximum(second / draws - (first / draws) ** 2, 0.0))
+    scale = (1 / np.where(sd > 0, sd, np.inf)).astype(np.float32)
+    widest = np.concatenate([(np.abs(e) * scale).max(axis=1) for e in kept]).astype(np.float64)
+    crit = float(np.quantile(widest, level))
     half = crit * sd
     low, high = effect - half, effect + half
     groups = base.assign(

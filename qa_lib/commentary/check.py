@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from qa_lib.commentary.document import Commentary, CommentaryError, fingerprint
 from qa_lib.commentary.drafts import BY_KEY
-from qa_lib.inputs.personal import holds_contact
+from qa_lib.inputs.personal import IdentifierKeys, holds_contact
 from qa_lib.sections.themes.redact import Redactor
 
 if TYPE_CHECKING:
@@ -27,13 +27,13 @@ def holds_personal_data(text: str, redactor: Redactor) -> bool:
     return redactor.finds_identifier(text) or holds_contact(text)
 
 
-def personal_data(commentary: Commentary, identifiers: Iterable[str]) -> list[str]:
+def personal_data(commentary: Commentary, identifiers: Iterable[str] | IdentifierKeys) -> list[str]:
     """Headings of the edited sections holding an identifier from the data, an e-mail address or a phone number."""
     redactor = Redactor(identifiers)
     return [BY_KEY[key].heading for key, text in commentary.edited().items() if holds_personal_data(text, redactor)]
 
 
-def actions_personal_data(actions: Actions, identifiers: Iterable[str]) -> list[str]:
+def actions_personal_data(actions: Actions, identifiers: Iterable[str] | IdentifierKeys) -> list[str]:
     """Where in the register ("row 3", or "theme N" in the older shape) an identifier from the data, an e-mail
     address or a phone number is, in any column the QA lead typed (action_id included): section 4 is the QA
     lead's text, checked like the commentary. Named by row, never by its words or its action_id."""
@@ -50,7 +50,7 @@ def actions_personal_data(actions: Actions, identifiers: Iterable[str]) -> list[
 
 
 def texts_for_run(
-    commentary: Commentary, drafts: dict[str, str], identifiers: Iterable[str], data_sha256: str, accept_changed: bool
+    commentary: Commentary, drafts: dict[str, str], identifiers: Iterable[str] | IdentifierKeys, data_sha256: str, accept_changed: bool
 ) -> tuple[dict[str, str], str]:
     """The lead's text for each edited section, and a note for the appendix ("" when none is needed).
     Raises CommentaryError, naming sections only, when the run must stop."""

@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ import pandera.pandas as pa
 
 from qa_lib.errors import QAPackError, ValidationFailed, bounded
 from qa_lib.inputs.params import Params
+from qa_lib.inputs.personal import IdentifierKeys, identifier_keys
 from qa_lib.inputs.schema import (
     GRADE_SPELLINGS,
     IDENTIFIER_COLUMNS,
@@ -90,6 +92,12 @@ class AuditData:
     @property
     def rows_used(self) -> int:
         return len(self.frame)
+
+    @cached_property
+    def identifier_keys(self) -> IdentifierKeys:
+        """Every child, social worker, auditor and audit ID in the data, keyed once (`identifier_keys`): the
+        QA lead's words and every output are searched for them."""
+        return identifier_keys(*(self.frame[c] for c in IDENTIFIER_COLUMNS if c in self.frame))
 
     @property
     def rows_rejected(self) -> int:

@@ -5,6 +5,10 @@ labels. Each pattern is a named constant; `PATTERNS` lists them in the order red
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
 
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -90,3 +94,45 @@ def reader_text(text: str) -> str:
     text = text.translate(CONFUSABLES)
     text = DASHES.sub("-", text)
     return SPACES.sub(" ", text)
+
+
+ID_PART = re.compile(r"[^\W_]+")  # an identifier's letters and digits, whatever separates them
+
+
+def id_key(value: str) -> str:
+    """An identifier without case or separators: CHX-7781, chx 7781 and CHX7781 are one key."""
+    return "".join(ID_PART.findall(str(value))).lower()
+
+
+@dataclass(frozen=True)
+class IdentifierKeys:
+    """Every identifier's key (`id_key`, empty ones left out) and the most alphanumeric parts any identifier
+    has (how many parts a search must join)."""
+
+    keys: frozenset[str]
+    parts: int
+
+
+def identifier_keys(*columns: Iterable[object]) -> IdentifierKeys:
+    """The keys of every identifier in `columns` (each an iterable of IDs, or a frame's column), worked out
+    column-wise: an ID in ASCII (nearly all) by Arrow's string kernels, where `[^\\W_]` is exactly
+    `[A-Za-z0-9]`; any other by `id_key` itself. A million-row file's two million IDs take about two seconds."""
+    import pyarrow as pa  # heavy: Arrow's compute kernels, only when identifiers are keyed
+    import pyarrow.compute as pc
+
+    keys: set[str] = set()
+    parts = 0
+    for column in columns:
+        if isinstance(column, pd.Series):
+            values = pc.unique(pa.array(column.dropna().astype("string[pyarrow]").array))
+        else:
+            distinct = column if isinstance(column, (set, frozenset)) else set(column)
+            values = pa.array([str(v) for v in distinct if v is not None], pa.string())
+        ascii_ = pc.string_is_ascii(values)
+        plain, other = values.filter(ascii_), values.filter(pc.invert(ascii_)).to_pylist()
+        keys.update(pc.utf8_lower(pc.replace_substring_regex(plain, r"[^A-Za-z0-9]+", "")).to_pylist())
+        keys.update(id_key(v) for v in other)
+        counts = [pc.max(pc.count_substring_regex(plain, r"[A-Za-z0-9]+")).as_py() or 0, *(len(ID_PART.findall(v)) for v in other)]
+        parts = max(parts, *counts)
+    keys.discard("")
+    return IdentifierKeys(frozenset(keys), parts if keys else 0)

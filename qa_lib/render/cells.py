@@ -8,6 +8,21 @@ import pandas as pd
 from qa_lib.stats import one_decimal, whole
 
 SYMBOL = "c"
+MAX_LISTED = 40  # people or units a page lists one by one; beyond that (a roll-up's thousands of auditors), only
+# those that stand out, with counts of the rest: a page stays readable and under the report's size cap at any size
+
+
+def listed(frame: pd.DataFrame, stands_out: list[bool]) -> pd.DataFrame:
+    """The rows a page lists one by one, in their order: every row when there are at most MAX_LISTED; beyond
+    that, only those `stands_out` marks, at most MAX_LISTED of them (`unlisted` words what is left out)."""
+    if len(frame) <= MAX_LISTED:
+        return frame
+    return frame[list(stands_out)].head(MAX_LISTED)
+
+
+def unlisted(total: int, shown: int, what: str) -> str:
+    """What a shortened list leaves out, in words: "14,350 auditors in all; 3 listed (those beyond ...)"."""
+    return f"{total:,} {what} in all; {'none' if not shown else f'{shown:,}'} listed here (only those that stand out)."
 
 
 def is_hidden(*values: object) -> bool:

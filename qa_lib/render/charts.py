@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
+from qa_lib.render.cells import MAX_LISTED, listed, unlisted
 from qa_lib.render.words import VARIATION_WORDS, funnel_table, plain_signals
 from qa_lib.spc import COMMON, CONCERN, IMPROVEMENT, TOO_FEW, funnel_limits
 from qa_lib.stats import whole
@@ -146,7 +147,7 @@ def title_and_legend(ax: Axes, title: str, ncol: int = 3, legend_title: str | No
     ax.set_title(wrap(title, width), loc="left", fontsize=fontsize, pad=6 + 14 * rows)
 
 
-MAX_LABELLED = 40  # points a chart labels one by one; beyond that, only those `keep` marks (the table lists all)
+MAX_LABELLED = MAX_LISTED  # points a chart labels one by one; beyond that, only those `keep` marks
 
 
 def label_points(ax: Axes, xs: list[float], ys: list[float], labels: list[str], fontsize: int = 8, keep: list[bool] | None = None) -> None:
@@ -207,16 +208,18 @@ def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> 
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     title_and_legend(ax, title)
-    outside = [f"{r.group} ({r.position} limit)" for r in points.itertuples() if r.position != "within"]
+    shown = listed(points, off)
+    outside = [f"{r.group} ({r.position} limit)" for r in shown.itertuples() if r.position != "within"]
     alt = (
         f"{title}. Overall {whole(centre)}. "
         + ("Outside the 95% limits: " + "; ".join(outside) + "." if outside else "Every group is within the 95% limits.")
-        + " Points: "
-        + "; ".join(f"{r.group} {whole(r.percent)} (n={r.denominator})" for r in points.itertuples())
-        + "."
+        + (
+            " Points: " + "; ".join(f"{r.group} {whole(r.percent)} (n={r.denominator})" for r in shown.itertuples()) + "."
+            if len(shown) == len(points)
+            else " " + unlisted(len(points), len(shown), "groups")
+        )
     )
-
-    return Chart(fig, alt, title, data=funnel_table(points, f"{ylabel} (count/n)"))
+    return Chart(fig, alt, title, data=funnel_table(shown, f"{ylabel} (count/n)"))
 
 
 def _draw_p_chart(ax: Axes, chart: pd.DataFrame, fontsize: int = 8, small: bool = False) -> None:

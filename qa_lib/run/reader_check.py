@@ -19,8 +19,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from qa_lib.errors import QAPackError
-from qa_lib.inputs.personal import holds_contact, reader_text
-from qa_lib.sections.themes.redact import ID_PART, Redactor
+from qa_lib.inputs.personal import IdentifierKeys, holds_contact, identifier_keys, reader_text
+from qa_lib.sections.themes.redact import Redactor
 
 SHORT_NUMBER = 6  # an all-digit ID shorter than this cannot be told from a count on a page: not searched here
 
@@ -123,22 +123,13 @@ def page_text(html: str) -> list[tuple[str, str]]:
     return [(section, "".join(texts)) for section, texts in joined.items()]
 
 
-def searchable(identifiers: Iterable[str]) -> set[str]:
-    """The identifiers searched however they are written: every one with a letter in it. An all-digit one
-    (a council's numeric person ID, or an audit numbered by month such as 2021-10-3) is searched as a whole run
-    of its digits instead (`numbers`): a page of months and counts would otherwise spell it across cells."""
-    return {str(v) for v in identifiers if any(ch.isalpha() for ch in "".join(ID_PART.findall(str(v))))}
-
-
-def numbers(identifiers: Iterable[str]) -> set[str]:
-    """All-digit identifiers of at least SHORT_NUMBER digits, as digit runs (shorter ones cannot be told from a
-    count on a page)."""
-    out = set()
-    for value in identifiers:
-        key = "".join(ID_PART.findall(str(value)))
-        if key.isdigit() and len(key) >= SHORT_NUMBER:
-            out.add(key)
-    return out
+def searched(keys: frozenset[str]) -> tuple[frozenset[str], set[str]]:
+    """The identifier keys (`identifier_keys`) searched however they are written, and the all-digit ones searched
+    as whole digit runs instead: a council's numeric person ID, or an audit numbered by month such as 2021-10-3,
+    would otherwise be spelt by a page of months and counts across its cells. All-digit keys shorter than
+    SHORT_NUMBER cannot be told from a count on a page and are not searched."""
+    digits = {k for k in keys if k.isdigit()}
+    return keys - digits, {k for k in digits if len(k) >= SHORT_NUMBER}
 
 
 DIGIT_RUN = re.compile(rf"\d{{{SHORT_NUMBER},}}")
@@ -176,12 +167,12 @@ def _holds(text: str, ids: Redactor, digits: set[str]) -> bool:
     return ids.finds_identifier(text) or holds_contact(text) or ids.finds_name(text) or bool(runs & digits)
 
 
-def check_outputs(files: Iterable[Path], identifiers: Iterable[str], names: Iterable[str] = ()) -> None:
+def check_outputs(files: Iterable[Path], identifiers: Iterable[str] | IdentifierKeys, names: Iterable[str] = ()) -> None:
     """Raise LeakFound, naming every file and section (never the value), if any output would show an identifier
     from the data, a contact detail or a listed name as a reader sees it."""
-    identifiers = list(identifiers)
-    ids = Redactor(searchable(identifiers), names=[n for n in names if str(n).strip()])
-    digits = numbers(identifiers)
+    keyed = identifiers if isinstance(identifiers, IdentifierKeys) else identifier_keys(identifiers)
+    words, digits = searched(keyed.keys)
+    ids = Redactor(IdentifierKeys(words, keyed.parts), names=[n for n in names if str(n).strip()])
     found: list[str] = []
     for path in files:
         for where, text, plain, heading in _texts(path):

@@ -38,7 +38,7 @@ from qa_lib.run.messages import say
 from qa_lib.run.outputs import cached_pages, keep_failed, redrawn, remove_failed, write_outputs
 from qa_lib.run.publish import check_out_dir, finish, new_build, output_entries, publishing_lock
 from qa_lib.run.reader_check import check_outputs
-from qa_lib.run.validate import identifiers, prepare
+from qa_lib.run.validate import prepare
 from qa_lib.run.workspace import (
     Interrupted,
     private_workdir,
@@ -215,7 +215,7 @@ def _run(
         t = time.perf_counter()  # the last check: what a reader would see, before anything is published
         check_outputs(
             [*html_paths, *(p for p in table_paths if p.suffix == ".csv"), build / "headlines.json"],
-            identifiers(data),
+            data.identifier_keys,
             params.quotes.redact_names,
         )
         timings["reader_check"] = time.perf_counter() - t

@@ -19,19 +19,8 @@ from qa_lib.inputs import resources
 from qa_lib.inputs.load import AuditData, file_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
-from qa_lib.inputs.schema import IDENTIFIER_COLUMNS
 from qa_lib.run.messages import say
 from qa_lib.sections.themes.actions import load_actions, theme_labels
-
-
-def identifiers(data: AuditData) -> set[str]:
-    """Every child, social worker, auditor and audit ID in the data: the QA lead's words are checked against them."""
-
-    ids: set[str] = set()
-    for col in IDENTIFIER_COLUMNS:
-        if col in data.frame:
-            ids.update(data.frame[col].dropna().astype(str))
-    return ids
 
 
 def check_actions(params: Params, data: AuditData) -> None:
@@ -39,7 +28,10 @@ def check_actions(params: Params, data: AuditData) -> None:
     e-mail address or a phone number stops the run before anything is published (naming the action, never
     the value)."""
 
-    leaked = actions_personal_data(load_actions(params.actions, set(theme_labels(params))), identifiers(data))
+    actions = load_actions(params.actions, set(theme_labels(params)))
+    if not (actions.register or actions.themes):  # nothing typed: nothing to check (a million IDs are not keyed for it)
+        return
+    leaked = actions_personal_data(actions, data.identifier_keys)
     if leaked:
         name = Path(params.actions).name if params.actions else "the actions file"
         raise QAPackError(
@@ -51,7 +43,7 @@ def check_actions(params: Params, data: AuditData) -> None:
 def with_commentary(figures: RunFigures, edited: Commentary, params: Params, period: Period, data: AuditData, accept: bool) -> RunFigures:
     """The run's figures with the QA lead's text for the sections they edited (qa_lib.commentary.check)."""
 
-    texts, note = texts_for_run(edited, drafts(figures, params, period), identifiers(data), data.sha256, accept)
+    texts, note = texts_for_run(edited, drafts(figures, params, period), data.identifier_keys, data.sha256, accept)
     return replace(figures, commentary=texts, commentary_note=note)
 
 

@@ -28,9 +28,10 @@ from pathlib import Path
 import pandas as pd
 
 from qa_lib.files import check_private_file, install_secret, record_written, write_private_text
+from qa_lib.inputs.period import Period, RunMonths
 from qa_lib.sections.grades.moderation import RANK
 from qa_lib.spc import Z95, Z998
-from qa_lib.stats import against_team
+from qa_lib.stats import team_comparison
 
 MIN_MODERATED = 5  # fewer moderated audits than this: the auditor is left out (too few to say anything)
 BAND = 5  # an auditor's number of moderated audits is shown in bands this wide: an exact count could single them out
@@ -118,20 +119,19 @@ def consistency(audits: pd.DataFrame, months: list[str], codes: dict[str, str]) 
     if "auditor_id" not in audits or not audits["auditor_id"].astype(str).str.strip().ne("").any():
         return None
     shifts = moderation_shifts(audits, months)
-    per = shifts.groupby("auditor_id")["shift"]
-    sizes = per.size()
-    kept = sizes[sizes >= MIN_MODERATED].index
-    left_out = int((sizes < MIN_MODERATED).sum())
-    values = {codes[a]: per.get_group(a).tolist() for a in kept}
-    values = dict(sorted(values.items(), key=lambda kv: (len(kv[0]), kv[0])))  # Auditor B before Auditor AA
+    per = shifts.groupby("auditor_id")["shift"].agg(["size", "mean", "var"])
+    left_out = int((per["size"] < MIN_MODERATED).sum())
+    per = per[per["size"] >= MIN_MODERATED]
+    per.index = per.index.map(codes)
+    per = per.loc[sorted(per.index, key=lambda c: (len(c), c))]  # code order: Auditor B before Auditor AA
     columns = ["code", "moderated", "raw_mean", "shrunk", "difference", "low", "high", "stands_out"]
-    if len(values) < 2:
-        table = pd.DataFrame(
-            {"code": list(values), "moderated": [len(v) for v in values.values()], "raw_mean": [sum(v) / len(v) for v in values.values()]}
-        ).reindex(columns=columns)
+    if len(per) < 2:
+        table = pd.DataFrame({"code": list(per.index), "moderated": per["size"].astype(int).tolist(), "raw_mean": per["mean"].tolist()})
         nan = float("nan")
+        table = table.reindex(columns=columns)
         return AuditorConsistency(tuple(months), table, nan, nan, left_out, _funnel(table, nan, nan))
-    found = against_team(values)
+    within_ss = float((per["var"] * (per["size"] - 1)).sum())  # each auditor's squared distances from their own mean
+    found = team_comparison(list(per.index), per["size"].to_numpy(float), per["mean"].to_numpy(float), within_ss)
     g = found.groups
     table = pd.DataFrame(
         {
@@ -187,3 +187,35 @@ def write_key(codes: dict[str, str], out: Path) -> Path:
     record_written(out.parent, KEY_MARKER, {out.name}, "qa-pack auditors")
     write_private_text(out, key_table(codes).to_csv(index=False, lineterminator="\n"))
     return out
+
+
+def table_file(c: AuditorConsistency | None) -> pd.DataFrame:
+    """Every auditor's consistency figures, by code in code order, for the QA team's private file: the grades
+    report lists only those who differ once there are many."""
+    columns = ["code", "moderated_band", "raw_mean", "difference", "low", "high", "stands_out"]
+    if c is None or c.table.empty:
+        return pd.DataFrame(columns=columns)
+    t = c.table
+    return pd.DataFrame(
+        {
+            "code": t["code"],
+            "moderated_band": [band(n) for n in t["moderated"]],  # banded, as on the page: a count could single someone out
+            "raw_mean": t["raw_mean"].round(2),
+            "difference": t["difference"].round(2),
+            "low": t["low"].round(2),
+            "high": t["high"].round(2),
+            "stands_out": t["stands_out"].fillna(False).astype(bool),
+        }
+    )[columns]
+
+
+def write_table(audits: pd.DataFrame, period: Period, codes: dict[str, str], out: Path) -> tuple[Path, int]:
+    """The consistency table over the period's 12-month window (as the grades report has it) as CSV at `out`,
+    under the rules for the QA lead's private files; the path and the number of auditors in it."""
+    out = Path(out).absolute()
+    check_private_file(out, "the auditors' table", "auditors.csv", "qa-pack auditors", KEY_MARKER)
+    months = RunMonths.of(period, set(audits["audit_month"].unique()))
+    frame = table_file(consistency(audits, list(months.trend_with_data), codes))
+    record_written(out.parent, KEY_MARKER, {out.name}, "qa-pack auditors")
+    write_private_text(out, frame.to_csv(index=False, lineterminator="\n"))
+    return out, len(frame)

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS, GRADES
+from qa_lib.render.cells import listed, unlisted
 from qa_lib.render.charts import ORANGE, Chart, text_on
 from qa_lib.sections.grades import display
 from qa_lib.sections.grades.auditors import BAND, band, band_middle
@@ -156,7 +157,8 @@ def moderation_matrix_chart(matrix: pd.DataFrame) -> Chart:
 def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
     """Each auditor's mean grade shift under moderation against their number of moderated audits, with the team's
     mean and its 95% and 99.8% limits at each n: points beyond the limits are more than chance explains. Every
-    point is labelled with its pseudonymous code; the auditors' table is the chart's figures."""
+    point is labelled with its pseudonymous code (beyond MAX_LISTED auditors, those beyond the limits); the
+    figures behind it list the same points."""
     from qa_lib.render.charts import DARK_BLUE, label_points, title_and_legend  # heavy: matplotlib's set-up, only when drawn
 
     fig = Figure(figsize=(8, 4.6))
@@ -181,19 +183,22 @@ def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
     ax.set_xlabel(f"Moderated audits (in bands of {BAND})")
     ax.set_ylabel("Mean grade shift (steps; + = moderator higher)")
     title_and_legend(ax, title)
-    beyond = [r.code for r in points.itertuples() if not (r.lower95 <= r.mean_shift <= r.upper95)]
+    shown = listed(points, differs)  # a roll-up's thousands of auditors: only those beyond the limits, by code
+    beyond = [r.code for r in shown.itertuples() if not (r.lower95 <= r.mean_shift <= r.upper95)]
     alt = (
         f"{title}. Team mean {steps(centre)} steps. "
         + ("Beyond the 95% limits: " + ", ".join(beyond) + "." if beyond else "Every auditor is within the 95% limits.")
-        + " Points: "
-        + "; ".join(f"{r.code} {steps(r.mean_shift)} ({band(r.moderated)} moderated)" for r in points.itertuples())
-        + "."
+        + (
+            " Points: " + "; ".join(f"{r.code} {steps(r.mean_shift)} ({band(r.moderated)} moderated)" for r in shown.itertuples()) + "."
+            if len(shown) == len(points)
+            else " " + unlisted(len(points), len(shown), "auditors")
+        )
     )
     data = pd.DataFrame(
         {
-            "Auditor": points["code"],
-            "Moderated audits": [band(n) for n in points["moderated"]],
-            "Mean shift (steps)": [steps(v) for v in points["mean_shift"]],
+            "Auditor": shown["code"],
+            "Moderated audits": [band(n) for n in shown["moderated"]],
+            "Mean shift (steps)": [steps(v) for v in shown["mean_shift"]],
         }
     )
     return Chart(fig, alt, title, data=data)

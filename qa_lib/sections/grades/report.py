@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from qa_lib.notebook import Run
+from qa_lib.render.cells import listed, unlisted
 from qa_lib.render.charts import p_chart_figure
 from qa_lib.sections.grades import charts, display, wider, words
 from qa_lib.sections.grades.auditors import MIN_MODERATED
@@ -140,7 +141,14 @@ def auditor_consistency(run: Run) -> None:
     if c.table.empty:
         return
     window = words.window_words(c.months)
-    run.show_table(display.auditor_table(c.table), f"Grade shift under moderation by auditor (pseudonymous codes), {window}")
+    rows = listed(c.table, c.table["stands_out"].fillna(False).astype(bool).tolist())
+    if len(rows) < len(c.table):  # a roll-up's thousands of auditors: those who differ here, every one in a private file
+        run.show_text(
+            unlisted(len(c.table), len(rows), "auditors with enough moderated audits")
+            + " `qa-pack auditors --table FILE` writes every auditor's figures, by code, to a private file for the QA team."
+        )
+    if not rows.empty:
+        run.show_table(display.auditor_table(rows), f"Grade shift under moderation by auditor (pseudonymous codes), {window}")
     if c.table["shrunk"].notna().any():
         title = f"Mean grade shift under moderation against the number of moderated audits, by auditor, {window}"
         run.show_chart(charts.auditor_funnel_chart, c.funnel, title)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from qa_lib.inputs.period import join_words, month_name
 from qa_lib.inputs.schema import GRADE_LABELS
+from qa_lib.render.cells import MAX_LISTED
 from qa_lib.render.words import month_phrase, was_were
 from qa_lib.sections.grades.auditors import band as count_band
 from qa_lib.sections.grades.figures import good_or_outstanding
@@ -216,6 +217,14 @@ def auditor_sentences(table: pd.DataFrame, team_mean: float, left_out: int, mont
     if flagged.empty:
         out.append(
             "No auditor's grades moved under moderation differently from the team's by more than chance would explain at these numbers."
+        )
+        return out
+    if len(flagged) > MAX_LISTED:  # a roll-up: counts, and the codes in the table (never thousands of sentences)
+        higher = int((flagged["difference"] > 0).sum())
+        out.append(
+            f"{len(flagged):,} auditors' grades moved under moderation differently from the team's by more than chance "
+            f"would explain: moderators graded {higher:,} of them higher than the team's and {len(flagged) - higher:,} lower. "
+            "They may benefit from a calibration conversation."
         )
         return out
     for r in flagged.itertuples():

@@ -24,18 +24,12 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from qa_lib.inputs.personal import CONTACT, PATTERNS, reader_text
+from qa_lib.inputs.personal import CONTACT, ID_PART, PATTERNS, IdentifierKeys, identifier_keys, reader_text
 
 REDACTED = "[redacted]"
-ID_PART = re.compile(r"[^\W_]+")
 ID_GAP = re.compile(r"[\s\-_./\\:#,;|+'*]{0,3}")
 WORD = re.compile(r"(?<![\w'’\-])[^\W\d_][\w'’\-]*", re.UNICODE)
 SENTENCE_START = re.compile(r"(?:^|(?<=[.!?:;]\s)|(?<=[.!?:;]\s\s)|(?<=\())")
-
-
-def _id_key(value: str) -> str:
-    """An identifier without case or separators: CHX-7781, chx 7781 and CHX7781 are one key."""
-    return "".join(ID_PART.findall(str(value))).lower()
 
 
 def _mid_sentence_words(text: str) -> Iterable[str]:
@@ -49,10 +43,14 @@ class Redactor:
     """Callable that redacts one piece of free text."""
 
     def __init__(
-        self, identifiers: Iterable[str], names: Iterable[str] = (), allowed_words: Iterable[str] = (), vocabulary: Iterable[str] = ()
+        self,
+        identifiers: Iterable[str] | IdentifierKeys,
+        names: Iterable[str] = (),
+        allowed_words: Iterable[str] = (),
+        vocabulary: Iterable[str] = (),
     ) -> None:
-        self.ids = {k for k in (_id_key(i) for i in identifiers) if k}
-        self.id_parts = max((len(ID_PART.findall(str(i))) for i in identifiers), default=1) if self.ids else 0
+        keyed = identifiers if isinstance(identifiers, IdentifierKeys) else identifier_keys(identifiers)
+        self.ids, self.id_parts = keyed.keys, keyed.parts
         parts = set()
         for name in names:
             name = str(name).strip()
@@ -113,16 +111,15 @@ class Redactor:
         if not self.ids:
             return text
         parts = list(ID_PART.finditer(text))
+        words = [p.group(0).lower() for p in parts]
+        joins = [ID_GAP.fullmatch(text[a.end() : b.start()]) is not None for a, b in itertools.pairwise(parts)]  # part j to j + 1
         spans = []
         i = 0
         while i < len(parts):
-            hit = 0
-            for k in range(min(self.id_parts + 1, len(parts) - i), 0, -1):
-                group = parts[i : i + k]
-                joined = all(ID_GAP.fullmatch(text[a.end() : b.start()]) for a, b in itertools.pairwise(group))
-                if joined and "".join(p.group(0) for p in group).lower() in self.ids:
-                    hit = k
-                    break
+            end = i + 1  # the parts from i that separators (or nothing) join, as many as an ID can have and one more
+            while end < len(parts) and end - i <= self.id_parts and joins[end - 1]:
+                end += 1
+            hit = next((k for k in range(end - i, 0, -1) if "".join(words[i : i + k]) in self.ids), 0)
             if hit:
                 spans.append((parts[i].start(), parts[i + hit - 1].end()))
                 i += hit
