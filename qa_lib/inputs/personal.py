@@ -106,21 +106,29 @@ def id_key(value: str) -> str:
 
 @dataclass(frozen=True)
 class IdentifierKeys:
-    """Every identifier's key (`id_key`, empty ones left out) and the most alphanumeric parts any identifier
-    has (how many parts a search must join)."""
+    """Every identifier's key (`id_key`; empty ones left out): `words` those with a letter, `digits` the
+    all-digit ones (a council's numeric person ID), and `parts` at least as many alphanumeric parts as any
+    identifier has (how many parts a search must join)."""
 
-    keys: frozenset[str]
+    words: frozenset[str]
+    digits: frozenset[str]
     parts: int
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return self.words | self.digits
 
 
 def identifier_keys(*columns: Iterable[object]) -> IdentifierKeys:
     """The keys of every identifier in `columns` (each an iterable of IDs, or a frame's column), worked out
     column-wise: an ID in ASCII (nearly all) by Arrow's string kernels, where `[^\\W_]` is exactly
-    `[A-Za-z0-9]`; any other by `id_key` itself. A million-row file's two million IDs take about two seconds."""
+    `[A-Za-z0-9]` and an ID has no more parts than separating characters plus one; any other by `id_key`
+    itself. A million-row file's two million IDs take about a second and a half."""
     import pyarrow as pa  # heavy: Arrow's compute kernels, only when identifiers are keyed
     import pyarrow.compute as pc
 
-    keys: set[str] = set()
+    words: set[str] = set()
+    digits: set[str] = set()
     parts = 0
     for column in columns:
         if isinstance(column, pd.Series):
@@ -129,10 +137,16 @@ def identifier_keys(*columns: Iterable[object]) -> IdentifierKeys:
             distinct = column if isinstance(column, (set, frozenset)) else set(column)
             values = pa.array([str(v) for v in distinct if v is not None], pa.string())
         ascii_ = pc.string_is_ascii(values)
-        plain, other = values.filter(ascii_), values.filter(pc.invert(ascii_)).to_pylist()
-        keys.update(pc.utf8_lower(pc.replace_substring_regex(plain, r"[^A-Za-z0-9]+", "")).to_pylist())
-        keys.update(id_key(v) for v in other)
-        counts = [pc.max(pc.count_substring_regex(plain, r"[A-Za-z0-9]+")).as_py() or 0, *(len(ID_PART.findall(v)) for v in other)]
-        parts = max(parts, *counts)
-    keys.discard("")
-    return IdentifierKeys(frozenset(keys), parts if keys else 0)
+        plain = values.filter(ascii_)
+        keys = pc.utf8_lower(pc.replace_substring_regex(plain, r"[^A-Za-z0-9]+", ""))
+        numeric = pc.fill_null(pc.utf8_is_decimal(keys), False)  # ASCII: 0 to 9 only, and not empty
+        words.update(keys.filter(pc.invert(numeric)).to_pylist())
+        digits.update(keys.filter(numeric).to_pylist())
+        if len(plain):
+            parts = max(parts, pc.max(pc.subtract(pc.utf8_length(plain), pc.utf8_length(keys))).as_py() + 1)
+        for v in values.filter(pc.invert(ascii_)).to_pylist():
+            key = id_key(v)
+            (digits if key.isdigit() else words).add(key)
+            parts = max(parts, len(ID_PART.findall(v)))
+    words.discard("")
+    return IdentifierKeys(frozenset(words), frozenset(digits), parts if words or digits else 0)

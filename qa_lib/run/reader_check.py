@@ -123,15 +123,6 @@ def page_text(html: str) -> list[tuple[str, str]]:
     return [(section, "".join(texts)) for section, texts in joined.items()]
 
 
-def searched(keys: frozenset[str]) -> tuple[frozenset[str], set[str]]:
-    """The identifier keys (`identifier_keys`) searched however they are written, and the all-digit ones searched
-    as whole digit runs instead: a council's numeric person ID, or an audit numbered by month such as 2021-10-3,
-    would otherwise be spelt by a page of months and counts across its cells. All-digit keys shorter than
-    SHORT_NUMBER cannot be told from a count on a page and are not searched."""
-    digits = {k for k in keys if k.isdigit()}
-    return keys - digits, {k for k in digits if len(k) >= SHORT_NUMBER}
-
-
 DIGIT_RUN = re.compile(rf"\d{{{SHORT_NUMBER},}}")
 
 
@@ -171,8 +162,11 @@ def check_outputs(files: Iterable[Path], identifiers: Iterable[str] | Identifier
     """Raise LeakFound, naming every file and section (never the value), if any output would show an identifier
     from the data, a contact detail or a listed name as a reader sees it."""
     keyed = identifiers if isinstance(identifiers, IdentifierKeys) else identifier_keys(identifiers)
-    words, digits = searched(keyed.keys)
-    ids = Redactor(IdentifierKeys(words, keyed.parts), names=[n for n in names if str(n).strip()])
+    # An all-digit ID (a council's numeric person ID, or an audit numbered by month such as 2021-10-3) is searched
+    # as a whole run of its digits, not however it is written: a page of months and counts would spell it across
+    # cells. One shorter than SHORT_NUMBER cannot be told from a count on a page and is not searched.
+    digits = {k for k in keyed.digits if len(k) >= SHORT_NUMBER}
+    ids = Redactor(IdentifierKeys(keyed.words, frozenset(), keyed.parts), names=[n for n in names if str(n).strip()])
     found: list[str] = []
     for path in files:
         for where, text, plain, heading in _texts(path):

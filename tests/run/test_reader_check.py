@@ -11,7 +11,7 @@ import pytest
 
 from helpers import REPO, qa_pack
 from qa_lib.inputs.personal import identifier_keys
-from qa_lib.run.reader_check import LeakFound, check_outputs, page_text, searched
+from qa_lib.run.reader_check import LeakFound, check_outputs, page_text
 
 IDS = {"CH-864660", "SW-3145", "AU-11", "AUD-2021-01-001", "1234"}
 
@@ -53,8 +53,8 @@ def test_a_clean_page_a_table_and_headlines_pass_and_short_numeric_ids_are_not_c
     head = tmp_path / "headlines.json"
     head.write_text(json.dumps({"key_messages": ["- **Returns:** 48% of audits came back in December (37 of 77)."]}), encoding="utf-8")
     check_outputs([page(tmp_path, body), table, head], IDS)  # "1234" is too short a number to search a page for
-    words, digits = searched(identifier_keys(IDS).keys)
-    assert "1234" not in digits | words and "ch864660" in words
+    keyed = identifier_keys(IDS)
+    assert keyed.digits == {"1234"} and "ch864660" in keyed.words and keyed.parts == 4  # AUD-2021-01-001: four parts
 
 
 def test_a_table_cell_and_the_headlines_are_checked_too(tmp_path):

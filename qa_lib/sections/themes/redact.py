@@ -50,7 +50,7 @@ class Redactor:
         vocabulary: Iterable[str] = (),
     ) -> None:
         keyed = identifiers if isinstance(identifiers, IdentifierKeys) else identifier_keys(identifiers)
-        self.ids, self.id_parts = keyed.keys, keyed.parts
+        self.ids, self.digit_ids, self.id_parts = keyed.words, keyed.digits, keyed.parts
         parts = set()
         for name in names:
             name = str(name).strip()
@@ -102,13 +102,16 @@ class Redactor:
         seen = reader_text(text)
         return self._identifiers(seen) != seen
 
+    def _known(self, key: str) -> bool:
+        return key in self.ids or key in self.digit_ids
+
     def finds_name(self, text: str) -> bool:
         """Whether the text holds a name listed in params, as a reader sees it."""
         return self.names is not None and bool(self.names.search(reader_text(text)))
 
     def _identifiers(self, text: str) -> str:
         """Every run of 1 to n alphanumeric parts, joined by separators or nothing, that spells a known ID."""
-        if not self.ids:
+        if not (self.ids or self.digit_ids):
             return text
         parts = list(ID_PART.finditer(text))
         words = [p.group(0).lower() for p in parts]
@@ -119,7 +122,7 @@ class Redactor:
             end = i + 1  # the parts from i that separators (or nothing) join, as many as an ID can have and one more
             while end < len(parts) and end - i <= self.id_parts and joins[end - 1]:
                 end += 1
-            hit = next((k for k in range(end - i, 0, -1) if "".join(words[i : i + k]) in self.ids), 0)
+            hit = next((k for k in range(end - i, 0, -1) if self._known("".join(words[i : i + k]))), 0)
             if hit:
                 spans.append((parts[i].start(), parts[i + hit - 1].end()))
                 i += hit
