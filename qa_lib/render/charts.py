@@ -93,8 +93,8 @@ class Chart:
         fig.set_dpi(DPI)
         canvas = FigureCanvasAgg(fig)
         pad = float(matplotlib.rcParams["savefig.pad_inches"])
+        box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)
         for _ in range(10):
-            box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)
             smallest = self.smallest_text_px_at(box.width * DPI)
             if smallest >= MIN_TEXT_PX - 0.05:
                 break
@@ -102,8 +102,8 @@ class Chart:
             for t in fig.findobj(matplotlib.text.Text):
                 size = float(t.get_fontsize())
                 t.set_fontsize(size * factor if size * DPI / 72 < 2 * MIN_TEXT_PX else size)
-        # The box of the text as it will be drawn: after the last enlargement too (a stale box cut the text off).
-        box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)
+            # The box of the text as it will be drawn: after every enlargement (a stale box cut the text off).
+            box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)
         raw = io.BytesIO()
         fig.savefig(raw, format="png", dpi=DPI, bbox_inches=box)
         return raw.getvalue()

@@ -166,6 +166,7 @@ def _funnel(table: pd.DataFrame, centre: float, within: float) -> pd.DataFrame:
             "upper95": centre + Z95 * sd / n**0.5,
             "lower998": centre - Z998 * sd / n**0.5,
             "upper998": centre + Z998 * sd / n**0.5,
+            "stands_out": table["stands_out"].fillna(False).astype(bool),  # the table's reading, allowing for how many are compared
         }
     )
 

@@ -178,12 +178,14 @@ def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
     ax.set_ylim(-span, span)
     ax.set_xlim(0, max(top * 1.15, 8))
     codes = [str(c).removeprefix("Auditor ") for c in points["code"]]
-    differs = [not (r.lower95 <= r.mean_shift <= r.upper95) for r in points.itertuples()]
-    label_points(ax, [float(x) for x in xs], [float(y) for y in points["mean_shift"]], codes, fontsize=9, keep=differs)
+    ys = [float(y) for y in points["mean_shift"]]
+    label_points(ax, [float(x) for x in xs], ys, codes, fontsize=9, keep=points["stands_out"].tolist())
     ax.set_xlabel(f"Moderated audits (in bands of {BAND})")
     ax.set_ylabel("Mean grade shift (steps; + = moderator higher)")
     title_and_legend(ax, title)
-    shown = listed(points, differs)  # a roll-up's thousands of auditors: only those beyond the limits, by code
+    # A roll-up's thousands of auditors: only those the table names (beyond the 95% limits, 5% of thousands would
+    # be there by chance alone), in code order.
+    shown = listed(points, points["stands_out"].tolist())
     beyond = [r.code for r in shown.itertuples() if not (r.lower95 <= r.mean_shift <= r.upper95)]
     alt = (
         f"{title}. Team mean {steps(centre)} steps. "
