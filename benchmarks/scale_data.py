@@ -1,8 +1,10 @@
-"""Synthetic audits files of any size, made from the demo year (vectorised).
+"""Audits files of any size (vectorised).
 
-Two shapes: a long history (the demo year repeated across councils and years, so each month stays small)
-and dense months (a regional roll-up: the demo year repeated across many councils in the same twelve
-months, so a million rows is about 83,000 audits a month)."""
+From the demo year as it is, comments, strengths and learning included, with each copy's IDs kept distinct:
+dense months (a regional roll-up: the demo year repeated across many councils in the same twelve months, so a
+million rows is about 83,000 audits a month and 14,000 auditors) and a long history (the demo year repeated
+across councils and years, so each month stays small). And synthetic columns (`synthetic_audits`): the same
+dense shape drawn at random, without free text."""
 
 from __future__ import annotations
 
@@ -25,6 +27,39 @@ def scaled_audits(rows: int, dense: bool = False) -> pd.DataFrame:
         frame[col] = prefix + frame[col] + "-" + pd.Series(year).astype(str)
     month = frame["audit_month"].str.slice(5, 7)
     frame["audit_month"] = (2021 + pd.Series(year)).astype(str) + "-" + month
+    return frame
+
+
+def synthetic_audits(rows: int, seed: int = 29) -> pd.DataFrame:
+    """`rows` audits of 2021 drawn at random column by column (no free text): one auditor per 70 audits, a
+    social worker per 3, a child per audit, a fifth moderated, grades as the demo's mix."""
+    from qa_lib.inputs.demo import STANDARDS
+
+    rng = np.random.default_rng(seed)
+    grades = np.array(["Outstanding", "Good", "Requires Improvement", "Inadequate"])
+    mix = [0.05, 0.45, 0.4, 0.1]
+    k = np.arange(rows)
+    returned = rng.random(rows) < 0.85
+    overall = np.where(returned, grades[rng.choice(4, rows, p=mix)], "")
+    moderated = returned & (rng.random(rows) < 0.2)
+    frame = pd.DataFrame(
+        {
+            "audit_id": pd.Series(k).astype(str).radd("AUD-"),
+            "audit_month": np.array([f"2021-{m:02d}" for m in range(1, 13)])[k % 12],
+            "cohort": np.array(["cin", "cp", "cla"])[k % 3],
+            "child_id": pd.Series(k).astype(str).radd("CH-"),
+            "social_worker_id": pd.Series(k // 3).astype(str).radd("SW-"),
+            "service_area": np.array(["16+", "CCHDT", "Central", "East", "Keighley & Shipley", "South", "West"])[rng.integers(0, 7, rows)],
+            "auditor_id": pd.Series(rng.integers(0, max(1, rows // 70), rows)).astype(str).radd("AU-"),
+            "status": np.where(returned, "returned", "not_returned"),
+            "sw_participated": np.where(returned, np.where(rng.random(rows) < 0.8, "yes", "no"), ""),
+            "overall_grade": overall,
+            **{f"grade_{s}": np.where(returned, grades[rng.choice(4, rows, p=mix)], "") for s in STANDARDS},
+            "moderated": np.where(moderated, "yes", "no"),
+            "moderated_grade": np.where(moderated, grades[rng.choice(4, rows, p=mix)], ""),
+        }
+    )
+    frame.loc[frame["sw_participated"].eq("no"), "non_participation_reason"] = "Leave"
     return frame
 
 

@@ -143,7 +143,7 @@ def _standards(f: RunFigures, p: Params) -> list[Finding]:
             f"{label.get(r.standard, r.standard)} {'rose' if r.go_change > 0 else 'fell'} from {whole(a['pct_good_or_outstanding'])} in "
             f"{month_name(r.previous_month)} to {whole(b['pct_good_or_outstanding'])} in {month_name(r.audit_month)}"
         )
-    tested = family_size(s, f.comparators)
+    tested = family_size(s, f.comparators, f.grades)
     if moved:
         text = f"good or outstanding grades: {'; '.join(moved)}, more than chance would explain across the report's {tested} comparisons."
     elif tested:

@@ -57,7 +57,7 @@ def _moderation(f: RunFigures, p: Params, period: Period) -> list[str]:
 
 
 def _agreement(f: RunFigures, p: Params, period: Period) -> list[str]:
-    return grades_words.agreement_sentences(f.grades.agreement, period.months)
+    return grades_words.agreement_sentences(f.grades.agreement, period.months, f.grades.agreement_changes)
 
 
 def _overall(f: RunFigures, p: Params, period: Period) -> list[str]:

@@ -213,4 +213,7 @@ def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str
         for x in figures.comparators.cohorts
     }
     sections["standards"]["cohorts"] = dict(figures.standards.cohorts)  # cohort labels per month: no counts
+    agree, changes = sections["grades"]["agreement"], figures.grades.agreement_changes
+    complete = not agree.astype(str).eq(SYMBOL).any().any()  # the changes' counts are the agreement table's
+    sections["grades"]["agreement_changes"] = changes if complete else changes.iloc[0:0]
     return {k: SimpleNamespace(**v) for k, v in sections.items()}

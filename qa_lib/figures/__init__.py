@@ -47,12 +47,14 @@ def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict
     # Only the themes read the auditors' words; every other section filters rows many times, and a filter
     # copies every column it carries (at a million rows the free text was a third of the figures' time).
     coded = audits.drop(columns=themes.text_columns(audits, list(params.standards)))
-    std, comp = report_family(standards.compute(coded, params, m), comparators.compute(coded, params, m))
+    std, comp, grd = report_family(
+        standards.compute(coded, params, m), comparators.compute(coded, params, m), grades.compute(coded, params, m)
+    )
     return RunFigures(
         months=m,
         data=data,
         compliance=compliance.compute(coded, params, m),
-        grades=grades.compute(coded, params, m),
+        grades=grd,
         standards=std,
         comparators=comp,
         themes=themes.compute(audits, params, m, std.table),

@@ -5,8 +5,9 @@ all stays near 5%, however many standards, months and cohorts it compares.
 
 The tests: each standard's month-on-month change in % good or outstanding and in % requires improvement (the
 standards table's marks and the month paragraphs), each standard's change from the period's first graded month
-to its last (the standards sentences and the key messages), and each cohort's standards against its previous
-audit (the comparator sections and their "picture"). Each section still reports its own within-family q for
+to its last (the standards sentences and the key messages), each cohort's standards against its previous
+audit (the comparator sections and their "picture"), and agreement between auditors and moderators from one
+measured month to the next (the moderation sentences). Each section still reports its own within-family q for
 analysts (`q_value` in changes.csv); every word and mark follows `q_report`.
 """
 
@@ -23,13 +24,17 @@ from qa_lib.sections.standards import figures as standards
 from qa_lib.stats import bh_q
 
 
-def report_family(std: Any, comp: Any) -> tuple[Any, Any]:
-    """The standards' figures (`moves`, `trends`) and comparators' (`cohorts`, each with its `comparison`) with
-    `q_report` beside every q, and every mark, reading and picture re-read from it: the same objects, replaced."""
+def report_family(std: Any, comp: Any, grades: Any = None) -> tuple[Any, Any, Any]:
+    """The standards' figures (`moves`, `trends`), comparators' (`cohorts`, each with its `comparison`) and the
+    grades' month-to-month agreement changes (`agreement_changes`) with `q_report` beside every q, and every
+    mark, reading and picture re-read from it: the same objects, replaced."""
     moves, trends = std.moves.copy(), std.trends.copy()
     cohorts = [c.comparison.copy() for c in comp.cohorts]
     slots: list[tuple[pd.DataFrame, str, str]] = [(moves, "go_p", "go_q_report"), (moves, "ri_p", "ri_q_report"), (trends, "p", "q_report")]
     slots += [(c, "p", "q_report") for c in cohorts]
+    agreement = grades.agreement_changes.copy() if grades is not None else None
+    if agreement is not None:
+        slots.append((agreement, "p", "q_report"))
     p_values = [p for frame, p_col, _ in slots for p in frame[p_col].tolist()]
     q_values = bh_q(p_values)
     at = 0
@@ -43,12 +48,14 @@ def report_family(std: Any, comp: Any) -> tuple[Any, Any]:
     for c, cmp in zip(comp.cohorts, cohorts):
         cmp["reading"] = comparators.readings(cmp, "q_report") if not cmp.empty else pd.Series(dtype=object)
         new_cohorts.append(_with(c, comparison=cmp, picture=comparators.picture(cmp)))
-    return _with(std, moves=moves, trends=trends), _with(comp, cohorts=tuple(new_cohorts))
+    new_grades = _with(grades, agreement_changes=agreement) if grades is not None else None
+    return _with(std, moves=moves, trends=trends), _with(comp, cohorts=tuple(new_cohorts)), new_grades
 
 
-def family_size(std: Any, comp: Any) -> int:
+def family_size(std: Any, comp: Any, grades: Any = None) -> int:
     """How many tests are in the report's one family: every one that could put a word or mark in the report."""
     n = int(std.moves["go_p"].notna().sum() + std.moves["ri_p"].notna().sum() + std.trends["p"].notna().sum())
+    n += int(grades.agreement_changes["p"].notna().sum()) if grades is not None else 0
     return n + sum(int(c.comparison["p"].notna().sum()) for c in comp.cohorts if not c.comparison.empty)
 
 

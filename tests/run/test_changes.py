@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from qa_lib.figures.claims import report_family
+from qa_lib.figures.claims import family_size, report_family
 from qa_lib.run.changes import COLUMNS, first_to_last, month_on_month
 from qa_lib.sections.standards.figures import changes, trends
 
@@ -25,7 +25,7 @@ def table() -> pd.DataFrame:
 
 def test_month_on_month_family_hand_worked():
     months = ["2021-10", "2021-11"]
-    std, _ = report_family(SimpleNamespace(moves=changes(table(), months), trends=trends(table(), months)), SimpleNamespace(cohorts=()))
+    std, _, _ = report_family(SimpleNamespace(moves=changes(table(), months), trends=trends(table(), months)), SimpleNamespace(cohorts=()))
     moves = std.moves
     raw = month_on_month(table(), moves)
     assert list(raw.columns) == COLUMNS
@@ -50,3 +50,17 @@ def test_month_on_month_family_hand_worked():
     assert out.at["risk", "change_points"] == pytest.approx(-40.0)
     marks = moves.set_index("standard")["go_mark"]
     assert marks["voice"] == "↓" and marks["risk"] == "≈"
+
+
+def test_agreement_changes_join_the_report_family_hand_worked():
+    """The six tests above plus one agreement change of p = 0.03 (a seventh). It ranks fourth, after voice's three
+    p of 0.002759 and before risk's three of 0.1789: q_report = 0.03 x 7 / 4 = 0.0525, above 0.05, so its words
+    say chance could explain it, though its own p is under 0.05."""
+    months = ["2021-10", "2021-11"]
+    std = SimpleNamespace(moves=changes(table(), months), trends=trends(table(), months))
+    grades = SimpleNamespace(agreement_changes=pd.DataFrame({"p": [0.03], "change": [20.0]}))
+    s, _, g = report_family(std, SimpleNamespace(cohorts=()), grades)
+    assert g.agreement_changes["q_report"].iloc[0] == pytest.approx(0.0525, abs=1e-9)
+    assert family_size(s, SimpleNamespace(cohorts=()), g) == 7
+    voice = s.moves.set_index("standard").at["voice", "go_q_report"]
+    assert voice == pytest.approx(0.002759 * 7 / 3, abs=1e-5)  # the family grew: every q moved with it

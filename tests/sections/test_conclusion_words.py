@@ -11,6 +11,7 @@ from qa_lib.render.words import coefficient_interval, spc_sentence
 from qa_lib.sections.calibration import words as calibration_words
 from qa_lib.sections.calibration.figures import CalibrationFigures
 from qa_lib.sections.compliance import words as compliance_words
+from qa_lib.sections.grades import moderation
 from qa_lib.sections.grades import words as grades_words
 from qa_lib.sections.standards import words as standards_words
 from qa_lib.sections.themes import words as theme_words
@@ -69,7 +70,8 @@ def test_agreement_that_did_not_move_is_not_stayed_from_to():
             "kappa_high": [float("nan")] * 3,
         }
     )
-    text = " ".join(grades_words.agreement_sentences(agree, ["2021-11", "2021-12"]))
+    changes = moderation.agreement_changes(agree, ["2021-11", "2021-12"]).assign(q_report=1.0)  # no change: no test matters
+    text = " ".join(grades_words.agreement_sentences(agree, ["2021-11", "2021-12"], changes))
     assert "stayed from" not in text
     assert "Agreement was 100% in both November (12 of 12) and December (14 of 14)." in text
 
@@ -133,3 +135,28 @@ def test_a_wider_pack_never_says_no_area_when_a_hidden_one_may_have():
     assert compliance_words.full_return_sentences(full, ["2021-10"]) == [
         "No service area completed 100% audit returns in the October audit."
     ]
+
+
+def test_an_agreement_change_is_called_by_its_report_wide_q_not_its_own_p():
+    """Agreement from 20 of 40 to 36 of 40 has a tiny p on its own; across a report of many tests its q decides
+    (issue 29's review: the sentence compared its own p with 0.05, outside the report's one family)."""
+    months = ["2021-11", "2021-12"]
+    agree = pd.DataFrame(
+        {
+            "audit_month": [*months, "period"],
+            "moderated": [40, 40, 80],
+            "agreed": [20, 36, 56],
+            "exact_agreement": [50.0, 90.0, 70.0],
+            "agreement_low": [35.2, 76.9, 59.2],
+            "agreement_high": [64.8, 96.0, 78.9],
+            "weighted_kappa": [0.4, 0.8, 0.6],
+            "kappa_low": [0.2, 0.6, 0.45],
+            "kappa_high": [0.6, 0.95, 0.75],
+        }
+    )
+    changes = moderation.agreement_changes(agree, months)
+    assert changes["p"].iloc[0] < 0.01
+    held = " ".join(grades_words.agreement_sentences(agree, months, changes.assign(q_report=0.2)))
+    assert "Agreement rose from 50% (20 of 40) in November to 90% (36 of 40) in December: a change chance alone could explain" in held
+    called = " ".join(grades_words.agreement_sentences(agree, months, changes.assign(q_report=0.01)))
+    assert "a change bigger than chance would explain" in called

@@ -108,7 +108,8 @@ def test_agreement_refuses_small_n_and_flags_modest_n():
     rows = [("2021-10", "East", "returned", "G", "G" if k < 9 else "RI", "G", "G", "G") for k in range(12)]
     agree = moderation.agreement(audits(rows), ["2021-10"]).set_index("audit_month")
     assert agree.at["2021-10", "exact_agreement"] == 75.0 and agree.at["2021-10", "reading"] == "small sample (n=12): read with caution"
-    assert grades_words.agreement_sentences(moderation.agreement(A, MONTHS), MONTHS) == [
+    agree = moderation.agreement(A, MONTHS)
+    assert grades_words.agreement_sentences(agree, MONTHS, moderation.agreement_changes(agree, MONTHS)) == [
         "Only 2 audits were moderated over the period: too few to measure how far auditors and moderators agree."
     ]
 

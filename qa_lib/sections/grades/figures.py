@@ -64,6 +64,7 @@ class GradesFigures:
     moderation_outcomes: pd.DataFrame  # also the contract's moderation table
     moderation_matrix: pd.DataFrame
     agreement: pd.DataFrame
+    agreement_changes: pd.DataFrame  # exact agreement month to measured month, with p (and q_report, the report's family)
     before: pd.DataFrame  # overall grades by period month, before moderation (the contract's overall_grades)
     after: pd.DataFrame  # and after moderation
     by_area: pd.DataFrame  # grade by service area, whole period (the contract's grades_by_area)
@@ -91,11 +92,13 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
     months = list(m.months)
     trend = overall_grades(audits, list(m.trend_with_data))
     by_area = grades_by_area(audits, months, list(params.service_areas))
+    agreement = moderation.agreement(audits, months)
     return GradesFigures(
         moderation_summary=moderation.moderation_summary(audits, months),
         moderation_outcomes=moderation.moderation_outcomes(audits, months),
         moderation_matrix=moderation.moderation_matrix(audits, months),
-        agreement=moderation.agreement(audits, months),
+        agreement=agreement,
+        agreement_changes=moderation.agreement_changes(agreement, months),
         before=overall_grades(audits, months),
         after=overall_grades(audits, months, after_moderation=True),
         by_area=by_area,

@@ -154,7 +154,9 @@ def lowest_agreement(table: pd.DataFrame | None) -> list[str]:
 
 
 def agreement_changes(agree: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """Exact agreement from one month with moderations to the next: the change and Fisher's exact p."""
+    """Exact agreement from one measured month (at least MIN_N moderated audits) to the next: the change and
+    Fisher's exact p (`qa_lib.figures.claims` adds the report-wide q its words follow)."""
+    agree = agree[agree["audit_month"].isin(months) & (agree["moderated"] >= MIN_N)]
     a = agree.set_index("audit_month")
     shown = [m for m in months if m in a.index and a.at[m, "moderated"] > 0]
     rows = []

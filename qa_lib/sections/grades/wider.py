@@ -58,7 +58,7 @@ def agreement(run: Run, table: bool = True) -> None:
             "*Agreement between auditors and moderators rests on small numbers this period and is not published for a wider audience.*"
         )
         return
-    run.show_text(words.agreement_sentences(agree, run.months))
+    run.show_text(words.agreement_sentences(agree, run.months, pub.frame("grades.agreement_changes")))
     if table:
         run.show_table(display.agreement_table(agree), "Agreement between auditor and moderator")
 

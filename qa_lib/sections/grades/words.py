@@ -11,8 +11,8 @@ from qa_lib.render.cells import MAX_LISTED
 from qa_lib.render.words import month_phrase, was_were
 from qa_lib.sections.grades.auditors import band as count_band
 from qa_lib.sections.grades.figures import good_or_outstanding
-from qa_lib.sections.grades.moderation import CAUTION_N, MIN_N, agreement_changes
-from qa_lib.stats import whole
+from qa_lib.sections.grades.moderation import CAUTION_N, MIN_N
+from qa_lib.stats import beyond_chance, whole
 
 
 def _were(n: int) -> str:
@@ -76,10 +76,11 @@ def _beyond_chance(low: float, high: float) -> str:
     return f"agreement beyond chance was somewhere between {lo} and {hi} (the interval is wide at this number of audits)"
 
 
-def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
+def agreement_sentences(agree: pd.DataFrame, months: list[str], changes: pd.DataFrame) -> list[str]:
     """How often auditor and moderator agreed, in plain words with n; the coefficients (weighted kappa and
     Gwet's AC2 with intervals) are in the table and the method in the appendix. Under 10 moderated audits
-    nothing is measured, in sentences or tables."""
+    nothing is measured, in sentences or tables. A change from month to month is called bigger than chance
+    by the report's one rule on its report-wide q (`changes`: `moderation.agreement_changes` with `q_report`)."""
 
     a = agree.set_index("audit_month")
     end = months[-1]
@@ -102,8 +103,7 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
     else:
         said = _beyond_chance(period["kappa_low"], period["kappa_high"])
         out.append(said[0].upper() + said[1:] + ".")
-    measured = agree[agree["audit_month"].isin(months) & (agree["moderated"] >= MIN_N)]
-    for c in agreement_changes(measured, months).itertuples():
+    for c in changes.itertuples():
         if whole(c.agreement) == whole(c.previous_agreement):
             out.append(
                 f"Agreement was {whole(c.agreement)} in both {month_phrase(c.previous_month, end)} ({c.previous_agreed} of "
@@ -111,7 +111,11 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str]) -> list[str]:
             )
             continue
         direction = "rose" if c.change > 0 else "fell"
-        verdict = "a change bigger than chance would explain" if c.p < 0.05 else "a change chance alone could explain at these numbers"
+        verdict = (
+            "a change bigger than chance would explain"
+            if beyond_chance(c.q_report, c.change)
+            else "a change chance alone could explain at these numbers"
+        )
         out.append(
             f"Agreement {direction} from {whole(c.previous_agreement)} ({c.previous_agreed} of {c.previous_moderated}) in "
             f"{month_phrase(c.previous_month, end)} to {whole(c.agreement)} ({c.agreed} of {c.moderated}) in "
