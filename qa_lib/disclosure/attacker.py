@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
 from qa_lib.disclosure.problem import Key, Problem, ProtectionError
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 
 def _groups(problem: Problem, hidden: set[Key]) -> list[tuple[list[Key], list[tuple[dict[Key, int], int]]]]:
@@ -119,6 +121,8 @@ def exposed(problem: Problem, hidden: set[Key], width: int, safe: set[Key] | Non
 
 
 def _matrix(eqs: list[tuple[dict[Key, int], int]], index: dict[Key, int]) -> tuple[csr_array, list[int]]:
+    from scipy.sparse import csr_array  # heavy: scipy's sparse and optimize load only for a wider run's attacker
+
     rows, cols, vals, rhs = [], [], [], []
     for r, (terms, b) in enumerate(eqs):
         for k, c in terms.items():
@@ -131,6 +135,8 @@ def _matrix(eqs: list[tuple[dict[Key, int], int]], index: dict[Key, int]) -> tup
 
 def _solver(a: csr_array, rhs: list[int], n: int) -> Callable[[np.ndarray], np.ndarray | None]:
     """An integer solution minimising c.x (None when unbounded) over the group's equations, x >= 0."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # heavy: only for a wider run
+
     constraint = LinearConstraint(a, rhs, rhs)
     bounds = Bounds(np.zeros(n), np.full(n, np.inf))
     integrality = np.ones(n)
