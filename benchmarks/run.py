@@ -117,7 +117,7 @@ def pack_vs_naive(pairs: int, tmp: Path) -> None:
     ratios = [x / y for x, y in zip(a, b)]
     print(
         f"   median pack {statistics.median(a):.1f} s, median naive {statistics.median(b):.1f} s, "
-        f"median of pairwise ratios {statistics.median(ratios):.3f} (target <= 0.20), cores {os.cpu_count()}"
+        f"median of pairwise ratios {statistics.median(ratios):.3f} (target <= 0.15), cores {os.cpu_count()}"
     )
 
 

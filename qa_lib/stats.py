@@ -420,14 +420,20 @@ def team_comparison(
         """One block's prediction errors (draws by groups): refitted effect minus the simulated true effect."""
         rng = np.random.default_rng(seeds[block])
         size = min(DRAW_BLOCK, draws - block * DRAW_BLOCK)
-        truth = rng.normal(0.0, np.sqrt(float(between)), size=(size, k))
-        ybar = float(mean) + truth + rng.normal(0.0, 1.0, size=(size, k)) * np.sqrt(float(within) / n)
+        truth = rng.standard_normal((size, k))
+        truth *= np.sqrt(float(between))
+        ybar = rng.standard_normal((size, k))  # made in place: a block of thousands of groups is tens of megabytes
+        ybar *= np.sqrt(float(within) / n)
+        ybar += truth
+        ybar += float(mean)
         ss = float(within) * rng.chisquare(total - k, size=size)
-        return _moments(ybar, ss, n)[3] - truth
+        refit = _moments(ybar, ss, n)[3]
+        refit -= truth
+        return refit
 
     kept = [errors(block).astype(np.float32) for block in range(len(seeds))]  # single precision: half the memory
     first = sum(e.sum(axis=0, dtype=np.float64) for e in kept)
-    second = sum((e.astype(np.float64) ** 2).sum(axis=0) for e in kept)
+    second = sum(np.einsum("dk,dk->k", e, e, dtype=np.float64) for e in kept)
     sd = np.sqrt(np.maximum(second / draws - (first / draws) ** 2, 0.0))
     scale = (1 / np.where(sd > 0, sd, np.inf)).astype(np.float32)
     widest = np.concatenate([(np.abs(e) * scale).max(axis=1) for e in kept]).astype(np.float64)

@@ -28,7 +28,7 @@ def cohort_months(audits: pd.DataFrame, cohort: str, up_to: str) -> list[str]:
 def period_cohorts(audits: pd.DataFrame, months: list[str]) -> list[str]:
     """Cohorts with returned audits in the period, in the order they were first audited in it."""
     a = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month", "cohort"]]
-    return list(dict.fromkeys(a.sort_values("audit_month", kind="stable")["cohort"]))
+    return [str(c) for c in a.sort_values("audit_month", kind="stable")["cohort"].unique()]  # in order of appearance
 
 
 def comparators(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:

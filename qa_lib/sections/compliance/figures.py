@@ -27,7 +27,7 @@ _NO_REASON_TEXT = r"^\s*(?:no reason(?: recorded| given)?|none(?: given)?|not re
 
 def _status_counts(audits: pd.DataFrame, months: list[str], keys: list[str]) -> pd.DataFrame:
     """Counts of returned, not returned and exempt audits by `keys` for the months given."""
-    a = audits[audits["audit_month"].isin(months)]
+    a = audits.loc[audits["audit_month"].isin(months), [*dict.fromkeys([*keys, "status"])]]  # only what is counted
     counts = (
         a.assign(n=1)
         .pivot_table(index=keys, columns="status", values="n", aggfunc="sum", fill_value=0)
@@ -82,7 +82,7 @@ def full_return_areas(by_area: pd.DataFrame, months: list[str]) -> dict[str, lis
 
 def participation(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     """Per month: returned audits, how many the social worker took part in, and the rate (%)."""
-    r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
+    r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month", "sw_participated"]]
     g = r.assign(p=r["sw_participated"].fillna(False).astype(bool)).groupby("audit_month")["p"].agg(returned="size", participated="sum")
     g = g.reindex(months, fill_value=0).rename_axis("audit_month").reset_index()
     g = g.astype({"returned": "int64", "participated": "int64"})

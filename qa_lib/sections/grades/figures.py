@@ -21,13 +21,14 @@ from qa_lib.spc import funnel, p_chart
 from qa_lib.stats import pct
 
 
-def _returned(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    return audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
+def _returned(audits: pd.DataFrame, months: list[str], columns: list[str]) -> pd.DataFrame:
+    """The returned audits of the months, carrying only `columns` (a filter copies every column it carries)."""
+    return audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), columns]
 
 
 def overall_grades(audits: pd.DataFrame, months: list[str], after_moderation: bool = False) -> pd.DataFrame:
     """Contract `overall_grades.csv`: per month and grade (O, G, RI, I, every one shown), count and % of returned."""
-    r = _returned(audits, months)
+    r = _returned(audits, months, ["audit_month", "overall_grade", "moderated", "moderated_grade"])
     grade = grade_after_moderation(r) if after_moderation else r["overall_grade"]
     counts = pd.crosstab(r["audit_month"], grade).reindex(index=months, columns=list(GRADES), fill_value=0)
     long = counts.rename_axis(index="audit_month", columns="grade").stack().rename("count").reset_index()
@@ -38,7 +39,7 @@ def overall_grades(audits: pd.DataFrame, months: list[str], after_moderation: bo
 
 def grades_by_area(audits: pd.DataFrame, months: list[str], areas: list[str]) -> pd.DataFrame:
     """Contract `grades_by_area.csv`: service areas (params order, those with returns) by O, G, RI, I, ALL; last row TOTAL."""
-    r = _returned(audits, months)
+    r = _returned(audits, months, ["service_area", "overall_grade"])
     table = pd.crosstab(r["service_area"], r["overall_grade"]).reindex(columns=list(GRADES), fill_value=0)
     table = table.reindex([a for a in areas if a in table.index])
     table.columns.name = None

@@ -24,9 +24,11 @@ MIN_N = 10  # fewer moderated audits than this: agreement is not reported
 CAUTION_N = 30  # fewer than this: reported, flagged as a small sample
 
 
-def moderated_audits(audits: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """Returned, moderated audits in the months, with their outcome."""
-    m = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned") & audits["moderated"]]
+def moderated_audits(audits: pd.DataFrame, months: list[str], columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Returned, moderated audits in the months, with their outcome: the month, both grades and `columns` (a
+    filter copies every column it carries, so only what is read is carried)."""
+    keep = audits["audit_month"].isin(months) & audits["status"].eq("returned") & audits["moderated"]
+    m = audits.loc[keep, ["audit_month", "overall_grade", "moderated_grade", *columns]]
     before = m["overall_grade"].map(RANK)
     after = m["moderated_grade"].map(RANK)
     outcome = np.select([after == before, after < before], ["same", "upgraded"], default="downgraded")
@@ -120,7 +122,7 @@ def standard_agreement(audits: pd.DataFrame, months: list[str], standards: list[
     present = [k for k in standards if f"moderated_grade_{k}" in audits]
     if not present:
         return None
-    m = moderated_audits(audits, months)
+    m = moderated_audits(audits, months, tuple(c for k in present for c in (f"grade_{k}", f"moderated_grade_{k}")))
     rows = []
     for k in present:
         a, b = m[f"grade_{k}"], m[f"moderated_grade_{k}"]

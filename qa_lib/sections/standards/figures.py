@@ -215,7 +215,7 @@ def month_cohorts(audits: pd.DataFrame, months: list[str], labels: dict[str, str
     """Each month's cohort label(s) among its returned audits ("" when none): month-on-month changes compare
     different children when the cohorts differ."""
     r = audits[audits["audit_month"].isin(months) & audits["status"].eq("returned")]
-    found = r.groupby("audit_month")["cohort"].agg(lambda c: sorted(set(c)))
+    found = r.groupby("audit_month")["cohort"].agg(lambda c: sorted(c.unique()))
     return {m: " and ".join(labels.get(c, c) for c in found.get(m, [])) for m in months}
 
 
