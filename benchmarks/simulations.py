@@ -81,7 +81,7 @@ def simulated_report(rng: np.random.Generator, audits: int = 40) -> tuple[bool, 
         )
 
     before = claims(moves, trends, comp_ns.cohorts)
-    std, comp = report_family(SimpleNamespace(moves=moves, trends=trends), comp_ns)
+    std, comp, _ = report_family(SimpleNamespace(moves=moves, trends=trends), comp_ns)
     return before, claims(std.moves, std.trends, comp.cohorts)
 
 
