@@ -2,14 +2,16 @@
 its counts, Fisher p, Benjamini-Hochberg q within its family, q across the whole report (`qa_lib.figures.claims`) and
 whether it is beyond chance (the report-wide q, by `qa_lib.stats.beyond_chance`). Families:
 `month_on_month` (one pair of months' standards, for each measure), `first_to_last` (each standard's first
-graded month of the period against its last: the words "rose" and "fell" and the key messages) and
-`comparator:<cohort>` (one cohort's standards between its previous and latest audit months)."""
+graded month of the period against its last: the words "rose" and "fell" and the key messages),
+`comparator:<cohort>` (one cohort's standards between its previous and latest audit months) and `agreement`
+(exact agreement between auditors and moderators from one measured month to the next: counts are audits
+agreed of audits moderated)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from qa_lib.stats import beyond_chance
+from qa_lib.stats import beyond_chance, bh_q
 
 COLUMNS = [
     "family",
@@ -69,6 +71,21 @@ def comparator(comp: pd.DataFrame, cohort: str, cmp: pd.DataFrame) -> pd.DataFra
                 f"comparator:{cohort}", GO, c.standard, c.previous_month, c.month, a, b, "good_or_outstanding", c.change, c.p, c.q, q_report
             )
         )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def agreement(changes: pd.DataFrame) -> pd.DataFrame:
+    """Rows for the agreement family: exact agreement from one measured month to the next (agreed of moderated),
+    its own Benjamini-Hochberg q within the family beside the report-wide q its words follow."""
+    if changes.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    within = bh_q(changes["p"].tolist())
+    rows = []
+    for c, q in zip(changes.itertuples(), within):
+        a = pd.Series({"agreed": c.previous_agreed, "graded": c.previous_moderated})
+        b = pd.Series({"agreed": c.agreed, "graded": c.moderated})
+        months = (c.previous_month, c.audit_month)
+        rows.append(_row("agreement", "exact_agreement", "overall", *months, a, b, "agreed", c.change, c.p, q, c.q_report))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

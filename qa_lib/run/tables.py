@@ -126,10 +126,12 @@ def changes_of(figures: RunFigures | PublishedFigures) -> pd.DataFrame:
         for c in figures.comparators.cohorts:
             rows, cmp, _ = claims.comparisons[c.cohort]
             families.append(changes_mod.comparator(rows, c.cohort, cmp))
+        families.append(changes_mod.agreement(figures.grades.agreement_changes))  # only where every count is shown
         return changes_mod.changes_table(families)
     s = figures.standards
     families = [changes_mod.month_on_month(s.table, s.moves), changes_mod.first_to_last(s.table, s.trends)]
     families += [changes_mod.comparator(figures.comparators.comp, c.cohort, c.comparison) for c in figures.comparators.cohorts]
+    families.append(changes_mod.agreement(figures.grades.agreement_changes))
     return changes_mod.changes_table(families)
 
 

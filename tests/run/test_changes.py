@@ -64,3 +64,31 @@ def test_agreement_changes_join_the_report_family_hand_worked():
     assert family_size(s, SimpleNamespace(cohorts=()), g) == 7
     voice = s.moves.set_index("standard").at["voice", "go_q_report"]
     assert voice == pytest.approx(0.002759 * 7 / 3, abs=1e-5)  # the family grew: every q moved with it
+
+
+def test_agreement_rows_in_changes_csv_hand_worked():
+    """Two agreement changes of p 0.01 and 0.04: within their family BH gives q 0.02 (0.01 x 2 / 1) and 0.04
+    (0.04 x 2 / 2); the report-wide q is carried as the report computed it, and beyond_chance follows it."""
+    from qa_lib.run.changes import agreement
+
+    frame = pd.DataFrame(
+        {
+            "previous_month": ["2021-10", "2021-11"],
+            "audit_month": ["2021-11", "2021-12"],
+            "previous_agreed": [12, 25],
+            "previous_moderated": [15, 37],
+            "previous_agreement": [80.0, 67.6],
+            "agreed": [25, 15],
+            "moderated": [37, 20],
+            "agreement": [67.6, 75.0],
+            "change": [-12.4, 7.4],
+            "p": [0.01, 0.04],
+            "q_report": [0.03, 0.2],
+        }
+    )
+    rows = agreement(frame)
+    assert list(rows.columns) == COLUMNS and rows["family"].unique().tolist() == ["agreement"]
+    first = rows.iloc[0]
+    assert (first["from_count"], first["from_graded"], first["to_count"], first["to_graded"]) == (12, 15, 25, 37)
+    assert rows["q_value"].tolist() == pytest.approx([0.02, 0.04])
+    assert rows["beyond_chance"].tolist() == ["true", "false"]
