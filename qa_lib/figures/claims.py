@@ -34,6 +34,7 @@ def report_family(std: Any, comp: Any, grades: Any = None) -> tuple[Any, Any, An
     slots += [(c, "p", "q_report") for c in cohorts]
     agreement = grades.agreement_changes.copy() if grades is not None else None
     if agreement is not None:
+        agreement["q"] = pd.Series(bh_q(agreement["p"].tolist()), index=agreement.index, dtype=float)  # within its own family
         slots.append((agreement, "p", "q_report"))
     p_values = [p for frame, p_col, _ in slots for p in frame[p_col].tolist()]
     q_values = bh_q(p_values)

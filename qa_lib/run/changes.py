@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa_lib.stats import beyond_chance, bh_q
+from qa_lib.stats import beyond_chance
 
 COLUMNS = [
     "family",
@@ -76,16 +76,15 @@ def comparator(comp: pd.DataFrame, cohort: str, cmp: pd.DataFrame) -> pd.DataFra
 
 def agreement(changes: pd.DataFrame) -> pd.DataFrame:
     """Rows for the agreement family: exact agreement from one measured month to the next (agreed of moderated),
-    its own Benjamini-Hochberg q within the family beside the report-wide q its words follow."""
+    its Benjamini-Hochberg q within the family (`q`) beside the report-wide q its words follow (`q_report`)."""
     if changes.empty:
         return pd.DataFrame(columns=COLUMNS)
-    within = bh_q(changes["p"].tolist())
     rows = []
-    for c, q in zip(changes.itertuples(), within):
+    for c in changes.itertuples():
         a = pd.Series({"agreed": c.previous_agreed, "graded": c.previous_moderated})
         b = pd.Series({"agreed": c.agreed, "graded": c.moderated})
         months = (c.previous_month, c.audit_month)
-        rows.append(_row("agreement", "exact_agreement", "overall", *months, a, b, "agreed", c.change, c.p, q, c.q_report))
+        rows.append(_row("agreement", "exact_agreement", "overall", *months, a, b, "agreed", c.change, c.p, c.q, c.q_report))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -68,7 +68,8 @@ def test_agreement_changes_join_the_report_family_hand_worked():
 
 def test_agreement_rows_in_changes_csv_hand_worked():
     """Two agreement changes of p 0.01 and 0.04: within their family BH gives q 0.02 (0.01 x 2 / 1) and 0.04
-    (0.04 x 2 / 2); the report-wide q is carried as the report computed it, and beyond_chance follows it."""
+    (0.04 x 2 / 2), set beside them by the report's family; the report-wide q is carried as the report computed
+    it, and beyond_chance follows it."""
     from qa_lib.run.changes import agreement
 
     frame = pd.DataFrame(
@@ -83,10 +84,11 @@ def test_agreement_rows_in_changes_csv_hand_worked():
             "agreement": [67.6, 75.0],
             "change": [-12.4, 7.4],
             "p": [0.01, 0.04],
-            "q_report": [0.03, 0.2],
         }
     )
-    rows = agreement(frame)
+    std = SimpleNamespace(moves=changes(table(), ["2021-10", "2021-11"]), trends=trends(table(), ["2021-10", "2021-11"]))
+    _, _, grades = report_family(std, SimpleNamespace(cohorts=()), SimpleNamespace(agreement_changes=frame))
+    rows = agreement(grades.agreement_changes.assign(q_report=[0.03, 0.2]))  # report-wide q as if among many more tests
     assert list(rows.columns) == COLUMNS and rows["family"].unique().tolist() == ["agreement"]
     first = rows.iloc[0]
     assert (first["from_count"], first["from_graded"], first["to_count"], first["to_graded"]) == (12, 15, 25, 37)

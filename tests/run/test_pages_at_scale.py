@@ -89,6 +89,7 @@ def test_five_thousand_auditors_keep_every_page_under_the_cap_and_name_only_thos
 
     page = (out / "grades.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "5,000 auditors had 5 or more moderated audits (30,000 moderated audits in all)" in text
     assert f"{AUDITORS:,} auditors with enough moderated audits in all; 40 listed here" in text
     assert "qa-pack auditors --table FILE" in text
     assert "100 auditors' grades moved under moderation differently from the team's by more than chance" in text

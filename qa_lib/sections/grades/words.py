@@ -200,7 +200,7 @@ def auditor_sentences(table: pd.DataFrame, team_mean: float, left_out: int, mont
         return [f"No auditor had {least} or more moderated audits from {window}: too few to say how consistently anyone grades."]
     k, total = len(table), int(table["moderated"].sum())
     out = [
-        f"From {window}, {k} auditor{'s' if k != 1 else ''} had {least} or more moderated audits ({total} moderated audits in all)"
+        f"From {window}, {k:,} auditor{'s' if k != 1 else ''} had {least} or more moderated audits ({total:,} moderated audits in all)"
         + (
             f"; {left_out} other{'s' if left_out != 1 else ''} had fewer and {'are' if left_out != 1 else 'is'} not shown."
             if left_out
