@@ -114,10 +114,6 @@ class IdentifierKeys:
     digits: frozenset[str]
     parts: int
 
-    @property
-    def keys(self) -> frozenset[str]:
-        return self.words | self.digits
-
 
 def identifier_keys(*columns: Iterable[object]) -> IdentifierKeys:
     """The keys of every identifier in `columns` (each an iterable of IDs, or a frame's column), worked out

@@ -114,3 +114,17 @@ def test_a_heading_that_holds_the_id_is_never_quoted(tmp_path):
         check_outputs([page(tmp_path, "<h2>Review of CH-864660</h2><p>Fine.</p>")], IDS)
     said = str(err.value)
     assert "its heading holds it" in said and "864660" not in said
+
+
+def test_identifiers_are_keyed_as_a_reader_would_type_them_by_hand():
+    """Arrow's kernels key ASCII IDs and Python keys the rest; either way the key is the ID's letters and digits in
+    lower case, split into words and all-digit keys, from a list or a frame's column alike (hand-worked)."""
+    import pandas as pd
+
+    ids = ["CHX-7781", "chx 7781", "Zoë-12", "2021-10-3", "--", "AUD-2021-01-001", "ÅSA/9"]
+    keyed = identifier_keys(ids)
+    assert keyed.words == {"chx7781", "zoë12", "aud202101001", "åsa9"}
+    assert keyed.digits == {"2021103"}
+    assert keyed.parts >= 4  # AUD-2021-01-001 has four parts; a bound from its separators may be larger, never smaller
+    assert identifier_keys(pd.Series(ids, dtype="string[pyarrow]")) == keyed
+    assert identifier_keys([]) == identifier_keys(["--", " "]) == type(keyed)(frozenset(), frozenset(), 0)
