@@ -106,3 +106,26 @@ def test_auditor_consistency_is_in_the_grades_report_only(published, demo_csv):
         assert not CODE.search(text) and "calibration conversation" not in text, name
     for table in (published / "tables").glob("*.csv"):
         assert not CODE.search(table.read_text(encoding="utf-8")), table.name
+
+
+def test_the_auditors_table_follows_the_keys_rules(calibrated, demo_csv, calibration_csv, tmp_path):
+    """`qa-pack auditors --table`: every auditor by code, never an ID, mode 0600; never inside a report folder,
+    never over a file the pack did not write; and the command asks for --key or --table."""
+    table = tmp_path / "private" / "auditors.csv"
+    proc = qa_pack("auditors", "--params", DEMO, "--audits", str(demo_csv), "--table", str(table))
+    assert proc.returncode == 0, proc.stderr
+    rows = pd.read_csv(table, dtype=str)
+    assert stat.S_IMODE(table.stat().st_mode) == 0o600
+    assert rows.columns.tolist() == ["code", "moderated_band", "raw_mean", "difference", "low", "high", "stands_out"]
+    assert len(rows) == 14 and rows["code"].str.fullmatch(r"Auditor [A-Z]+").all()  # the demo's 14 auditors, by code
+    assert rows.set_index("code").at[harsher_code(demo_csv), "stands_out"] == "True"
+    assert not any(a in table.read_text(encoding="utf-8") for a in auditor_ids(demo_csv, calibration_csv))
+    theirs = tmp_path / "private" / "theirs.csv"
+    theirs.write_text("someone else's\n", encoding="utf-8")
+    over = qa_pack("auditors", "--params", DEMO, "--audits", str(demo_csv), "--table", str(theirs))
+    assert over.returncode == 1 and "was not written by qa-pack auditors" in over.stderr
+    assert theirs.read_text(encoding="utf-8") == "someone else's\n"
+    inside = qa_pack("auditors", "--params", DEMO, "--audits", str(demo_csv), "--table", str(calibrated / "auditors.csv"))
+    assert inside.returncode == 1 and "inside the report folder" in inside.stderr and not (calibrated / "auditors.csv").exists()
+    neither = qa_pack("auditors", "--params", DEMO, "--audits", str(demo_csv))
+    assert neither.returncode == 2 and "give --key FILE, --table FILE or both" in neither.stderr
