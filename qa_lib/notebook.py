@@ -176,6 +176,23 @@ class Run(View):
     def months(self) -> list[str]:
         return list((self.published or self.figures).months.months)
 
+    # The view of the figures a section renders from, the same for both audiences: the run's own tables for the
+    # QA team, the published ones for a wider audience (a hidden count is c). A section that renders only through
+    # these needs no second layout for a wider pack.
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A figure's table ("themes.counts") as this run's audience may see it."""
+        if self.published is not None:
+            return self.published.frame(name)
+        section, attr = name.split(".")
+        table: pd.DataFrame = getattr(getattr(self.figures, section), attr)
+        return table
+
+    def complete(self, name: str) -> pd.DataFrame | None:
+        """The table with its numbers when nothing in it is hidden (always, for the QA team); else None: a
+        sentence or chart that needs every count is not drawn."""
+        return self.published.complete(name) if self.published is not None else self.frame(name)
+
     def draft(self, key: str) -> list[str]:
         """A section's drafted text (qa_lib.commentary.drafts), on this run's figures and target."""
 

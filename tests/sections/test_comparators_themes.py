@@ -232,3 +232,24 @@ def test_actions_numbered_and_a_missing_file_is_a_message(tmp_path):
     (tmp_path / "bad.yml").write_text("- actions: [x]\n")
     with pytest.raises(ParamsError, match="item 1 needs a theme"):
         actions.load_actions(tmp_path / "bad.yml")
+
+
+def test_the_themes_table_renders_both_audiences():
+    """One table for the QA team and a wider pack (issue 24): counts as "n (x%)", a month with no returns as –, a
+    hidden count as c; rows most mentioned first, or as found when a count is hidden (hand-made)."""
+    from qa_lib.sections.themes.display import themes_table
+
+    months = ["2021-10", "2021-11"]
+    counts = pd.DataFrame(
+        {
+            "audit_month": months * 2,
+            "label": ["Voice", "Voice", "Plans", "Plans"],
+            "audits": [2, 0, 9, 0],
+            "percent": [10.0, float("nan"), 45.0, float("nan")],
+            "returned": [20, 0, 20, 0],
+        }
+    )
+    internal = themes_table(counts, months)
+    assert internal.to_dict("list") == {"Theme": ["Plans", "Voice"], "Oct 2021": ["9 (45%)", "2 (10%)"], "Nov 2021": ["–", "–"]}
+    wider = themes_table(counts.assign(audits=["c", 0, 9, 0], percent=["c", float("nan"), 45.0, float("nan")]), months)
+    assert wider.to_dict("list") == {"Theme": ["Voice", "Plans"], "Oct 2021": ["c", "9 (45%)"], "Nov 2021": ["–", "–"]}

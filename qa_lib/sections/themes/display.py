@@ -6,16 +6,27 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_lib.inputs.period import month_short
-from qa_lib.stats import whole
+from qa_lib.render.cells import SYMBOL, count_cell, is_hidden, pct_cell
+
+
+def _theme_cell(audits: object, percent: object, returned: object) -> str:
+    """ "n (x%)"; "–" in a month with no returns; c when a count is hidden (a wider pack)."""
+    if is_hidden(audits, percent):
+        return SYMBOL
+    if not is_hidden(returned) and not returned:
+        return "–"
+    return f"{count_cell(audits)} ({pct_cell(percent, 0)})"
 
 
 def themes_table(counts: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """Themes down, months across: "n (x% of returned)"; most mentioned first."""
-    cells = counts.assign(
-        cell=[f"{a} ({whole(p)})" if r else "–" for a, p, r in zip(counts["audits"], counts["percent"], counts["returned"])]
-    )
+    """Themes down, months across: "n (x% of returned)"; most mentioned first (in the order found when a count
+    is hidden: a total of hidden counts is not shown, so it cannot order the rows either)."""
+    cells = counts.assign(cell=[_theme_cell(*x) for x in zip(counts["audits"], counts["percent"], counts["returned"])])
     wide = cells.pivot(index="label", columns="audit_month", values="cell").reindex(columns=months)
-    order = counts.groupby("label")["audits"].sum().sort_values(ascending=False, kind="stable").index
+    if counts["audits"].map(is_hidden).any():
+        order = pd.Index(dict.fromkeys(counts["label"]))
+    else:
+        order = counts.groupby("label")["audits"].sum().sort_values(ascending=False, kind="stable").index
     wide = wide.reindex(order)
     wide.columns = [month_short(m) for m in months]
     return wide.rename_axis("Theme").reset_index()

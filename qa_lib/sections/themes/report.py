@@ -19,28 +19,31 @@ def key_themes(run: Run, heading: str = "###") -> None:
 
 
 def recurring(run: Run, chart: bool = True, by_standard: bool = True, detail: bool = True) -> None:
-    """Audits whose comments mention each theme (counts only, never the text); without `detail` (the
-    highlight), the sentence and a link to the table and chart."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.recurring(run, chart=chart, by_standard=by_standard)
-    f = run.figures.themes
-    run.show_text(words.recurring_themes_sentence(f.counts, run.months))
-    if not detail:
+    """Audits whose comments mention each theme (counts only, never the text), for either audience from its
+    view of the figures: the sentence only when every count is shown; without `detail` (the highlight), a link
+    to the table and chart, except in a wider pack, which is the highlight alone and keeps its table (hidden
+    counts as c). The themes by standard are for the QA team."""
+    complete = run.complete("themes.counts")
+    if complete is not None:
+        run.show_text(words.recurring_themes_sentence(complete, run.months))
+    if not detail and run.published is None:
         run.show_more("themes", "every theme auditors' comments raise, month by month and by standard")
         return
     caption = "Returned audits whose comments mention each theme: number (% of returned audits)"
-    run.show_table(display.themes_table(f.counts, run.months), caption)
-    if chart:
-        run.show_chart(charts.themes_chart, f.counts, run.months)
-    if by_standard:
+    run.show_table(display.themes_table(run.frame("themes.counts"), run.months), caption)
+    if chart and complete is not None:
+        run.show_chart(charts.themes_chart, complete, run.months)
+    if by_standard and run.published is None:  # not published for a wider audience
         caption = "Audits whose comment on a standard mentions each theme, whole period"
-        run.show_table(display.theme_standard_table(f.by_standard, run.params.short_names), caption)
+        run.show_table(display.theme_standard_table(run.frame("themes.by_standard"), run.params.short_names), caption)
 
 
 def quotes(run: Run) -> None:
-    """Exemplar quotes, only when params switch them on, and always redacted (when the figures were computed)."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.quotes(run)
+    """Exemplar quotes, only when params switch them on, and always redacted (when the figures were computed);
+    never in a wider pack, whose published figures carry none."""
+    if run.published is not None:
+        run.show_text("*Exemplar quotes from auditors' comments are not published for a wider audience.*")
+        return
     found = run.figures.themes.quotes
     if found is None:
         run.show_text("*Exemplar quotes are switched off (params `quotes: enabled: false`), so no auditor's words appear in this report.*")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from qa_lib.disclosure.published import STANDARD_COUNTS as COUNTS
 from qa_lib.notebook import Run
-from qa_lib.render.cells import count_cell, is_hidden, pct_cell
 from qa_lib.sections.themes import figures, words
 
 
@@ -23,24 +22,3 @@ def key_themes(run: Run, heading: str = "###") -> None:
         if (table["audit_month"] == month).sum() < len(run.params.standards):
             text.append("*Chosen among the standards whose counts are all shown this month.*")
         run.show_text(text)
-
-
-def recurring(run: Run, chart: bool = True, by_standard: bool = True) -> None:
-    assert run.published is not None
-    counts = run.published.frame("themes.counts")
-    complete = run.published.complete("themes.counts")
-    if complete is not None:
-        run.show_text(words.recurring_themes_sentence(complete, run.months))
-    caption = "Returned audits whose comments mention each theme: number (% of returned audits)"
-    cells = counts.assign(
-        cell=["c" if is_hidden(a, p) else f"{count_cell(a)} ({pct_cell(p, 0)})" for a, p in zip(counts["audits"], counts["percent"])]
-    )
-    wide = cells.pivot(index="label", columns="audit_month", values="cell").reindex(columns=run.months)
-    order = list(dict.fromkeys(counts["label"]))
-    wide = wide.reindex(order)
-    wide.columns = [run.month_name(m) for m in wide.columns]
-    run.show_table(wide.rename_axis("Theme").reset_index(), caption)
-
-
-def quotes(run: Run) -> None:
-    run.show_text("*Exemplar quotes from auditors' comments are not published for a wider audience.*")
