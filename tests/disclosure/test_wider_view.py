@@ -17,6 +17,7 @@ from qa_lib.figures import compute_all
 from qa_lib.inputs.load import load_audits
 from qa_lib.inputs.params import load_params
 from qa_lib.inputs.period import Period
+from qa_lib.notebook import Run
 from qa_lib.run.tables import changes_of
 from qa_lib.sections.comparators import figures as comparators_figures
 from qa_lib.sections.comparators import words as comparators_words
@@ -94,3 +95,59 @@ def test_wider_sentences_are_internal_shapes_and_never_name_a_hidden_standard(de
         for line in lines_of(wider):
             assert shape(line) in inside_lines or line.startswith("Compared with"), line
             assert not any(labels[s] in line for s in left), line
+
+
+class Shown(Run):
+    """A run that records what a section shows instead of displaying it."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.seen: list[tuple] = []
+
+    def show_text(self, text, links=False):
+        self.seen.append(("text", text))
+
+    def show_table(self, frame, caption):
+        self.seen.append(("table", frame, caption))
+
+    def show_chart(self, draw, *args, **kwargs):
+        self.seen.append(("chart", draw.__name__))
+
+    def show_funnel(self, points, measure, title, xlabel, ylabel):
+        self.seen.append(("funnel", measure))
+
+    def show_more(self, page, what):
+        self.seen.append(("more", page))
+
+
+def both(demo) -> tuple[Shown, Shown]:
+    params, figures, pub = demo
+    period = Period("2021-10", "2021-12")
+    return Shown(params=params, period=period, figures=figures), Shown(params=params, period=period, published=pub)
+
+
+def test_one_function_renders_both_audiences_from_their_view(demo):
+    """Issue 24: the recurring themes, grades by area and the grades trend are each one function for both
+    audiences. What differs is what the view holds: a hidden count is c, and a chart or sentence that needs every
+    count is not drawn. No count of 1 to 4 reaches a wider table."""
+    from qa_lib.report import grades, themes
+
+    inside, wider = both(demo)
+    for run in (inside, wider):
+        themes.recurring(run, chart=False, by_standard=False, detail=False)
+        grades.by_area(run)
+        grades.trend(run)
+    kinds = [x[0] for x in inside.seen]
+    assert kinds == ["text", "more", "table", "funnel", "chart"]  # the highlight's link; the QA team's funnel and chart
+    wider_tables = [x[1] for x in wider.seen if x[0] == "table"]
+    assert [x[0] for x in wider.seen if x[0] in ("more", "funnel")] == []  # no section report to link to; no area funnel
+    assert wider_tables[0].columns.tolist() == themes_columns(inside)  # the same table shape as the QA team's
+    for table in wider_tables:
+        cells = table.drop(columns=table.columns[0]).astype(str)
+        assert not cells.map(lambda v: bool(re.fullmatch(r"[1-4]|[1-4] \(.*\)", v))).any().any()
+
+
+def themes_columns(run: Shown) -> list[str]:
+    from qa_lib.sections.themes.display import themes_table
+
+    return themes_table(run.frame("themes.counts"), run.months).columns.tolist()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from qa_lib.inputs.period import month_short
+from qa_lib.inputs.schema import GRADE_LABELS, GRADES
 from qa_lib.notebook import Run
-from qa_lib.render.cells import listed, unlisted
+from qa_lib.render.cells import count_cell, listed, unlisted
 from qa_lib.render.charts import p_chart_figure
 from qa_lib.sections.grades import charts, display, wider, words
 from qa_lib.sections.grades.auditors import MIN_MODERATED
@@ -75,18 +77,29 @@ def overall(run: Run, table: bool = True, detail: bool = True) -> None:
 
 
 def by_area(run: Run, caption: str | None = None) -> None:
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.by_area(run, caption=caption)
-    run.show_table(display.grades_by_area_table(run.figures.grades.by_area), caption or f"Grade by service area, {run.period.label}")
+    """Overall grades by service area over the period, for either audience from its view of the figures (a hidden
+    count is c); the funnel plot is for the QA team (no figure by area over the period is published)."""
+    grid = display.grades_by_area_table(run.frame("grades.by_area"))
+    run.show_table(grid.map(lambda v: v if isinstance(v, str) else count_cell(v)), caption or f"Grade by service area, {run.period.label}")
+    if run.published is not None:
+        return
     title = f"Good or outstanding overall by service area against the number of audits returned, {run.period.label}"
     measure = "share of audits graded good or outstanding overall"
     run.show_funnel(run.figures.grades.funnel, measure, title, "Audits returned in the period", "Graded good or outstanding (%)")
 
 
 def trend(run: Run) -> None:
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.trend(run)
-    run.show_chart(charts.grades_trend_chart, run.figures.grades.trend, list(run.figures.months.trend_with_data))
+    """Overall grades over the 12-month window, for either audience: the chart when every count is shown, else
+    the counts as a table (a hidden count is c)."""
+    complete = run.complete("grades.trend")
+    if complete is not None:
+        run.show_chart(charts.grades_trend_chart, complete, list((run.published or run.figures).months.trend_with_data))
+        return
+    t = run.frame("grades.trend")
+    wide = t.pivot(index="audit_month", columns="grade", values="count")[list(GRADES)].map(count_cell)
+    wide.columns = [GRADE_LABELS[g] for g in wide.columns]
+    wide.index = [month_short(m) for m in wide.index]
+    run.show_table(wide.rename_axis("Month").reset_index(), "Overall grades by month, before moderation (number of returned audits)")
 
 
 def _qa_team_figure(run: Run, name: str, missing: str) -> Any:

@@ -11,7 +11,7 @@ from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS, GRADES
 from qa_lib.notebook import Run
 from qa_lib.render.cells import count_cell, is_hidden, pct_cell
-from qa_lib.sections.grades import charts, display, words
+from qa_lib.sections.grades import display, words
 
 NOT_PUBLISHED = "*Not published for a wider audience: the QA team's report has it.*"
 
@@ -105,21 +105,3 @@ def overall(run: Run, table: bool = True) -> None:
     pub = _pub(run)
     run.show_text(overall_sentences(pub, run.months))
     run.show_table(overall_table(pub), "Overall grades by month, before moderation: number (% of returned audits)")
-
-
-def by_area(run: Run, caption: str | None = None) -> None:
-    grid = _pub(run).frame("grades.by_area")
-    run.show_table(display.grades_by_area_table(grid).map(lambda v: v if isinstance(v, str) else count_cell(v)), caption)
-
-
-def trend(run: Run) -> None:
-    pub = _pub(run)
-    before = pub.complete("grades.trend")
-    if before is not None:
-        run.show_chart(charts.grades_trend_chart, before, list(pub.months.trend_with_data))
-        return
-    t = pub.frame("grades.trend")
-    wide = t.pivot(index="audit_month", columns="grade", values="count")[list(GRADES)].map(count_cell)
-    wide.columns = [GRADE_LABELS[g] for g in wide.columns]
-    wide.index = [month_short(m) for m in wide.index]
-    run.show_table(wide.rename_axis("Month").reset_index(), "Overall grades by month, before moderation (number of returned audits)")
