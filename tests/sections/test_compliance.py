@@ -128,3 +128,37 @@ def test_non_participation_reasons_counts_and_ties():
     ]
     assert c.top_reasons(r, "2021-10") == ["No reason recorded", "Social worker left the organisation"]
     assert c.top_reasons(r, "2021-11") == []
+
+
+def test_the_returns_and_reasons_tables_render_both_audiences():
+    """One table each for the QA team and a wider pack (issue 24), hand-made: a hidden count is c, and so is a
+    rate, a target reading or a total resting on one; a month with nothing distributed or exempt is left out."""
+    from qa_lib.sections.compliance.display import reasons_table, returns_table
+
+    returns = pd.DataFrame(
+        {
+            "audit_month": ["2021-10", "2021-11", "2021-12"],
+            "cohort": ["cin", "cin", "cla"],
+            "distributed": [40, "c", 0],
+            "returned": [30, "c", 0],
+            "return_rate": [75.0, "c", float("nan")],
+            "exempt": [0, 0, 0],
+        }
+    )
+    table = returns_table(returns, {"cin": "Child in need"}, 80.0)
+    assert table.to_dict("list") == {
+        "Month": ["Oct 2021", "Nov 2021"],
+        "Cohort": ["Child in need", "Child in need"],
+        "Audits distributed": ["40", "c"],
+        "Audits returned": ["30", "c"],
+        "% returns": ["75%", "c"],
+        "Target 80%": ["below", "c"],
+        "Exemptions": ["0", "0"],
+    }
+    reasons = pd.DataFrame(
+        {"reason": ["Leave", "Leave", "Sickness"], "audit_month": ["2021-10", "2021-11", "2021-10"], "count": [6, "c", 9]}
+    )
+    hidden = reasons_table(reasons, ["2021-10", "2021-11"])
+    assert hidden.to_dict("list") == {"Reason": ["Leave", "Sickness"], "Oct 2021": ["6", "9"], "Nov 2021": ["c", "0"], "Total": ["c", "9"]}
+    shown = reasons_table(reasons.assign(count=[6, 7, 9]), ["2021-10", "2021-11"])
+    assert shown.to_dict("list") == {"Reason": ["Leave", "Sickness"], "Oct 2021": ["6", "9"], "Nov 2021": ["7", "0"], "Total": ["13", "9"]}

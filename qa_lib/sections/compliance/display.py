@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_lib.inputs.period import month_short
-from qa_lib.render.cells import rate_cell
+from qa_lib.render.cells import SYMBOL, count_cell, is_hidden, pct_cell, rate_cell
 from qa_lib.render.words import displayed_whole
 from qa_lib.stats import one_decimal, whole
 
@@ -17,17 +17,18 @@ def met(rate: float, target: float) -> str:
 
 
 def returns_table(returns: pd.DataFrame, cohorts: dict[str, str], target: float) -> pd.DataFrame:
-    """Month, cohort, distributed, returned, % returns and exemptions, with the target."""
-    r = returns[(returns["distributed"] > 0) | (returns["exempt"] > 0)]
+    """Month, cohort, distributed, returned, % returns and exemptions, with the target; for either audience (a
+    hidden count is c, and so is a rate or a target reading that rests on one)."""
+    r = returns[[is_hidden(d, e) or d > 0 or e > 0 for d, e in zip(returns["distributed"], returns["exempt"])]]
     return pd.DataFrame(
         {
             "Month": r["audit_month"].map(month_short),
             "Cohort": r["cohort"].map(lambda c: cohorts.get(c, c)),
-            "Audits distributed": r["distributed"],
-            "Audits returned": r["returned"],
-            "% returns": r["return_rate"].map(lambda v: "–" if pd.isna(v) else whole(v)),
-            f"Target {whole(target)}": r["return_rate"].map(lambda v: "–" if pd.isna(v) else met(v, target)),
-            "Exemptions": r["exempt"],
+            "Audits distributed": r["distributed"].map(count_cell),
+            "Audits returned": r["returned"].map(count_cell),
+            "% returns": r["return_rate"].map(lambda v: pct_cell(v, 0)),
+            f"Target {whole(target)}": [SYMBOL if is_hidden(v) else ("–" if pd.isna(v) else met(v, target)) for v in r["return_rate"]],
+            "Exemptions": r["exempt"].map(count_cell),
         }
     )
 
@@ -54,12 +55,18 @@ def participation_table(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def reasons_table(reasons: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """Reason categories down, months across, with a period total; most common first."""
+    """Reason categories down, months across, with a period total; most common first. For either audience: a
+    hidden count is c, a total over one is c too, and rows stay in the order found (a hidden total cannot order)."""
     if reasons.empty:
         return pd.DataFrame({"Reason": ["Every social worker took part"]})
-    wide = reasons.pivot(index="reason", columns="audit_month", values="count").reindex(columns=months).fillna(0).astype(int)
-    wide["Total"] = wide.sum(axis=1)
-    wide = wide.sort_values(["Total"], ascending=False)
+    wide = reasons.pivot(index="reason", columns="audit_month", values="count").reindex(columns=months).fillna(0)
+    if wide.map(is_hidden).any().any():
+        wide["Total"] = [SYMBOL if any(is_hidden(v) for v in row) else int(sum(row)) for row in wide.itertuples(index=False)]
+    else:
+        wide = wide.astype(int)
+        wide["Total"] = wide.sum(axis=1)
+        wide = wide.sort_values(["Total"], ascending=False)
+    wide = wide.map(count_cell)
     wide.columns = [month_short(c) if c != "Total" else c for c in wide.columns]
     return wide.rename_axis("Reason").reset_index()
 

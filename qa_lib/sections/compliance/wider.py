@@ -11,29 +11,11 @@ from qa_lib.notebook import Run
 from qa_lib.render.cells import count_cell, is_hidden, pct_cell, rate_cell
 from qa_lib.render.words import spc_sentence
 from qa_lib.sections.compliance import charts, display, figures, words
-from qa_lib.stats import whole
 
 
 def _pub(run: Run) -> PublishedFigures:
     assert run.published is not None
     return run.published
-
-
-def returns_table(pub: PublishedFigures, cohorts: dict[str, str], target: float) -> pd.DataFrame:
-    """The period's returns by month and cohort, as published."""
-    r = pub.frame("compliance.returns_period")
-    r = r[[is_hidden(d, e) or d > 0 or e > 0 for d, e in zip(r["distributed"], r["exempt"])]]
-    return pd.DataFrame(
-        {
-            "Month": r["audit_month"].map(month_short),
-            "Cohort": r["cohort"].map(lambda c: cohorts.get(c, c)),
-            "Audits distributed": r["distributed"].map(count_cell),
-            "Audits returned": r["returned"].map(count_cell),
-            "% returns": r["return_rate"].map(lambda v: pct_cell(v, 0)),
-            f"Target {whole(target)}": ["c" if is_hidden(v) else ("–" if pd.isna(v) else display.met(v, target)) for v in r["return_rate"]],
-            "Exemptions": r["exempt"].map(count_cell),
-        }
-    )
 
 
 def returns_sentences(pub: PublishedFigures, months: list[str], target: float) -> list[str]:
@@ -63,7 +45,9 @@ def area_table(pub: PublishedFigures, areas: list[str], months: list[str]) -> pd
 
 def context(run: Run) -> None:
     pub = _pub(run)
-    run.show_table(returns_table(pub, run.params.cohorts, run.target), "Audits distributed and returned")
+    run.show_table(
+        display.returns_table(pub.frame("compliance.returns_period"), run.params.cohorts, run.target), "Audits distributed and returned"
+    )
     lines = ["**Themes:**", words.cohort_theme_lines(pub.compliance.month_themes, run.months), display.SAMPLING_NOTE]
     monthly = pub.shown_rows("compliance.monthly", ["exempt"])
     if set(run.months) <= set(monthly["audit_month"]):
@@ -104,19 +88,9 @@ def participation(run: Run, tables: bool = True) -> None:
         }
     )
     run.show_table(table, "Social worker participation by month")
-    run.show_table(reasons_table(pub, run.months), "Reasons for non-participation (number of returned audits)")
+    run.show_table(
+        display.reasons_table(pub.frame("compliance.reasons"), run.months), "Reasons for non-participation (number of returned audits)"
+    )
 
 
-def reasons_table(pub: PublishedFigures, months: list[str]) -> pd.DataFrame:
-    """Reason categories down, months across; a total only where every month's count is shown."""
-    reasons = pub.frame("compliance.reasons")
-    if reasons.empty:
-        return pd.DataFrame({"Reason": ["Every social worker took part"]})
-    wide = reasons.pivot(index="reason", columns="audit_month", values="count").reindex(columns=months).fillna(0)
-    wide["Total"] = ["c" if any(is_hidden(v) for v in row) else int(sum(row)) for row in wide.itertuples(index=False)]
-    wide = wide.map(count_cell)
-    wide.columns = [month_short(c) if c != "Total" else c for c in wide.columns]
-    return wide.rename_axis("Reason").reset_index()
-
-
-__all__ = ["area_table", "compliance_summary", "context", "participation", "rate_cell", "returns_sentences", "returns_table"]
+__all__ = ["area_table", "compliance_summary", "context", "participation", "rate_cell", "returns_sentences"]
