@@ -7,6 +7,7 @@ import pandas as pd
 
 from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS
+from qa_lib.render.cells import count_cell
 from qa_lib.render.words import coefficient_interval
 from qa_lib.sections.grades.auditors import band
 from qa_lib.sections.grades.words import steps
@@ -81,7 +82,8 @@ def overall_grades_table(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFr
 
 
 def grades_by_area_table(table: pd.DataFrame) -> pd.DataFrame:
-    return table.rename(columns={"service_area": "Grade by service area"})
+    """Service areas down, grades across, counts; for either audience (a hidden count is c)."""
+    return table.rename(columns={"service_area": "Grade by service area"}).map(lambda v: v if isinstance(v, str) else count_cell(v))
 
 
 def reaudit_table(moves: pd.DataFrame) -> pd.DataFrame:

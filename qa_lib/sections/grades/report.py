@@ -79,8 +79,7 @@ def overall(run: Run, table: bool = True, detail: bool = True) -> None:
 def by_area(run: Run, caption: str | None = None) -> None:
     """Overall grades by service area over the period, for either audience from its view of the figures (a hidden
     count is c); the funnel plot is for the QA team (no figure by area over the period is published)."""
-    grid = display.grades_by_area_table(run.frame("grades.by_area"))
-    run.show_table(grid.map(lambda v: v if isinstance(v, str) else count_cell(v)), caption or f"Grade by service area, {run.period.label}")
+    run.show_table(display.grades_by_area_table(run.frame("grades.by_area")), caption or f"Grade by service area, {run.period.label}")
     if run.published is not None:
         return
     title = f"Good or outstanding overall by service area against the number of audits returned, {run.period.label}"
