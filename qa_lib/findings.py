@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qa_lib.figures.claims import family_size
+from qa_lib.disclosure.published import STANDARD_COUNTS, ShownFigures, as_numbers, hidden_months
 from qa_lib.inputs.period import join_words, month_name
 from qa_lib.render.words import displayed_whole, spc_sentence
 from qa_lib.sections.grades.figures import good_or_outstanding
@@ -25,7 +25,6 @@ from qa_lib.spc import CONCERN, IMPROVEMENT, variation
 from qa_lib.stats import signed_points, whole
 
 if TYPE_CHECKING:
-    from qa_lib.figures import RunFigures
     from qa_lib.inputs.params import Params
     from qa_lib.inputs.period import Period
 
@@ -53,7 +52,7 @@ class Finding:
         return f"**{self.label}:** {self.text}"
 
 
-def findings(f: RunFigures, p: Params, period: Period) -> tuple[Finding, ...]:
+def findings(f: ShownFigures, p: Params, period: Period) -> tuple[Finding, ...]:
     """Every finding of the run, ranked (the key messages take them in this order)."""
     out = [x for x in (_returns(f, p, period), _overall(f, period)) if x]
     out += _standards(f, p)
@@ -61,17 +60,20 @@ def findings(f: RunFigures, p: Params, period: Period) -> tuple[Finding, ...]:
     return tuple(sorted(out, key=lambda x: x.rank))
 
 
-def key_messages(f: RunFigures, p: Params, period: Period) -> str:
+def key_messages(f: ShownFigures, p: Params, period: Period) -> str:
     """The key messages box: the ranked findings as Markdown bullets, at most MAX_MESSAGES."""
     return "\n".join(f"- {x.bullet}" for x in findings(f, p, period)[:MAX_MESSAGES])
 
 
-def _returns(f: RunFigures, p: Params, period: Period) -> Finding | None:
-    m = f.compliance.monthly.set_index("audit_month")
-    rated = [x for x in period.months if x in m.index and m.at[x, "distributed"] > 0]
-    if not rated:
+def _returns(f: ShownFigures, p: Params, period: Period) -> Finding | None:
+    counts = ["distributed", "returned", "return_rate"]
+    m = f.shown_rows("compliance.monthly", counts).set_index("audit_month")
+    hidden = hidden_months(f.frame("compliance.monthly"), counts)
+    rated = [x for x in period.months if x in hidden or (x in m.index and m.at[x, "distributed"] > 0)]
+    if not rated or rated[-1] in hidden:  # the latest month's rate is not shown: no bullet rests on it
         return None
-    last = rated[-1]
+    last = rated.pop()
+    rated = [x for x in rated if x not in hidden] + [last]
     rate, k, n = float(m.at[last, "return_rate"]), int(m.at[last, "returned"]), int(m.at[last, "distributed"])
     meets = displayed_whole(rate) >= displayed_whole(p.target_return_rate)
     earlier = "; ".join(f"{month_name(x)} {whole(float(m.at[x, 'return_rate']))}" for x in rated[:-1])
@@ -82,8 +84,11 @@ def _returns(f: RunFigures, p: Params, period: Period) -> Finding | None:
     return Finding(1, "Returns", "return_rate", (last,), "" if meets else "concern", rate, f"{k}/{n}", False, text)
 
 
-def _overall(f: RunFigures, period: Period) -> Finding | None:
-    """The overall grades after moderation, with the auditors' own grades beside them."""
+def _overall(f: ShownFigures, period: Period) -> Finding | None:
+    """The overall grades after moderation, with the auditors' own grades beside them (in a wider pack, which
+    publishes no grade after moderation, the auditors' grades, when the latest month's are all shown)."""
+    if f.grades.after is None:
+        return _overall_before(f, period)
     after = good_or_outstanding(f.grades.after).set_index("audit_month")
     before = good_or_outstanding(f.grades.before).set_index("audit_month")
     graded = [x for x in period.months if x in after.index and after.at[x, "returned"] > 0]
@@ -119,12 +124,28 @@ def _overall(f: RunFigures, period: Period) -> Finding | None:
     )
 
 
-def _moderated(f: RunFigures, month: str) -> int:
+def _overall_before(f: ShownFigures, period: Period) -> Finding | None:
+    every = f.frame("grades.before")
+    hidden = hidden_months(every, ["count"])
+    before = good_or_outstanding(as_numbers(every[~every["audit_month"].isin(hidden)])).set_index("audit_month")
+    graded = [x for x in period.months if x in hidden or (x in before.index and before.at[x, "returned"] > 0)]
+    if not graded or graded[-1] in hidden:
+        return None
+    last = graded[-1]
+    k, n, rate = int(before.at[last, "good_or_outstanding"]), int(before.at[last, "returned"]), float(before.at[last, "percent"])
+    text = (
+        f"{whole(rate)} of {month_name(last)}'s {n} returned audits were graded good or outstanding overall by the auditors ({k} of {n}); "
+        "grades after moderation are in the QA team's report."
+    )
+    return Finding(2, "Overall grades", "good_or_outstanding", (last,), "", rate, f"{k}/{n} before", False, _sentence(text))
+
+
+def _moderated(f: ShownFigures, month: str) -> int:
     s = f.grades.moderation_summary.set_index("audit_month")
     return int(s.at[month, "moderated"]) if month in s.index else 0
 
 
-def _standards(f: RunFigures, p: Params) -> list[Finding]:
+def _standards(f: ShownFigures, p: Params) -> list[Finding]:
     """One bullet for the standards: every change beyond chance (period, then month to month), or none."""
     s = f.standards
     label = p.short_names
@@ -143,11 +164,13 @@ def _standards(f: RunFigures, p: Params) -> list[Finding]:
             f"{label.get(r.standard, r.standard)} {'rose' if r.go_change > 0 else 'fell'} from {whole(a['pct_good_or_outstanding'])} in "
             f"{month_name(r.previous_month)} to {whole(b['pct_good_or_outstanding'])} in {month_name(r.audit_month)}"
         )
-    tested = family_size(s, f.comparators, f.grades)
+    tested = s.family  # every test of the report, in either audience's pack: its q's allow for them all
+    # In a wider pack a verdict that rests on a hidden count is not published, so "none" speaks only of the rest.
+    which = "no standard shown in full" if hidden_months(f.frame("standards.table"), STANDARD_COUNTS) else "no standard"
     if moved:
         text = f"good or outstanding grades: {'; '.join(moved)}, more than chance would explain across the report's {tested} comparisons."
     elif tested:
-        text = f"no standard rose or fell by more than chance would explain across the {tested} comparisons this report makes."
+        text = f"{which} rose or fell by more than chance would explain across the {tested} comparisons this report makes."
     else:
         text = "there are not enough graded months to compare the standards."
     size = float(len(moved)) if moved else float("nan")
@@ -161,7 +184,7 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def _cohorts(f: RunFigures, p: Params) -> Finding | None:
+def _cohorts(f: ShownFigures, p: Params) -> Finding | None:
     """Cohorts against their previous audit: every standard that moved beyond chance, and any picture."""
     parts = []
     for c in f.comparators.cohorts:
@@ -195,17 +218,22 @@ def _cohorts(f: RunFigures, p: Params) -> Finding | None:
     )
 
 
-def _moderation(f: RunFigures, period: Period) -> Finding | None:
-    """Which way moderation moved grades (when three quarters or more moved one way), and agreement."""
+def _moderation(f: ShownFigures, period: Period) -> Finding | None:
+    """Which way moderation moved grades (when three quarters or more moved one way), and agreement; none when
+    a count behind it is hidden (c)."""
     summary = f.grades.moderation_summary
     s = summary[summary["audit_month"].isin(period.months)]
+    if hidden_months(s, ["moderated", "upgraded", "downgraded"]):
+        return None
+    s = as_numbers(s)
     moderated, up, down = int(s["moderated"].sum()), int(s["upgraded"].sum()), int(s["downgraded"].sum())
     if not moderated:
         return None
     changed = up + down
-    a = f.grades.agreement.set_index("audit_month").loc["period"]
+    agreement = f.complete("grades.agreement")
+    a = agreement.set_index("audit_month").loc["period"] if agreement is not None else None
     parts = []
-    if a["moderated"] >= MIN_N:
+    if a is not None and a["moderated"] >= MIN_N:
         parts.append(
             f"moderators kept the auditor's grade in {int(a['agreed'])} of {int(a['moderated'])} moderated audits "
             f"({whole(float(a['exact_agreement']))})"
@@ -241,10 +269,12 @@ def _moderation(f: RunFigures, period: Period) -> Finding | None:
     )
 
 
-def _trend(f: RunFigures) -> Finding | None:
+def _trend(f: ShownFigures) -> Finding | None:
     """A month that stands out on the return rate's or the overall grades' chart, by the measure's direction."""
     said = []
     for chart, label in ((f.compliance.spc, "the return rate"), (f.grades.spc, "the share of audits graded good or outstanding overall")):
+        if chart is None:  # a count behind the chart is hidden: it is not drawn, nor read
+            continue
         kind = variation(chart)
         if kind in (IMPROVEMENT, CONCERN):
             said.append((kind, spc_sentence(chart, label) or ""))

@@ -21,7 +21,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from qa_lib.commentary.drafts import draft
-from qa_lib.disclosure.published import PublishedFigures
+from qa_lib.disclosure.published import PublishedFigures, ShownFigures
 from qa_lib.errors import QAPackError
 from qa_lib.figures import compute_all
 from qa_lib.inputs import resources
@@ -182,21 +182,31 @@ class Run(View):
 
     def frame(self, name: str) -> pd.DataFrame:
         """A figure's table ("themes.counts") as this run's audience may see it."""
-        if self.published is not None:
-            return self.published.frame(name)
-        section, attr = name.split(".")
-        table: pd.DataFrame = getattr(getattr(self.figures, section), attr)
-        return table
+        return self.shown.frame(name)
 
     def complete(self, name: str) -> pd.DataFrame | None:
         """The table with its numbers when nothing in it is hidden (always, for the QA team); else None: a
         sentence or chart that needs every count is not drawn."""
-        return self.published.complete(name) if self.published is not None else self.frame(name)
+        return self.shown.complete(name)
+
+    def shown_rows(self, name: str, columns: list[str]) -> pd.DataFrame:
+        """The table's rows whose `columns` are all shown, as numbers (every row, for the QA team)."""
+        return self.shown.shown_rows(name, columns)
+
+    @property
+    def shown(self) -> ShownFigures:
+        """The figures this run's audience may see: the published ones for a wider audience, else the run's own."""
+        return self.published if self.published is not None else self.figures
+
+    @property
+    def commentary(self) -> dict[str, str]:
+        """The QA lead's edited text by section: none in a wider pack, which shows only drafts from what it shows."""
+        return self.figures.commentary if self.published is None else {}
 
     def draft(self, key: str) -> list[str]:
-        """A section's drafted text (qa_lib.commentary.drafts), on this run's figures and target."""
+        """A section's drafted text (qa_lib.commentary.drafts), on this run's view of the figures and target."""
 
-        return draft(key, self.figures, self.params.with_overrides(target_return_rate=self.target), self.period)
+        return draft(key, self.shown, self.params.with_overrides(target_return_rate=self.target), self.period)
 
     def show_section(self, key: str, heading: str | None = None) -> None:
         """A section's text: the QA lead's edited commentary when the run has it, else the draft. Either way it
@@ -234,9 +244,7 @@ class Run(View):
 
             shown = self.published or self.figures
             return self.text_html(revision_markdown(shown.revision, self.params.short_names, wider=self.published is not None))
-        if self.published is not None:
-            raise QAPackError(f"a wider run shows no QA lead's commentary (block {name})")
-        commentary = self.figures.commentary
+        commentary = self.commentary
         if kind == "section":
             key, _, heading = rest.partition(":")
             if key in commentary:
@@ -248,20 +256,18 @@ class Run(View):
         if kind == "edited":
             return self.text_html(commentary.get(rest, ""))
         if kind in ("cohort", "cohort-brief"):
-            from qa_lib.sections.comparators.words import comparator_text
+            from qa_lib.sections.comparators.words import cohort_text
 
             index, _, heading = rest.partition(":")
-            c = self.figures.comparators.cohorts[int(index)]
+            c = self.shown.comparators.cohorts[int(index)]
             if "comparators" in commentary:
                 return self.text_html(f"{heading} {c.label}")
             brief = kind == "cohort-brief"  # the highlight: only the standards that moved more than chance would explain
-            return self.text_html(
-                [f"{heading} {c.label}", *comparator_text(c.label, c.months, c.comparison, c.picture, self.params.short_names, brief)]
-            )
+            return self.text_html([f"{heading} {c.label}", *cohort_text(c, self.params.short_names, brief)])
         if kind == "commentary-note":
             from qa_lib.commentary.drafts import commentary_lines
 
-            return self.text_html(commentary_lines(self.figures))
+            return self.text_html(commentary_lines(self.figures)) if self.published is None else ""
         raise QAPackError(f"no such block: {name}")
 
     @property

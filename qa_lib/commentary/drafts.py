@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from qa_lib.disclosure.published import STANDARD_COUNTS, ShownFigures, as_numbers, hidden_months
 from qa_lib.figures import RunFigures
 from qa_lib.findings import key_messages
 from qa_lib.inputs.params import Params
-from qa_lib.inputs.period import Period, join_words
+from qa_lib.inputs.period import Period, join_words, month_name
 from qa_lib.render.words import spc_sentence
 from qa_lib.sections.comparators import words as comparator_words
 from qa_lib.sections.compliance import display as compliance_display
 from qa_lib.sections.compliance import words as compliance_words
 from qa_lib.sections.grades import words as grades_words
+from qa_lib.sections.grades.words import AGREEMENT_NOT_SHOWN
 from qa_lib.sections.standards import words as standards_words
 from qa_lib.sections.themes import words as theme_words
 
@@ -23,79 +25,120 @@ from qa_lib.sections.themes import words as theme_words
 class Section:
     key: str
     heading: str
-    draft: Callable[[RunFigures, Params, Period], list[str]]
+    draft: Callable[[ShownFigures, Params, Period], list[str]]
 
 
-def _context(f: RunFigures, p: Params, period: Period) -> list[str]:
+# Each draft reads the view of the figures (`ShownFigures`): the run's own for the QA team, the published ones for
+# a wider audience. With nothing hidden the two give the same words; a sentence that would rest on a hidden count
+# (c) is not written, or says the figure is not shown.
+
+
+def _context(f: ShownFigures, p: Params, period: Period) -> list[str]:
     months = period.months
-    return [
-        "**Themes:**",
-        compliance_words.cohort_theme_lines(f.compliance.month_themes, months),
-        compliance_display.SAMPLING_NOTE,
-        compliance_words.exemption_sentence(f.compliance.monthly, months),
-    ]
+    lines = ["**Themes:**", compliance_words.cohort_theme_lines(f.compliance.month_themes, months), compliance_display.SAMPLING_NOTE]
+    exempt = f.shown_rows("compliance.monthly", ["exempt"])
+    if set(months) <= set(exempt["audit_month"]):
+        lines.append(compliance_words.exemption_sentence(exempt, months))
+    return lines
 
 
-def _compliance(f: RunFigures, p: Params, period: Period) -> list[str]:
-    c = f.compliance
-    spc = [x for x in [spc_sentence(c.spc, "the return rate")] if x]
-    return (
-        compliance_words.compliance_sentences(c.monthly, period.months, p.target_return_rate)
-        + spc
-        + (compliance_words.full_return_sentences(c.full_areas, period.months))
-    )
+def returns_sentences(f: ShownFigures, months: list[str], target: float) -> list[str]:
+    """Each month's return rate against the target and the months before (the report's and the e-mail's)."""
+    monthly = f.shown_rows("compliance.monthly", ["distributed", "returned", "return_rate"])
+    shown = [m for m in months if m in set(monthly["audit_month"])]
+    out = compliance_words.compliance_sentences(monthly, shown, target) if shown else []
+    return out + [f"The return rate for {month_name(m, with_year=True)} is not shown (c)." for m in months if m not in shown]
 
 
-def _participation(f: RunFigures, p: Params, period: Period) -> list[str]:
-    c = f.compliance
-    return compliance_words.participation_sentences(c.participation_trend, c.reasons, period.months, p.reason_categories)
+def overall_sentences(f: ShownFigures, months: list[str]) -> list[str]:
+    """Each month's audits graded good or outstanding overall, before and (when published) after moderation."""
+    before = f.frame("grades.before")
+    hidden = hidden_months(before, ["count"])
+    shown = as_numbers(before[~before["audit_month"].isin(hidden)])
+    return grades_words.overall_grade_sentences(shown, f.grades.after, months, hidden)
 
 
-def _moderation(f: RunFigures, p: Params, period: Period) -> list[str]:
+def standards_sentences(f: ShownFigures, short_names: dict[str, str]) -> list[str]:
+    """The noise rule's verdicts across the period, on the standards compared; a line on any left out (c)."""
+    s = f.standards
+    out = [] if s.trends.empty and s.not_compared else standards_words.standards_sentences(s.trends, short_names, s.cohorts)
+    if s.not_compared:
+        names = "; ".join(short_names.get(x, x) for x in s.not_compared)
+        out.append(f"Not compared across the period, because a count in its first or last month is small or could reveal one (c): {names}.")
+    return out
+
+
+def _compliance(f: ShownFigures, p: Params, period: Period) -> list[str]:
+    months = period.months
+    out = returns_sentences(f, months, p.target_return_rate)
+    spc = f.compliance.spc  # None when a count behind the chart is hidden
+    out += [x for x in [spc_sentence(spc, "the return rate") if spc is not None else None] if x]
+    by_area = f.frame("compliance.by_area_period")
+    partial = hidden_months(by_area, ["distributed", "returned"])
+    out += compliance_words.full_return_sentences(f.compliance.full_areas, months, partial)
+    if partial:
+        out.append("Areas whose returns include small numbers are shown as c and are not named here.")
+    return out
+
+
+def _participation(f: ShownFigures, p: Params, period: Period) -> list[str]:
+    reasons = f.frame("compliance.reasons")
+    whole = reasons[~reasons["audit_month"].isin(hidden_months(reasons, ["count"]))]  # a month's reasons all shown
+    part = f.frame("compliance.participation_trend")
+    return compliance_words.participation_sentences(part, as_numbers(whole), period.months, p.reason_categories)
+
+
+def _moderation(f: ShownFigures, p: Params, period: Period) -> list[str]:
     g = f.grades
     return grades_words.moderation_text(g.moderation_summary, g.moderation_outcomes, period.months, f.compliance.month_themes)
 
 
-def _agreement(f: RunFigures, p: Params, period: Period) -> list[str]:
-    return grades_words.agreement_sentences(f.grades.agreement, period.months, f.grades.agreement_changes)
+def _agreement(f: ShownFigures, p: Params, period: Period) -> list[str]:
+    agree, pairs = f.complete("grades.agreement"), f.complete("grades.moderation_outcomes")
+    if agree is None or pairs is None:
+        return [f"*{AGREEMENT_NOT_SHOWN}*"]
+    return grades_words.agreement_sentences(agree, period.months, f.grades.agreement_changes)
 
 
-def _overall(f: RunFigures, p: Params, period: Period) -> list[str]:
+def _overall(f: ShownFigures, p: Params, period: Period) -> list[str]:
     g = f.grades
-    spc = [x for x in [spc_sentence(g.spc, "the share of audits graded good or outstanding overall")] if x]
-    return grades_words.overall_grade_sentences(g.before, g.after, period.months) + spc
+    spc = [x for x in [spc_sentence(g.spc, "the share of audits graded good or outstanding overall") if g.spc is not None else None] if x]
+    return overall_sentences(f, period.months) + spc
 
 
-def _standards(f: RunFigures, p: Params, period: Period) -> list[str]:
+def _standards(f: ShownFigures, p: Params, period: Period) -> list[str]:
     """Across the period, and one sentence on the months between; each month's paragraph is in the audit quality
     report (`standards.month_detail`), not the highlight."""
-    s = f.standards
-    months = [x for x in [standards_words.month_summary(s.moves, p.short_names)] if x]
-    return standards_words.standards_sentences(s.trends, p.short_names, s.cohorts) + months
+    months = [x for x in [standards_words.month_summary(f.standards.moves, p.short_names)] if x]
+    return standards_sentences(f, p.short_names) + months
 
 
-def _comparators(f: RunFigures, p: Params, period: Period) -> list[str]:
+def _comparators(f: ShownFigures, p: Params, period: Period) -> list[str]:
     out = []
     for c in f.comparators.cohorts:
-        out += [f"#### {c.label}", *comparator_words.comparator_text(c.label, c.months, c.comparison, c.picture, p.short_names)]
+        out += [f"#### {c.label}", *comparator_words.cohort_text(c, p.short_names)]
     return out
 
 
-def _key_themes(f: RunFigures, p: Params, period: Period) -> list[str]:
+def _key_themes(f: ShownFigures, p: Params, period: Period) -> list[str]:
+    """Each month's strengths and learning; in a wider pack, chosen among the standards whose counts are all shown
+    that month (the figures' `themes.key` is so chosen), and said to be."""
+    table = f.shown_rows("standards.table", STANDARD_COUNTS)
+    every = f.frame("standards.table")
     out = []
     for month in period.months:
         strengths, learning = f.themes.key[month]
         label = f.compliance.month_themes.get(month) or "no audits"
-        from qa_lib.inputs.period import month_name
-
         out += [
             f"#### {month_name(month, with_year=True)} – {label}",
-            theme_words.key_theme_text(f.standards.table, month, strengths, learning, p.short_names, f.themes.by_standard),
+            theme_words.key_theme_text(table, month, strengths, learning, p.short_names, f.themes.by_standard),
         ]
+        if (table["audit_month"] == month).sum() < (every["audit_month"] == month).sum():
+            out.append("*Chosen among the standards whose counts are all shown this month.*")
     return out
 
 
-def _key_messages(f: RunFigures, p: Params, period: Period) -> list[str]:
+def _key_messages(f: ShownFigures, p: Params, period: Period) -> list[str]:
     return [key_messages(f, p, period)]  # the ranked findings (qa_lib.findings)
 
 
@@ -114,12 +157,12 @@ SECTIONS: tuple[Section, ...] = (
 BY_KEY = {s.key: s for s in SECTIONS}
 
 
-def draft(key: str, figures: RunFigures, params: Params, period: Period) -> list[str]:
+def draft(key: str, figures: ShownFigures, params: Params, period: Period) -> list[str]:
     """One section's drafted text, as paragraphs (what the report shows when the section is left as drafted)."""
     return BY_KEY[key].draft(figures, params, period)
 
 
-def drafts(figures: RunFigures, params: Params, period: Period) -> dict[str, str]:
+def drafts(figures: ShownFigures, params: Params, period: Period) -> dict[str, str]:
     """Every section's drafted text as one Markdown block."""
     return {s.key: "\n\n".join(b for b in s.draft(figures, params, period) if b) for s in SECTIONS}
 

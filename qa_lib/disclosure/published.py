@@ -19,7 +19,10 @@ from qa_lib.disclosure.problem import Key
 from qa_lib.figures import RunFigures
 from qa_lib.inputs.period import RunMonths
 from qa_lib.inputs.schema import GRADES
+from qa_lib.sections.comparators.figures import picture as comparator_picture
+from qa_lib.sections.compliance.figures import full_return_areas
 from qa_lib.sections.themes.actions import Actions
+from qa_lib.sections.themes.figures import key_themes
 
 if TYPE_CHECKING:
     from qa_lib.figures.revision import Revision
@@ -64,20 +67,21 @@ class PublishedFigures:
         table = self.frame(name)
         if (table.astype(str) == SYMBOL).any().any():
             return None
-        return _numbers(table)
+        return as_numbers(table)
 
     def shown_rows(self, name: str, columns: list[str]) -> pd.DataFrame:
         """The rows whose given columns are all shown, as numbers (for sentences and tests that need only those)."""
         table = self.frame(name)
         keep = ~(table[columns].astype(str) == SYMBOL).any(axis=1)
-        return _numbers(table[keep])
+        return as_numbers(table[keep])
 
     @property
     def note(self) -> str:
         return NOTE.format(top=self.min_count - 1)
 
 
-def _numbers(table: pd.DataFrame) -> pd.DataFrame:
+def as_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its shown counts as numbers (object columns of numbers and c, once the c rows are left out)."""
     out = table.copy()
     for col in out.columns:
         if out[col].dtype == object:
@@ -198,22 +202,75 @@ def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str
     sections["compliance"]["month_themes"] = dict(c.month_themes)  # cohort labels per month: no counts
     areas = tuple(str(a) for a in c.by_area_period["service_area"].unique())
     sections["themes"]["actions"] = without_numbers(t.actions, areas)  # the QA lead's words, their numbers hidden
-    sections["comparators"]["cohorts"] = tuple(
-        SimpleNamespace(cohort=x.cohort, label=x.label, months=list(x.months)) for x in figures.comparators.cohorts
-    )
     sections["standards"]["months"] = tuple(figures.standards.months)
     # The report's own verdicts (one family, `qa_lib.figures.claims`), kept only where every count behind them
     # is shown: a wider pack marks and words exactly what the internal report does, on fewer comparisons.
     table = sections["standards"]["table"]
     sections["standards"]["moves"] = shown_moves(figures.standards.moves, table)
     sections["standards"]["trends"] = shown_trends(figures.standards.trends, table)
+    trends = sections["standards"]["trends"]
+    sections["standards"]["family"] = figures.standards.family  # the q's allow for every test of the report
+    sections["standards"]["not_compared"] = tuple(s for s in figures.standards.trends["standard"] if s not in set(trends["standard"]))
     comp = sections["comparators"]["comp"]
-    sections["comparators"]["comparisons"] = {
-        x.cohort: _keep(x.comparison, fully_shown(comp[comp["cohort"] == x.cohort], "standard", COMPARATOR_COUNTS))
-        for x in figures.comparators.cohorts
-    }
+    cohorts = []
+    for x in figures.comparators.cohorts:
+        whole = fully_shown(comp[comp["cohort"] == x.cohort], "standard", COMPARATOR_COUNTS)
+        kept = _keep(x.comparison, whole)
+        left = tuple(s for s in dict.fromkeys(comp.loc[comp["cohort"] == x.cohort, "standard"]) if s not in whole)
+        cohorts.append(
+            SimpleNamespace(
+                cohort=x.cohort,
+                label=x.label,
+                months=list(x.months),
+                comparison=kept,
+                picture=comparator_picture(kept),
+                audit_months=x.audit_months,
+                not_compared=left,
+            )
+        )
+    sections["comparators"]["cohorts"] = tuple(cohorts)
+    sections["comparators"]["comparisons"] = {x.cohort: x.comparison for x in cohorts}
     sections["standards"]["cohorts"] = dict(figures.standards.cohorts)  # cohort labels per month: no counts
     agree, changes = sections["grades"]["agreement"], figures.grades.agreement_changes
     complete = not agree.astype(str).eq(SYMBOL).any().any()  # the changes' counts are the agreement table's
     sections["grades"]["agreement_changes"] = changes if complete else changes.iloc[0:0]
+    _view_figures(figures, sections)
     return {k: SimpleNamespace(**v) for k, v in sections.items()}
+
+
+def hidden_months(table: pd.DataFrame, columns: list[str]) -> set[str]:
+    """The months with a hidden count (c) in any of `columns` (none in the QA team's figures)."""
+    return set(table.loc[table[columns].astype(str).eq(SYMBOL).any(axis=1), "audit_month"])
+
+
+def _complete(table: pd.DataFrame) -> bool:
+    return not table.astype(str).eq(SYMBOL).any().any()
+
+
+def _view_figures(figures: RunFigures, sections: dict[str, dict[str, Any]]) -> None:
+    """The figures the sections' words read besides the tables, in the same shapes as the QA team's, worked only
+    from what is shown: a chart's usual range when every count behind it is shown (else None, not drawn), the
+    areas that returned every audit among those shown, and each month's strengths and learning chosen among
+    the standards shown in full. What is never published for a wider audience is None."""
+    c, g = sections["compliance"], sections["grades"]
+    months = list(figures.months.months)
+    by_area = c["by_area_period"]
+    shown = ~by_area[["distributed", "returned"]].astype(str).eq(SYMBOL).any(axis=1)
+    c["full_areas"] = full_return_areas(as_numbers(by_area[shown]), months)
+    c["spc"] = figures.compliance.spc if _complete(c["monthly"]) else None
+    g["spc"] = figures.grades.spc if _complete(g["trend"]) else None
+    c["funnel"] = g["funnel"] = None  # by service area over the period: not published
+    g["after"] = g["moderation_matrix"] = None  # grades after moderation and the grid: not published
+    sections["standards"]["quality"] = None  # counts of standards N/A or ungraded: not published
+    sections["standards"]["spc"] = {}  # each standard over 12 months: not published
+    table = sections["standards"]["table"]
+    whole = as_numbers(table[~table[STANDARD_COUNTS].astype(str).eq(SYMBOL).any(axis=1)])
+    strengths, learning = figures.themes.key_counts
+    sections["themes"]["key"] = {m: key_themes(whole, m, strengths, learning) for m in months}
+    sections["themes"]["by_standard"] = None  # themes by standard: not published
+
+
+ShownFigures = RunFigures | PublishedFigures
+"""The view of the figures a section's words, tables and charts read, the same for both audiences: the run's own
+figures for the QA team, the published ones for a wider audience (a hidden count is c). Both answer `frame`,
+`complete` and `shown_rows`, and hold each section's figures under the same names."""

@@ -41,6 +41,23 @@ class RunFigures:
     improvement: dict[str, str] = field(default_factory=dict)  # which way is better, per measure (params)
     outcomes: outcomes.OutcomesFigures | None = None  # what happened next to audited children (an SSD extract given)
 
+    # The view every section's words, tables and charts read, the same as the published figures' (a wider
+    # pack's): here nothing is hidden, so a table is always complete and every row is shown.
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A figure's table by name ("compliance.monthly")."""
+        section, attr = name.split(".")
+        table: pd.DataFrame = getattr(getattr(self, section), attr)
+        return table
+
+    def complete(self, name: str) -> pd.DataFrame:
+        """The table with every count shown: for the QA team, always the table itself."""
+        return self.frame(name)
+
+    def shown_rows(self, name: str, columns: list[str]) -> pd.DataFrame:
+        """The rows whose given columns are all shown: for the QA team, every row."""
+        return self.frame(name)
+
 
 def compute_all(audits: pd.DataFrame, params: Params, period: Period, data: dict[str, Any], ssd: SsdExtract | None = None) -> RunFigures:
     """Every section's figures for the period, from the validated audits (and what happened next to audited

@@ -50,7 +50,9 @@ def report_family(std: Any, comp: Any, grades: Any = None) -> tuple[Any, Any, An
         cmp["reading"] = comparators.readings(cmp, "q_report") if not cmp.empty else pd.Series(dtype=object)
         new_cohorts.append(_with(c, comparison=cmp, picture=comparators.picture(cmp)))
     new_grades = _with(grades, agreement_changes=agreement) if grades is not None else None
-    return _with(std, moves=moves, trends=trends), _with(comp, cohorts=tuple(new_cohorts)), new_grades
+    new_comp = _with(comp, cohorts=tuple(new_cohorts))
+    new_std = _with(std, moves=moves, trends=trends)
+    return _with(new_std, family=family_size(new_std, new_comp, new_grades)), new_comp, new_grades
 
 
 def family_size(std: Any, comp: Any, grades: Any = None) -> int:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers import REPO
+from qa_lib.commentary import drafts
 from qa_lib.disclosure.claims import published_claims
 from qa_lib.disclosure.protect import publish
 from qa_lib.figures import compute_all
@@ -19,9 +20,7 @@ from qa_lib.inputs.params import load_params
 from qa_lib.inputs.period import Period
 from qa_lib.notebook import Run
 from qa_lib.run.tables import changes_of
-from qa_lib.sections.comparators import figures as comparators_figures
 from qa_lib.sections.comparators import words as comparators_words
-from qa_lib.sections.standards import wider as standards_wider
 from qa_lib.sections.standards import words as standards_words
 
 KEY = ["family", "measure", "standard", "from_month", "to_month"]
@@ -81,19 +80,18 @@ def test_wider_sentences_are_internal_shapes_and_never_name_a_hidden_standard(de
     inside = {shape(x) for x in lines_of(standards_words.standards_sentences(figures.standards.trends, labels, figures.standards.cohorts))}
     claims = published_claims(pub)
     hidden = [labels[s] for s in labels if s not in set(claims.trends["standard"])]
-    for line in lines_of(standards_wider.standards_sentences(pub, labels)):
+    for line in lines_of(drafts.standards_sentences(pub, labels)):
         if line.startswith("Not compared across the period, because a count"):  # the one line a wider pack adds
             continue
         assert shape(line) in inside, line
         assert not any(h in line for h in hidden), line
-    for c in figures.comparators.cohorts:
-        _rows, cmp, left = claims.comparisons[c.cohort]
-        own = {k: v for k, v in labels.items() if k not in left}
-        wider = comparators_words.comparator_text(c.label, list(c.months), cmp, comparators_figures.picture(cmp), own)
-        internal = comparators_words.comparator_text(c.label, list(c.months), c.comparison, c.picture, labels)
-        inside_lines = {shape(x) for x in lines_of(internal)}
+    for c, shown in zip(figures.comparators.cohorts, pub.comparators.cohorts):
+        _rows, _cmp, left = claims.comparisons[c.cohort]
+        assert list(shown.not_compared) == left
+        wider = comparators_words.cohort_text(shown, labels)
+        inside_lines = {shape(x) for x in lines_of(comparators_words.cohort_text(c, labels))}
         for line in lines_of(wider):
-            assert shape(line) in inside_lines or line.startswith("Compared with"), line
+            assert shape(line) in inside_lines or line.startswith("Compared with") or line == comparators_words.NOT_COMPARED, line
             assert not any(labels[s] in line for s in left), line
 
 
@@ -151,3 +149,87 @@ def themes_columns(run: Shown) -> list[str]:
     from qa_lib.sections.themes.display import themes_table
 
     return themes_table(run.frame("themes.counts"), run.months).columns.tolist()
+
+
+# Issue 24: one set of words for both audiences. Every section's drafted text is one function over the view of the
+# figures; what a wider pack adds is only a word that a figure is not shown, never a sentence of its own.
+
+NOT_SHOWN = [  # the only sentences a wider pack's drafts may hold that the QA team's never do (numbers as #)
+    r"The return rate for \w+ # is not shown \(c\)\.",
+    r"Of the service areas shown, .* completed #% audit returns in the \w+ audit\.",
+    r"None of the service areas shown completed #% audit returns in the \w+ audit\.",
+    r"Areas whose returns include small numbers are shown as c and are not named here\.",
+    r"Social worker participation for \w+ is not shown \(c\)\.",
+    r"The number of audits moderated in \w+ is not shown \(c\)\.",
+    r".* moderated in \w+\. Their outcomes include small numbers and are not shown \(c\)\.",
+    r"\*Agreement between auditors and moderators rests on small numbers .*\*",
+    r"The overall grades for \w+ include small numbers; see the table \(c\)\.",
+    r"Not compared across the period, because a count in its first or last month is small or could reveal one \(c\): .*\.",
+    re.escape(comparators_words.NOT_COMPARED),
+    r"\*Chosen among the standards whose counts are all shown this month\.\*",
+    # shapes the QA team's words use when a figure is missing, here because it is hidden
+    r"The percentage of social workers engaged in audit for \w+ was #% \(# of # returned audits\)\.",  # no reason named
+    r"- None stood out this month\.",  # every standard's count hidden on one side (the note below says why)
+    r"- \*\*Practice standards:\*\* No standard shown in full rose or fell by more than chance would explain .*\.",
+]
+
+
+def every_draft(figures, params) -> dict[str, list[str]]:
+    period = Period("2021-10", "2021-12")
+    return {s.key: lines_of(s.draft(figures, params, period)) for s in drafts.SECTIONS}
+
+
+def test_with_nothing_hidden_both_audiences_read_the_same_words(demo):
+    """Published with nothing to hide (min_count 1), a wider pack's drafted text is the QA team's, word for word,
+    but for what is never published: the grades after moderation, the themes auditors' comments raise by
+    standard, and the QA lead's own words (the key messages are the findings, not an edited box)."""
+    params, figures, _ = demo
+    open_pub = publish(figures, 1)
+    assert not open_pub.hidden
+    inside, wider = every_draft(figures, params), every_draft(open_pub, params)
+    for key in inside:
+        if key == "overall-grades":  # stops at the auditor's grade
+            cut = [re.sub(r"; after moderation, .*\.$", ".", x) for x in inside[key]]
+            assert wider[key] == cut and cut != inside[key], key
+        elif key == "key-themes":  # no comment themes beside the standards
+            assert [re.sub(r" Auditors. comments on this standard most often mentioned .*\.$", "", x) for x in inside[key]] == [
+                re.sub(r" Auditors. comments on this standard most often mentioned .*\.$", "", x) for x in wider[key]
+            ], key
+        elif key == "key-messages":  # the auditors' grades, after moderation not published
+            assert [x for x in wider[key] if "Overall grades" not in x] == [x for x in inside[key] if "Overall grades" not in x]
+        else:
+            assert wider[key] == inside[key], key
+
+
+def test_a_wider_pack_says_only_internal_shapes_or_that_a_figure_is_not_shown(demo):
+    """With the demo's hidden counts, every line of every wider draft is a shape the QA team's text uses, or one of
+    the few "not shown" sentences; and no sentence gives a number that is hidden."""
+    params, figures, pub = demo
+    assert pub.hidden, "the demo's wider pack should hide some counts (else this test proves little)"
+    names = sorted(params.short_names.values(), key=len, reverse=True)
+
+    def words(line: str) -> str:  # a line's shape, with each standard's name as one word
+        for name in names:
+            line = line.replace(name, "STANDARD")
+        return shape(line)
+
+    shapes = {
+        words(x) for lines in [*every_draft(figures, params).values(), *every_draft(publish(figures, 1), params).values()] for x in lines
+    }
+    said_not_shown = 0
+    for key, lines in every_draft(pub, params).items():
+        for line in lines:
+            if words(line) in shapes:
+                continue
+            assert any(re.fullmatch(p, words(line)) for p in NOT_SHOWN), (key, line)
+            said_not_shown += 1
+    assert said_not_shown >= 3, "the demo's wider drafts should say some figures are not shown"
+
+
+def test_no_wider_sentence_gives_a_small_count(demo):
+    """No "n of N" or "n out of N" in a wider draft has an n or N from 1 to 4 (min_count 5)."""
+    params, _, pub = demo
+    for key, lines in every_draft(pub, params).items():
+        for line in lines:
+            for n in re.findall(r"\b(\d+) (?:of|out of) (\d+)\b", line):
+                assert all(int(x) == 0 or int(x) >= 5 for x in n), (key, line)

@@ -123,6 +123,7 @@ class CohortComparison:
     comparison: pd.DataFrame  # per standard: previous audit against latest, change, p and reading
     picture: str | None  # improving, declining, mixed, or None when nothing moved beyond chance
     audit_months: int  # how many of those months have graded figures (a chart needs two)
+    not_compared: tuple[str, ...] = ()  # standards left out because a count is hidden (a wider pack's view only)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_lib.inputs.period import month_list, month_name
+from qa_lib.sections.comparators.figures import CohortComparison
 from qa_lib.stats import whole
 
 
@@ -58,3 +59,14 @@ def comparator_text(
         if lines:
             out.append("\n".join([head, "", *lines]))
     return out
+
+
+NOT_COMPARED = "Standards with a count that is small or could reveal one (c) are not compared."
+
+
+def cohort_text(cohort: CohortComparison, short_names: dict[str, str], brief: bool = False) -> list[str]:
+    """One cohort's words from either audience's view of it: a standard left out of a wider pack's comparison
+    (a hidden count) is neither named nor counted, and the words say that some are left out."""
+    labels = {k: v for k, v in short_names.items() if k not in cohort.not_compared}
+    out = comparator_text(cohort.label, list(cohort.months), cohort.comparison, cohort.picture, labels, brief)
+    return [*out, NOT_COMPARED] if cohort.not_compared else out

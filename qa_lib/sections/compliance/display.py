@@ -8,7 +8,7 @@ import pandas as pd
 from qa_lib.inputs.period import month_short
 from qa_lib.render.cells import SYMBOL, count_cell, is_hidden, pct_cell, rate_cell
 from qa_lib.render.words import displayed_whole
-from qa_lib.stats import one_decimal, whole
+from qa_lib.stats import whole
 
 
 def met(rate: float, target: float) -> str:
@@ -44,12 +44,15 @@ def area_returns_table(by_area: pd.DataFrame, areas: list[str], months: list[str
 
 
 def participation_table(part: pd.DataFrame) -> pd.DataFrame:
+    """Months down: audits returned, how many the social worker took part in, and the %; a hidden count is c."""
     return pd.DataFrame(
         {
             "Month": part["audit_month"].map(month_short),
-            "Audits returned": part["returned"],
-            "Social worker took part": part["participated"],
-            "% took part": [("–" if n == 0 else one_decimal(r)) for r, n in zip(part["participation_rate"], part["returned"])],
+            "Audits returned": part["returned"].map(count_cell),
+            "Social worker took part": part["participated"].map(count_cell),
+            "% took part": [
+                ("–" if not is_hidden(n) and n == 0 else pct_cell(r)) for r, n in zip(part["participation_rate"], part["returned"])
+            ],
         }
     )
 

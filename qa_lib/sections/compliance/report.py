@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_figure
 from qa_lib.render.words import spc_sentence
-from qa_lib.sections.compliance import charts, display, wider, words
+from qa_lib.sections.compliance import charts, display, words
 
 
 def period_line(run: Run) -> None:
     run.show_text(f"**Reporting period:** {run.period.label}. **Target return rate:** {run.target:g}%.")
 
 
-def _trend(run: Run):
-    f = run.figures.compliance
-    return f.monthly[f.monthly["audit_month"].isin(run.figures.months.trend_with_data)]
+def _trend(run: Run) -> pd.DataFrame | None:
+    """The return rate's months over the trend window, when every count is shown (else None: no chart)."""
+    monthly = run.complete("compliance.monthly")
+    return monthly[monthly["audit_month"].isin(run.run_months.trend_with_data)] if monthly is not None else None
 
 
 def returns(run: Run) -> None:
@@ -28,15 +31,15 @@ def returns(run: Run) -> None:
     run.show_table(
         display.returns_table(f.returns_trend, run.params.cohorts, run.target), "Audits distributed and returned by month and cohort"
     )
-    run.show_chart(charts.returns_trend, _trend(run), run.target)
+    trend = _trend(run)
+    if trend is not None:
+        run.show_chart(charts.returns_trend, trend, run.target)
 
 
 def context(run: Run) -> None:
     """Section 1 of the highlight report: the period's returns table, the month themes, sampling and exemptions."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.context(run)
-    f = run.figures.compliance
-    run.show_table(display.returns_table(f.returns_period, run.params.cohorts, run.target), "Audits distributed and returned")
+    table = display.returns_table(run.frame("compliance.returns_period"), run.params.cohorts, run.target)
+    run.show_table(table, "Audits distributed and returned")
     run.show_section("context")
 
 
@@ -56,15 +59,22 @@ def by_area(run: Run, table: bool = True) -> None:
 
 def compliance_summary(run: Run, detail: bool = True) -> None:
     """Section 2.1 of the highlight report: the compliance and 100%-areas sentences and the trend against the
-    target; with `detail`, the usual-range chart, the area heat map and the funnel plot too (else a link to them)."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.compliance_summary(run)
-    f = run.figures.compliance
+    target; with `detail`, the usual-range chart, the area heat map and the funnel plot too (else a link to them).
+    A wider pack, the highlight alone, shows the returns by service area as a table (a hidden count is c)."""
     run.show_section("compliance")
-    run.show_chart(charts.returns_trend, _trend(run), run.target)
+    trend = _trend(run)
+    if trend is not None:
+        run.show_chart(charts.returns_trend, trend, run.target)
+    if run.published is not None:  # no section report to link to: the areas' table here
+        run.show_table(
+            display.area_returns_table(run.frame("compliance.by_area_period"), run.areas, run.months),
+            "Audits returned by service area: % (returned/distributed)",
+        )
+        return
     if not detail:
         run.show_more("compliance", "the return rate's usual range over 12 months and returns by service area")
         return
+    f = run.figures.compliance
     _usual_range_chart(run)
     run.show_chart(charts.returns_heatmap, f.by_area, run.areas, list(run.figures.months.trend_with_data))
     area_funnel(run)
@@ -92,17 +102,23 @@ def area_funnel(run: Run) -> None:
 
 
 def participation(run: Run, tables: bool = True, detail: bool = True) -> None:
-    """Social worker participation and the reasons for not taking part (categories only, never the text)."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.participation(run, tables=tables)
-    f = run.figures.compliance
+    """Social worker participation and the reasons for not taking part (categories only, never the text), for
+    either audience: a chart only when every count behind it is shown. A wider pack, the highlight alone, keeps
+    the tables (a hidden count is c) where the QA team's highlight links to them."""
     run.show_section("participation")
     if not detail:
-        run.show_more("compliance", "participation and the reasons given, month by month")
-        return
+        if run.published is None:
+            run.show_more("compliance", "participation and the reasons given, month by month")
+            return
+        tables = True  # a wider pack, the highlight alone: the tables the QA team's highlight links to
     if tables:
-        run.show_table(display.participation_table(f.participation_trend), "Social worker participation by month")
-    run.show_chart(charts.participation_chart, f.participation_trend)
+        run.show_table(display.participation_table(run.frame("compliance.participation_trend")), "Social worker participation by month")
+    part = run.complete("compliance.participation_trend")
+    if detail and part is not None:
+        run.show_chart(charts.participation_chart, part)
     if tables:
-        run.show_table(display.reasons_table(f.reasons, run.months), "Reasons for non-participation (number of returned audits)")
-    run.show_chart(charts.reasons_chart, f.reasons, run.months)
+        caption = "Reasons for non-participation (number of returned audits)"
+        run.show_table(display.reasons_table(run.frame("compliance.reasons"), run.months), caption)
+    reasons = run.complete("compliance.reasons")
+    if detail and reasons is not None:
+        run.show_chart(charts.reasons_chart, reasons, run.months)

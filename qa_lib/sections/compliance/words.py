@@ -9,6 +9,7 @@ import pandas as pd
 
 from qa_lib.inputs.params import ReasonCategory
 from qa_lib.inputs.period import join_words, month_name
+from qa_lib.render.cells import is_hidden
 from qa_lib.render.words import SHARP_CHANGE, count_of, displayed_whole, month_phrase, was_were
 from qa_lib.sections.compliance.figures import NO_REASON, OTHER_REASON, top_reasons
 from qa_lib.stats import one_decimal, whole
@@ -118,12 +119,16 @@ def participation_sentences(
     part: pd.DataFrame, reasons: pd.DataFrame, months: list[str], categories: tuple[ReasonCategory, ...]
 ) -> list[str]:
     """ "The percentage of social workers engaged in audit for October was 55.3%, with the most
-    common reason given for non-participation relating to ..." """
+    common reason given for non-participation relating to ..." A month whose counts are hidden (c) is said to
+    be not shown; `reasons` holds only the months whose every reason count is shown."""
     p = part.set_index("audit_month")
     end = months[-1]
     out = []
     for month in months:
         name = month_phrase(month, end)
+        if month in p.index and is_hidden(p.at[month, "participated"], p.at[month, "returned"]):  # a wider pack's c
+            out.append(f"Social worker participation for {name} is not shown (c).")
+            continue
         if month not in p.index or p.at[month, "returned"] == 0:
             out.append(f"No audits were returned for {name}, so social worker participation cannot be measured.")
             continue

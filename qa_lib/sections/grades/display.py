@@ -7,7 +7,7 @@ import pandas as pd
 
 from qa_lib.inputs.period import month_short
 from qa_lib.inputs.schema import GRADE_LABELS
-from qa_lib.render.cells import count_cell
+from qa_lib.render.cells import count_cell, is_hidden, pct_cell
 from qa_lib.render.words import coefficient_interval
 from qa_lib.sections.grades.auditors import band
 from qa_lib.sections.grades.words import steps
@@ -15,16 +15,18 @@ from qa_lib.stats import whole
 
 
 def moderation_summary_table(summary: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Month": summary["audit_month"].map(month_short),
-            "Audits returned": summary["returned"],
-            "Moderated": summary["moderated"],
-            "Same grade": summary["same"],
-            "Upgraded": summary["upgraded"],
-            "Downgraded": summary["downgraded"],
-        }
-    )
+    """Months down: audits returned and moderated, and what became of the grades; a hidden count is c."""
+    columns = {
+        "returned": "Audits returned",
+        "moderated": "Moderated",
+        "same": "Same grade",
+        "upgraded": "Upgraded",
+        "downgraded": "Downgraded",
+    }
+    out = pd.DataFrame({"Month": summary["audit_month"].map(month_short)})
+    for column, name in columns.items():
+        out[name] = summary[column].map(count_cell)
+    return out
 
 
 def matrix_table(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -78,6 +80,23 @@ def overall_grades_table(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFr
         out[f"{name} (auditor)"] = b[g].to_numpy()
         out[f"{name} (moderated)"] = a[g].to_numpy()
     out["Returned"] = before.groupby("audit_month")["count"].sum().reindex(b.index).to_numpy()
+    return out
+
+
+def before_table(before: pd.DataFrame, returned: pd.Series) -> pd.DataFrame:
+    """Months down; each grade "n (x%)" before moderation, or c (a wider pack, which publishes no grade after
+    moderation); `returned`: returned audits by month."""
+    cells = before.assign(
+        cell=[
+            "c" if is_hidden(c, p) else ("–" if pd.isna(p) else f"{c} ({pct_cell(p, 0)})")
+            for c, p in zip(before["count"], before["percent"])
+        ]
+    )
+    wide = cells.pivot(index="audit_month", columns="grade", values="cell")[list(GRADE_LABELS)]
+    out = pd.DataFrame({"Month": [month_short(m) for m in wide.index]})
+    for g, name in GRADE_LABELS.items():
+        out[name] = wide[g].to_numpy()
+    out["Returned"] = [count_cell(returned.get(m, 0)) for m in wide.index]
     return out
 
 

@@ -9,10 +9,12 @@ from qa_lib.inputs.schema import GRADE_LABELS, GRADES
 from qa_lib.notebook import Run
 from qa_lib.render.cells import count_cell, listed, unlisted
 from qa_lib.render.charts import p_chart_figure
-from qa_lib.sections.grades import charts, display, wider, words
+from qa_lib.sections.grades import charts, display, words
 from qa_lib.sections.grades.auditors import MIN_MODERATED
 from qa_lib.sections.grades.figures import reaudit_outcomes
 from qa_lib.sections.grades.moderation import MIN_N, lowest_agreement
+
+NOT_PUBLISHED = "{what} is not published for a wider audience: the QA team's report has it."
 
 
 def period_line(run: Run) -> None:
@@ -22,23 +24,23 @@ def period_line(run: Run) -> None:
 def moderation_outcomes(run: Run, table: bool = True, detail: bool = True) -> None:
     """How many audits were moderated each month and what became of their grades, in the reference's words;
     without `detail` (the highlight), the QA lead's words if they wrote any and the month-by-month counts in one
-    table (the outcome lists are in the audit quality report)."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.moderation_outcomes(run, table=table)
-    f = run.figures.grades
+    table (the outcome lists are in the audit quality report). For either audience (a hidden count is c)."""
+    summary = display.moderation_summary_table(run.frame("grades.moderation_summary"))
     if not detail:
         run.show_block("edited:moderation")
-        run.show_table(display.moderation_summary_table(f.moderation_summary), "Audits moderated and their outcome, by month")
+        run.show_table(summary, "Audits moderated and their outcome, by month")
         return
     run.show_section("moderation")
     if table:
-        run.show_table(display.moderation_summary_table(f.moderation_summary), "Audits moderated and their outcome, by month")
+        run.show_table(summary, "Audits moderated and their outcome, by month")
 
 
 def moderation_matrix(run: Run, table: bool = True) -> None:
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.moderation_matrix(run, table=table)
-    matrix = run.figures.grades.moderation_matrix
+    """The auditors' grades against the moderators' over the period (not published for a wider audience)."""
+    matrix = run.shown.grades.moderation_matrix
+    if matrix is None:
+        run.show_text(f"*{NOT_PUBLISHED.format(what='The grid of grades before and after moderation')}*")
+        return
     if not int(matrix.to_numpy().sum()):  # nothing moderated: a grid of zeros says nothing a sentence does not
         run.show_text("No audit was moderated over the period, so there is no grid of auditors' against moderators' grades.")
         return
@@ -48,29 +50,35 @@ def moderation_matrix(run: Run, table: bool = True) -> None:
 
 
 def agreement(run: Run, table: bool = True) -> None:
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.agreement(run, table=table)
-    agree = run.figures.grades.agreement
+    """Agreement between auditors and moderators, for either audience: the table only when every moderation
+    count it rests on is shown."""
     run.show_section("agreement")
+    agree, pairs = run.complete("grades.agreement"), run.complete("grades.moderation_outcomes")
     if table:
-        run.show_table(display.agreement_table(agree), "Agreement between auditor and moderator")
+        if agree is not None and pairs is not None:
+            run.show_table(display.agreement_table(agree), "Agreement between auditor and moderator")
     else:
         run.show_more("grades", "moderation month by month, the grid of auditors' against moderators' grades and agreement by standard")
 
 
 def overall(run: Run, table: bool = True, detail: bool = True) -> None:
     """Overall grades by month, before and after moderation; with `detail`, the 12-month chart with its usual
-    range too (else a link to it and to grades by service area)."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.overall(run, table=table)
-    f = run.figures.grades
+    range too (else a link to it and to grades by service area). In a wider pack, which publishes no grade after
+    moderation, the auditors' grades alone (a hidden count is c)."""
+    g = run.shown.grades
     run.show_section("overall-grades")
+    if g.after is None:
+        returned = run.frame("compliance.participation_period").set_index("audit_month")["returned"]
+        caption = "Overall grades by month, before moderation: number (% of returned audits)"
+        run.show_table(display.before_table(run.frame("grades.before"), returned), caption)
+        return
     if table:
-        run.show_table(display.overall_grades_table(f.before, f.after), "Overall grades by month: number (% of returned audits)")
-    run.show_chart(charts.overall_grades_chart, f.before, f.after, run.months)
+        run.show_table(display.overall_grades_table(g.before, g.after), "Overall grades by month: number (% of returned audits)")
+    run.show_chart(charts.overall_grades_chart, g.before, g.after, run.months)
     if not detail:
         run.show_more("grades", "overall grades over 12 months and by service area")
         return
+    f = run.figures.grades
     if len(f.spc) >= 2:
         title = "Audits graded good or outstanding overall by month, with the average and its usual range"
         run.show_chart(p_chart_figure, f.spc, title, "Good or outstanding overall (% of returned)")

@@ -7,7 +7,7 @@ import pandas as pd
 
 from qa_lib.inputs.period import join_words, month_name
 from qa_lib.inputs.schema import GRADE_LABELS
-from qa_lib.render.cells import MAX_LISTED
+from qa_lib.render.cells import MAX_LISTED, is_hidden
 from qa_lib.render.words import month_phrase, was_were
 from qa_lib.sections.grades.auditors import band as count_band
 from qa_lib.sections.grades.figures import good_or_outstanding
@@ -21,7 +21,8 @@ def _were(n: int) -> str:
 
 def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[str], themes: dict[str, str] | None = None) -> list[str]:
     """Per month, section 2.3's wording: a heading ("October moderations – <cohort>"), then
-    "15 out of 38 audits were moderated in October." and the outcome list."""
+    "15 out of 38 audits were moderated in October." and the outcome list. A hidden count (c) is never worded:
+    a month whose number moderated is hidden, or whose outcomes include one, says so instead."""
     s = summary.set_index("audit_month")
     end = months[-1]
     blocks = []
@@ -29,11 +30,16 @@ def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[
         name = month_phrase(month, end)
         theme = (themes or {}).get(month)
         blocks.append(f"**{name} moderations{' – ' + theme if theme else ''}**")
+        if is_hidden(s.at[month, "moderated"], s.at[month, "returned"]):
+            blocks.append(f"The number of audits moderated in {name} is not shown (c).")
+            continue
         moderated, returned = int(s.at[month, "moderated"]), int(s.at[month, "returned"])
         if moderated == 0:
             blocks.append(f"No audits were moderated in {name}." if returned else f"No audits were returned in {name}.")
             continue
         o = outcomes[outcomes["audit_month"] == month]
+        hidden = is_hidden(*o["count"])
+        o = o if hidden else o[o["count"].astype(int) > 0]  # a wider pack lists every pair, zeros included
         if moderated == returned:
             opening = (
                 f"The one returned audit was moderated in {name}."
@@ -42,6 +48,9 @@ def moderation_text(summary: pd.DataFrame, outcomes: pd.DataFrame, months: list[
             )
         else:
             opening = f"{moderated} out of {returned} audits {was_were(moderated)} moderated in {name}."
+        if hidden:
+            blocks.append(f"{opening} Their outcomes include small numbers and are not shown (c).")
+            continue
         lines = [opening, "", "The outcome of the moderations was:", ""]
         same = int(o.loc[o["outcome"] == "same", "count"].sum())
         lines.append(
@@ -130,29 +139,38 @@ def agreement_sentences(agree: pd.DataFrame, months: list[str], changes: pd.Data
     return out
 
 
-def overall_grade_sentences(before: pd.DataFrame, after: pd.DataFrame, months: list[str]) -> list[str]:
-    """Per month: % graded good or outstanding overall, before and after moderation, with n."""
+def overall_grade_sentences(
+    before: pd.DataFrame, after: pd.DataFrame | None, months: list[str], hidden: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
+    """Per month: % graded good or outstanding overall, before and after moderation, with n. `after` None: grades
+    after moderation are not published (a wider pack), so the sentence stops at the auditor's grade; a month in
+    `hidden` has a hidden count (c) and points to the table instead."""
 
     end = months[-1]
     b = good_or_outstanding(before).set_index("audit_month")
-    a = good_or_outstanding(after).set_index("audit_month")
+    a = good_or_outstanding(after).set_index("audit_month") if after is not None else None
     out = []
     for month in months:
+        if month in hidden:
+            out.append(f"The overall grades for {month_phrase(month, end)} include small numbers; see the table (c).")
+            continue
         if month not in b.index or b.at[month, "returned"] == 0:
             out.append(f"No audits were returned in {month_phrase(month, end)}.")
             continue
-        go, n, after = int(b.at[month, "good_or_outstanding"]), int(b.at[month, "returned"]), int(a.at[month, "good_or_outstanding"])
+        go, n = int(b.at[month, "good_or_outstanding"]), int(b.at[month, "returned"])
+        later = int(a.at[month, "good_or_outstanding"]) if a is not None else None
         if n == 1:
             said = "was" if go else "was not"
-            then = "the same" if after == go else ("good or outstanding" if after else "not")
+            then = "the same" if later == go else ("good or outstanding" if later else "not")
+            tail = f"; after moderation, {then}." if a is not None else "."
             out.append(
-                f"In {month_phrase(month, end)}, the one returned audit {said} graded good or outstanding overall by the auditor; "
-                f"after moderation, {then}."
+                f"In {month_phrase(month, end)}, the one returned audit {said} graded good or outstanding overall by the auditor{tail}"
             )
             continue
+        tail = f"; after moderation, {later} ({whole(a.at[month, 'percent'])})." if a is not None else "."
         out.append(
             f"In {month_phrase(month, end)}, {go} of {n} audits ({whole(b.at[month, 'percent'])}) {was_were(go)} graded good or "
-            f"outstanding overall by the auditor; after moderation, {after} ({whole(a.at[month, 'percent'])})."
+            f"outstanding overall by the auditor{tail}"
         )
     return out
 
@@ -241,3 +259,8 @@ def auditor_sentences(table: pd.DataFrame, team_mean: float, left_out: int, mont
     named = join_words(flagged["code"].tolist())
     out.append(f"{named} may benefit from a calibration conversation.")
     return out
+
+
+AGREEMENT_NOT_SHOWN = (
+    "Agreement between auditors and moderators rests on small numbers this period and is not published for a wider audience."
+)

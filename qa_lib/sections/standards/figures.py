@@ -232,6 +232,8 @@ class StandardsFigures:
     quality: pd.DataFrame  # N/A and ungraded standards, period
     cohorts: dict[str, str]  # each compared month's cohort label(s)
     spc: dict[str, pd.DataFrame]  # per standard: p-chart of % good or outstanding over the trend window with data
+    family: int = 0  # how many tests are in the report's one family (`qa_lib.figures.claims`), set with their q
+    not_compared: tuple[str, ...] = ()  # standards whose first-to-last verdict rests on a hidden count (wider view only)
 
 
 def standard_charts(table: pd.DataFrame, improvement: str) -> dict[str, pd.DataFrame]:

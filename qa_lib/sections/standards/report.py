@@ -5,7 +5,7 @@ from __future__ import annotations
 from qa_lib.notebook import Run
 from qa_lib.render.charts import p_chart_panels
 from qa_lib.render.words import VARIATION_CELLS
-from qa_lib.sections.standards import charts, display, figures, wider, words
+from qa_lib.sections.standards import charts, display, figures, words
 from qa_lib.spc import variation
 
 
@@ -20,16 +20,16 @@ def month_detail(run: Run) -> None:
 
 def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: str | None = None, detail: bool = True) -> None:
     """The noise-rule sentences, the reference-layout table (and the Inadequate table), the test note and heat map;
-    with `detail`, each standard's 12-month chart (else a link to it)."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.standards(run, inadequate=inadequate, heatmap=heatmap, caption=caption)
-    f = run.figures.standards
+    with `detail`, each standard's 12-month chart (else a link to it). For either audience: a wider pack marks
+    only the verdicts whose counts are all shown (a hidden count is c)."""
+    f = run.shown.standards
     months = list(f.months)
+    table = run.frame("standards.table")
     run.show_section("standards")
     run.show_text(f"*{figures.TEST_NOTE}*")  # the key before the table it explains, so print never parts them
     run.show_table(
         display.standards_table(
-            f.table,
+            table,
             f.moves,
             run.params.short_names,
             months,
@@ -40,7 +40,7 @@ def standards(run: Run, inadequate: bool = True, heatmap: bool = True, caption: 
     )
     if inadequate:
         run.show_table(
-            display.standards_table(f.table, f.moves, run.params.short_names, months, kinds=(display.INADEQUATE,)),
+            display.standards_table(table, f.moves, run.params.short_names, months, kinds=(display.INADEQUATE,)),
             "Inadequate, by practice standard and month",
         )
     if not detail:

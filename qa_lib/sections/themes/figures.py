@@ -158,6 +158,7 @@ class ThemesFigures:
     key: dict[str, tuple[list[str], list[str]]]  # per period month: strength and learning standards
     quotes: pd.DataFrame | None  # redacted exemplar quotes, or None when quotes are off
     actions: Actions  # section 4, from the QA lead's action register (or the older actions file)
+    key_counts: tuple[int, int] = (3, 3)  # how many strengths and learning standards each month names (params)
 
 
 def compute(audits: pd.DataFrame, params: Params, m: RunMonths, standards_table: pd.DataFrame) -> ThemesFigures:
@@ -174,4 +175,5 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths, standards_table:
         key={month: key_themes(standards_table, month, **params.key_themes) for month in months},
         quotes=found,
         actions=load_actions(params.actions, set(theme_labels(params))),
+        key_counts=(params.key_themes["strengths"], params.key_themes["learning"]),
     )

@@ -4,7 +4,7 @@ figures."""
 from __future__ import annotations
 
 from qa_lib.notebook import Run
-from qa_lib.sections.themes import charts, display, wider, words
+from qa_lib.sections.themes import charts, display, words
 
 
 def period_line(run: Run) -> None:
@@ -12,9 +12,8 @@ def period_line(run: Run) -> None:
 
 
 def key_themes(run: Run, heading: str = "###") -> None:
-    """For each month: strengths and learning among the standards, with the themes auditors' comments raise."""
-    if run.published is not None:  # a wider run: only the published figures
-        return wider.key_themes(run, heading=heading)
+    """For each month: strengths and learning among the standards, with the themes auditors' comments raise (in a
+    wider pack, among the standards whose counts are all shown)."""
     run.show_section("key-themes", heading=heading)
 
 
