@@ -233,3 +233,54 @@ def test_no_wider_sentence_gives_a_small_count(demo):
         for line in lines:
             for n in re.findall(r"\b(\d+) (?:of|out of) (\d+)\b", line):
                 assert all(int(x) == 0 or int(x) >= 5 for x in n), (key, line)
+
+
+def test_hand_made_hidden_counts_are_never_worded():
+    """The words themselves, on hand-made figures with hidden counts (c): a month whose number moderated is c, or
+    whose outcomes include a c, says so and gives no outcome; an overall grade with no published after-moderation
+    figure stops at the auditor's grade; a participation month with a c is not shown."""
+    from qa_lib.sections.compliance.words import participation_sentences
+    from qa_lib.sections.grades.words import moderation_text, overall_grade_sentences
+
+    months = ["2021-10", "2021-11", "2021-12"]
+    summary = pd.DataFrame(
+        {
+            "audit_month": months,
+            "returned": [38, 49, 37],
+            "moderated": ["c", 12, 10],
+            "same": ["c", 7, 10],
+            "upgraded": ["c", "c", 0],
+            "downgraded": ["c", "c", 0],
+        }
+    )
+    outcomes = pd.DataFrame(
+        {
+            "audit_month": ["2021-11", "2021-11", "2021-12", "2021-12"],
+            "from_grade": ["G", "G", "G", "R"],
+            "to_grade": ["G", "R", "G", "G"],
+            "outcome": ["same", "downgraded", "same", "upgraded"],
+            "count": [7, "c", 10, 0],
+        }
+    )
+    text = moderation_text(summary, outcomes, months)
+    assert text[1] == "The number of audits moderated in October is not shown (c)."
+    assert text[3] == "12 out of 49 audits were moderated in November. Their outcomes include small numbers and are not shown (c)."
+    assert text[5].startswith("10 out of 37 audits were moderated in December.")
+    assert "- No moderations were upgraded" in text[5]  # the zero pair a wider pack lists is not an outcome
+
+    before = pd.DataFrame(
+        {"audit_month": ["2021-12"] * 4, "grade": ["O", "G", "R", "I"], "count": [5, 10, 15, 10], "percent": [12.5, 25.0, 37.5, 25.0]}
+    )
+    words = overall_grade_sentences(before, None, months, hidden={"2021-10", "2021-11"})
+    assert words == [
+        "The overall grades for October include small numbers; see the table (c).",
+        "The overall grades for November include small numbers; see the table (c).",
+        "In December, 15 of 40 audits (38%) were graded good or outstanding overall by the auditor.",
+    ]
+    part = pd.DataFrame(
+        {"audit_month": months, "returned": [38, "c", 37], "participated": [21, "c", 19], "participation_rate": [55.26, "c", 51.35]}
+    )
+    reasons = pd.DataFrame(columns=["audit_month", "reason", "count"])
+    said = participation_sentences(part, reasons, months, ())
+    assert said[1] == "Social worker participation for November is not shown (c)."
+    assert said[0] == "The percentage of social workers engaged in audit for October was 55.3% (21 of 38 returned audits)."
