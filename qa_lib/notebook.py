@@ -67,6 +67,12 @@ class View:
         such a run is; nothing else says so."""
         return "wider" if getattr(self, "published", None) is not None else "internal"
 
+    @property
+    def highlight_alone(self) -> bool:
+        """Whether the highlight is the whole pack (a wider audience's): detail the QA team's highlight links to
+        in a section report is shown in place, and sections only the QA team has are not shown."""
+        return self.audience == "wider"
+
     def show_text(self, text: str | list[str], links: bool = False) -> None:
         """Drafted commentary: one paragraph per sentence (list) or a markdown string. Rendered here, with raw
         HTML shown as text and the result sanitised, so a label or note can never become markup; `links` keeps

@@ -65,7 +65,7 @@ def compliance_summary(run: Run, detail: bool = True) -> None:
     trend = _trend(run)
     if trend is not None:
         run.show_chart(charts.returns_trend, trend, run.target)
-    if run.published is not None:  # no section report to link to: the areas' table here
+    if run.highlight_alone:  # no section report to link to: the areas' table here
         run.show_table(
             display.area_returns_table(run.frame("compliance.by_area_period"), run.areas, run.months),
             "Audits returned by service area: % (returned/distributed)",
@@ -107,7 +107,7 @@ def participation(run: Run, tables: bool = True, detail: bool = True) -> None:
     the tables (a hidden count is c) where the QA team's highlight links to them."""
     run.show_section("participation")
     if not detail:
-        if run.published is None:
+        if not run.highlight_alone:
             run.show_more("compliance", "participation and the reasons given, month by month")
             return
         tables = True  # a wider pack, the highlight alone: the tables the QA team's highlight links to

@@ -88,7 +88,7 @@ def by_area(run: Run, caption: str | None = None) -> None:
     """Overall grades by service area over the period, for either audience from its view of the figures (a hidden
     count is c); the funnel plot is for the QA team (no figure by area over the period is published)."""
     run.show_table(display.grades_by_area_table(run.frame("grades.by_area")), caption or f"Grade by service area, {run.period.label}")
-    if run.published is not None:
+    if run.shown.grades.funnel is None:  # None: not published for a wider audience
         return
     title = f"Good or outstanding overall by service area against the number of audits returned, {run.period.label}"
     measure = "share of audits graded good or outstanding overall"
@@ -112,7 +112,7 @@ def trend(run: Run) -> None:
 def _qa_team_figure(run: Run, name: str, missing: str) -> Any:
     """A grades figure shown to the QA team only: None in a wider run (nothing shown), or, said in `missing`'s
     words, when the data or params do not give it."""
-    if run.published is not None:
+    if run.highlight_alone:
         return None
     value = getattr(run.figures.grades, name)
     if value is None:

@@ -10,7 +10,7 @@ from qa_lib.sections.outcomes import display, words
 def what_happened_next(run: Run) -> None:
     """For each grade group: how many audited children were followed up and what happened to them, whether that
     rises or falls with the grade, and what the figures cannot say."""
-    if run.published is not None:
+    if run.highlight_alone:  # the QA team only: children's outcomes are never published
         return
     f = run.figures.outcomes
     if f is None:

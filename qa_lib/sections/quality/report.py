@@ -42,7 +42,7 @@ def appendix(run: Run, detail: bool = True) -> None:
     """The highlight report's appendix: rows, rejected rows, ungraded standards and what the figures leave out
     (without `detail`, the rows in words only: the table is in the compliance report, but a wider pack, the
     highlight alone, keeps it)."""
-    if detail or run.published is not None:
+    if detail or run.highlight_alone:
         run.show_table(display.rows_table(run.data), f"Rows in {run.data['file']}: read = used + rejected")
     run.show_text([display.rejected_note(run.data), _standards_note(run)])
     run.show_block("commentary-note")

@@ -11,7 +11,7 @@ from qa_lib.spc import variation
 
 def month_detail(run: Run) -> None:
     """Each month against the month before, a paragraph per group of standards (the section report's detail)."""
-    if run.published is not None:
+    if run.highlight_alone:  # the section report's detail
         return
     f = run.figures.standards
     p = run.params

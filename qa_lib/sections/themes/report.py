@@ -25,14 +25,14 @@ def recurring(run: Run, chart: bool = True, by_standard: bool = True, detail: bo
     complete = run.complete("themes.counts")
     if complete is not None:
         run.show_text(words.recurring_themes_sentence(complete, run.months))
-    if not detail and run.published is None:
+    if not detail and not run.highlight_alone:
         run.show_more("themes", "every theme auditors' comments raise, month by month and by standard")
         return
     caption = "Returned audits whose comments mention each theme: number (% of returned audits)"
     run.show_table(display.themes_table(run.frame("themes.counts"), run.months), caption)
     if chart and complete is not None:
         run.show_chart(charts.themes_chart, complete, run.months)
-    if by_standard and run.published is None:  # not published for a wider audience
+    if by_standard and run.shown.themes.by_standard is not None:  # None: not published for a wider audience
         caption = "Audits whose comment on a standard mentions each theme, whole period"
         run.show_table(display.theme_standard_table(run.frame("themes.by_standard"), run.params.short_names), caption)
 
@@ -40,7 +40,7 @@ def recurring(run: Run, chart: bool = True, by_standard: bool = True, detail: bo
 def quotes(run: Run) -> None:
     """Exemplar quotes, only when params switch them on, and always redacted (when the figures were computed);
     never in a wider pack, whose published figures carry none."""
-    if run.published is not None:
+    if run.highlight_alone:
         run.show_text("*Exemplar quotes from auditors' comments are not published for a wider audience.*")
         return
     found = run.figures.themes.quotes
