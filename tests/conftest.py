@@ -43,6 +43,19 @@ def demo_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_figures(demo_csv, params):
+    """The demo's figures for October to December 2021, computed once per test process (never changed in place:
+    a test that needs other figures builds its own)."""
+    from qa_lib.figures import compute_all
+    from qa_lib.inputs.load import load_audits
+    from qa_lib.inputs.period import Period
+
+    period = Period("2021-10", "2021-12")
+    data = load_audits(demo_csv, params, period_end=period.end)
+    return compute_all(data.frame, params, period, data.summary())
+
+
+@pytest.fixture(scope="session")
 def planted_csv(demo_csv, tmp_path_factory) -> Path:
     """The demo file with a name and an e-mail address planted in every free-text cell that has text."""
     df = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)

@@ -14,13 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import REPO
 from qa_lib import codec
 from qa_lib.disclosure.protect import publish
-from qa_lib.figures import RunFigures, compute_all
-from qa_lib.inputs.load import load_audits
-from qa_lib.inputs.params import load_params
-from qa_lib.inputs.period import Period
+from qa_lib.figures import RunFigures
 from qa_lib.inputs.schema import GRADES
 
 
@@ -48,13 +44,6 @@ def same(a, b, path="figures"):
         assert math.isnan(b), path
     else:
         assert a == b, path
-
-
-@pytest.fixture(scope="module")
-def demo_figures(demo_csv):
-    params, period = load_params(REPO / "params" / "demo.yml"), Period("2021-10", "2021-12")
-    data = load_audits(demo_csv, params, period_end=period.end)
-    return compute_all(data.frame, params, period, data.summary())
 
 
 def test_the_demo_figures_and_their_published_form_come_back_exactly(demo_figures):

@@ -10,17 +10,6 @@ import pytest
 from helpers import REPO, run_cli
 from qa_lib.disclosure.problem import ProtectionError
 from qa_lib.disclosure.protect import audit, publish
-from qa_lib.figures import compute_all
-from qa_lib.inputs.load import load_audits
-from qa_lib.inputs.params import load_params
-from qa_lib.inputs.period import Period
-
-
-@pytest.fixture(scope="module")
-def demo_figures(demo_csv):
-    params, period = load_params(REPO / "params" / "demo.yml"), Period("2021-10", "2021-12")
-    data = load_audits(demo_csv, params, period_end=period.end)
-    return compute_all(data.frame, params, period, data.summary())
 
 
 def reveal_one(published, figures) -> tuple[str, int]:

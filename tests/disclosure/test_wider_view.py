@@ -10,13 +10,9 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import REPO
 from qa_lib.commentary import drafts
 from qa_lib.disclosure.claims import published_claims
 from qa_lib.disclosure.protect import publish
-from qa_lib.figures import compute_all
-from qa_lib.inputs.load import load_audits
-from qa_lib.inputs.params import load_params
 from qa_lib.inputs.period import Period
 from qa_lib.notebook import Run
 from qa_lib.run.tables import changes_of
@@ -27,11 +23,8 @@ KEY = ["family", "measure", "standard", "from_month", "to_month"]
 
 
 @pytest.fixture(scope="module")
-def demo(demo_csv):
-    params, period = load_params(REPO / "params" / "demo.yml"), Period("2021-10", "2021-12")
-    data = load_audits(demo_csv, params, period_end=period.end)
-    figures = compute_all(data.frame, params, period, data.summary())
-    return params, figures, publish(figures)
+def demo(params, demo_figures):
+    return params, demo_figures, publish(demo_figures)
 
 
 def shape(line: str) -> str:

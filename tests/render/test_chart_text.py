@@ -10,11 +10,6 @@ import matplotlib.text
 import pytest
 from PIL import Image
 
-from helpers import REPO
-from qa_lib.figures import compute_all
-from qa_lib.inputs.load import load_audits
-from qa_lib.inputs.params import load_params
-from qa_lib.inputs.period import Period
 from qa_lib.render.charts import funnel_chart, p_chart_figure, p_chart_panels, text_on
 from qa_lib.sections.comparators import charts as comparators
 from qa_lib.sections.compliance import charts as compliance
@@ -24,10 +19,8 @@ from qa_lib.sections.themes import charts as themes
 
 
 @pytest.fixture(scope="module")
-def figures(demo_csv):
-    params, period = load_params(REPO / "params" / "demo.yml"), Period("2021-10", "2021-12")
-    data = load_audits(demo_csv, params, period_end=period.end)
-    return params, compute_all(data.frame, params, period, data.summary())
+def figures(params, demo_figures):
+    return params, demo_figures
 
 
 def every_chart(params, f):
