@@ -11,7 +11,8 @@
    each stage's share of the wall time from the manifest, each notebook's time, the largest page, and the
    ratio to the demo-size run.
 3. The edit loop: a one-line change to the QA lead's commentary, then to the action register, re-run into the
-   same folder (one the user made) with the run cache, against a cold run (`--no-cache`); median of ratios.
+   same folder (one the user made) with the run cache, against a cold run (`--no-cache`); median of ratios. On
+   the demo, then on a million realistic rows (`--rerun-rows`).
 4. Report size: bytes of each HTML document of a demo run.
 5. Wider vs internal: the demo run with `audience: wider` (disclosure control: the protection problem, the
    attacker and the runner's audit) against `audience: internal`, on the same notebook (the highlight report)
@@ -175,24 +176,41 @@ def scale(sizes: list[int], shapes: list[str], tmp: Path) -> None:
             path.unlink()
 
 
-def rerun_after_edit(pairs: int, tmp: Path) -> None:
+def rerun_after_edit(pairs: int, tmp: Path, rows: int = 0) -> None:
     """The QA lead's edit loop: a one-line commentary edit, or a register edit, re-run into the same folder (one the
-    user made with mkdir) with the run cache, against a cold run (--no-cache) of the same files."""
+    user made with mkdir) with the run cache, against a cold run (--no-cache) of the same files. With `rows`, on
+    that many realistic rows (the demo year copied as a roll-up, as part 2 makes them) instead of the demo."""
     import re
     import shutil
 
-    print(f"3. Re-run after an edit, into the same folder the user made (cache), vs a cold run (--no-cache), {pairs} pairs each")
-    text = tmp / "commentary.md"
-    subprocess.run([str(BIN / "qa-pack"), "commentary", "--params", str(PARAMS), "--write", str(text)], check=True, capture_output=True)
-    drafted = text.read_text(encoding="utf-8")
-    register = tmp / "register.yml"
+    where = f"{rows:,} realistic rows" if rows else "the demo"
+    print(f"3. Re-run after an edit, into the same folder the user made (cache), vs a cold run (--no-cache), {pairs} pairs each, {where}")
+    register = tmp / f"register-{rows}.yml"
     shutil.copy(PARAMS.with_name("register.yml"), register)
-    own = variant("register", "internal", None, actions=register)
-    folder = tmp / "my reports"
+    audits: tuple[str, ...] = ()
+    if rows:  # a council's own file: not the demo's, so not the demo's register, author or recipients either
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        from scale_data import scaled_audits
+
+        path = tmp / f"audits_realistic_{rows}.csv"
+        scaled_audits(rows, dense=True).to_csv(path, index=False)
+        audits = ("--audits", str(path))
+        body = register.read_text(encoding="utf-8")
+        register.write_text(re.sub(r"(?m)^(  owner: Service Managers).*$", r"\1 (ours)", body, count=1), encoding="utf-8")
+        own = tmp / f"own-{rows}.yml"
+        own.write_text(f"include: [{PARAMS}]\n" + NOT_THE_DEMOS.replace("actions: null", f"actions: {register}"), encoding="utf-8")
+    else:
+        own = variant("register", "internal", None, actions=register)
+    text = tmp / f"commentary-{rows}.md"
+    subprocess.run(
+        [str(BIN / "qa-pack"), "commentary", "--params", str(own), *audits, "--write", str(text)], check=True, capture_output=True
+    )
+    drafted = text.read_text(encoding="utf-8")
+    folder = tmp / f"my reports {rows}"
     folder.mkdir()  # the user's own folder
     try:
         for what in ("commentary", "register"):
-            pack(folder, own, "--cache", "--commentary", str(text))  # the first run of the month fills the cache
+            pack(folder, own, "--cache", "--commentary", str(text), *audits)  # the first run of the month fills the cache
             cold, warm = [], []
             for i in range(pairs):
                 if what == "commentary":
@@ -201,8 +219,9 @@ def rerun_after_edit(pairs: int, tmp: Path) -> None:
                 else:
                     body = register.read_text(encoding="utf-8")
                     register.write_text(re.sub(r"(?m)^(  owner: Service Managers).*$", rf"\1 ({i + 1})", body, count=1), encoding="utf-8")
-                warm.append(pack(folder, own, "--cache", "--commentary", str(text)))
-                cold.append(pack(tmp / f"cold-{what}-{i}", own, "--commentary", str(text)))
+                warm.append(pack(folder, own, "--cache", "--commentary", str(text), *audits))
+                cold.append(pack(tmp / f"cold-{what}-{rows}-{i}", own, "--commentary", str(text), *audits))
+                shutil.rmtree(tmp / f"cold-{what}-{rows}-{i}")
                 ratio = warm[-1] / cold[-1]
                 print(f"   {what} edit {i + 1}: re-run {warm[-1]:5.1f} s   cold {cold[-1]:5.1f} s   ratio {ratio:.2f}", flush=True)
             ratios = [w / c for w, c in zip(warm, cold)]
@@ -212,6 +231,8 @@ def rerun_after_edit(pairs: int, tmp: Path) -> None:
             )
     finally:
         own.unlink(missing_ok=True)
+        if audits:
+            Path(audits[1]).unlink(missing_ok=True)
 
 
 def sizes_of_reports(tmp: Path) -> None:
@@ -344,6 +365,7 @@ def main() -> None:
         default="realistic,synthetic",
         help="comma list: realistic (the demo year copied as a roll-up's months, comments included), history (many years), synthetic",
     )
+    parser.add_argument("--rerun-rows", type=int, default=1_000_000, help="part 3 again on this many realistic rows (0: the demo only)")
     parser.add_argument("--skip", default="", help="comma list of parts to skip: naive, scale, rerun, size, wider, ssd, forms")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -357,6 +379,8 @@ def main() -> None:
             scale([int(s) for s in args.sizes.split(",")], args.shapes.split(","), tmp)
         if "rerun" not in skip:
             rerun_after_edit(max(3, args.pairs), tmp)
+            if args.rerun_rows:
+                rerun_after_edit(3, tmp, args.rerun_rows)
         if "size" not in skip:
             sizes_of_reports(tmp)
         if "wider" not in skip:

@@ -8,6 +8,8 @@ normalises spellings, runs the schema and turns its failure cases into words.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import difflib
 import hashlib
 import io
@@ -88,10 +90,19 @@ class AuditData:
     rejected: list[tuple[int, str]]  # (spreadsheet row, reason): rows not used
     warnings: list[Problem] = field(default_factory=list)  # rows used, but inconsistent: counted in the report
     after_period: int = 0  # rows of months after the reporting period: outside this report (not a fault)
+    recorded: dict[str, object] | None = None  # the summary made when the file was validated (load_identifiers)
 
     @property
     def rows_used(self) -> int:
         return len(self.frame)
+
+    @property
+    def warning_count(self) -> int:
+        """How many warnings the file's rows carry (counted when it was validated)."""
+        if self.recorded is not None:
+            counts = self.recorded.get("warnings") or {}
+            return sum(int(n) for n in counts.values()) if isinstance(counts, dict) else 0
+        return len(self.warnings)
 
     @cached_property
     def identifier_keys(self) -> IdentifierKeys:
@@ -105,6 +116,8 @@ class AuditData:
 
     def summary(self) -> dict[str, object]:
         """Rows in = rows used + rows rejected, for the manifest and the report."""
+        if self.recorded is not None:
+            return dict(self.recorded)
         return {
             "file": self.file,
             "sha256": self.sha256,
@@ -645,6 +658,78 @@ def warning_counts(warnings: list[Problem]) -> dict[str, int]:
     for w in warnings:
         counts[w.message] = counts.get(w.message, 0) + 1
     return counts
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether every byte of the file is UTF-8 (so `load_audits` read it as UTF-8, not as Windows-1252)."""
+    if data.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for at in range(0, len(data), 1 << 24):
+            decoder.decode(data[at : at + (1 << 24)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def load_identifiers(path: str | Path, params: Params, recorded: dict[str, object]) -> AuditData | None:
+    """A re-run's quick read of a file already validated: only its identifier columns, for the privacy checks
+    (the QA lead's words and every output are searched for them). `recorded` is the summary made when the file
+    was validated (the run cache's figures carry it; their key holds the file's SHA-256, the params, the code and
+    the month, so validating the same bytes again would find what it found then). The bytes read are checked
+    against the SHA-256 recorded; the identifiers are read and trimmed as `load_audits` reads them, the rows with
+    no audit ID left out (in a valid file only the blank rows have none), and their number checked against the
+    rows used then. None, for the caller to validate the file in full, when anything differs or the file is not
+    a UTF-8 CSV with one header per column."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    path = Path(path)
+    if path.suffix.lower() not in {".csv", ".txt"} or not path.is_file():
+        return None
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    if sha != recorded.get("sha256") or recorded.get("file") != path.name or not _utf8(data):
+        return None
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end = data.find(b"\n", start)
+    try:
+        header = next(csv.reader([data[start : end if end >= 0 else None].decode("utf-8").rstrip("\r")]))
+        keys = [params.columns.get(header_key(h), header_key(h)) for h in header]
+        if len(set(keys)) != len(keys) or len(set(header)) != len(header) or "audit_id" not in keys:
+            return None
+        wanted = {h: k for h, k in zip(header, keys) if k in IDENTIFIER_COLUMNS}
+        table = pcsv.read_csv(
+            pa.py_buffer(data)[start:],
+            read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={h: pa.string() for h in wanted},
+                include_columns=list(wanted),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (UnicodeDecodeError, pa.ArrowInvalid, StopIteration):
+        return None
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get).astype(str).rename(columns=wanted)
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    frame = frame[frame["audit_id"].ne("")].reset_index(drop=True)
+    if len(frame) != recorded.get("rows_used"):
+        return None
+    rejected = recorded.get("rejected") or []
+    return AuditData(
+        frame=frame,
+        file=path.name,
+        sha256=sha,
+        rows_read=int(str(recorded.get("rows_read", 0))),
+        rejected=[(int(r["row"]), str(r["reason"])) for r in rejected] if isinstance(rejected, list) else [],
+        after_period=int(str(recorded.get("after_period", 0))),
+        recorded=dict(recorded),
+    )
 
 
 def load_audits(path: str | Path, params: Params, sheet: str | None = None, period_end: str | None = None) -> AuditData:

@@ -19,7 +19,7 @@ from qa_lib.disclosure.protect import protected
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError
 from qa_lib.figures import RunFigures, compute_all
-from qa_lib.inputs.load import AuditData, load_audits
+from qa_lib.inputs.load import AuditData, load_audits, load_identifiers
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.inputs.ssd import RUN, read_configured
@@ -65,24 +65,30 @@ def figures_stage(
     params and code give the same figures), check the QA lead's commentary against them and, for a wider
     audience, protect them. Returns the data, the figures and what the outputs may show."""
     t = time.perf_counter()
-    say(f"Validating {Path(audits).name} ...", quiet)
-    data: AuditData = load_audits(audits, params, sheet=params.sheet, period_end=period.end)
+    figures = cached_figures(cache, params)
+    # A re-run of a file this run's key has validated (the cache holds its figures) reads only its identifiers,
+    # for the privacy checks; anything else is read and validated in full.
+    quick = load_identifiers(audits, params, figures.data) if figures is not None else None
+    if quick is None:
+        say(f"Validating {Path(audits).name} ...", quiet)
+    data: AuditData = quick or load_audits(audits, params, sheet=params.sheet, period_end=period.end)
     timings["load_and_validate"] = time.perf_counter() - t
     say(
         f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected"
-        + (f"; {len(data.warnings)} rows with warnings (qa-pack validate lists them)" if data.warnings else ""),
+        + (f"; {data.warning_count} rows with warnings (qa-pack validate lists them)" if data.warning_count else "")
+        + ("; validated before (the same file, params and code)" if quick is not None else ""),
         quiet,
     )
-    present = sorted(data.frame["audit_month"].unique())
-    if not set(period.months) & set(present):
-        raise QAPackError(
-            f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
-            f"its months run from {present[0]} to {present[-1]}"
-        )
+    if quick is None:
+        present = sorted(data.frame["audit_month"].unique())
+        if not set(period.months) & set(present):
+            raise QAPackError(
+                f"{data.file} has no audits in the reporting period {period.start} to {period.end}; "
+                f"its months run from {present[0]} to {present[-1]}"
+            )
     refuse_demo_settings(params, data.frame)  # a council's returns never go out with the demo's register, author or recipients
     check_actions(params, data)
     t = time.perf_counter()
-    figures = cached_figures(cache, params)
     if figures is None:
         ssd = None
         if params.ssd.folder is not None:  # the council's SSD extract: what happened next to audited children

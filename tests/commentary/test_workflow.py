@@ -90,3 +90,21 @@ def test_an_identifier_in_the_commentary_stops_the_run_naming_the_section_only(d
     assert "is in the commentary for 'Key themes'" in proc.stderr
     digits = child.split("-")[-1]
     assert digits not in proc.stderr + proc.stdout and not out.exists()
+
+
+def test_a_re_run_that_reads_only_the_identifiers_still_stops_an_identifier(drafted, demo_csv, tmp_path):
+    """Issue 29: a re-run of a file its key has validated reads only the identifier columns (the run cache holds
+    the figures). The QA lead's words are still searched for every identifier, however it is typed."""
+    worker = pd.read_csv(demo_csv, dtype=str)["social_worker_id"].iloc[7]
+    first = qa_pack("run", "--params", PARAMS, "--audits", str(demo_csv), "--out", str(tmp_path / "one"))
+    assert first.returncode == 0, first.stderr
+    assert "validated before" not in first.stderr  # cold: read and validated in full (progress goes to stderr)
+    planted = tmp_path / "commentary.md"
+    planted.write_text(drafted.read_text(encoding="utf-8"), encoding="utf-8")
+    edit(planted, "participation", f"Thanks to {worker.upper().replace('-', ' – ')} for taking part.")
+    out = tmp_path / "two"
+    again = qa_pack("run", "--params", PARAMS, "--audits", str(demo_csv), "--commentary", str(planted), "--out", str(out))
+    assert "validated before (the same file, params and code)" in again.stderr  # the quick read was taken
+    assert again.returncode == 1
+    assert "is in the commentary for 'Social worker participation'" in again.stderr
+    assert worker.split("-")[-1] not in again.stderr + again.stdout and not out.exists()

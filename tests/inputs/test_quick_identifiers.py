@@ -1,0 +1,68 @@
+"""A re-run's quick read of a file its key has validated (`load_identifiers`): the identifiers it finds are
+exactly those a full read finds, so the privacy checks search for the same things; anything that differs from
+the file as validated (its bytes, name, shape or encoding) sends the run back to a full read and validation.
+(Issue 29: the edit loop on a million rows re-validated every row to key the identifiers.)"""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from qa_lib.inputs.load import load_audits, load_identifiers
+
+
+@pytest.fixture()
+def hostile(demo_csv, tmp_path):
+    """The demo file as a council might type it: a BOM, a renamed ID header (params `columns:` maps it back),
+    IDs with spaces around them, and two blank rows at the end."""
+    frame = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)
+    frame["child_id"] = "  " + frame["child_id"] + " "
+    frame["auditor_id"] = frame["auditor_id"].where(frame.index % 3 != 0, "\t" + frame["auditor_id"])
+    frame = frame.rename(columns={"social_worker_id": "Worker ID"})
+    blank = pd.DataFrame([[""] * len(frame.columns)] * 2, columns=frame.columns)
+    path = tmp_path / "audits.csv"
+    pd.concat([frame, blank]).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def test_the_quick_read_finds_exactly_the_identifiers_of_a_full_read(params, demo_csv, hostile):
+    typed = params.with_overrides(columns={**params.columns, "worker_id": "social_worker_id"})
+    for path, p in ((demo_csv, params), (hostile, typed)):
+        full = load_audits(path, p)
+        quick = load_identifiers(path, p, full.summary())
+        assert quick is not None, path.name
+        assert quick.identifier_keys == full.identifier_keys
+        assert quick.identifier_keys.parts > 1 and len(quick.identifier_keys.words) > 1000
+        assert quick.summary() == full.summary() and quick.rows_used == full.rows_used
+    assert full.rows_rejected == 2  # the blank rows, as the full read counts them
+
+
+def test_anything_unlike_the_file_as_validated_means_a_full_read(params, demo_csv, tmp_path):
+    summary = load_audits(demo_csv, params).summary()
+    copy = tmp_path / demo_csv.name
+    shutil.copy(demo_csv, copy)
+    assert load_identifiers(copy, params, summary) is not None  # the same bytes under the same name
+
+    changed = tmp_path / "changed" / demo_csv.name
+    changed.parent.mkdir()
+    changed.write_bytes(demo_csv.read_bytes().replace(b"\n", b"\r\n", 1))  # one byte more
+    assert load_identifiers(changed, params, summary) is None
+
+    renamed = tmp_path / "other.csv"
+    shutil.copy(demo_csv, renamed)
+    assert load_identifiers(renamed, params, summary) is None  # the key holds the file's name too
+
+    assert load_identifiers(copy, params, {**summary, "rows_used": summary["rows_used"] + 1}) is None  # rows differ
+    assert load_identifiers(tmp_path / "absent.csv", params, summary) is None
+
+
+def test_a_windows_1252_file_is_read_in_full(params, demo_csv, tmp_path):
+    """pyarrow takes only UTF-8: a Windows-1252 file (accents as single bytes) goes back to the full read."""
+    frame = pd.read_csv(demo_csv, dtype=str, keep_default_na=False)
+    frame.loc[0, "team"] = "Équipe"
+    path = tmp_path / "audits.csv"
+    frame.to_csv(path, index=False, encoding="cp1252")
+    full = load_audits(path, params)
+    assert load_identifiers(path, params, full.summary()) is None
