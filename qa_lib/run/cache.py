@@ -13,8 +13,11 @@ key, so the notebook runs. The result is byte for byte what a cold run publishes
 The cache holds what a run publishes and the figures behind it: the pages; the tables and workbook (not the e-mail
 headlines, written afresh each run: they carry the QA lead's key messages); and the run's
 figures (aggregates, the same size at a thousand rows as at a million, and the redacted quotes when params
-switch them on). Never a row of the audits file: the data are still read and validated on every run, and
-the QA lead's commentary is checked against the identifiers in them. It lives in the user's private cache
+switch them on). Never a row of the audits file: the data are still read on every run, and the QA lead's
+commentary is checked against the identifiers in them. The file is validated in full unless the cache holds
+figures under this key, which holds its SHA-256 and name with the params, code and month: then only its
+identifier columns are read (`qa_lib.inputs.load.load_identifiers`), since validating the same bytes again
+would find what it found. It lives in the user's private cache
 folder (mode 0700: `$QA_PACK_CACHE`, else `$XDG_CACHE_HOME/qa-pack`, else `~/.cache/qa-pack`), never beside
 the published output; only the most recent `KEEP` keys are kept. An entry whose file is not the user's own,
 is open to others, or whose SHA-256 does not match its record is not used. `qa-pack run --no-cache` neither
