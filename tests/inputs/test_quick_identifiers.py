@@ -54,7 +54,7 @@ def test_anything_unlike_the_file_as_validated_means_a_full_read(params, demo_cs
     shutil.copy(demo_csv, renamed)
     assert load_identifiers(renamed, params, summary) is None  # the key holds the file's name too
 
-    assert load_identifiers(copy, params, {**summary, "rows_used": summary["rows_used"] + 1}) is None  # rows differ
+    assert load_identifiers(copy, params, {**summary, "rows_used": int(str(summary["rows_used"])) + 1}) is None  # rows differ
     assert load_identifiers(tmp_path / "absent.csv", params, summary) is None
 
 
