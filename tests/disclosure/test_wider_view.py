@@ -6,6 +6,7 @@ differ from the internal report's.)"""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -277,3 +278,18 @@ def test_hand_made_hidden_counts_are_never_worded():
     said = participation_sentences(part, reasons, months, ())
     assert said[1] == "Social worker participation for November is not shown (c)."
     assert said[0] == "The percentage of social workers engaged in audit for October was 55.3% (21 of 38 returned audits)."
+
+
+def test_a_wider_runs_blocks_are_its_drafts_never_the_qa_leads_words(demo):
+    """A cached wider re-run redraws its marked blocks (`block_html`) as a notebook draws them: a section's block is
+    its draft from the published figures, and the QA lead's edited text never appears, even when the figures the
+    wider pack was protected from carry some."""
+    params, figures, pub = demo
+    period = Period("2021-10", "2021-12")
+    wider = Run(params=params, period=period, published=pub)
+    inside = Run(params=params, period=period, figures=replace(figures, commentary={"compliance": "The QA lead's own words."}))
+    assert "The QA lead's own words." in inside.block_html("section:compliance")
+    html = wider.block_html("section:compliance")
+    assert html == wider.text_html(drafts.draft("compliance", pub, params, period)) and "QA lead" not in html
+    assert wider.block_html("edited:moderation") == "" and wider.block_html("commentary-note") == ""
+    assert wider.block_html("cohort-brief:0:####").startswith("<h4>")
