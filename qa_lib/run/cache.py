@@ -100,6 +100,7 @@ class RunCache:
 
     root: Path
     run: str
+    audits_sha256: str = ""  # the audits file's SHA-256 the key was made with ("" when not known)
 
     @property
     def folder(self) -> Path:

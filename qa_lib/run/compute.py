@@ -73,6 +73,10 @@ def figures_stage(
         say(f"Validating {Path(audits).name} ...", quiet)
     data: AuditData = quick or load_audits(audits, params, sheet=params.sheet, period_end=period.end)
     timings["load_and_validate"] = time.perf_counter() - t
+    if cache is not None and cache.audits_sha256 and data.sha256 != cache.audits_sha256:
+        # The file was saved again between the run's start and its read: its pages and figures would be kept
+        # under the key of bytes it no longer holds.
+        raise QAPackError(f"{data.file} changed while the run was reading it (saved again?); nothing was published: run it again")
     say(
         f"  {data.rows_read} rows read, {data.rows_used} used, {data.rows_rejected} rejected"
         + (f"; {data.warning_count} rows with warnings (qa-pack validate lists them)" if data.warning_count else "")

@@ -32,13 +32,14 @@ def cached_pages(
 ) -> tuple[RunCache | None, dict[str, str], dict[str, str]]:
     """The run cache under this run's key, each notebook's page key, and the pages found (name -> page)."""
     try:
-        inputs = f"{Path(audits).name}\n{file_sha256(audits)}"  # the report names the file
+        sha = file_sha256(audits)
+        inputs = f"{Path(audits).name}\n{sha}"  # the report names the file
         if params.ssd.folder is not None:  # the SSD extract's files (what happened next is drawn from them)
             inputs += "".join(f"\n{p.name}\n{file_sha256(p)}" for p in sorted(Path(params.ssd.folder).glob("ssd_*.csv")))
         key = run_key(inputs, params, period, versions)
     except OSError:
         return None, {}, {}  # an unreadable audits file is load_audits' to explain
-    cache = RunCache(cache_root(), key)
+    cache = RunCache(cache_root(), key, sha)
     page_keys = {name: page_key(key, name, notebooks_dir / f"{name}.ipynb") for name in params.notebooks}
     found = {name: page for name in params.notebooks if (page := cache.page(name, page_keys[name])) is not None}
     return cache, page_keys, found

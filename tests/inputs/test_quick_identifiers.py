@@ -66,3 +66,23 @@ def test_a_windows_1252_file_is_read_in_full(params, demo_csv, tmp_path):
     frame.to_csv(path, index=False, encoding="cp1252")
     full = load_audits(path, params)
     assert load_identifiers(path, params, full.summary()) is None
+
+
+def test_a_file_saved_again_during_the_run_stops_it(params, demo_csv, tmp_path, own_run_cache):
+    """The run's key holds the SHA-256 of the file when the run began; if the bytes read later differ (the file
+    was saved again in between), nothing is kept under a key of bytes the file no longer holds, nor published."""
+    from qa_lib.errors import QAPackError
+    from qa_lib.inputs.load import file_sha256
+    from qa_lib.inputs.period import Period
+    from qa_lib.run.cache import RunCache
+    from qa_lib.run.compute import figures_stage
+
+    period = Period("2021-10", "2021-12")
+    stale = RunCache(own_run_cache, "r" * 64, "0" * 64)
+    with pytest.raises(QAPackError, match="changed while the run was reading it"):
+        figures_stage(params, demo_csv, period, None, False, True, {}, stale)
+    assert not any(own_run_cache.rglob("*.bin"))  # no figures stored under that key
+    same = RunCache(own_run_cache, "s" * 64, file_sha256(demo_csv))
+    data, figures, _ = figures_stage(params, demo_csv, period, None, False, True, {}, same)
+    assert data.sha256 == figures.data["sha256"] == same.audits_sha256
+    assert any(own_run_cache.rglob("*.bin"))  # the figures of the bytes the key was made with are kept
