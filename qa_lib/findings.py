@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qa_lib.disclosure.published import STANDARD_COUNTS, ShownFigures, as_numbers, hidden_months
+from qa_lib.disclosure.published import STANDARD_COUNTS, ShownFigures, as_numbers, hidden_months, whole_months
 from qa_lib.inputs.period import join_words, month_name
 from qa_lib.render.words import displayed_whole, spc_sentence
 from qa_lib.sections.grades.figures import good_or_outstanding
@@ -126,8 +126,8 @@ def _overall(f: ShownFigures, period: Period) -> Finding | None:
 
 def _overall_before(f: ShownFigures, period: Period) -> Finding | None:
     every = f.frame("grades.before")
-    hidden = hidden_months(every, ["count"])
-    before = good_or_outstanding(as_numbers(every[~every["audit_month"].isin(hidden)])).set_index("audit_month")
+    shown, hidden = whole_months(every, ["count"])
+    before = good_or_outstanding(shown).set_index("audit_month")
     graded = [x for x in period.months if x in hidden or (x in before.index and before.at[x, "returned"] > 0)]
     if not graded or graded[-1] in hidden:
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa_lib.disclosure.published import STANDARD_COUNTS, ShownFigures, as_numbers, hidden_months
+from qa_lib.disclosure.published import STANDARD_COUNTS, ShownFigures, hidden_months, whole_months
 from qa_lib.figures import RunFigures
 from qa_lib.findings import key_messages
 from qa_lib.inputs.params import Params
@@ -53,8 +53,7 @@ def returns_sentences(f: ShownFigures, months: list[str], target: float) -> list
 def overall_sentences(f: ShownFigures, months: list[str]) -> list[str]:
     """Each month's audits graded good or outstanding overall, before and (when published) after moderation."""
     before = f.frame("grades.before")
-    hidden = hidden_months(before, ["count"])
-    shown = as_numbers(before[~before["audit_month"].isin(hidden)])
+    shown, hidden = whole_months(before, ["count"])
     return grades_words.overall_grade_sentences(shown, f.grades.after, months, hidden)
 
 
@@ -83,9 +82,9 @@ def _compliance(f: ShownFigures, p: Params, period: Period) -> list[str]:
 
 def _participation(f: ShownFigures, p: Params, period: Period) -> list[str]:
     reasons = f.frame("compliance.reasons")
-    whole = reasons[~reasons["audit_month"].isin(hidden_months(reasons, ["count"]))]  # a month's reasons all shown
+    whole, _ = whole_months(reasons, ["count"])  # a month's reasons only when every one is shown
     part = f.frame("compliance.participation_trend")
-    return compliance_words.participation_sentences(part, as_numbers(whole), period.months, p.reason_categories)
+    return compliance_words.participation_sentences(part, whole, period.months, p.reason_categories)
 
 
 def _moderation(f: ShownFigures, p: Params, period: Period) -> list[str]:
@@ -129,11 +128,12 @@ def _key_themes(f: ShownFigures, p: Params, period: Period) -> list[str]:
     for month in period.months:
         strengths, learning = f.themes.key[month]
         label = f.compliance.month_themes.get(month) or "no audits"
+        partial = bool((table["audit_month"] == month).sum() < (every["audit_month"] == month).sum())
         out += [
             f"#### {month_name(month, with_year=True)} – {label}",
-            theme_words.key_theme_text(table, month, strengths, learning, p.short_names, f.themes.by_standard),
+            theme_words.key_theme_text(table, month, strengths, learning, p.short_names, f.themes.by_standard, partial),
         ]
-        if (table["audit_month"] == month).sum() < (every["audit_month"] == month).sum():
+        if partial:
             out.append("*Chosen among the standards whose counts are all shown this month.*")
     return out
 

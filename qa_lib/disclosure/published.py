@@ -65,19 +65,35 @@ class PublishedFigures:
     def complete(self, name: str) -> pd.DataFrame | None:
         """The table with its numbers, when nothing in it is hidden; else None."""
         table = self.frame(name)
-        if (table.astype(str) == SYMBOL).any().any():
-            return None
-        return as_numbers(table)
+        return None if hidden_rows(table).any() else as_numbers(table)
 
     def shown_rows(self, name: str, columns: list[str]) -> pd.DataFrame:
         """The rows whose given columns are all shown, as numbers (for sentences and tests that need only those)."""
         table = self.frame(name)
-        keep = ~(table[columns].astype(str) == SYMBOL).any(axis=1)
-        return as_numbers(table[keep])
+        return as_numbers(table[~hidden_rows(table, columns)])
 
     @property
     def note(self) -> str:
         return NOTE.format(top=self.min_count - 1)
+
+
+def hidden_rows(table: pd.DataFrame, columns: list[str] | None = None) -> pd.Series:
+    """Which rows show a hidden count (c) in any of `columns` (every column when None): the one test of "hidden"
+    that every view of the figures uses (none in the QA team's figures)."""
+    cells = table if columns is None else table[columns]
+    return cells.astype(str).eq(SYMBOL).any(axis=1)
+
+
+def hidden_months(table: pd.DataFrame, columns: list[str]) -> set[str]:
+    """The months with a hidden count (c) in any of `columns` (none in the QA team's figures)."""
+    return set(table.loc[hidden_rows(table, columns), "audit_month"])
+
+
+def whole_months(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, set[str]]:
+    """The rows of the months with nothing hidden in `columns`, as numbers, and the months left out: for a
+    sentence about a month that needs every one of its counts (all of them, for the QA team)."""
+    hidden = hidden_months(table, columns)
+    return as_numbers(table[~table["audit_month"].isin(hidden)]), hidden
 
 
 def as_numbers(table: pd.DataFrame) -> pd.DataFrame:
@@ -139,7 +155,7 @@ COMPARATOR_COUNTS = ["graded", "good_or_outstanding"]
 def fully_shown(table: pd.DataFrame, by: str, columns: list[str]) -> list[str]:
     """The values of `by` (standards) whose every row shows every one of `columns`: the comparisons a wider
     pack may mark or word, because nothing behind them is hidden."""
-    hidden = set(table[table[columns].astype(str).eq(SYMBOL).any(axis=1)][by])
+    hidden = set(table.loc[hidden_rows(table, columns), by])
     return [v for v in dict.fromkeys(table[by]) if v not in hidden]
 
 
@@ -148,7 +164,7 @@ MEASURE_COUNTS = {"go": ["graded", "good_or_outstanding"], "ri": ["graded", "req
 
 def _shown(table: pd.DataFrame, columns: list[str]) -> set[tuple[str, str]]:
     """(standard, month) pairs whose `columns` are all shown in the protected standards table."""
-    keep = ~table[columns].astype(str).eq(SYMBOL).any(axis=1)
+    keep = ~hidden_rows(table, columns)
     return set(zip(table.loc[keep, "standard"], table.loc[keep, "audit_month"]))
 
 
@@ -232,19 +248,10 @@ def sections(figures: RunFigures, hidden: set[Key] | frozenset[Key]) -> dict[str
     sections["comparators"]["comparisons"] = {x.cohort: x.comparison for x in cohorts}
     sections["standards"]["cohorts"] = dict(figures.standards.cohorts)  # cohort labels per month: no counts
     agree, changes = sections["grades"]["agreement"], figures.grades.agreement_changes
-    complete = not agree.astype(str).eq(SYMBOL).any().any()  # the changes' counts are the agreement table's
+    complete = not hidden_rows(agree).any()  # the changes' counts are the agreement table's
     sections["grades"]["agreement_changes"] = changes if complete else changes.iloc[0:0]
     _view_figures(figures, sections)
     return {k: SimpleNamespace(**v) for k, v in sections.items()}
-
-
-def hidden_months(table: pd.DataFrame, columns: list[str]) -> set[str]:
-    """The months with a hidden count (c) in any of `columns` (none in the QA team's figures)."""
-    return set(table.loc[table[columns].astype(str).eq(SYMBOL).any(axis=1), "audit_month"])
-
-
-def _complete(table: pd.DataFrame) -> bool:
-    return not table.astype(str).eq(SYMBOL).any().any()
 
 
 def _view_figures(figures: RunFigures, sections: dict[str, dict[str, Any]]) -> None:
@@ -255,16 +262,15 @@ def _view_figures(figures: RunFigures, sections: dict[str, dict[str, Any]]) -> N
     c, g = sections["compliance"], sections["grades"]
     months = list(figures.months.months)
     by_area = c["by_area_period"]
-    shown = ~by_area[["distributed", "returned"]].astype(str).eq(SYMBOL).any(axis=1)
-    c["full_areas"] = full_return_areas(as_numbers(by_area[shown]), months)
-    c["spc"] = figures.compliance.spc if _complete(c["monthly"]) else None
-    g["spc"] = figures.grades.spc if _complete(g["trend"]) else None
+    c["full_areas"] = full_return_areas(as_numbers(by_area[~hidden_rows(by_area, ["distributed", "returned"])]), months)
+    c["spc"] = figures.compliance.spc if not hidden_rows(c["monthly"]).any() else None
+    g["spc"] = figures.grades.spc if not hidden_rows(g["trend"]).any() else None
     c["funnel"] = g["funnel"] = None  # by service area over the period: not published
     g["after"] = g["moderation_matrix"] = None  # grades after moderation and the grid: not published
     sections["standards"]["quality"] = None  # counts of standards N/A or ungraded: not published
     sections["standards"]["spc"] = {}  # each standard over 12 months: not published
     table = sections["standards"]["table"]
-    whole = as_numbers(table[~table[STANDARD_COUNTS].astype(str).eq(SYMBOL).any(axis=1)])
+    whole = as_numbers(table[~hidden_rows(table, STANDARD_COUNTS)])
     strengths, learning = figures.themes.key_counts
     sections["themes"]["key"] = {m: key_themes(whole, m, strengths, learning) for m in months}
     sections["themes"]["by_standard"] = None  # themes by standard: not published

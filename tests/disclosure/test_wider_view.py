@@ -163,7 +163,7 @@ NOT_SHOWN = [  # the only sentences a wider pack's drafts may hold that the QA t
     r"\*Chosen among the standards whose counts are all shown this month\.\*",
     # shapes the QA team's words use when a figure is missing, here because it is hidden
     r"The percentage of social workers engaged in audit for \w+ was #% \(# of # returned audits\)\.",  # no reason named
-    r"- None stood out this month\.",  # every standard's count hidden on one side (the note below says why)
+    r"- None among the standards whose counts are all shown this month\.",
     r"- \*\*Practice standards:\*\* No standard shown in full rose or fell by more than chance would explain .*\.",
 ]
 
@@ -293,3 +293,25 @@ def test_a_wider_runs_blocks_are_its_drafts_never_the_qa_leads_words(demo):
     assert html == wider.text_html(drafts.draft("compliance", pub, params, period)) and "QA lead" not in html
     assert wider.block_html("edited:moderation") == "" and wider.block_html("commentary-note") == ""
     assert wider.block_html("cohort-brief:0:####").startswith("<h4>")
+
+
+def test_an_empty_list_among_the_standards_shown_never_says_none_stood_out():
+    """A wider month whose only standards shown in full are all strengths: its learning list says it chose among
+    those, not that no standard needs learning (the QA team's words are unchanged)."""
+    from qa_lib.sections.themes.words import key_theme_text
+
+    table = pd.DataFrame(
+        {
+            "audit_month": ["2021-10"],
+            "standard": ["voice"],
+            "graded": [20],
+            "good_or_outstanding": [12],
+            "pct_good_or_outstanding": [60.0],
+            "requires_improvement": [6],
+            "inadequate": [2],
+        }
+    )
+    wider = key_theme_text(table, "2021-10", ["voice"], [], {"voice": "Voice of the child"}, partial=True)
+    inside = key_theme_text(table, "2021-10", ["voice"], [], {"voice": "Voice of the child"})
+    assert wider.endswith("- None among the standards whose counts are all shown this month.")
+    assert inside.endswith("- None stood out this month.")

@@ -50,16 +50,19 @@ def key_theme_text(
     learning: list[str],
     short_names: dict[str, str],
     by_standard: pd.DataFrame | None = None,
+    partial: bool = False,
 ) -> str:
-    """Section 3.2 for one month: "Strengths" and "Learning" lists drafted from the standards figures."""
+    """Section 3.2 for one month: "Strengths" and "Learning" lists drafted from the standards figures. `partial`:
+    chosen among the standards shown in full (a wider pack), so an empty list says so rather than that none stood out."""
     t = table[table["audit_month"] == month].set_index("standard")
     if t.empty or ("graded" in t and not int(t["graded"].sum())):
         return "No audits were returned and graded this month, so there are no strengths or learning to draw from them."
     extra = (lambda s: _comment_themes(by_standard, month, s)) if by_standard is not None else (lambda s: "")
+    none = "- None among the standards whose counts are all shown this month." if partial else "- None stood out this month."
     lines = ["**Strengths**", ""]
-    lines += [f"- {strength_line(t.loc[s], short_names.get(s, s))}{extra(s)}" for s in strengths] or ["- None stood out this month."]
+    lines += [f"- {strength_line(t.loc[s], short_names.get(s, s))}{extra(s)}" for s in strengths] or [none]
     lines += ["", "**Learning**", ""]
-    lines += [f"- {learning_line(t.loc[s], short_names.get(s, s))}{extra(s)}" for s in learning] or ["- None stood out this month."]
+    lines += [f"- {learning_line(t.loc[s], short_names.get(s, s))}{extra(s)}" for s in learning] or [none]
     return "\n".join(lines)
 
 
