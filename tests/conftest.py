@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,13 @@ _SECRET = Path(tempfile.mkdtemp(prefix="qa-pack-test-secret-")) / "secret.key"
 _SECRET.write_text("7e" * 32, encoding="utf-8")
 _SECRET.chmod(0o600)
 os.environ["QA_PACK_SECRET"] = str(_SECRET)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """jsonschema (under nbformat) builds 39 grammars for rfc3987_syntax at import, about 1 s a test process, for
+    an "iri" string format no notebook schema uses; the pack's notebook workers leave it out the same way
+    (`qa_lib.run.execute.start_worker`), so the tests import nbformat as the runs do."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)

@@ -4,12 +4,14 @@ publish (clear message, nothing written) if any hidden count could be worked out
 from __future__ import annotations
 
 import shutil
+from typing import ClassVar
 
 import pytest
 
 from helpers import REPO, run_cli
 from qa_lib.disclosure.problem import ProtectionError
 from qa_lib.disclosure.protect import audit, publish
+from qa_lib.run import runner
 
 
 def reveal_one(published, figures) -> tuple[str, int]:
@@ -37,6 +39,27 @@ def test_the_audit_catches_a_shown_count_that_is_not_the_figure(demo_figures):
         audit(demo_figures, published)
 
 
+class NoWorkers:
+    """A stand-in for the run's notebook workers (`qa_lib.run.execute.Workers`) that starts no process and
+    records what the runner asked of it."""
+
+    ran: ClassVar[list[str]] = []
+    stopped: ClassVar[bool] = False
+
+    def __init__(self, count: int, setup: object) -> None:
+        NoWorkers.ran, NoWorkers.stopped = [], False
+
+    def run(self, jobs):
+        NoWorkers.ran.extend(job.name for job in jobs)
+        return list
+
+    def close(self) -> None:
+        NoWorkers.stopped = True
+
+    def stop(self) -> None:
+        NoWorkers.stopped = True
+
+
 def test_the_runner_refuses_to_publish_a_pack_that_would_disclose(demo_csv, demo_figures, tmp_path, monkeypatch, capsys):
     from qa_lib.disclosure import protect
 
@@ -46,6 +69,7 @@ def test_the_runner_refuses_to_publish_a_pack_that_would_disclose(demo_csv, demo
         return published
 
     monkeypatch.setattr(protect, "publish", leaky)  # the runner takes it from there when a run is for a wider audience
+    monkeypatch.setattr(runner, "Workers", NoWorkers)  # no notebook may run: the run must stop before any does
     for name in ("pack.yml", "themes.yml", "actions.yml"):
         shutil.copy(REPO / "params" / name, tmp_path / name)
     (tmp_path / "wider.yml").write_text(
@@ -60,6 +84,7 @@ def test_the_runner_refuses_to_publish_a_pack_that_would_disclose(demo_csv, demo
     assert "Traceback" not in said
     assert not out.exists()
     assert not list(tmp_path.glob(".out.*"))  # no half-built folder left beside it
+    assert NoWorkers.ran == [] and NoWorkers.stopped  # no notebook ran, and the workers were stopped
 
 
 def test_a_wider_notebook_in_jupyterlab_never_holds_the_unprotected_figures(demo_csv, tmp_path):

@@ -9,14 +9,13 @@ import errno
 import fcntl
 import json
 import os
-import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from helpers import HEADER, QA_PACK, REPO, row, run_cli, write_rows
+from helpers import HEADER, REPO, row, run_cli, write_rows
 from qa_lib.errors import ParamsError, QAPackError
 from qa_lib.files import MARKER
 from qa_lib.inputs.params import load_params
@@ -394,8 +393,8 @@ def test_stale_private_folders_of_dead_runs_are_removed_but_live_ones_kept(tmp_p
 
 
 def sample_args(out: Path, demo_csv: Path) -> list[str]:
+    """`qa-pack sample` for the demo's January CIN cohort into `out` (run in this process by `run_cli`)."""
     return [
-        QA_PACK,
         "sample",
         "--caseload",
         str(demo_csv.with_name("caseload.csv")),
@@ -420,35 +419,37 @@ def no_child_ids_under(folder: Path, demo_csv: Path) -> bool:
     return True
 
 
-def test_a_sample_is_never_written_into_a_run_folder(published, demo_csv):
+def test_a_sample_is_never_written_into_a_run_folder(published, demo_csv, monkeypatch, capsys):
     before = snapshot(published)
     for target in (published / "tables.xlsx", published / "sample.csv", published / "tables" / "sample.csv"):
-        proc = subprocess.run(sample_args(target, demo_csv), capture_output=True, text=True)
-        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        code, said = run_cli(monkeypatch, capsys, *sample_args(target, demo_csv))
+        assert_clean(code, said)
         assert (
-            "a sample is written as a .csv file" in proc.stderr
+            "a sample is written as a .csv file" in said
             if target.suffix == ".xlsx"
-            else f"is inside the report folder {published}; a sample names children" in proc.stderr
+            else f"is inside the report folder {published}; a sample names children" in said
         )
     assert snapshot(published) == before
     assert no_child_ids_under(published, demo_csv)
 
 
-def test_a_sample_never_overwrites_what_it_did_not_write(tmp_path, demo_csv):
+def test_a_sample_never_overwrites_what_it_did_not_write(tmp_path, demo_csv, monkeypatch, capsys):
     folder = tmp_path / "samples"
     folder.mkdir()
-    proc = subprocess.run(sample_args(folder, demo_csv), capture_output=True, text=True)  # a folder, not a file
-    assert proc.returncode == 1 and "--out" in proc.stderr and "is a folder; give a file name inside it" in proc.stderr
+    code, said = run_cli(monkeypatch, capsys, *sample_args(folder, demo_csv))  # a folder, not a file
+    assert_clean(code, said)
+    assert "--out" in said and "is a folder; give a file name inside it" in said
     theirs = folder / "sample.csv"
     theirs.write_text("someone else's file")
-    proc = subprocess.run(sample_args(theirs, demo_csv), capture_output=True, text=True)
-    assert proc.returncode == 1 and "already exists and was not written by qa-pack sample" in proc.stderr
+    code, said = run_cli(monkeypatch, capsys, *sample_args(theirs, demo_csv))
+    assert_clean(code, said)
+    assert "already exists and was not written by qa-pack sample" in said
     assert theirs.read_text() == "someone else's file"
     assert sorted(p.name for p in folder.iterdir()) == ["sample.csv"]  # no .tmp left behind
     ours = tmp_path / "mine" / "sample.csv"
     for _ in range(2):  # a sample the command wrote may be drawn again
-        proc = subprocess.run(sample_args(ours, demo_csv), capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stderr
+        code, said = run_cli(monkeypatch, capsys, *sample_args(ours, demo_csv))
+        assert code == 0, said
     assert oct(ours.stat().st_mode & 0o777) == "0o600"  # it names children: its owner's eyes only
 
 

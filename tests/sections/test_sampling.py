@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 
 import nbformat
 import pandas as pd
 import papermill as pm
 import pytest
 
-from helpers import QA_PACK, REPO
+from helpers import REPO, run_cli
 from qa_lib.errors import QAPackError, ValidationFailed
 from qa_lib.inputs.caseload import load_caseload
 from qa_lib.inputs.load import load_audits
@@ -130,56 +129,25 @@ def test_caseload_errors_name_row_and_column(tmp_path, params):
     assert "caseload.csv row 4, column child_id: blank is not allowed" in text
 
 
-def test_cli_is_reproducible_byte_for_byte_and_writes_nothing_on_an_empty_cohort(tmp_path, demo_csv):
-    caseload_csv = demo_csv.with_name("caseload.csv")
+def test_cli_is_reproducible_byte_for_byte_and_writes_nothing_on_an_empty_cohort(tmp_path, demo_csv, monkeypatch, capsys):
+    def sample(caseload_csv, cohort: str, out, *seed: str) -> tuple[int, str]:
+        return run_cli(
+            monkeypatch, capsys, "sample", "--caseload", str(caseload_csv), "--history", str(demo_csv),
+            "--month", "2022-01", "--cohort", cohort, *seed, "--out", str(out),
+        )  # fmt: skip
+
     runs = {}
     for name, seed in (("a", "5"), ("b", "5"), ("c", "6")):
         out = tmp_path / name / "sample.csv"
-        proc = subprocess.run(
-            [
-                QA_PACK,
-                "sample",
-                "--caseload",
-                str(caseload_csv),
-                "--history",
-                str(demo_csv),
-                "--month",
-                "2022-01",
-                "--cohort",
-                "cin",
-                "--seed",
-                seed,
-                "--out",
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-        )
-        assert proc.returncode == 0, proc.stderr
+        code, said = sample(demo_csv.with_name("caseload.csv"), "cin", out, "--seed", seed)
+        assert code == 0, said
         runs[name] = out.read_bytes()
         assert (out.parent / "sampling_summary.csv").is_file()
     assert runs["a"] == runs["b"] and runs["a"] != runs["c"]
     empty = tmp_path / "none" / "sample.csv"
     (tmp_path / "one.csv").write_text("child_id,social_worker_id,service_area,plan_type\nCH-1,SW-1,East,cin\n")
-    proc = subprocess.run(
-        [
-            QA_PACK,
-            "sample",
-            "--caseload",
-            str(tmp_path / "one.csv"),
-            "--history",
-            str(demo_csv),
-            "--month",
-            "2022-01",
-            "--cohort",
-            "cla",
-            "--out",
-            str(empty),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 1 and "no child in the caseload is in the cohort 'cla'" in proc.stderr and "Traceback" not in proc.stderr
+    code, said = sample(tmp_path / "one.csv", "cla", empty)
+    assert code == 1 and "no child in the caseload is in the cohort 'cla'" in said and "Traceback" not in said
     assert not empty.parent.exists()
 
 
