@@ -268,6 +268,13 @@ def commentary(params_path: Path, audits: Path | None, period_from: str | None, 
     params, period, data = _period_data(params_path, audits, period_from, period_to)
     figures = compute_all(data.frame, params, period, data.summary())
     path = write(target, drafts(figures, params, period), data.sha256, (period.start, period.end))
+    if params.audience == "wider":  # the same rule as the runner's (qa_lib.run.validate.prepare)
+        click.echo(
+            f"Commentary drafted for {period.label} written to {path}, from the QA team's figures (counts are not hidden in it). "
+            "A wider run does not use commentary (disclosure control cannot check numbers typed into it): "
+            "use it with the QA team's params, --commentary " + str(path)
+        )
+        return
     click.echo(f"Commentary drafted for {period.label} written to {path}: edit it, then run with --commentary {path}")
 
 
