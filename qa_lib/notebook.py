@@ -25,7 +25,6 @@ from qa_lib.disclosure.published import PublishedFigures, ShownFigures
 from qa_lib.errors import QAPackError
 from qa_lib.figures import compute_all
 from qa_lib.inputs import resources
-from qa_lib.inputs.caseload import load_caseload
 from qa_lib.inputs.handoff import is_handoff, read_figures
 from qa_lib.inputs.params import Params, load_params
 from qa_lib.inputs.period import Period, RunMonths, month_name
@@ -382,7 +381,8 @@ class SamplingRun(View):
 def open_sampling(params_path: str, caseload_path: str, history_path: str, ssd_path: str = "") -> SamplingRun:
     """Params, validated caseload (or the SSD extract's folder) and audit history for the sampling notebook.
     Never writes anything."""
-    from qa_lib.inputs.load import load_audits  # heavy: pandera, only for a raw file
+    from qa_lib.inputs.caseload import load_caseload  # heavy: pandera, only for a raw file
+    from qa_lib.inputs.load import load_audits
 
     params = _params(params_path)
     history = _beside_params(history_path, params, "audits.csv")

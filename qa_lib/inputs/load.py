@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from qa_lib.errors import QAPackError, ValidationFailed, bounded
 from qa_lib.inputs.params import Params
@@ -36,6 +36,9 @@ from qa_lib.inputs.schema import (
     audits_schema,
     base_columns,
 )
+
+if TYPE_CHECKING:
+    from pandera.errors import SchemaErrors
 
 MAX_SHOWN = 50
 STRIPPED = {"audit_id", "child_id", "social_worker_id", "auditor_id", "team"}
@@ -506,7 +509,7 @@ def _known_ids(raw: pd.DataFrame) -> frozenset[str]:
 
 
 def failures_to_problems(
-    err: pa.errors.SchemaErrors, raw: pd.DataFrame, headers: dict[str, str], rules: dict[str, Rule], order: dict[str, int]
+    err: SchemaErrors, raw: pd.DataFrame, headers: dict[str, str], rules: dict[str, Rule], order: dict[str, int]
 ) -> list[Problem]:
     """pandera failure cases -> one Problem per (row, column, rule), in the user's words."""
     fc = err.failure_cases
@@ -561,11 +564,13 @@ def failures_to_problems(
 
 def validate(raw_typed: pd.DataFrame, normalised: pd.DataFrame, headers: dict[str, str], params: Params) -> list[Problem]:
     """Run the pandera schema lazily (all problems at once) and word each failure."""
+    from pandera.errors import SchemaErrors  # here, not at the top: the notebooks' kernels import this module, never validate
+
     schema, rules = audits_schema(params, present=set(normalised.columns))
     order = {c: i for i, c in enumerate(base_columns(params))}
     try:
         schema.validate(normalised, lazy=True)
-    except pa.errors.SchemaErrors as err:
+    except SchemaErrors as err:
         return failures_to_problems(err, raw_typed, headers, rules, order)
     return []
 

@@ -61,8 +61,13 @@ class WarmKernel:
         from jupyter_client.manager import AsyncKernelManager  # the kind nbclient makes for itself
         from jupyter_core.utils import run_sync
 
+        from qa_lib.run.clients import QuickAsyncClient, QuickBlockingClient
+
         self.setup = setup
         self.km = AsyncKernelManager(kernel_name=setup.kernel_name)
+        # Clients that start without jupyter_client's 0.2 s idle wait: papermill's for each notebook, and ours.
+        self.km.client_factory = QuickAsyncClient
+        self.km.blocking_class = QuickBlockingClient
         run_sync(self.km.start_kernel)(cwd=str(setup.cwd))
         self.fresh = True
         self.warming = self.km.blocking_client()  # the pack's import is sent now and waited for in settle()

@@ -76,3 +76,37 @@ def test_one_notebooks_names_never_reach_the_next_and_a_failure_gets_a_fresh_ker
 
     assert execute.execute(_job(tmp_path, third))[2] is None  # the kernel after a failure is a fresh one
     assert "42" in (tmp_path / "third.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_each_page_holds_its_own_notebooks_output_only(tmp_path, warm):
+    """The workers' clients no longer wait for the kernel's IOPub channel to fall silent before a notebook starts
+    (`qa_lib.run.clients`): what the last notebook sent at its very end must still be on its own page, and only
+    there, and the next notebook's output on the next page."""
+    end = _notebook(
+        tmp_path / "end.ipynb",
+        "from IPython.display import HTML, display\n"
+        "print('\\n'.join(f'first-notebook-line-{i}' for i in range(2000)))\n"
+        "display(HTML('<p>first-notebook-display</p>'))",
+    )
+    after = _notebook(tmp_path / "after.ipynb", "print('second-notebook-output')")
+    for _ in range(2):
+        assert execute.execute(_job(tmp_path, end))[2] is None
+        assert execute.execute(_job(tmp_path, after))[2] is None
+        first = (tmp_path / "end.html").read_text(encoding="utf-8")
+        second = (tmp_path / "after.html").read_text(encoding="utf-8")
+        assert "first-notebook-line-1999" in first and "first-notebook-display" in first and "second-notebook-output" not in first
+        assert "second-notebook-output" in second and "first-notebook" not in second
+
+
+@pytest.mark.slow
+def test_a_client_of_a_dead_kernel_says_so_instead_of_waiting(tmp_path, warm):
+    warm.km.provisioner.process.kill()
+    warm.km.provisioner.process.wait()
+    client = warm.km.blocking_client()
+    client.start_channels()
+    try:
+        with pytest.raises(RuntimeError, match="Kernel died"):
+            client.wait_for_ready(timeout=30)
+    finally:
+        client.stop_channels()
