@@ -34,8 +34,10 @@ def publish(figures: RunFigures, min_count: int = 5, earlier: Ledger | None = No
 
 def protected(figures: RunFigures, min_count: int = 5, earlier: Ledger | None = None) -> PublishedFigures:
     """The figures a wider pack may show, decided once and audited as an attacker would before anything reads
-    them (an attacker who also kept every earlier release in the folder: `earlier`): the one way into a wider
-    report, for the runner and for a notebook opened in JupyterLab alike."""
+    them (an attacker who also kept every earlier release in the folder: `earlier`): the way into a wider
+    report for a notebook opened in JupyterLab. The runner takes the same two steps apart
+    (`qa_lib.run.compute`): it audits while its notebooks draw from the published figures in its private
+    folders, and publishes nothing unless the audit passes."""
     shown = publish(figures, min_count, earlier)
     audit(figures, shown, earlier)
     return shown

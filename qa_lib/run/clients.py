@@ -10,7 +10,8 @@ cell's output: nbclient and `execute_interactive` keep only messages whose paren
 cell is running then, with these clients or with jupyter_client's; the pack's notebooks start no threads.)
 
 Imported in the notebook workers only (jupyter_client is heavy); `qa_lib.run.execute` gives them to its
-warm kernel's manager.
+warm kernel's manager. The loop is jupyter_client 8's, two of its private methods included, so
+`tests/run/test_warm_kernel.py` runs notebooks through these clients and checks a dead kernel is reported.
 """
 
 from __future__ import annotations

@@ -5,8 +5,11 @@ what changed since it."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,8 +17,8 @@ import pandas as pd
 
 from qa_lib import codec
 from qa_lib.commentary.document import Commentary
+from qa_lib.disclosure import protect
 from qa_lib.disclosure.ledger import Ledger
-from qa_lib.disclosure.protect import protected
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError
 from qa_lib.figures import RunFigures, compute_all
@@ -91,7 +94,7 @@ def figures_stage(
                 f"its months run from {present[0]} to {present[-1]}"
             )
     refuse_demo_settings(params, data.frame)  # a council's returns never go out with the demo's register, author or recipients
-    check_actions(params, data)
+    keyed = keyed_meanwhile(data)  # the identifiers every check searches for, keyed while the figures are computed
     t = time.perf_counter()
     if figures is None:
         ssd = None
@@ -101,7 +104,9 @@ def figures_stage(
         figures = compute_all(data.frame, params, period, data.summary(), ssd)  # once: every output reads these
         if cache is not None:
             cache.store({FIGURES: (cache.run, codec.dumps(figures))})
-    if edited is not None:  # the QA lead's words, checked before anything is published
+    keyed()
+    check_actions(params, data)  # the QA lead's register and words, checked before anything is published
+    if edited is not None:
         figures = with_commentary(figures, edited, params, period, data, accept_changed_data)
         say(f"Using the QA lead's commentary for {len(figures.commentary)} section(s) from {edited.source.name}", quiet)
     timings["figures"] = time.perf_counter() - t
@@ -110,9 +115,39 @@ def figures_stage(
 
     t = time.perf_counter()
     say("Protecting small counts for wider circulation ...", quiet)
-    shown = protected(figures, params.min_count, earlier)  # once, and audited as an attacker would: every wider output reads only these
+    # Once: every wider output reads only these. The runner audits them as an attacker would (`audit_release`)
+    # while the notebooks draw from them, and publishes nothing unless the audit passes.
+    shown = protect.publish(figures, params.min_count, earlier)
     timings["disclosure_control"] = time.perf_counter() - t
     return data, figures, shown
+
+
+def keyed_meanwhile(data: AuditData) -> Callable[[], None]:
+    """Start keying the data's identifiers (`AuditData.identifier_keys`, about 2 s at a million rows, mostly in
+    Arrow's kernels, which leave the interpreter free) in a thread, and return the wait for it. The run
+    computes its figures meanwhile, on the other core; nothing reads the keys until the wait returns. Should the
+    thread fail, nothing is kept and the first use keys them again, in the run's own thread, where any error
+    is reported as usual."""
+
+    def key() -> None:
+        with contextlib.suppress(BaseException):
+            data.identifier_keys  # noqa: B018 - a cached property: read once to compute and keep it
+
+    thread = threading.Thread(target=key, name="qa-pack-identifier-keys", daemon=True)  # never holds up an interrupted run's exit
+    thread.start()
+    return thread.join
+
+
+def audit_release(figures: RunFigures, shown: RunFigures | PublishedFigures, earlier: Ledger | None, timings: dict[str, float]) -> None:
+    """For a wider audience, the attacker's look at what the run will publish (`qa_lib.disclosure.protect.audit`:
+    every shown count read back from the published tables and checked, every hidden one tried), an earlier
+    release in the folder included; raises ProtectionError, and nothing is published, if a hidden count could
+    be worked out. The runner calls it after handing the published figures to the notebooks and before it
+    publishes anything, so the check runs while they draw."""
+    if isinstance(shown, PublishedFigures):
+        t = time.perf_counter()
+        protect.audit(figures, shown, earlier)
+        timings["disclosure_audit"] = time.perf_counter() - t
 
 
 def with_revision(

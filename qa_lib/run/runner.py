@@ -32,7 +32,7 @@ from qa_lib.inputs.handoff import write_figures
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.notebook import Run
-from qa_lib.run.compute import figures_stage, with_revision
+from qa_lib.run.compute import audit_release, figures_stage, with_revision
 from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
 from qa_lib.run.messages import say
 from qa_lib.run.outputs import cached_pages, keep_failed, redrawn, remove_failed, write_outputs
@@ -138,7 +138,7 @@ def _run(
             )
             try:
                 earlier = read_ledger(out) if params.audience == "wider" else None  # every wider release in this folder
-                data, _, shown = figures_stage(params, audits, period, edited, accept_changed_data, quiet, timings, cache, earlier)
+                data, figures, shown = figures_stage(params, audits, period, edited, accept_changed_data, quiet, timings, cache, earlier)
                 if isinstance(shown, PublishedFigures) and earlier is not None:  # the ledger after this release
                     made = datetime.now(UTC).isoformat(timespec="seconds")
                     ledger = ledger_json(earlier, shown.release_shown, shown.release_hidden, made, period.label)
@@ -189,6 +189,7 @@ def _run(
                 for name, page in cached.items():
                     (build / f"{name}.html").write_text(redrawn(page, block), encoding="utf-8")
                 timings["tables_and_cached_pages"] = time.perf_counter() - t
+                audit_release(figures, shown, earlier, timings)  # a wider pack: audited while the notebooks draw it
                 results = wait()
                 timings["notebooks_and_html"] = time.perf_counter() - t
             except BaseException:
