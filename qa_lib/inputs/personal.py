@@ -4,6 +4,7 @@ labels. Each pattern is a named constant; `PATTERNS` lists them in the order red
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -119,30 +120,46 @@ def identifier_keys(*columns: Iterable[object]) -> IdentifierKeys:
     """The keys of every identifier in `columns` (each an iterable of IDs, or a frame's column), worked out
     column-wise: an ID in ASCII (nearly all) by Arrow's string kernels, where `[^\\W_]` is exactly
     `[A-Za-z0-9]` and an ID has no more parts than separating characters plus one; any other by `id_key`
-    itself. A million-row file's two million IDs take about a second and a half."""
-    import pyarrow as pa  # heavy: Arrow's compute kernels, only when identifiers are keyed
-    import pyarrow.compute as pc
+    itself. The columns are keyed side by side, one per core (Arrow's kernels leave the interpreter free): a
+    million-row file's two million IDs take about a second."""
+    from concurrent.futures import ThreadPoolExecutor
 
     words: set[str] = set()
     digits: set[str] = set()
     parts = 0
-    for column in columns:
-        if isinstance(column, pd.Series):
-            values = pc.unique(pa.array(column.dropna().astype("string[pyarrow]").array))
-        else:
-            distinct = column if isinstance(column, (set, frozenset)) else set(column)
-            values = pa.array([str(v) for v in distinct if v is not None], pa.string())
-        ascii_ = pc.string_is_ascii(values)
-        plain = values.filter(ascii_)
-        keys = pc.utf8_lower(pc.replace_substring_regex(plain, r"[^A-Za-z0-9]+", ""))
-        numeric = pc.fill_null(pc.utf8_is_decimal(keys), False)  # ASCII: 0 to 9 only, and not empty
-        words.update(keys.filter(pc.invert(numeric)).to_pylist())
-        digits.update(keys.filter(numeric).to_pylist())
-        if len(plain):
-            parts = max(parts, pc.max(pc.subtract(pc.utf8_length(plain), pc.utf8_length(keys))).as_py() + 1)
-        for v in values.filter(pc.invert(ascii_)).to_pylist():
+    with ThreadPoolExecutor(max_workers=max(1, min(len(columns), os.cpu_count() or 1))) as pool:
+        keyed = list(pool.map(_column_keys, columns))
+    for column_words, column_digits, column_parts, others in keyed:
+        words.update(column_words)
+        digits.update(column_digits)
+        parts = max(parts, column_parts)
+        for v in others:
             key = id_key(v)
             (digits if key.isdigit() else words).add(key)
             parts = max(parts, len(ID_PART.findall(v)))
     words.discard("")
     return IdentifierKeys(frozenset(words), frozenset(digits), parts if words or digits else 0)
+
+
+def _column_keys(column: Iterable[object]) -> tuple[list[str], list[str], int, list[str]]:
+    """One column's ASCII IDs keyed by Arrow's kernels: (keys with a letter, all-digit keys, the most parts an
+    ID has), and its other IDs as they are, for `id_key`."""
+    import pyarrow as pa  # heavy: Arrow's compute kernels, only when identifiers are keyed
+    import pyarrow.compute as pc
+
+    if isinstance(column, pd.Series):
+        values = pc.unique(pa.array(column.dropna().astype("string[pyarrow]").array))
+    else:
+        distinct = column if isinstance(column, (set, frozenset)) else set(column)
+        values = pa.array([str(v) for v in distinct if v is not None], pa.string())
+    ascii_ = pc.string_is_ascii(values)
+    plain = values.filter(ascii_)
+    keys = pc.utf8_lower(pc.replace_substring_regex(plain, r"[^A-Za-z0-9]+", ""))
+    numeric = pc.fill_null(pc.utf8_is_decimal(keys), False)  # ASCII: 0 to 9 only, and not empty
+    parts = pc.max(pc.subtract(pc.utf8_length(plain), pc.utf8_length(keys))).as_py() + 1 if len(plain) else 0
+    return (
+        keys.filter(pc.invert(numeric)).to_pylist(),
+        keys.filter(numeric).to_pylist(),
+        parts,
+        values.filter(pc.invert(ascii_)).to_pylist(),
+    )

@@ -145,7 +145,7 @@ def _run(
                     (build / LEDGER).write_text(ledger, encoding="utf-8")
                 shown, revised_tables = with_revision(shown, out, period, build)
                 timings["load_to_figures"] = time.perf_counter() - t0
-                handoff = write_figures(shown, work)
+                handoff = write_figures(shown, work) if to_run else None  # the figures for the notebooks: only when one runs
                 jobs = [
                     NotebookJob(
                         name=name,

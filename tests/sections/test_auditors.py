@@ -233,3 +233,19 @@ def test_counts_are_shown_in_bands_never_exactly():
     chart = auditor_funnel_chart(c.funnel, "Shift")
     assert chart.data is not None and "n=20" not in chart.alt
     assert set(chart.data["Moderated audits"]) == {"20 to 24"}
+
+
+def test_the_bootstrap_gives_the_same_intervals_on_one_core_as_on_several(monkeypatch):
+    """The bootstrap's blocks run side by side, one per core (`stats.team_comparison`); each draws from its own
+    seed, so the intervals must be the same to the bit however many cores share them."""
+    import numpy as np
+
+    from qa_lib import stats
+
+    values = _simulated(np.random.default_rng(7), 0.5)
+    several = stats.against_team(values, draws=2000, seed=3).groups
+    monkeypatch.setattr(stats.os, "cpu_count", lambda: 1)
+    one = stats.against_team(values, draws=2000, seed=3).groups
+    pd.testing.assert_frame_equal(one, several, check_exact=True)
+    monkeypatch.setattr(stats.os, "cpu_count", lambda: 8)
+    pd.testing.assert_frame_equal(stats.against_team(values, draws=2000, seed=3).groups, several, check_exact=True)

@@ -1,0 +1,40 @@
+"""The run keys the data's identifiers in a thread while it computes the figures (`run.compute.keyed_meanwhile`):
+the keys it keeps must be exactly those keyed in the run's own thread, and a failure in the thread must never
+be lost or leave half a result behind."""
+
+from __future__ import annotations
+
+from qa_lib.inputs import load
+from qa_lib.inputs.load import load_audits
+from qa_lib.inputs.personal import identifier_keys
+from qa_lib.inputs.schema import IDENTIFIER_COLUMNS
+from qa_lib.run.compute import keyed_meanwhile
+
+
+def test_the_keys_made_in_the_thread_are_those_of_the_data(demo_csv, params):
+    data = load_audits(demo_csv, params)
+    wait = keyed_meanwhile(data)
+    wait()
+    assert "identifier_keys" in vars(data)  # made in the thread and kept
+    expected = identifier_keys(*(data.frame[c] for c in IDENTIFIER_COLUMNS))
+    assert data.identifier_keys == expected
+    child = str(data.frame["child_id"].iloc[0])  # e.g. "CH-864660": searched for as "ch864660", however typed
+    assert "-" in child and child.lower().replace("-", "") in data.identifier_keys.words
+
+
+def test_a_failure_in_the_thread_keeps_nothing_and_the_run_keys_again(demo_csv, params, monkeypatch):
+    data = load_audits(demo_csv, params)
+    real = load.identifier_keys
+    calls = []
+
+    def fails_once(*columns):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("the thread's try")
+        return real(*columns)
+
+    monkeypatch.setattr(load, "identifier_keys", fails_once)
+    keyed_meanwhile(data)()
+    assert "identifier_keys" not in vars(data)  # nothing half-made kept
+    assert data.identifier_keys == real(*(data.frame[c] for c in IDENTIFIER_COLUMNS))  # keyed again on first use
+    assert len(calls) == 2
