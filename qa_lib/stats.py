@@ -378,6 +378,7 @@ class TeamComparison:
 
 
 DRAW_BLOCK = 250  # the bootstrap's draws are made in blocks this size, each from its own seed: memory stays at a block's
+PARALLEL_DRAWS = 1_000_000  # groups x draws from which the blocks are drawn side by side, one per core
 
 
 def against_team(values: dict[str, list[float]], level: float = 0.95, draws: int = 4000, seed: int = 20211231) -> TeamComparison:
@@ -433,9 +434,11 @@ def team_comparison(
         refit -= truth
         return refit
 
-    # Blocks side by side, one per core: numpy leaves the interpreter free in these array operations, and each
-    # block draws from its own seed, so the errors are the same, in the same order, however they are shared out.
-    with ThreadPoolExecutor(max_workers=min(len(seeds), os.cpu_count() or 1)) as pool:
+    # A large team's blocks side by side, one per core: numpy leaves the interpreter free in these array
+    # operations, and each block draws from its own seed, so the errors are the same, in the same order, however
+    # they are shared out (a small team's take milliseconds: no threads).
+    cores = min(len(seeds), os.cpu_count() or 1) if k * draws >= PARALLEL_DRAWS else 1
+    with ThreadPoolExecutor(max_workers=cores) as pool:
         kept = list(pool.map(lambda block: errors(block).astype(np.float32), range(len(seeds))))  # single precision: half the memory
     first = sum(e.sum(axis=0, dtype=np.float64) for e in kept)
     second = sum(np.einsum("dk,dk->k", e, e, dtype=np.float64) for e in kept)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass
 
 import pandas as pd
@@ -116,6 +116,9 @@ class IdentifierKeys:
     parts: int
 
 
+PARALLEL_IDS = 100_000  # identifiers from which the columns are keyed side by side, one per core
+
+
 def identifier_keys(*columns: Iterable[object]) -> IdentifierKeys:
     """The keys of every identifier in `columns` (each an iterable of IDs, or a frame's column), worked out
     column-wise: an ID in ASCII (nearly all) by Arrow's string kernels, where `[^\\W_]` is exactly
@@ -127,7 +130,9 @@ def identifier_keys(*columns: Iterable[object]) -> IdentifierKeys:
     words: set[str] = set()
     digits: set[str] = set()
     parts = 0
-    with ThreadPoolExecutor(max_workers=max(1, min(len(columns), os.cpu_count() or 1))) as pool:
+    sizes = [len(c) if isinstance(c, Sized) else PARALLEL_IDS for c in columns]
+    cores = min(len(columns), os.cpu_count() or 1) if sum(sizes) >= PARALLEL_IDS else 1  # a small file: no threads
+    with ThreadPoolExecutor(max_workers=max(1, cores)) as pool:
         keyed = list(pool.map(_column_keys, columns))
     for column_words, column_digits, column_parts, others in keyed:
         words.update(column_words)

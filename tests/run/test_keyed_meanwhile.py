@@ -38,3 +38,18 @@ def test_a_failure_in_the_thread_keeps_nothing_and_the_run_keys_again(demo_csv, 
     assert "identifier_keys" not in vars(data)  # nothing half-made kept
     assert data.identifier_keys == real(*(data.frame[c] for c in IDENTIFIER_COLUMNS))  # keyed again on first use
     assert len(calls) == 2
+
+
+def test_columns_keyed_side_by_side_give_the_keys_of_one_at_a_time(demo_csv, params, monkeypatch):
+    """A large file's columns are keyed one per core (`personal.identifier_keys`): the keys, and the most parts
+    an ID has, must be those keyed one column at a time, non-ASCII IDs and plain lists included."""
+    from qa_lib.inputs import personal
+
+    frame = load_audits(demo_csv, params).frame
+    columns = [frame[c] for c in IDENTIFIER_COLUMNS] + [["ÇH-1-2-3", "１２３", None], {"ab_cd", "12-34"}]
+    one = identifier_keys(*columns)  # a small file: one thread
+    monkeypatch.setattr(personal, "PARALLEL_IDS", 0)
+    for cores in (2, 8):
+        monkeypatch.setattr(personal.os, "cpu_count", lambda cores=cores: cores)
+        assert personal.identifier_keys(*columns) == one
+    assert {"çh123", "abcd"} <= one.words and {"１２３", "1234"} <= one.digits and one.parts == 4

@@ -243,9 +243,8 @@ def test_the_bootstrap_gives_the_same_intervals_on_one_core_as_on_several(monkey
     from qa_lib import stats
 
     values = _simulated(np.random.default_rng(7), 0.5)
-    several = stats.against_team(values, draws=2000, seed=3).groups
-    monkeypatch.setattr(stats.os, "cpu_count", lambda: 1)
-    one = stats.against_team(values, draws=2000, seed=3).groups
-    pd.testing.assert_frame_equal(one, several, check_exact=True)
-    monkeypatch.setattr(stats.os, "cpu_count", lambda: 8)
-    pd.testing.assert_frame_equal(stats.against_team(values, draws=2000, seed=3).groups, several, check_exact=True)
+    one = stats.against_team(values, draws=2000, seed=3).groups  # a small team: one thread
+    monkeypatch.setattr(stats, "PARALLEL_DRAWS", 0)  # as a large team's would be drawn
+    for cores in (2, 8):
+        monkeypatch.setattr(stats.os, "cpu_count", lambda cores=cores: cores)
+        pd.testing.assert_frame_equal(stats.against_team(values, draws=2000, seed=3).groups, one, check_exact=True)
