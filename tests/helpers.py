@@ -84,3 +84,18 @@ def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
 def qa_pack(*args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     """`qa-pack ARGS` in its own process, as a user's shell or cron runs it (output captured as text)."""
     return subprocess.run([QA_PACK, *args], capture_output=True, text=True, timeout=timeout)
+
+
+WIDER_PARAMS = "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nactions: actions.yml\naudience: wider\n"
+
+
+def params_in(folder: Path, text: str = WIDER_PARAMS, name: str = "wider.yml") -> Path:
+    """A params file `name` holding `text` in `folder`, beside copies of the repo's pack, themes and register it
+    may include (by default the demo quarter's params for a wider audience). Returns its path."""
+    import shutil
+
+    for part in ("pack.yml", "themes.yml", "actions.yml"):
+        shutil.copy(REPO / "params" / part, folder / part)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, qa_pack
+from helpers import REPO, params_in, qa_pack
 
 pytestmark = pytest.mark.slow
 
@@ -43,14 +43,8 @@ def browser():
 @pytest.fixture(scope="module")
 def wider(demo_csv, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("wider-browser")
-    for name in ("pack.yml", "themes.yml", "actions.yml"):
-        shutil.copy(REPO / "params" / name, folder / name)
-    (folder / "wider.yml").write_text(
-        "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nactions: actions.yml\naudience: wider\n",
-        encoding="utf-8",
-    )
     out = folder / "out"
-    proc = qa_pack("run", "--params", str(folder / "wider.yml"), "--audits", str(demo_csv), "--out", str(out), "--quiet")
+    proc = qa_pack("run", "--params", str(params_in(folder)), "--audits", str(demo_csv), "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr
     return out
 

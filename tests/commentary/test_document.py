@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import REPO, run_cli
+from helpers import params_in, run_cli
 from qa_lib.commentary.check import changed_sections, personal_data, texts_for_run
 from qa_lib.commentary.document import CommentaryError, read, render, write
 from qa_lib.commentary.drafts import SECTIONS
@@ -110,16 +109,9 @@ def test_write_never_replaces_a_file_it_did_not_write(tmp_path):
 
 
 def test_drafting_with_wider_params_says_a_wider_run_will_not_use_it(tmp_path, demo_csv, monkeypatch, capsys):
-    for name in ("pack.yml", "themes.yml", "actions.yml"):
-        shutil.copy(REPO / "params" / name, tmp_path / name)
-    (tmp_path / "wider.yml").write_text(
-        "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nactions: actions.yml\naudience: wider\n",
-        encoding="utf-8",
-    )
+    wider = params_in(tmp_path)
     path = tmp_path / "commentary.md"
-    code, said = run_cli(
-        monkeypatch, capsys, "commentary", "--params", str(tmp_path / "wider.yml"), "--audits", str(demo_csv), "--write", str(path)
-    )
+    code, said = run_cli(monkeypatch, capsys, "commentary", "--params", str(wider), "--audits", str(demo_csv), "--write", str(path))
     assert code == 0, said
     assert "A wider run does not use commentary" in said and "from the QA team's figures" in said
     assert path.is_file() and "edit it, then run with" not in said  # not told to use it in the wider run

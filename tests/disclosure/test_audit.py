@@ -3,12 +3,11 @@ publish (clear message, nothing written) if any hidden count could be worked out
 
 from __future__ import annotations
 
-import shutil
 from typing import ClassVar
 
 import pytest
 
-from helpers import REPO, run_cli
+from helpers import WIDER_PARAMS, params_in, run_cli
 from qa_lib.disclosure.problem import ProtectionError
 from qa_lib.disclosure.protect import audit, publish
 from qa_lib.run import runner
@@ -72,15 +71,9 @@ def test_the_runner_refuses_to_publish_a_pack_that_would_disclose(real_workers, 
     monkeypatch.setattr(protect, "publish", leaky)  # the runner takes it from there when a run is for a wider audience
     if not real_workers:
         monkeypatch.setattr(runner, "Workers", NoWorkers)  # notebooks are recorded, not run
-    for name in ("pack.yml", "themes.yml", "actions.yml"):
-        shutil.copy(REPO / "params" / name, tmp_path / name)
-    (tmp_path / "wider.yml").write_text(
-        "include: [pack.yml, themes.yml]\nperiod: {from: '2021-10', to: '2021-12'}\nactions: actions.yml\naudience: wider\n"
-        "notebooks: [highlight_report]\n",
-        encoding="utf-8",
-    )
+    wider = params_in(tmp_path, WIDER_PARAMS + "notebooks: [highlight_report]\n")
     out = tmp_path / "out"
-    code, said = run_cli(monkeypatch, capsys, "run", "--params", str(tmp_path / "wider.yml"), "--audits", str(demo_csv), "--out", str(out))
+    code, said = run_cli(monkeypatch, capsys, "run", "--params", str(wider), "--audits", str(demo_csv), "--out", str(out))
     assert code != 0
     assert "could be worked out from the published figures" in said and "nothing was published" in said
     assert "Traceback" not in said
@@ -100,10 +93,8 @@ def test_the_runner_refuses_to_publish_a_pack_that_would_disclose(real_workers, 
 def test_a_wider_notebook_in_jupyterlab_never_holds_the_unprotected_figures(demo_csv, tmp_path):
     from qa_lib.notebook import open_run
 
-    for name in ("pack.yml", "themes.yml", "actions.yml"):
-        shutil.copy(REPO / "params" / name, tmp_path / name)
-    (tmp_path / "wider.yml").write_text("include: [pack.yml, themes.yml]\nactions: actions.yml\naudience: wider\n", encoding="utf-8")
-    run = open_run(str(tmp_path / "wider.yml"), str(demo_csv), "2021-10", "2021-12", 80.0)
+    wider = params_in(tmp_path, "include: [pack.yml, themes.yml]\nactions: actions.yml\naudience: wider\n")
+    run = open_run(str(wider), str(demo_csv), "2021-10", "2021-12", 80.0)
     assert run.figures is None and run.published is not None
     assert run.months == ["2021-10", "2021-11", "2021-12"]
     assert "c" in set(run.published.frame("standards.period_table")["inadequate"].astype(str))
