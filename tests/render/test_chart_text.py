@@ -97,3 +97,31 @@ def test_a_chart_of_hundreds_of_points_labels_only_those_that_stand_out():
     ax2 = fig2.subplots()
     label_points(ax2, xs[:MAX_LABELLED], ys[:MAX_LABELLED], [f"B{i}" for i in range(MAX_LABELLED)])
     assert len(ax2.texts) == MAX_LABELLED  # a chart of a few points labels every one
+
+
+def _wide_chart():
+    from matplotlib.figure import Figure
+
+    from qa_lib.render.charts import Chart
+
+    fig = Figure(figsize=(11, 3))
+    ax = fig.subplots()
+    ax.barh(["a long label for the first bar, to widen the box", "the second"], [3, 5])
+    ax.set_title("A chart wider than the report, so its 8pt text is enlarged", fontsize=8)
+    return Chart(figure=fig, alt="two bars", title="two bars")
+
+
+def test_a_charts_pixels_are_the_ones_matplotlibs_own_png_holds():
+    """The PNG is made from the pixels matplotlib drew, not from the PNG it would write: the same image, the
+    same size, text enlarged the same way (against matplotlib's own PNG of the same chart and box)."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    shown = Image.open(io.BytesIO(base64.b64decode(_wide_chart().png_base64())))
+    own = _wide_chart()
+    box = own.enlarge_text(FigureCanvasAgg(own.figure))
+    png = io.BytesIO()
+    own.figure.savefig(png, format="png", dpi=100, bbox_inches=box)
+    expected = Image.open(png).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    assert shown.size == expected.size and shown.size[0] > 912  # wide enough that its text was enlarged
+    assert np.array_equal(np.asarray(shown.convert("RGB")), np.asarray(expected.convert("RGB")))
