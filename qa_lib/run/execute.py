@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa_lib.errors import QAPackError, bounded
-from qa_lib.run.workspace import children_of, stop_processes
+from qa_lib.run.workspace import children_of, session_in_background, stop_processes
 
 if TYPE_CHECKING:
     from jupyter_client.manager import AsyncKernelManager
@@ -69,11 +69,18 @@ class WarmKernel:
         self.km.client_factory = QuickAsyncClient
         self.km.blocking_class = QuickBlockingClient
         run_sync(self.km.start_kernel)(cwd=str(setup.cwd))
+        self.background()
         self.fresh = True
         self.warming = self.km.blocking_client()  # the pack's import is sent now and waited for in settle()
         self.warming.start_channels()
         self.warming.wait_for_ready(timeout=120)
         self.warm_id = self.warming.execute(WARM_UP, store_history=False)
+
+    def background(self) -> None:
+        """The kernel runs below the runner, as its worker does: its own session's group too."""
+        process = getattr(self.km.provisioner, "process", None)  # jupyter_client's local provisioner's Popen
+        if process is not None and process.pid:
+            session_in_background(process.pid)
 
     def settle(self, timeout: float = 120) -> None:
         """Wait for the kernel to finish importing the pack; raise if it could not."""
@@ -118,6 +125,7 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         run_sync(self.km.restart_kernel)(now=True)
+        self.background()
         self.fresh = True
         self.run_code(WARM_UP)  # waited for here: the worker is idle between notebooks
 

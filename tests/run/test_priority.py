@@ -1,0 +1,68 @@
+"""The notebook workers and their kernels run below the runner (qa_lib.run.workspace), so the runner's figures,
+on which every notebook waits, are not starved while they import the pack. A kernel runs in a session of its
+own, which Linux schedules as a group of its own: that group must go below the runner's too, or the niceness
+inherited from the worker counts for nothing against the runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa_lib.run.workspace import BACKGROUND_NICE, children_of, session_in_background
+
+AUTOGROUPS = Path("/proc/self/autogroup").exists()
+unix = pytest.mark.skipif(not hasattr(os, "getpriority"), reason="niceness is a Unix idea")
+
+
+def _group_nice(pid: int | str) -> int:
+    return int(Path(f"/proc/{pid}/autogroup").read_text(encoding="ascii").split("nice")[-1])
+
+
+@unix
+def test_a_worker_runs_ten_below_whoever_started_it():
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    code = "import os; from qa_lib.run.workspace import run_in_background; run_in_background(); print(os.getpriority(os.PRIO_PROCESS, 0))"
+    said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert int(said) == min(19, mine + 10) and BACKGROUND_NICE == 10
+
+
+@pytest.mark.skipif(not AUTOGROUPS, reason="no autogroup scheduling on this system")
+def test_a_process_in_a_session_of_its_own_gets_its_group_put_below_ours():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True)
+    try:
+        assert _group_nice(child.pid) == 0  # a new session's group starts level with everyone's
+        session_in_background(child.pid)
+        assert _group_nice(child.pid) == min(19, _group_nice("self") + 10)
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_process_gone_already_is_no_error():
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    session_in_background(child.pid)  # nothing to lower, nothing raised
+
+
+@unix
+@pytest.mark.slow
+def test_the_runs_workers_and_their_kernels_run_below_the_runner(tmp_path):
+    from qa_lib.run import execute
+    from qa_lib.run.execute import Workers, WorkerSetup
+
+    workers = Workers(1, WorkerSetup(tmp_path, "python3", tmp_path))
+    try:
+        assert workers.pool.submit(execute.warmed).result(timeout=180), "the worker's kernel did not start"
+        pids = {p.pid for p in workers.pool._processes.values() if p.pid is not None}
+        kernels = children_of(pids)
+        assert kernels, "no kernel found under the worker"
+        below = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+        assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in pids | kernels} == {below}
+        if AUTOGROUPS:
+            assert {_group_nice(pid) for pid in kernels} == {min(19, _group_nice("self") + 10)}
+    finally:
+        workers.stop()
