@@ -156,14 +156,14 @@ class View:
             return
         display(HTML(more_html(page, what)))
 
-    def show_funnel(self, points: pd.DataFrame, measure: str, title: str, xlabel: str, ylabel: str) -> None:
+    def show_funnel(self, points: pd.DataFrame, curve: pd.DataFrame | None, measure: str, title: str, xlabel: str, ylabel: str) -> None:
         """A funnel plot with the sentence that reads it (never a ranking); its figures are under the chart."""
         from qa_lib.render.charts import funnel_chart  # heavy: matplotlib, only when a chart is drawn
 
-        if points.empty:
+        if points.empty or curve is None:
             return
         self.show_text([x for x in [funnel_sentence(points, measure)] if x])
-        self.show_chart(funnel_chart, points, title, xlabel, ylabel)
+        self.show_chart(funnel_chart, points, curve, title, xlabel, ylabel)
 
 
 @dataclass

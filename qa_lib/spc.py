@@ -241,6 +241,21 @@ def funnel_limits(p: float, n: np.ndarray | Sequence[float], phi: float = 1.0) -
     return out
 
 
+CURVE_COLUMNS = ["n", "lower95", "upper95", "lower998", "upper998"]
+
+
+def funnel_curve(points: pd.DataFrame) -> pd.DataFrame:
+    """A funnel plot's limits as lines to draw: the 95% and 99.8% limits (0-100) around the overall rate, widened
+    as the points' are, at up to 200 whole counts from 1 to 15% past the largest group's n. Worked out with the
+    figures, so drawing the chart needs no statistics library. Empty when there are no points."""
+    if points.empty:
+        return pd.DataFrame(columns=CURVE_COLUMNS)
+    top = int(points["denominator"].max())
+    ns = np.unique(np.linspace(1, max(top * 1.15, 5), 200).round().astype(int))
+    limits = funnel_limits(float(points["centre"].iloc[0]) / 100, ns, float(points["phi"].iloc[0]))
+    return pd.DataFrame({"n": ns, **limits}, columns=CURVE_COLUMNS)
+
+
 def overdispersion(p: float, numerators: Sequence[int], denominators: Sequence[int]) -> float:
     """Spiegelhalter's multiplicative over-dispersion phi: the mean of the squared z-scores, the z-scores
     winsorised at 10% in each tail first, so one extreme group does not set the width for all. NaN with

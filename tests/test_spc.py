@@ -17,6 +17,7 @@ from qa_lib.spc import (
     TREND,
     TWO_OF_THREE,
     funnel,
+    funnel_curve,
     funnel_limits,
     laney_sigma_z,
     overdispersion,
@@ -159,6 +160,21 @@ def test_a_trend_against_the_side_is_a_concern():
             assert r["variation"] == IMPROVEMENT
         elif TREND in fired and r["percent"] < r["centre"]:
             assert r["variation"] == CONCERN
+
+
+def test_a_funnels_curve_is_its_limits_drawn_from_n_1_to_past_the_largest_group():
+    """The lines a funnel chart draws come with the figures (funnel_curve), so a notebook needs no scipy: whole
+    counts from 1 to 15% past the largest n, at most 200 of them, with the hand-worked limits of the test below
+    at n = 10 (five groups of 10 at 50% overall: phi 0, no widening)."""
+    points = funnel(list("ABCDE"), [5, 5, 5, 5, 5], [10, 10, 10, 10, 10])
+    curve = funnel_curve(points)
+    assert curve["n"].iloc[0] == 1 and curve["n"].iloc[-1] == 12 and curve["n"].is_unique  # 10 * 1.15 = 11.5 -> 12
+    at = curve.set_index("n").loc[10]
+    assert at["upper95"] == pytest.approx(81.7556, abs=1e-3) and at["lower95"] == pytest.approx(18.2444, abs=1e-3)
+    assert at["upper998"] == pytest.approx(94.976, abs=1e-3)
+    big = funnel_curve(funnel(["A", "B"], [300, 700], [1000, 2000]))
+    assert len(big) == 200 and big["n"].iloc[-1] == 2300
+    assert funnel_curve(funnel([], [], [])).empty
 
 
 def test_funnel_exact_binomial_limits_hand_worked():

@@ -265,7 +265,7 @@ def _view_figures(figures: RunFigures, sections: dict[str, dict[str, Any]]) -> N
     c["full_areas"] = full_return_areas(as_numbers(by_area[~hidden_rows(by_area, ["distributed", "returned"])]), months)
     c["spc"] = figures.compliance.spc if not hidden_rows(c["monthly"]).any() else None
     g["spc"] = figures.grades.spc if not hidden_rows(g["trend"]).any() else None
-    c["funnel"] = g["funnel"] = None  # by service area over the period: not published
+    c["funnel"] = g["funnel"] = c["funnel_curve"] = g["funnel_curve"] = None  # by service area over the period: not published
     g["after"] = g["moderation_matrix"] = None  # grades after moderation and the grid: not published
     sections["standards"]["quality"] = None  # counts of standards N/A or ungraded: not published
     sections["standards"]["spc"] = {}  # each standard over 12 months: not published

@@ -22,7 +22,7 @@ from PIL import Image
 from qa_lib.inputs.period import month_short
 from qa_lib.render.cells import MAX_LISTED, listed, unlisted
 from qa_lib.render.words import VARIATION_WORDS, funnel_table, plain_signals
-from qa_lib.spc import COMMON, CONCERN, IMPROVEMENT, TOO_FEW, funnel_limits
+from qa_lib.spc import COMMON, CONCERN, IMPROVEMENT, TOO_FEW
 from qa_lib.stats import whole
 
 """Charts: seaborn on matplotlib in the Analysis Function style (afcharts).
@@ -190,20 +190,19 @@ def label_points(ax: Axes, xs: list[float], ys: list[float], labels: list[str], 
         )
 
 
-def funnel_chart(points: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> Chart:
+def funnel_chart(points: pd.DataFrame, curve: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> Chart:
     """A funnel plot: each group's % against its n, with the overall rate and its 95% and 99.8% limits
-    (qa_lib.spc.funnel: exact binomial, widened when areas differ more than chance);
+    (qa_lib.spc.funnel and funnel_curve: exact binomial, widened when areas differ more than chance);
     every point labelled with its name beside it, with n in the alt text and the table behind the chart."""
 
     fig = Figure(figsize=(8, 4.6))
     ax = fig.subplots()
     centre = float(points["centre"].iloc[0])
     top = int(points["denominator"].max())
-    ns = np.unique(np.linspace(1, max(top * 1.15, 5), 200).round().astype(int))
-    limits = funnel_limits(centre / 100, ns, float(points["phi"].iloc[0]))
+    ns = curve["n"].to_numpy()
     for which, style, name in (("95", "--", "95% limits"), ("998", ":", "99.8% limits")):
-        ax.plot(ns, limits[f"upper{which}"], style, color="#555555", linewidth=1, label=name)
-        ax.plot(ns, limits[f"lower{which}"], style, color="#555555", linewidth=1)
+        ax.plot(ns, curve[f"upper{which}"].to_numpy(), style, color="#555555", linewidth=1, label=name)
+        ax.plot(ns, curve[f"lower{which}"].to_numpy(), style, color="#555555", linewidth=1)
     ax.axhline(centre, color=DARK_BLUE, linewidth=1, label=f"Overall {whole(centre)}")
     ax.scatter(points["denominator"], points["percent"], color=ORANGE, zorder=3, s=28)
     ax.set_ylim(0, 105)

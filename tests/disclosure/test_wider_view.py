@@ -105,7 +105,7 @@ class Shown(Run):
     def show_chart(self, draw, *args, **kwargs):
         self.seen.append(("chart", draw.__name__))
 
-    def show_funnel(self, points, measure, title, xlabel, ylabel):
+    def show_funnel(self, points, curve, measure, title, xlabel, ylabel):
         self.seen.append(("funnel", measure))
 
     def show_more(self, page, what):

@@ -36,7 +36,7 @@ def every_chart(params, f):
     yield standards.standards_heatmap(f.standards.table, dict(params.standards), list(f.standards.months))
     yield comparators.comparator_chart(f.comparators.comp, c.cohort, c.label, dict(params.standards))
     yield themes.themes_chart(f.themes.counts, months)
-    yield funnel_chart(f.compliance.funnel, "Return rate by area", "Audits distributed", "Returned (%)")
+    yield funnel_chart(f.compliance.funnel, f.compliance.funnel_curve, "Return rate by area", "Audits distributed", "Returned (%)")
     yield p_chart_figure(f.compliance.spc, "Return rate", "Returned (%)")
     yield p_chart_panels({params.short_name(k): v for k, v in f.standards.spc.items()}, "Standards")
 

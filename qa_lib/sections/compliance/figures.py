@@ -17,7 +17,7 @@ import pandas as pd
 
 from qa_lib.inputs.params import Params, ReasonCategory
 from qa_lib.inputs.period import RunMonths
-from qa_lib.spc import funnel, p_chart
+from qa_lib.spc import funnel, funnel_curve, p_chart
 from qa_lib.stats import pct
 
 NO_REASON = "No reason recorded"
@@ -155,6 +155,7 @@ class ComplianceFigures:
     month_themes: dict[str, str]  # each period month's cohort label(s)
     spc: pd.DataFrame  # p-chart of the return rate over the trend window with data (qa_lib.spc)
     funnel: pd.DataFrame  # the period's return rate by service area against n (qa_lib.spc.funnel)
+    funnel_curve: pd.DataFrame | None = None  # its limits as lines to draw (qa_lib.spc.funnel_curve; None: not published)
 
 
 def area_funnel(by_area: pd.DataFrame, areas: list[str]) -> pd.DataFrame:
@@ -173,6 +174,7 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> ComplianceFig
     months, trend = list(m.months), list(m.trend_with_data)
     by_area = returns_by_area(audits, trend)
     monthly = monthly_returns(audits, list(m.trend_months))
+    area = area_funnel(returns_by_area(audits, months), list(params.service_areas))
     return ComplianceFigures(
         monthly=monthly,
         returns_trend=returns(audits, trend),
@@ -185,5 +187,6 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> ComplianceFig
         reasons=non_participation_reasons(audits, months, params.reason_categories),
         month_themes=month_themes(audits, months, params.cohorts),
         spc=return_rate_chart(monthly, trend, params.improvement["return_rate"]),
-        funnel=area_funnel(returns_by_area(audits, months), list(params.service_areas)),
+        funnel=area,
+        funnel_curve=funnel_curve(area),
     )

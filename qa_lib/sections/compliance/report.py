@@ -98,7 +98,8 @@ def _usual_range_chart(run: Run) -> None:
 def area_funnel(run: Run) -> None:
     """The period's return rate by service area on a funnel plot, so areas are read against chance, not ranked."""
     title = f"Return rate by service area against the number of audits distributed, {run.period.label}"
-    run.show_funnel(run.figures.compliance.funnel, "return rate", title, "Audits distributed in the period", "Audits returned (%)")
+    c = run.figures.compliance
+    run.show_funnel(c.funnel, c.funnel_curve, "return rate", title, "Audits distributed in the period", "Audits returned (%)")
 
 
 def participation(run: Run, tables: bool = True, detail: bool = True) -> None:

@@ -17,7 +17,7 @@ from qa_lib.inputs.schema import GRADES, grade_after_moderation
 from qa_lib.sections.grades import moderation
 from qa_lib.sections.grades.auditors import AuditorConsistency, auditor_codes, consistency
 from qa_lib.sections.grades.moderation import RANK
-from qa_lib.spc import funnel, p_chart
+from qa_lib.spc import funnel, funnel_curve, p_chart
 from qa_lib.stats import pct
 
 
@@ -72,6 +72,7 @@ class GradesFigures:
     trend: pd.DataFrame  # overall grades over the trend window with data
     spc: pd.DataFrame  # p-chart of % good or outstanding overall (before moderation), trend window
     funnel: pd.DataFrame  # % good or outstanding overall by service area against n, period (qa_lib.spc.funnel)
+    funnel_curve: pd.DataFrame | None = None  # its limits as lines to draw (qa_lib.spc.funnel_curve; None: not published)
     reaudits: pd.DataFrame | None = None  # params reaudit: first grade -> grade at re-audit, counts (None: not set)
     standard_agreement: pd.DataFrame | None = None  # per standard, period (None: no moderated_grade_<standard>)
     auditors: AuditorConsistency | None = None  # QA team only: shifts by pseudonymous code, trend window (None: no auditor_id)
@@ -94,6 +95,7 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
     trend = overall_grades(audits, list(m.trend_with_data))
     by_area = grades_by_area(audits, months, list(params.service_areas))
     agreement = moderation.agreement(audits, months)
+    area = area_funnel(by_area)
     return GradesFigures(
         moderation_summary=moderation.moderation_summary(audits, months),
         moderation_outcomes=moderation.moderation_outcomes(audits, months),
@@ -105,7 +107,8 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths) -> GradesFigures
         by_area=by_area,
         trend=trend,
         spc=good_or_outstanding_chart(trend, params.improvement["good_or_outstanding"]),
-        funnel=area_funnel(by_area),
+        funnel=area,
+        funnel_curve=funnel_curve(area),
         standard_agreement=moderation.standard_agreement(audits, months, list(params.standards)),
         auditors=consistency(audits, list(m.trend_with_data), auditor_codes(audits)),
         reaudits=reaudit_moves(audits, months, params.sampling.reaudit_grades, params.sampling.reaudit_after_months)

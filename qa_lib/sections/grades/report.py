@@ -92,7 +92,8 @@ def by_area(run: Run, caption: str | None = None) -> None:
         return
     title = f"Good or outstanding overall by service area against the number of audits returned, {run.period.label}"
     measure = "share of audits graded good or outstanding overall"
-    run.show_funnel(run.figures.grades.funnel, measure, title, "Audits returned in the period", "Graded good or outstanding (%)")
+    g = run.figures.grades
+    run.show_funnel(g.funnel, g.funnel_curve, measure, title, "Audits returned in the period", "Graded good or outstanding (%)")
 
 
 def trend(run: Run) -> None:
