@@ -50,7 +50,7 @@ class WorkerSetup:
     cwd: Path  # the notebooks' folder (relative paths in a notebook resolve from it)
 
 
-WARM_UP = "import qa_lib.notebook, qa_lib.report  # the pack, pandas, matplotlib and seaborn, once per worker"
+WARM_UP = "from qa_lib.run.warm_up import warm_up; warm_up()  # the pack, pandas, matplotlib and seaborn, once per kernel"
 RESET = "get_ipython().reset(new_session=False)  # the last notebook's names gone; imported modules kept"
 
 
