@@ -206,20 +206,27 @@ def _run(
                     + f". No report was published and {out} is unchanged"
                     + (f"; the executed notebook(s) are in {kept} for checking." if kept else ".")
                 )
-            if workers is not None:
-                workers.close()
+            closed = workers.close_meanwhile() if workers is not None else None  # they stop while the pages are checked
+            try:
+                html_paths = [build / f"{name}.html" for name in params.notebooks]
+                if cache is not None and to_run:
+                    cache.store({name: (page_keys[name], (build / f"{name}.html").read_text(encoding="utf-8")) for name in to_run})
+                t = time.perf_counter()  # the last check: what a reader would see, before anything is published
+                check_outputs(
+                    [*html_paths, *(p for p in table_paths if p.suffix == ".csv"), build / "headlines.json"],
+                    data.identifier_keys,
+                    params.quotes.redact_names,
+                )
+                timings["reader_check"] = time.perf_counter() - t
+            except BaseException:
+                if workers is not None:
+                    workers.stop()
+                raise
+            finally:
+                if closed is not None:
+                    closed()  # every worker and kernel gone before the private folder is
         for name, secs, _ in results:
             timings[f"notebook:{name}"] = secs
-        html_paths = [build / f"{name}.html" for name in params.notebooks]
-        if cache is not None and to_run:
-            cache.store({name: (page_keys[name], (build / f"{name}.html").read_text(encoding="utf-8")) for name in to_run})
-        t = time.perf_counter()  # the last check: what a reader would see, before anything is published
-        check_outputs(
-            [*html_paths, *(p for p in table_paths if p.suffix == ".csv"), build / "headlines.json"],
-            data.identifier_keys,
-            params.quotes.redact_names,
-        )
-        timings["reader_check"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         manifest = {
             "qa_pack_version": __version__,

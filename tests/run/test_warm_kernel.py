@@ -110,3 +110,22 @@ def test_a_client_of_a_dead_kernel_says_so_instead_of_waiting(tmp_path, warm):
             client.wait_for_ready(timeout=30)
     finally:
         client.stop_channels()
+
+
+@pytest.mark.slow
+def test_workers_closed_in_the_background_are_all_gone_once_waited_for(tmp_path):
+    """The runner lets its workers and kernels stop while it checks the pages (`close_meanwhile`) and waits for
+    them before the private folder goes: once the wait returns, no worker and no kernel is left."""
+    import psutil
+
+    from qa_lib.run.execute import Workers
+
+    def ours() -> list[str]:
+        return [c for p in psutil.Process().children(recursive=True) if (c := " ".join(p.cmdline())) and ("spawn_main" in c or "ipykernel" in c)]
+
+    workers = Workers(1, WorkerSetup(private=tmp_path, kernel_name="python3", cwd=tmp_path))
+    assert workers.pool.submit(execute.warmed).result(timeout=180), "the worker's kernel did not start"
+    assert any("ipykernel" in c for c in ours()) and any("spawn_main" in c for c in ours())
+    wait = workers.close_meanwhile()
+    wait()
+    assert ours() == []
