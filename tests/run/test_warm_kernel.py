@@ -121,7 +121,9 @@ def test_workers_closed_in_the_background_are_all_gone_once_waited_for(tmp_path)
     from qa_lib.run.execute import Workers
 
     def ours() -> list[str]:
-        return [c for p in psutil.Process().children(recursive=True) if (c := " ".join(p.cmdline())) and ("spawn_main" in c or "ipykernel" in c)]
+        return [
+            c for p in psutil.Process().children(recursive=True) if (c := " ".join(p.cmdline())) and ("spawn_main" in c or "ipykernel" in c)
+        ]
 
     workers = Workers(1, WorkerSetup(private=tmp_path, kernel_name="python3", cwd=tmp_path))
     assert workers.pool.submit(execute.warmed).result(timeout=180), "the worker's kernel did not start"
