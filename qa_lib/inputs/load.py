@@ -144,6 +144,15 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+QUICK_SUFFIXES = {".csv", ".txt"}  # the files a re-run may read quickly (`load_identifiers`)
+
+
+def read_with_sha256(path: Path) -> tuple[bytes, str]:
+    """The file's bytes and their SHA-256, from one read."""
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def _decode(raw: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) or UTF-16 (with BOM); else Windows-1252 as Excel's "CSV" export writes.
     A UTF-8 file with a stray invalid byte is refused at that row: reading the whole file as Windows-1252
@@ -679,7 +688,9 @@ def _utf8(data: bytes) -> bool:
     return True
 
 
-def load_identifiers(path: str | Path, params: Params, recorded: dict[str, object]) -> AuditData | None:
+def load_identifiers(
+    path: str | Path, params: Params, recorded: dict[str, object], read: tuple[bytes, str] | None = None
+) -> AuditData | None:
     """A re-run's quick read of a file already validated: only its identifier columns, for the privacy checks
     (the QA lead's words and every output are searched for them). `recorded` is the summary made when the file
     was validated (the run cache's figures carry it; their key holds the file's SHA-256, the params, the code and
@@ -687,15 +698,15 @@ def load_identifiers(path: str | Path, params: Params, recorded: dict[str, objec
     against the SHA-256 recorded; the identifiers are read and trimmed as `load_audits` reads them, the rows with
     no audit ID left out (in a valid file only the blank rows have none), and their number checked against the
     rows used then. None, for the caller to validate the file in full, when anything differs or the file is not
-    a UTF-8 CSV with one header per column."""
+    a UTF-8 CSV with one header per column. `read`: the file's bytes and their SHA-256, when the run has read
+    and hashed them already (`quick_read_bytes`), so that a million rows are not read and hashed twice."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     path = Path(path)
-    if path.suffix.lower() not in {".csv", ".txt"} or not path.is_file():
+    if path.suffix.lower() not in QUICK_SUFFIXES or not path.is_file():
         return None
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
+    data, sha = read or read_with_sha256(path)
     if sha != recorded.get("sha256") or recorded.get("file") != path.name or not _utf8(data):
         return None
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0

@@ -33,7 +33,7 @@ import json
 import os
 import stat
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -101,6 +101,15 @@ class RunCache:
     root: Path
     run: str
     audits_sha256: str = ""  # the audits file's SHA-256 the key was made with ("" when not known)
+    # The audits file's bytes that SHA-256 was taken of (a CSV only), for a re-run's quick read of its identifiers
+    # (`qa_lib.inputs.load.load_identifiers`): read once, not twice. In memory only; the run lets go of them as
+    # soon as it knows whether it reads quickly (`take_audits`).
+    audits_bytes: bytes | None = field(default=None, repr=False)
+
+    def take_audits(self) -> tuple[bytes, str] | None:
+        """The audits file's bytes and their SHA-256, once: the cache holds them no longer."""
+        data, self.audits_bytes = self.audits_bytes, None
+        return (data, self.audits_sha256) if data is not None else None
 
     @property
     def folder(self) -> Path:

@@ -70,8 +70,10 @@ def figures_stage(
     t = time.perf_counter()
     figures = cached_figures(cache, params)
     # A re-run of a file this run's key has validated (the cache holds its figures) reads only its identifiers,
-    # for the privacy checks; anything else is read and validated in full.
-    quick = load_identifiers(audits, params, figures.data) if figures is not None else None
+    # for the privacy checks, from the bytes the key was made from; anything else is read and validated in full.
+    read = cache.take_audits() if cache is not None else None  # the bytes held no longer than this
+    quick = load_identifiers(audits, params, figures.data, read) if figures is not None else None
+    del read
     if quick is None:
         say(f"Validating {Path(audits).name} ...", quiet)
     data: AuditData = quick or load_audits(audits, params, sheet=params.sheet, period_end=period.end)

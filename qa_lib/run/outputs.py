@@ -14,7 +14,7 @@ import pandas as pd
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.figures import RunFigures
 from qa_lib.files import record_written, remove_listed, written_here
-from qa_lib.inputs.load import file_sha256
+from qa_lib.inputs.load import QUICK_SUFFIXES, file_sha256, read_with_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.render import blocks
@@ -32,14 +32,15 @@ def cached_pages(
 ) -> tuple[RunCache | None, dict[str, str], dict[str, str]]:
     """The run cache under this run's key, each notebook's page key, and the pages found (name -> page)."""
     try:
-        sha = file_sha256(audits)
+        # A CSV is read whole here, once: a re-run reads its identifiers from these same bytes (`take_audits`).
+        raw, sha = read_with_sha256(Path(audits)) if Path(audits).suffix.lower() in QUICK_SUFFIXES else (None, file_sha256(audits))
         inputs = f"{Path(audits).name}\n{sha}"  # the report names the file
         if params.ssd.folder is not None:  # the SSD extract's files (what happened next is drawn from them)
             inputs += "".join(f"\n{p.name}\n{file_sha256(p)}" for p in sorted(Path(params.ssd.folder).glob("ssd_*.csv")))
         key = run_key(inputs, params, period, versions)
     except OSError:
         return None, {}, {}  # an unreadable audits file is load_audits' to explain
-    cache = RunCache(cache_root(), key, sha)
+    cache = RunCache(cache_root(), key, sha, audits_bytes=raw)
     page_keys = {name: page_key(key, name, notebooks_dir / f"{name}.ipynb") for name in params.notebooks}
     found = {name: page for name in params.notebooks if (page := cache.page(name, page_keys[name])) is not None}
     return cache, page_keys, found

@@ -10,6 +10,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from helpers import REPO
 from qa_lib.inputs.load import load_audits, load_identifiers
 
 
@@ -86,3 +87,28 @@ def test_a_file_saved_again_during_the_run_stops_it(params, demo_csv, tmp_path, 
     data, figures, _ = figures_stage(params, demo_csv, period, None, False, True, {}, same)
     assert data.sha256 == figures.data["sha256"] == same.audits_sha256
     assert any(own_run_cache.rglob("*.bin"))  # the figures of the bytes the key was made with are kept
+
+
+def test_a_rerun_reads_the_file_once_and_its_identifiers_from_the_bytes_its_key_was_made_from(params, demo_csv, tmp_path, own_run_cache):
+    """The run's key is made from the CSV's bytes, read whole once (`cached_pages`); the quick read takes its
+    identifiers from those same bytes, not from the file again: a file saved again in between cannot slip its
+    identifiers past the key, and a million rows are not read and hashed twice. The cache lets go of the bytes
+    as soon as they are taken."""
+    from qa_lib.inputs.load import read_with_sha256
+    from qa_lib.inputs.period import Period
+    from qa_lib.run.outputs import cached_pages
+
+    copy = tmp_path / demo_csv.name
+    shutil.copy(demo_csv, copy)
+    summary = load_audits(copy, params).summary()
+    cache, _, _ = cached_pages(params, copy, Period("2021-10", "2021-12"), REPO / "notebooks", {})
+    assert cache is not None and cache.audits_sha256 == summary["sha256"]
+    read = cache.take_audits()
+    assert read == read_with_sha256(copy) and cache.take_audits() is None and cache.audits_bytes is None
+    frame = pd.read_csv(copy, dtype=str, keep_default_na=False)
+    frame["child_id"] = "SOMEONE ELSE"  # saved again after the key was made: another child in every row
+    frame.to_csv(copy, index=False)
+    quick = load_identifiers(copy, params, summary, read)
+    assert quick is not None and quick.sha256 == summary["sha256"]
+    assert "SOMEONE ELSE" not in set(quick.frame["child_id"])  # the bytes the key was made from, not the file's now
+    assert load_identifiers(copy, params, summary) is None  # read again, the file is not the one validated
