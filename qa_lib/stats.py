@@ -71,6 +71,8 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     from scipy.special import ndtri
 
     k, n = int(k), int(n)
+    if not 0 <= k <= n:
+        raise ValueError(f"wilson_interval: k must be between 0 and n (k={k}, n={n})")
     p = k / n
     z = ndtri(0.5 + 0.5 * level)
     denom = 2 * (n + z**2)

@@ -82,6 +82,8 @@ def test_wilson_interval_is_scipys_to_the_last_bit():
             for level in (0.95, 0.998):
                 ci = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
                 assert wilson_interval(k, n, level) == (100 * float(ci.low), 100 * float(ci.high)), (k, n, level)
+    with pytest.raises(ValueError, match="between 0 and n"):  # as scipy refuses it: more successes than trials
+        wilson_interval(5, 3)
 
 
 # Several raters: the published worked examples. Missing ratings are NaN; grades are coded from 0.

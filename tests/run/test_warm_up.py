@@ -47,3 +47,19 @@ def test_no_notebook_of_the_pack_loads_scipy_stats_in_a_warm_kernel(tmp_path, de
     ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=REPO / "notebooks")
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert "scipy.stats loaded: False" in ran.stderr
+
+
+def test_a_seaborn_that_needs_scipy_stats_still_loads(tmp_path):
+    """Should a seaborn ever need scipy.stats to load at all, the warm-up loads it as usual instead of failing
+    (a kernel that cannot load the pack would leave every notebook to start a kernel of its own)."""
+    fake = tmp_path / "seaborn"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("import scipy.stats\nLOADED_WITH_SCIPY = True\n", encoding="utf-8")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from qa_lib.run.warm_up import warm_up; warm_up()\n"
+        "import seaborn; print(seaborn.LOADED_WITH_SCIPY, 'scipy.stats' in sys.modules)\n"
+    )
+    said = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, cwd=REPO)
+    assert said.returncode == 0, said.stderr[-1500:]
+    assert said.stdout.split() == ["True", "True"]
