@@ -699,7 +699,7 @@ def load_identifiers(
     no audit ID left out (in a valid file only the blank rows have none), and their number checked against the
     rows used then. None, for the caller to validate the file in full, when anything differs or the file is not
     a UTF-8 CSV with one header per column. `read`: the file's bytes and their SHA-256, when the run has read
-    and hashed them already (`quick_read_bytes`), so that a million rows are not read and hashed twice."""
+    and hashed them already (the run cache's `take_audits`), so that a million rows are not read and hashed twice."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 

@@ -83,7 +83,7 @@ class Chart:
     def pixels(self) -> Image.Image:
         """The chart drawn once, as RGBA pixels, with every text enlarged until it is at least MIN_TEXT_PX at the
         report's width (`enlarge_text`). The pixels come straight from the drawing, not through a PNG matplotlib
-        compresses and PIL reads back (the same pixels, a quarter of a chart's drawing time saved)."""
+        compresses and PIL reads back (the same pixels; about 0.04 s of CPU less a chart)."""
         canvas = FigureCanvasAgg(self.figure)
         box = self.enlarge_text(canvas)
         raw = io.BytesIO()
@@ -116,14 +116,11 @@ class Chart:
             box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)
         return box
 
-    def smallest_text_px(self) -> float:
-        """The smallest text of the chart in px, drawn at full size."""
-        sizes = [float(t.get_fontsize()) for t in self.figure.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
-        return min(sizes, default=99.0) * DPI / 72
-
     def smallest_text_px_at(self, width_px: float) -> float:
         """The smallest text of the chart, in CSS px once an image `width_px` wide is scaled to the report's width."""
-        return self.smallest_text_px() * min(1.0, REPORT_WIDTH_PX / round(width_px))
+        scale = min(1.0, REPORT_WIDTH_PX / round(width_px))
+        sizes = [float(t.get_fontsize()) for t in self.figure.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
+        return min(sizes, default=99.0) * DPI / 72 * scale
 
 
 def axis_months(months: list[str]) -> list[str]:

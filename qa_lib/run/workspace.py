@@ -237,8 +237,8 @@ def worker_start() -> None:
 def run_in_background() -> None:
     """Run this process (a notebook worker) BACKGROUND_NICE below the runner; the kernel it starts inherits that.
     Every notebook waits on the runner's figures, so the runner must not be starved while the workers and
-    kernels import the pack: on 2 cores the four of them left it a fifth of a core, and its figures took twice
-    as long as alone. Where the system does not allow it, the run goes on at normal priority."""
+    kernels import the pack: on 2 cores the four of them left it as little as a tenth of a core, and its figures
+    took about twice as long. Where the system does not allow it, the run goes on at normal priority."""
     with contextlib.suppress(OSError, AttributeError):  # AttributeError: no os.nice (Windows)
         os.nice(BACKGROUND_NICE)
 
