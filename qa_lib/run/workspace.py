@@ -243,10 +243,24 @@ def run_in_background() -> None:
         os.nice(BACKGROUND_NICE)
 
 
+def scheduling_nice(autogroup: str, own_nice: int) -> int:
+    """The niceness this process is weighed by against other groups, from its /proc autogroup text: the group's
+    ("/autogroup-7 nice 3") when it is in one, its own when it is not. A process Linux never put in an autogroup
+    (one in the root task group, as under a container's first process) shows an empty file, and is weighed
+    by its own niceness alongside the groups."""
+    fields = autogroup.split()
+    if len(fields) == 3 and fields[0].startswith("/autogroup-") and fields[1] == "nice":
+        return int(fields[2])
+    if not fields:
+        return own_nice
+    raise ValueError("the autogroup file is not as Linux writes it")
+
+
 def session_in_background(pid: int) -> None:
     """A process that runs in a session of its own (a kernel) is scheduled by Linux as a group of its own
-    (autogroup), weighed against the runner's group as an equal whatever its niceness: that group goes
-    BACKGROUND_NICE below this process's group too. Nothing to do where there are no autogroups."""
+    (autogroup), weighed against the runner as an equal whatever its niceness: that group goes BACKGROUND_NICE
+    below the niceness the runner is weighed by. Nothing to do where there are no autogroups."""
     with contextlib.suppress(OSError, ValueError):
-        own = int(Path("/proc/self/autogroup").read_text(encoding="ascii").split("nice")[-1])
+        text = Path("/proc/self/autogroup").read_text(encoding="ascii")
+        own = scheduling_nice(text, os.getpriority(os.PRIO_PROCESS, 0))
         Path(f"/proc/{pid}/autogroup").write_text(str(min(19, own + BACKGROUND_NICE)), encoding="ascii")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qa_lib.run.workspace import BACKGROUND_NICE, children_of, session_in_background
+from qa_lib.run.workspace import BACKGROUND_NICE, children_of, scheduling_nice, session_in_background
 
 AUTOGROUPS = Path("/proc/self/autogroup").exists()
 unix = pytest.mark.skipif(not hasattr(os, "getpriority"), reason="niceness is a Unix idea")
@@ -20,6 +20,23 @@ unix = pytest.mark.skipif(not hasattr(os, "getpriority"), reason="niceness is a 
 
 def _group_nice(pid: int | str) -> int:
     return int(Path(f"/proc/{pid}/autogroup").read_text(encoding="ascii").split("nice")[-1])
+
+
+def _below_the_runner() -> int:
+    """Where a kernel's group must sit: ten below this process's group, or, where this process is in no
+    autogroup (its file is empty, as in a container run from its first process), ten below its own niceness."""
+    text = Path("/proc/self/autogroup").read_text(encoding="ascii")
+    own = os.getpriority(os.PRIO_PROCESS, 0) if not text.strip() else _group_nice("self")
+    return min(19, own + 10)
+
+
+def test_the_niceness_the_runner_is_weighed_by_is_its_groups_or_else_its_own():
+    assert scheduling_nice("/autogroup-5351 nice 0\n", own_nice=5) == 0
+    assert scheduling_nice("/autogroup-7 nice 3\n", own_nice=0) == 3
+    assert scheduling_nice("/autogroup-7 nice -4\n", own_nice=0) == -4
+    assert scheduling_nice("", own_nice=4) == 4  # the root task group: Linux writes nothing
+    with pytest.raises(ValueError):
+        scheduling_nice("nice", own_nice=0)
 
 
 @unix
@@ -36,7 +53,7 @@ def test_a_process_in_a_session_of_its_own_gets_its_group_put_below_ours():
     try:
         assert _group_nice(child.pid) == 0  # a new session's group starts level with everyone's
         session_in_background(child.pid)
-        assert _group_nice(child.pid) == min(19, _group_nice("self") + 10)
+        assert _group_nice(child.pid) == _below_the_runner()
     finally:
         child.kill()
         child.wait()
@@ -63,6 +80,6 @@ def test_the_runs_workers_and_their_kernels_run_below_the_runner(tmp_path):
         below = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
         assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in pids | kernels} == {below}
         if AUTOGROUPS:
-            assert {_group_nice(pid) for pid in kernels} == {min(19, _group_nice("self") + 10)}
+            assert {_group_nice(pid) for pid in kernels} == {_below_the_runner()}
     finally:
         workers.stop()
