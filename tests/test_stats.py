@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from qa_lib.stats import (
+    Z_95,
     Agreement,
     ac2_raters,
     ac_coefficient,
@@ -84,6 +85,12 @@ def test_wilson_interval_is_scipys_to_the_last_bit():
                 assert wilson_interval(k, n, level) == (100 * float(ci.low), 100 * float(ci.high)), (k, n, level)
     with pytest.raises(ValueError, match="between 0 and n"):  # as scipy refuses it: more successes than trials
         wilson_interval(5, 3)
+
+
+def test_the_95_percent_normal_quantile_written_in_is_scipys():
+    from scipy.special import ndtri
+
+    assert float(ndtri(0.975)) == Z_95 and abs(Z_95 - 1.96) < 0.0001  # 1.959964, the textbook's 1.96
 
 
 # Several raters: the published worked examples. Missing ratings are NaN; grades are coded from 0.
