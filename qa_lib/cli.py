@@ -6,10 +6,13 @@ are the command line's imports inside functions."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import sys
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -620,5 +623,29 @@ def main() -> None:
         sys.exit(1)
 
 
+def entry() -> None:
+    """The `qa-pack` command: `main()`, then out without the interpreter's teardown when it succeeded (`leave`)."""
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            raise
+    leave(0)
+
+
+def leave(code: int) -> NoReturn:
+    """Exit with `code` once every exit handler has run and every stream is flushed, without tearing the
+    interpreter down: freeing the ~1,900 modules a run loads, one by one, took about 0.25 s of a run's wall time,
+    and the system frees them at once. Exit handlers are what clean up (logging, temporary folders registered
+    for exit, multiprocessing); with another thread still alive, Python's own exit waits for it instead."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed or broken pipe: nothing more can be said on it
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    entry()
