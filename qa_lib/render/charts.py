@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from afcharts.af_colours import get_af_colours
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Affine2D, Bbox
 from PIL import Image
 
 from qa_lib.inputs.period import month_short
@@ -99,28 +99,89 @@ class Chart:
 
     def enlarge_text(self, canvas: FigureCanvasAgg) -> Bbox:
         """Enlarge every text under twice MIN_TEXT_PX by one factor until the smallest is MIN_TEXT_PX at the
-        report's width; return the tight box (padded) the chart is then drawn to. The box is worked out from
-        the layout alone (no pixels), again after every enlargement (a stale box cut the text off)."""
+        report's width; return the tight box (padded) the chart is then drawn to. Each step's factor is the
+        smallest text's shortfall; enlarged text widens the chart, which is then scaled down more, so a wide
+        chart took up to eleven layouts (about 0.03 s each) to get there. The steps are first worked out from
+        one layout (`predicted_sizes`) and the sizes set at once; then, as before, the box is worked out from
+        the layout alone (no pixels) and checked, with further steps until the smallest text is big enough."""
         fig = self.figure
         fig.set_dpi(DPI)
         pad = float(matplotlib.rcParams["savefig.pad_inches"])
-        box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)
+        renderer = canvas.get_renderer()
+        box = laid_out(fig, renderer, pad)
+        if self.smallest_text_px_at(box.width * DPI) < MIN_TEXT_PX - 0.05:
+            for t, size in predicted_sizes(fig, renderer, pad).items():
+                t.set_fontsize(size)
+            box = laid_out(fig, renderer, pad)
         for _ in range(10):
             smallest = self.smallest_text_px_at(box.width * DPI)
             if smallest >= MIN_TEXT_PX - 0.05:
                 break
-            factor = MIN_TEXT_PX / smallest
-            for t in fig.findobj(matplotlib.text.Text):
-                size = float(t.get_fontsize())
-                t.set_fontsize(size * factor if size * DPI / 72 < 2 * MIN_TEXT_PX else size)
-            box = fig.get_tightbbox(canvas.get_renderer()).padded(pad)
+            texts = fig.findobj(matplotlib.text.Text)
+            for t, size in zip(texts, enlarged([float(t.get_fontsize()) for t in texts], MIN_TEXT_PX / smallest)):
+                t.set_fontsize(size)
+            box = laid_out(fig, renderer, pad)
         return box
 
     def smallest_text_px_at(self, width_px: float) -> float:
         """The smallest text of the chart, in CSS px once an image `width_px` wide is scaled to the report's width."""
-        scale = min(1.0, REPORT_WIDTH_PX / round(width_px))
-        sizes = [float(t.get_fontsize()) for t in self.figure.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
-        return min(sizes, default=99.0) * DPI / 72 * scale
+        texts = self.figure.findobj(matplotlib.text.Text)
+        shown = [bool(t.get_text().strip()) and t.get_visible() for t in texts]
+        return smallest_shown_px([float(t.get_fontsize()) for t in texts], shown, width_px)
+
+
+def laid_out(fig: Figure, renderer: RendererAgg, pad: float) -> Bbox:
+    """The chart's tight box (padded), its titles first put clear of the legends under them at the text's size now."""
+    for ax in fig.axes:
+        title_clear_of_legend(ax, renderer)
+    return fig.get_tightbbox(renderer).padded(pad)
+
+
+def enlarged(sizes: list[float], factor: float) -> list[float]:
+    """One enlargement step: every text under twice MIN_TEXT_PX (in points) by `factor`, the rest as they are."""
+    return [size * factor if size * DPI / 72 < 2 * MIN_TEXT_PX else size for size in sizes]
+
+
+def smallest_shown_px(sizes: list[float], shown: list[bool], width_px: float) -> float:
+    """The smallest of the shown texts' `sizes` (points), in CSS px once an image `width_px` wide is scaled to
+    the report's width."""
+    scale = min(1.0, REPORT_WIDTH_PX / round(width_px))
+    return min((size for size, seen in zip(sizes, shown, strict=True) if seen), default=99.0) * DPI / 72 * scale
+
+
+def predicted_sizes(fig: Figure, renderer: RendererAgg, pad: float) -> dict[matplotlib.text.Text, float]:
+    """The sizes `Chart.enlarge_text`'s steps would reach, worked out from the layout just made: a text's extent
+    grows with its size about the point it is anchored at (a tick label at its tick, a title above its axes),
+    and the chart's width is then the widest of the texts and of everything else. A text laid out in a box of
+    others (a legend) moves as well as grows, so the sizes are a prediction; the layout afterwards checks them."""
+    texts = fig.findobj(matplotlib.text.Text)
+    before = [float(t.get_fontsize()) for t in texts]
+    shown = [bool(t.get_text().strip()) and t.get_visible() for t in texts]
+    placed = [i for i, t in enumerate(texts) if t.get_visible() and t.get_in_layout() and t.get_text()]
+    extents = np.array([[t.get_window_extent(renderer).x0, t.get_window_extent(renderer).x1] for t in (texts[i] for i in placed)])
+    anchors = np.array([texts[i].get_transform().transform(texts[i].get_unitless_position())[0] for i in placed])
+    for i in placed:
+        texts[i].set_in_layout(False)
+    try:
+        rest = fig.get_tightbbox(renderer).transformed(Affine2D().scale(DPI))  # everything but the text, in px
+    finally:
+        for i in placed:
+            texts[i].set_in_layout(True)
+
+    def width_px(sizes: list[float]) -> float:
+        if not placed:
+            return float(rest.width) + 2 * pad * DPI
+        grown = np.array([sizes[i] / before[i] for i in placed])[:, None]
+        ends = anchors[:, None] + (extents - anchors[:, None]) * grown
+        return float(max(rest.x1, ends[:, 1].max()) - min(rest.x0, ends[:, 0].min())) + 2 * pad * DPI
+
+    sizes = before
+    for _ in range(10):
+        smallest = smallest_shown_px(sizes, shown, width_px(sizes))
+        if smallest >= MIN_TEXT_PX - 0.05:
+            break
+        sizes = enlarged(sizes, MIN_TEXT_PX / smallest)
+    return dict(zip(texts, sizes, strict=True))
 
 
 def axis_months(months: list[str]) -> list[str]:
@@ -153,6 +214,24 @@ def title_and_legend(ax: Axes, title: str, ncol: int = 3, legend_title: str | No
             alignment="left",
         )
     ax.set_title(wrap(title, width), loc="left", fontsize=fontsize, pad=6 + 14 * rows)
+    if handles:
+        ax.set_gid(LEGEND_ABOVE)  # the title's gap follows the legend as its text is enlarged (`title_clear_of_legend`)
+
+
+LEGEND_ABOVE = "qa-legend-above"  # an axes whose legend sits between its title and the plot (`title_and_legend`)
+TITLE_GAP_PT = 6  # between the top of a legend above the plot and the title over it
+
+
+def title_clear_of_legend(ax: Axes, renderer: RendererAgg) -> None:
+    """Put the title of an axes `title_and_legend` drew just clear of its legend, at the legend's size now: the
+    gap set for 8 pt legend text let enlarged legend text run into the title."""
+    legend = ax.get_legend()
+    if ax.get_gid() != LEGEND_ABOVE or legend is None:
+        return
+    box = legend.get_window_extent(renderer)
+    top_pt = (box.y1 - ax.get_window_extent(renderer).y1) * 72 / DPI  # how far the legend reaches above the plot
+    title = ax._left_title  # type: ignore[attr-defined]  # the left-hand title set_title(loc="left") made; matplotlib names it nowhere else
+    ax.set_title(title.get_text(), loc="left", fontsize=title.get_fontsize(), pad=max(0.0, top_pt) + TITLE_GAP_PT)
 
 
 MAX_LABELLED = MAX_LISTED  # points a chart labels one by one; beyond that, only those `keep` marks

@@ -125,3 +125,45 @@ def test_a_charts_pixels_are_the_ones_matplotlibs_own_png_holds():
     expected = Image.open(png).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     assert shown.size == expected.size and shown.size[0] > 912  # wide enough that its text was enlarged
     assert np.array_equal(np.asarray(shown.convert("RGB")), np.asarray(expected.convert("RGB")))
+
+
+@pytest.mark.slow
+def test_no_title_runs_into_the_legend_under_it_once_the_text_is_enlarged(figures):
+    """A legend between the title and the plot grows with its enlarged text; the title must stay above it (the
+    themes chart's title ran into the legend's "Audit month")."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    params, f = figures
+    overlaps, legends = [], 0
+    for chart in every_chart(params, f):
+        chart.png_base64()  # drawn as the report draws it: text enlarged
+        renderer = FigureCanvasAgg(chart.figure).get_renderer()
+        for ax in chart.figure.axes:
+            legend, title = ax.get_legend(), ax.get_title(loc="left")
+            if legend is None or not title:
+                continue
+            legends += 1
+            title_box = next(t for t in ax.texts + [ax.title, *ax.findobj(matplotlib.text.Text)] if t.get_text() == title)
+            if title_box.get_window_extent(renderer).y0 < legend.get_window_extent(renderer).y1:
+                overlaps.append(chart.title[:50])
+    assert legends >= 3 and overlaps == []
+
+
+def test_the_sizes_predicted_from_one_layout_are_the_steps_hand_worked():
+    """`predicted_sizes` reaches what the enlargement steps reach, worked by hand. At 100 dpi a point is 100/72 px;
+    the chart's width is its frame's, 96% of the figure's, as no text reaches past it. A chart 9 in wide (864 px)
+    is shown at full size: 6 pt text (8.3 px) goes to 11 px, 7.92 pt, in one step. One 18.24 in wide (1,751 px)
+    is shown at 912/1,751 of its size: 6 pt text needs 11 x 1,751/912 = 21.1 px, 15.21 pt (still under twice
+    11 px, so enlarged), and a 20 pt title (27.8 px, over twice 11 px) is left as it is."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from qa_lib.render.charts import predicted_sizes
+
+    for width_in, small_pt in ((9.0, 7.92), (18.24, 15.21)):
+        fig = Figure(figsize=(width_in, 4), dpi=100)
+        ax = fig.add_axes((0.02, 0.1, 0.96, 0.7), xticks=[], yticks=[])
+        label = ax.text(0.5, 0.5, "Child seen alone", fontsize=6, ha="center")
+        title = ax.text(0.5, 0.8, "Title", fontsize=20, ha="center")
+        sizes = predicted_sizes(fig, FigureCanvasAgg(fig).get_renderer(), pad=0.0)
+        assert sizes[label] == pytest.approx(small_pt, abs=0.05) and sizes[title] == 20
