@@ -158,7 +158,7 @@ def predicted_sizes(fig: Figure, renderer: RendererAgg, pad: float) -> dict[matp
     before = [float(t.get_fontsize()) for t in texts]
     shown = [bool(t.get_text().strip()) and t.get_visible() for t in texts]
     placed = [i for i, t in enumerate(texts) if t.get_visible() and t.get_in_layout() and t.get_text()]
-    extents = np.array([[t.get_window_extent(renderer).x0, t.get_window_extent(renderer).x1] for t in (texts[i] for i in placed)])
+    extents = np.array([texts[i].get_window_extent(renderer).intervalx for i in placed]).reshape(-1, 2)
     anchors = np.array([texts[i].get_transform().transform(texts[i].get_unitless_position())[0] for i in placed])
     for i in placed:
         texts[i].set_in_layout(False)
