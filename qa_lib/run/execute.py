@@ -51,6 +51,9 @@ class WorkerSetup:
     cwd: Path  # the notebooks' folder (relative paths in a notebook resolve from it)
 
 
+# The pack's kernels keep no input history: IPython otherwise writes every cell they run into the user's own
+# ~/.ipython history database (a file the pack does not own), from a thread, while the notebooks run.
+KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
 WARM_UP = "from qa_lib.run.warm_up import warm_up; warm_up()  # the pack, pandas, matplotlib and seaborn, once per kernel"
 RESET = "get_ipython().reset(new_session=False)  # the last notebook's names gone; imported modules kept"
 
@@ -69,7 +72,7 @@ class WarmKernel:
         # Clients that start without jupyter_client's 0.2 s idle wait: papermill's for each notebook, and ours.
         self.km.client_factory = QuickAsyncClient
         self.km.blocking_class = QuickBlockingClient
-        run_sync(self.km.start_kernel)(cwd=str(setup.cwd))
+        run_sync(self.km.start_kernel)(cwd=str(setup.cwd), extra_arguments=list(KERNEL_ARGUMENTS))
         self.background()
         self.fresh = True
         self.warming = self.km.blocking_client()  # the pack's import is sent now and waited for in settle()
@@ -201,6 +204,7 @@ def execute(job: NotebookJob) -> tuple[str, float, str | None]:
             execution_timeout=job.timeout,
             progress_bar=job.progress,
             request_save_on_cell_execute=False,
+            extra_arguments=list(KERNEL_ARGUMENTS),  # a kernel papermill starts itself (no warm kernel) keeps none either
             **({"km": warm.ready()} if warm is not None else {}),
         )
         failed = False

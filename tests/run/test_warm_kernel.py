@@ -131,3 +131,38 @@ def test_workers_closed_in_the_background_are_all_gone_once_waited_for(tmp_path)
     wait = workers.close_meanwhile()
     wait()
     assert ours() == []
+
+
+def _history_rows(ipython_dir: Path) -> int:
+    import sqlite3
+
+    database = ipython_dir / "profile_default" / "history.sqlite"
+    if not database.exists():
+        return 0
+    with sqlite3.connect(database) as db:
+        return int(db.execute("select count(*) from history").fetchone()[0])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kernel", ["warm", "papermill's own"])
+def test_the_packs_kernels_write_nothing_into_the_users_ipython_history(tmp_path, monkeypatch, kernel):
+    """IPython keeps every cell a kernel runs in the user's ~/.ipython history unless told not to: the pack's
+    kernels, warm or started by papermill when there is none, are told not to."""
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))  # the user's IPython folder, for this test
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "work"))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "work" / "runtime"))
+    (tmp_path / "work").mkdir()
+    started = None
+    if kernel == "warm":
+        started = WarmKernel(WorkerSetup(private=tmp_path / "work", kernel_name="python3", cwd=tmp_path))
+        started.settle()
+        monkeypatch.setitem(execute._warm, "kernel", started)
+    try:
+        source = _notebook(tmp_path / "one.ipynb", "answer = 6 * 7", "print(answer, get_ipython().history_manager.enabled)")
+        assert execute.execute(_job(tmp_path, source))[2] is None
+        ran = json.loads((tmp_path / "work" / "one.ipynb").read_text(encoding="utf-8"))
+        assert "".join(ran["cells"][-1]["outputs"][0]["text"]) == "42 False\n"  # ran there, keeping no history
+    finally:
+        if started is not None:
+            started.shutdown()
+    assert _history_rows(tmp_path / "ipython") == 0
