@@ -5,31 +5,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pandas as pd
-
 from qa_lib.errors import ParamsError
+
+# pandas is loaded where a month is first worked with, not when params are read: a run starts its notebook
+# workers before it loads pandas (`qa_lib.run.runner`).
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def month_range(first: str, last: str) -> list[str]:
     """Every month from `first` to `last` inclusive, as "YYYY-MM"."""
+    import pandas as pd
+
     return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
 def add_months(month: str, n: int) -> str:
     """The month `n` months after (or before, for negative n) `month`."""
+    import pandas as pd
+
     return str(pd.Period(month, freq="M") + n)
 
 
 def month_name(month: str, with_year: bool = False) -> str:
     """ "2021-10" -> "October" (or "October 2021")."""
+    import pandas as pd
+
     p = pd.Period(month, freq="M")
     return p.strftime("%B %Y") if with_year else p.strftime("%B")
 
 
 def month_short(month: str) -> str:
     """ "2021-10" -> "Oct 2021", for chart axes and table headers."""
+    import pandas as pd
+
     return pd.Period(month, freq="M").strftime("%b %Y")
 
 

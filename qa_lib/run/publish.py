@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from qa_lib.errors import QAPackError
 from qa_lib.files import EXTRA_FILES, MARKER, run_marker, write_marker
+from qa_lib.inputs.params import Params
 from qa_lib.run.history import HISTORY, is_history, keep_earlier, prune, restore
 from qa_lib.run.workspace import signals_held
 
@@ -185,6 +186,15 @@ def output_entries(build: Path, paths: list[Path]) -> list[dict[str, Any]]:
 
 
 BUILD_MARK = ".qa-pack-build"
+
+
+WIDER_NOTEBOOKS = ("highlight_report",)  # a wider run publishes only this: built with disclosure control throughout
+
+
+def notebooks_for(params: Params) -> tuple[str, ...]:
+    """The notebooks a run publishes: a wider run only WIDER_NOTEBOOKS, whatever params name (`validate.prepare`
+    narrows params to them and says so)."""
+    return WIDER_NOTEBOOKS if params.audience == "wider" else tuple(params.notebooks)
 
 
 def new_build(out: Path) -> Path:

@@ -25,20 +25,13 @@ from typing import TYPE_CHECKING
 
 from qa_lib import __version__
 from qa_lib.disclosure.ledger import LEDGER, ledger_json, read_ledger
-from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
 from qa_lib.inputs import resources
-from qa_lib.inputs.handoff import write_figures
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
-from qa_lib.notebook import Run
-from qa_lib.run.compute import audit_release, figures_stage, with_revision
 from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
 from qa_lib.run.messages import say
-from qa_lib.run.outputs import cached_pages, keep_failed, redrawn, remove_failed, write_outputs
-from qa_lib.run.publish import check_out_dir, finish, new_build, output_entries, publishing_lock
-from qa_lib.run.reader_check import check_outputs
-from qa_lib.run.validate import prepare
+from qa_lib.run.publish import check_out_dir, finish, new_build, notebooks_for, output_entries, publishing_lock
 from qa_lib.run.workspace import (
     Interrupted,
     private_workdir,
@@ -47,6 +40,10 @@ from qa_lib.run.workspace import (
     signals_interrupt,
     temp_files_in,
 )
+
+# What the modules above import stays light (no pandas): a run that uses no cache spawns its notebook workers
+# before it loads pandas, matplotlib's and the figures' modules (`_run`), so the workers start their kernels on
+# the second core while this process loads.
 
 if TYPE_CHECKING:
     pass
@@ -70,6 +67,11 @@ def _versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def _workers(notebooks: int, setup: WorkerSetup) -> Workers | None:
+    """A worker per notebook to run, one per core at most; none when there is no notebook to run."""
+    return Workers(min(notebooks, os.cpu_count() or 1), setup) if notebooks else None
 
 
 def run(
@@ -125,18 +127,33 @@ def _run(
 ) -> RunResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    params, edited = prepare(params, notebooks_dir, commentary, quiet)  # stage 1: validate what the user gave
-    versions = _versions()
-    cache, page_keys, cached = cached_pages(params, audits, period, notebooks_dir, versions) if use_cache else (None, {}, {})
-    to_run = [name for name in params.notebooks if name not in cached]
-
     build = new_build(out)
     try:
         with private_workdir() as work, temp_files_in(work):  # every library's temporary files in the private folder
-            workers = (
-                Workers(min(len(to_run), os.cpu_count() or 1), WorkerSetup(work, params.kernel_name, notebooks_dir)) if to_run else None
-            )
+            setup = WorkerSetup(work, params.kernel_name, notebooks_dir)
+            # With no cache every notebook runs: its workers are spawned now, before this process loads pandas.
+            early = None if use_cache else _workers(len(notebooks_for(params)), setup)
             try:
+                from qa_lib.run.outputs import cached_pages
+                from qa_lib.run.validate import prepare
+
+                params, edited = prepare(params, notebooks_dir, commentary, quiet)  # stage 1: validate what the user gave
+                versions = _versions()
+                cache, page_keys, cached = cached_pages(params, audits, period, notebooks_dir, versions) if use_cache else (None, {}, {})
+                to_run = [name for name in params.notebooks if name not in cached]
+                workers = early if not use_cache else _workers(len(to_run), setup)
+            except BaseException:
+                if early is not None:
+                    early.stop()
+                raise
+            try:
+                from qa_lib.disclosure.published import PublishedFigures
+                from qa_lib.inputs.handoff import write_figures
+                from qa_lib.notebook import Run
+                from qa_lib.run.compute import audit_release, figures_stage, with_revision
+                from qa_lib.run.outputs import keep_failed, redrawn, remove_failed, write_outputs
+                from qa_lib.run.reader_check import check_outputs
+
                 earlier = read_ledger(out) if params.audience == "wider" else None  # every wider release in this folder
                 data, figures, shown = figures_stage(params, audits, period, edited, accept_changed_data, quiet, timings, cache, earlier)
                 if isinstance(shown, PublishedFigures) and earlier is not None:  # the ledger after this release

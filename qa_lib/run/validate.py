@@ -20,6 +20,7 @@ from qa_lib.inputs.load import AuditData, file_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.run.messages import say
+from qa_lib.run.publish import notebooks_for
 from qa_lib.sections.themes.actions import load_actions, theme_labels
 
 
@@ -47,16 +48,13 @@ def with_commentary(figures: RunFigures, edited: Commentary, params: Params, per
     return replace(figures, commentary=texts, commentary_note=note)
 
 
-WIDER_NOTEBOOKS = ("highlight_report",)  # a wider run publishes only this: built with disclosure control throughout
-
-
 def prepare(params: Params, notebooks_dir: Path, commentary: Path | None, quiet: bool) -> tuple[Params, Commentary | None]:
     """Before any work: the notebooks params names exist, the register reads, the commentary file has its
     shape; a wider run publishes only the highlight report and never the QA lead's commentary (disclosure
     control cannot check numbers typed into it). Returns the params to run with and the commentary."""
-    if params.audience == "wider" and set(params.notebooks) - set(WIDER_NOTEBOOKS):
-        say(f"audience: wider: publishing only {', '.join(WIDER_NOTEBOOKS)} (the section notebooks are for the QA team)", quiet)
-        params = params.with_overrides(notebooks=WIDER_NOTEBOOKS)
+    if set(params.notebooks) - set(notebooks_for(params)):
+        say(f"audience: wider: publishing only {', '.join(notebooks_for(params))} (the section notebooks are for the QA team)", quiet)
+        params = params.with_overrides(notebooks=notebooks_for(params))
     for name in params.notebooks:
         if not (notebooks_dir / f"{name}.ipynb").is_file():
             raise QAPackError(f"params notebooks: no notebook {name}.ipynb in {notebooks_dir}")
