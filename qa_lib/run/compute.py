@@ -6,6 +6,7 @@ what changed since it."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import threading
 import time
@@ -53,6 +54,26 @@ def cached_figures(cache: RunCache | None, params: Params) -> RunFigures | None:
     return replace(figures, themes=replace(figures.themes, actions=load_actions(params.actions, set(theme_labels(params)))))
 
 
+SCIPY_FOR_FIGURES = ("scipy.stats",)  # the figures' exact tests, intervals and control limits
+SCIPY_FOR_PROTECTION = ("scipy.sparse", "scipy.optimize")  # a wider run's attacker (integer programs)
+
+
+def imported_meanwhile(names: tuple[str, ...]) -> None:
+    """Start importing `names` in a thread, while the audits are read and validated (mostly in Arrow's own
+    threads, with a core to spare at a million rows, where this process is what every notebook waits on).
+    scipy.stats took about 0.45 s of the path to the figures, loaded where the first test needs it. The runner
+    loads no scipy before its figures (each use imports it in its function), and scipy's own imports never
+    reach the pack, pandas, pyarrow, pandera, matplotlib or seaborn, so the two threads never wait on each
+    other's imports (tests/run/test_imported_meanwhile.py); a failure here is left for that import to raise."""
+
+    def load() -> None:
+        for name in names:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+
+    threading.Thread(target=load, name="qa-pack-imports", daemon=True).start()
+
+
 def figures_stage(
     params: Params,
     audits: Path,
@@ -69,6 +90,8 @@ def figures_stage(
     audience, protect them. Returns the data, the figures and what the outputs may show."""
     t = time.perf_counter()
     figures = cached_figures(cache, params)
+    if figures is None:  # computed here: what the figures' tests (and a wider run's attacker) load, loaded meanwhile
+        imported_meanwhile(SCIPY_FOR_FIGURES + (SCIPY_FOR_PROTECTION if params.audience == "wider" else ()))
     # A re-run of a file this run's key has validated (the cache holds its figures) reads only its identifiers,
     # for the privacy checks, from the bytes the key was made from; anything else is read and validated in full.
     read = cache.take_audits() if cache is not None else None  # the bytes held no longer than this
