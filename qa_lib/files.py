@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -159,3 +160,27 @@ def install_secret() -> bytes:
     if len(key) < 16:
         raise QAPackError(f"{path} (the pack's secret) is too short; remove it and the pack makes a new one")
     return key
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256, read a mebibyte at a time."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+QUICK_SUFFIXES = {".csv", ".txt"}  # the files a re-run may read quickly (`inputs.load.load_identifiers`)
+
+
+def read_with_sha256(path: Path) -> tuple[bytes, str]:
+    """The file's bytes and their SHA-256, from one read."""
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def audits_read_for_key(path: Path) -> tuple[bytes | None, str]:
+    """What a run's cache key is made from: a CSV's bytes (a re-run takes its identifiers from these same bytes)
+    and their SHA-256; another kind of file's SHA-256 alone."""
+    return read_with_sha256(path) if path.suffix.lower() in QUICK_SUFFIXES else (None, file_sha256(path))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
-import hashlib
 import io
 import re
 import zipfile
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from qa_lib.errors import QAPackError, ValidationFailed, bounded
+from qa_lib.files import QUICK_SUFFIXES, file_sha256, read_with_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.personal import IdentifierKeys, identifier_keys
 from qa_lib.inputs.schema import (
@@ -134,23 +134,6 @@ class AuditData:
 
 
 # ---------------------------------------------------------------- reading
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-QUICK_SUFFIXES = {".csv", ".txt"}  # the files a re-run may read quickly (`load_identifiers`)
-
-
-def read_with_sha256(path: Path) -> tuple[bytes, str]:
-    """The file's bytes and their SHA-256, from one read."""
-    data = path.read_bytes()
-    return data, hashlib.sha256(data).hexdigest()
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -13,8 +13,7 @@ import pandas as pd
 
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.figures import RunFigures
-from qa_lib.files import record_written, remove_listed, written_here
-from qa_lib.inputs.load import QUICK_SUFFIXES, file_sha256, read_with_sha256
+from qa_lib.files import audits_read_for_key, file_sha256, record_written, remove_listed, written_here
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.render import blocks
@@ -28,12 +27,18 @@ TABLES = "outputs:tables"  # the run cache's name for a run's tables and workboo
 
 
 def cached_pages(
-    params: Params, audits: Path, period: Period, notebooks_dir: Path, versions: dict[str, str]
+    params: Params,
+    audits: Path,
+    period: Period,
+    notebooks_dir: Path,
+    versions: dict[str, str],
+    read: Callable[[], tuple[bytes | None, str]] | None = None,
 ) -> tuple[RunCache | None, dict[str, str], dict[str, str]]:
-    """The run cache under this run's key, each notebook's page key, and the pages found (name -> page)."""
+    """The run cache under this run's key, each notebook's page key, and the pages found (name -> page). `read`:
+    the audits file's read for the key (`files.audits_read_for_key`), when the run started it already."""
     try:
         # A CSV is read whole here, once: a re-run reads its identifiers from these same bytes (`take_audits`).
-        raw, sha = read_with_sha256(Path(audits)) if Path(audits).suffix.lower() in QUICK_SUFFIXES else (None, file_sha256(audits))
+        raw, sha = read() if read is not None else audits_read_for_key(Path(audits))
         inputs = f"{Path(audits).name}\n{sha}"  # the report names the file
         if params.ssd.folder is not None:  # the SSD extract's files (what happened next is drawn from them)
             inputs += "".join(f"\n{p.name}\n{file_sha256(p)}" for p in sorted(Path(params.ssd.folder).glob("ssd_*.csv")))

@@ -112,3 +112,25 @@ def test_a_rerun_reads_the_file_once_and_its_identifiers_from_the_bytes_its_key_
     assert quick is not None and quick.sha256 == summary["sha256"]
     assert "SOMEONE ELSE" not in set(quick.frame["child_id"])  # the bytes the key was made from, not the file's now
     assert load_identifiers(copy, params, summary) is None  # read again, the file is not the one validated
+
+
+def test_the_key_is_made_from_the_read_the_run_started_not_a_second_read(params, demo_csv, tmp_path, own_run_cache):
+    """The runner starts reading and hashing the audits file as it begins (`files.audits_read_for_key`, in a
+    thread while it loads) and hands that read to `cached_pages`: the key and the bytes a re-run takes its
+    identifiers from are that read's, even if the file is saved again before the cache is looked at."""
+    import hashlib
+
+    from qa_lib.files import audits_read_for_key
+    from qa_lib.inputs.period import Period
+    from qa_lib.run.outputs import cached_pages
+
+    copy = tmp_path / demo_csv.name
+    shutil.copy(demo_csv, copy)
+    started = audits_read_for_key(copy)
+    assert started == (copy.read_bytes(), hashlib.sha256(copy.read_bytes()).hexdigest())
+    copy.write_text("saved again\n", encoding="utf-8")
+    cache, _, _ = cached_pages(params, copy, Period("2021-10", "2021-12"), REPO / "notebooks", {}, lambda: started)
+    assert cache is not None and cache.audits_sha256 == started[1] and cache.take_audits() == started
+    workbook = tmp_path / "audits.xlsx"
+    workbook.write_bytes(b"not read whole")
+    assert audits_read_for_key(workbook) == (None, hashlib.sha256(b"not read whole").hexdigest())  # hashed only
