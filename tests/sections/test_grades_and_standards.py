@@ -326,3 +326,18 @@ def test_agreement_by_standard_counts_pairs_by_hand_and_names_the_standard_read_
     )
     assert lowest_agreement(made) == ["c"]
     assert lowest_agreement(made.assign(ac2_high=0.99)) == []  # every interval reaches the median: none named
+
+
+def test_a_grade_columns_positions_are_found_once_per_distinct_value():
+    """`positions` looks each distinct value up once: the same as looking up every row, an unknown value, a
+    missing one and an empty column included."""
+    import numpy as np
+    import pandas as pd
+
+    from qa_lib.sections.standards.figures import GRADES, positions
+
+    values = pd.Series(["G", "N/A", None, "O", "RI", "G", "I", ""], dtype=pd.StringDtype("pyarrow"))
+    assert positions(values, GRADES).tolist() == [1, -1, -1, 0, 2, 1, 3, -1]
+    assert positions(pd.Series([], dtype=pd.StringDtype("pyarrow")), GRADES).tolist() == []
+    months = pd.Series(["2021-11", "2021-10", "2021-12", "2021-11"], dtype=pd.StringDtype("pyarrow"))
+    assert np.array_equal(positions(months, ["2021-10", "2021-11"]), [1, 0, -1, 1])
