@@ -9,7 +9,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from helpers import REPO
+
+pytestmark = pytest.mark.slow  # each test starts a Python that loads the pack or scipy
 
 RUN_SIDE = ("qa_lib", "pandas", "pyarrow", "pandera", "matplotlib", "seaborn")
 
