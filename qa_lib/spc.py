@@ -211,7 +211,6 @@ FUNNEL_COLUMNS = [
     "flagged",
 ]
 P95, P998 = 0.975, 0.999  # the one-sided probabilities of the 95% and 99.8% limits
-Z95, Z998 = 1.959964, 3.090232  # their normal equivalents (interval widths elsewhere in the pack)
 WINSOR = 0.10  # each tail of the z-scores winsorised before phi is estimated
 
 

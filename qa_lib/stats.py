@@ -59,7 +59,10 @@ def whole(value: float) -> str:
     return f"{int(round_half_up(value, 0))}%"
 
 
-Z_95 = 1.959963984540054  # the normal quantile at 0.975, as scipy.special.ndtri gives it, to the last bit
+# The normal quantiles of the pack's 95% and 99.8% intervals and limits (two-sided), as scipy.special.ndtri gives
+# them at 0.975 and 0.999, to the last bit (tests/test_stats.py): written in, so no kernel loads scipy for them.
+Z_95 = 1.959963984540054
+Z_998 = 3.090232306167813
 
 
 def _normal_quantile(q: float) -> float:

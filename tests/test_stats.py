@@ -9,6 +9,7 @@ import pytest
 
 from qa_lib.stats import (
     Z_95,
+    Z_998,
     Agreement,
     ac2_raters,
     ac_coefficient,
@@ -91,6 +92,7 @@ def test_the_95_percent_normal_quantile_written_in_is_scipys():
     from scipy.special import ndtri
 
     assert float(ndtri(0.975)) == Z_95 and abs(Z_95 - 1.96) < 0.0001  # 1.959964, the textbook's 1.96
+    assert float(ndtri(0.999)) == Z_998 and abs(Z_998 - 3.09) < 0.001  # 3.090232, the 99.8% limits' z
 
 
 # Several raters: the published worked examples. Missing ratings are NaN; grades are coded from 0.

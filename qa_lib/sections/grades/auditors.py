@@ -30,8 +30,7 @@ import pandas as pd
 from qa_lib.files import check_private_file, install_secret, record_written, write_private_text
 from qa_lib.inputs.period import Period, RunMonths
 from qa_lib.sections.grades.moderation import RANK
-from qa_lib.spc import Z95, Z998
-from qa_lib.stats import team_comparison
+from qa_lib.stats import Z_95, Z_998, team_comparison
 
 MIN_MODERATED = 5  # fewer moderated audits than this: the auditor is left out (too few to say anything)
 BAND = 5  # an auditor's number of moderated audits is shown in bands this wide: an exact count could single them out
@@ -162,10 +161,10 @@ def _funnel(table: pd.DataFrame, centre: float, within: float) -> pd.DataFrame:
             "mean_shift": table["raw_mean"],
             "centre": centre,
             "sd": sd,
-            "lower95": centre - Z95 * sd / n**0.5,
-            "upper95": centre + Z95 * sd / n**0.5,
-            "lower998": centre - Z998 * sd / n**0.5,
-            "upper998": centre + Z998 * sd / n**0.5,
+            "lower95": centre - Z_95 * sd / n**0.5,
+            "upper95": centre + Z_95 * sd / n**0.5,
+            "lower998": centre - Z_998 * sd / n**0.5,
+            "upper998": centre + Z_998 * sd / n**0.5,
             "stands_out": table["stands_out"].fillna(False).astype(bool),  # the table's reading, allowing for how many are compared
         }
     )

@@ -18,8 +18,7 @@ from qa_lib.sections.grades import display
 from qa_lib.sections.grades.auditors import BAND, band, band_middle
 from qa_lib.sections.grades.figures import good_or_outstanding
 from qa_lib.sections.grades.words import steps
-from qa_lib.spc import Z95, Z998
-from qa_lib.stats import whole
+from qa_lib.stats import Z_95, Z_998, whole
 
 GRADE_ORDER = list(GRADES)
 
@@ -167,7 +166,7 @@ def auditor_funnel_chart(points: pd.DataFrame, title: str) -> Chart:
     sd = float(points["sd"].iloc[0])
     top = int(points["moderated"].max())
     ns = np.linspace(2, max(top * 1.15, 8), 200)
-    for z, style, name in ((Z95, "--", "95% limits"), (Z998, ":", "99.8% limits")):
+    for z, style, name in ((Z_95, "--", "95% limits"), (Z_998, ":", "99.8% limits")):
         ax.plot(ns, centre + z * sd / np.sqrt(ns), style, color="#555555", linewidth=1, label=name)
         ax.plot(ns, centre - z * sd / np.sqrt(ns), style, color="#555555", linewidth=1)
     ax.axhline(centre, color=DARK_BLUE, linewidth=1, label=f"Team mean {steps(centre)}")
