@@ -10,7 +10,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from qa_lib.errors import ValidationFailed
-from qa_lib.inputs.load import Problem, ValidationReport, failures_to_problems, file_sha256, lookup, match_headers, read_raw
+from qa_lib.files import file_sha256
+from qa_lib.inputs.load import Problem, ValidationReport, failures_to_problems, lookup, match_headers, read_raw
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.schema import Rule
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from qa_lib import __version__
 from qa_lib.errors import QAPackError, RunFailed, RunInterrupted
+from qa_lib.files import file_sha256
 from qa_lib.inputs import resources
 from qa_lib.inputs.handoff import write_figures
-from qa_lib.inputs.load import file_sha256
 from qa_lib.inputs.params import Params
 from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
 from qa_lib.run.messages import say

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qa_lib.errors import QAPackError
-from qa_lib.files import EXTRA_FILES, MARKER, run_marker, write_marker
+from qa_lib.files import EXTRA_FILES, MARKER, file_sha256, run_marker, write_marker
 from qa_lib.inputs.params import Params
 from qa_lib.run.history import HISTORY, is_history, keep_earlier, prune, restore
 from qa_lib.run.workspace import signals_held
@@ -180,8 +180,6 @@ def publish(build: Path, out: Path, keep: int | None = None) -> None:
 
 def output_entries(build: Path, paths: list[Path]) -> list[dict[str, Any]]:
     """The manifest's list of what a build publishes: each file's path in the build, size and SHA-256."""
-    from qa_lib.inputs.load import file_sha256  # heavy: pandera and pyarrow, only to hash an input
-
     return [{"file": p.relative_to(build).as_posix(), "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in paths if p.exists()]
 
 

@@ -15,8 +15,9 @@ from qa_lib.commentary.document import read as read_commentary
 from qa_lib.commentary.drafts import drafts
 from qa_lib.errors import QAPackError
 from qa_lib.figures import RunFigures
+from qa_lib.files import file_sha256
 from qa_lib.inputs import resources
-from qa_lib.inputs.load import AuditData, file_sha256
+from qa_lib.inputs.load import AuditData
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.run.messages import say

@@ -73,7 +73,7 @@ def test_a_file_saved_again_during_the_run_stops_it(params, demo_csv, tmp_path, 
     """The run's key holds the SHA-256 of the file when the run began; if the bytes read later differ (the file
     was saved again in between), nothing is kept under a key of bytes the file no longer holds, nor published."""
     from qa_lib.errors import QAPackError
-    from qa_lib.inputs.load import file_sha256
+    from qa_lib.files import file_sha256
     from qa_lib.inputs.period import Period
     from qa_lib.run.cache import RunCache
     from qa_lib.run.compute import figures_stage
@@ -94,7 +94,7 @@ def test_a_rerun_reads_the_file_once_and_its_identifiers_from_the_bytes_its_key_
     identifiers from those same bytes, not from the file again: a file saved again in between cannot slip its
     identifiers past the key, and a million rows are not read and hashed twice. The cache lets go of the bytes
     as soon as they are taken."""
-    from qa_lib.inputs.load import read_with_sha256
+    from qa_lib.files import read_with_sha256
     from qa_lib.inputs.period import Period
     from qa_lib.run.outputs import cached_pages
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from qa_lib.errors import ValidationFailed
-from qa_lib.inputs.load import Problem, ValidationReport, file_sha256, header_key, read_raw
+from qa_lib.files import file_sha256
+from qa_lib.inputs.load import Problem, ValidationReport, header_key, read_raw
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.personal import holds_contact
 from qa_lib.inputs.schema import GRADE_SPELLINGS, GRADE_WORDS, NA_SPELLINGS

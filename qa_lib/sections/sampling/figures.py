@@ -233,7 +233,7 @@ def _fingerprint(path: Path, sha256: Callable[[Path], str]) -> dict[str, object]
 def sample_manifest(result: Sample, params: Params, inputs: dict[str, Path]) -> dict[str, object]:
     """What defends a draw later: the input files' SHA-256, month, cohort and seed, the rules as params set
     them, and the count after each step. No identifier (the exclusions list is counted, not copied)."""
-    from qa_lib.inputs.load import file_sha256  # heavy: pandera and pyarrow, only when a sample is written
+    from qa_lib.files import file_sha256
 
     s = params.sampling
     overall = result.summary[result.summary["service_area"] == ALL]
