@@ -17,13 +17,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa_lib.errors import QAPackError, bounded
-from qa_lib.run.workspace import children_of, session_in_background, stop_processes
+from qa_lib.run.workspace import children_of, session_in_background, stop_processes, weighed_nice
 
 if TYPE_CHECKING:
     from jupyter_client.manager import AsyncKernelManager
@@ -49,6 +49,9 @@ class WorkerSetup:
     private: Path  # the run's private folder: the kernel's temporary and connection files go there
     kernel_name: str
     cwd: Path  # the notebooks' folder (relative paths in a notebook resolve from it)
+    # The niceness the runner is weighed by, read where the setup is made (in the runner, before any worker
+    # lowers itself); its kernels' groups go below it. None where Linux has no autogroups.
+    runner_nice: int | None = field(default_factory=weighed_nice)
 
 
 # The pack's kernels keep no input history: IPython otherwise writes every cell they run into the user's own
@@ -84,7 +87,7 @@ class WarmKernel:
         """The kernel runs below the runner, as its worker does: its own session's group too."""
         process = getattr(self.km.provisioner, "process", None)  # jupyter_client's local provisioner's Popen
         if process is not None and process.pid:
-            session_in_background(process.pid)
+            session_in_background(process.pid, self.setup.runner_nice)
 
     def settle(self, timeout: float = 120) -> None:
         """Wait for the kernel to finish importing the pack; raise if it could not."""

@@ -256,11 +256,22 @@ def scheduling_nice(autogroup: str, own_nice: int) -> int:
     raise ValueError("the autogroup file is not as Linux writes it")
 
 
-def session_in_background(pid: int) -> None:
-    """A process that runs in a session of its own (a kernel) is scheduled by Linux as a group of its own
-    (autogroup), weighed against the runner as an equal whatever its niceness: that group goes BACKGROUND_NICE
-    below the niceness the runner is weighed by. Nothing to do where there are no autogroups."""
+def weighed_nice() -> int | None:
+    """The niceness this process is weighed by against other groups (scheduling_nice of its own /proc entry),
+    or None where Linux has no autogroups. The runner reads it before starting its workers: a worker has
+    lowered itself already, so its own niceness is not the runner's."""
     with contextlib.suppress(OSError, ValueError):
         text = Path("/proc/self/autogroup").read_text(encoding="ascii")
-        own = scheduling_nice(text, os.getpriority(os.PRIO_PROCESS, 0))
-        Path(f"/proc/{pid}/autogroup").write_text(str(min(19, own + BACKGROUND_NICE)), encoding="ascii")
+        return scheduling_nice(text, os.getpriority(os.PRIO_PROCESS, 0))
+    return None
+
+
+def session_in_background(pid: int, runner_nice: int | None) -> None:
+    """A process that runs in a session of its own (a kernel) is scheduled by Linux as a group of its own
+    (autogroup), weighed against the runner as an equal whatever its niceness: that group goes BACKGROUND_NICE
+    below runner_nice, the niceness the runner is weighed by (weighed_nice, read in the runner). Nothing to do
+    where there are no autogroups (None)."""
+    if runner_nice is None:
+        return
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/autogroup").write_text(str(min(19, runner_nice + BACKGROUND_NICE)), encoding="ascii")

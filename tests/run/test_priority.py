@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qa_lib.run.workspace import BACKGROUND_NICE, children_of, scheduling_nice, session_in_background
+from qa_lib.run.workspace import BACKGROUND_NICE, children_of, scheduling_nice, session_in_background, weighed_nice
 
 AUTOGROUPS = Path("/proc/self/autogroup").exists()
 unix = pytest.mark.skipif(not hasattr(os, "getpriority"), reason="niceness is a Unix idea")
@@ -52,7 +52,7 @@ def test_a_process_in_a_session_of_its_own_gets_its_group_put_below_ours():
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True)
     try:
         assert _group_nice(child.pid) == 0  # a new session's group starts level with everyone's
-        session_in_background(child.pid)
+        session_in_background(child.pid, weighed_nice())
         assert _group_nice(child.pid) == _below_the_runner()
     finally:
         child.kill()
@@ -62,7 +62,39 @@ def test_a_process_in_a_session_of_its_own_gets_its_group_put_below_ours():
 def test_a_process_gone_already_is_no_error():
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
-    session_in_background(child.pid)  # nothing to lower, nothing raised
+    session_in_background(child.pid, 0)  # nothing to lower, nothing raised
+
+
+@pytest.mark.skipif(not AUTOGROUPS, reason="no autogroup scheduling on this system")
+def test_a_worker_lowered_already_puts_its_kernels_group_below_the_runner_not_below_itself():
+    """CI caught this: in no autogroup (the root task group) a worker, ten below the runner already, read its
+    own niceness as the runner's and sent its kernel's group to 19, not 10. The runner's figure is passed in."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True)
+    code = (
+        "import os, sys; from qa_lib.run.workspace import session_in_background; os.nice(10); "
+        "session_in_background(int(sys.argv[1]), int(sys.argv[2]))"
+    )
+    try:
+        for runner in (0, 3):
+            subprocess.run([sys.executable, "-c", code, str(child.pid), str(runner)], check=True)
+            assert _group_nice(child.pid) == runner + 10
+        subprocess.run([sys.executable, "-c", code, str(child.pid), "15"], check=True)
+        assert _group_nice(child.pid) == 19  # no lower than Linux allows
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_no_autogroups_means_nothing_written():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], start_new_session=True)
+    try:
+        before = Path(f"/proc/{child.pid}/autogroup").read_text(encoding="ascii") if AUTOGROUPS else None
+        session_in_background(child.pid, None)
+        after = Path(f"/proc/{child.pid}/autogroup").read_text(encoding="ascii") if AUTOGROUPS else None
+        assert before == after
+    finally:
+        child.kill()
+        child.wait()
 
 
 @unix
@@ -71,7 +103,10 @@ def test_the_runs_workers_and_their_kernels_run_below_the_runner(tmp_path):
     from qa_lib.run import execute
     from qa_lib.run.execute import Workers, WorkerSetup
 
-    workers = Workers(1, WorkerSetup(tmp_path, "python3", tmp_path))
+    setup = WorkerSetup(tmp_path, "python3", tmp_path)
+    if AUTOGROUPS:  # read here, in the runner's place, not in a worker that has lowered itself already
+        assert min(19, setup.runner_nice + 10) == _below_the_runner()
+    workers = Workers(1, setup)
     try:
         assert workers.pool.submit(execute.warmed).result(timeout=180), "the worker's kernel did not start"
         pids = {p.pid for p in workers.pool._processes.values() if p.pid is not None}
