@@ -105,7 +105,7 @@ def test_the_runs_workers_and_their_kernels_run_below_the_runner(tmp_path):
 
     setup = WorkerSetup(tmp_path, "python3", tmp_path)
     if AUTOGROUPS:  # read here, in the runner's place, not in a worker that has lowered itself already
-        assert min(19, setup.runner_nice + 10) == _below_the_runner()
+        assert setup.runner_nice is not None and min(19, setup.runner_nice + 10) == _below_the_runner()
     workers = Workers(1, setup)
     try:
         assert workers.pool.submit(execute.warmed).result(timeout=180), "the worker's kernel did not start"
