@@ -75,6 +75,9 @@ class WarmKernel:
         # Clients that start without jupyter_client's 0.2 s idle wait: papermill's for each notebook, and ours.
         self.km.client_factory = QuickAsyncClient
         self.km.blocking_class = QuickBlockingClient
+        from qa_lib.run.forked import ForkedProvisioner
+
+        self.km.provisioner = ForkedProvisioner(kernel_id=self.km.kernel_id or "", kernel_spec=self.km.kernel_spec, parent=self.km)
         run_sync(self.km.start_kernel)(cwd=str(setup.cwd), extra_arguments=list(KERNEL_ARGUMENTS))
         self.background()
         self.fresh = True
@@ -145,9 +148,11 @@ def start_worker(setup: WorkerSetup) -> None:
     (`qa_lib.run.workspace.worker_start`), papermill and nbconvert imported, its kernel started and the
     pack imported into it, all while the runner is still validating the data. The kernel's own temporary
     and connection files go into the run's private folder, so they go with it however the run ends."""
+    from qa_lib.run.forked import forked_worker_start
     from qa_lib.run.workspace import worker_start  # heavy: in the worker process only
 
     worker_start()
+    forked_worker_start()
     os.environ["TMPDIR"] = str(setup.private)
     os.environ["JUPYTER_RUNTIME_DIR"] = str(setup.private / "runtime")
     tempfile.tempdir = None
@@ -268,21 +273,44 @@ COMBINED = {"highlight_report"}  # reports assembled from the sections' figures 
 
 
 class Workers:
-    """The run's notebook workers, one per core at most. They are spawned as soon as the run knows which
-    notebooks it must run, before the data are validated, and each starts its kernel and imports the pack
-    meanwhile (`qa_lib.run.execute.start_worker`). However a run ends (an error, Ctrl-C, SIGTERM), no worker
-    or kernel outlives it."""
+    """The run's notebook workers, one per core at most. They are started as soon as the run knows which
+    notebooks it must run, before the data are validated, and each starts its kernel meanwhile
+    (`qa_lib.run.execute.start_worker`). On Linux they and their kernels are forked from a fork server that
+    loads the pack once (`qa_lib.run.forked`); elsewhere they are spawned. However a run ends (an error,
+    Ctrl-C, SIGTERM), no worker, kernel or fork server outlives it."""
 
     def __init__(self, count: int, setup: WorkerSetup) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=get_context("spawn"), initializer=start_worker, initargs=(setup,))
-        for _ in range(count):
-            self.pool.submit(warmed)  # the pool spawns a worker per task it cannot hand to an idle one
+        from qa_lib.run.forked import fork_server
+
+        server = fork_server(setup.private)
+        self.forking = server is not None
+        self.replaced = server[1] if server is not None else None
+        context = server[0] if server is not None else get_context("spawn")
+        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=start_worker, initargs=(setup,))
+        self.failed: list[BaseException] = []
+        self.stopping = threading.Event()
+        # Starting a worker waits for the fork server to load the pack (about a second): done in a thread, so
+        # this process goes on validating the data and computing the figures meanwhile.
+        self.starting = threading.Thread(target=self._start, args=(count,), name="qa-pack-workers-starting", daemon=True)
+        self.starting.start()
+
+    def _start(self, count: int) -> None:
+        try:
+            for _ in range(count):
+                if self.stopping.is_set():
+                    return
+                self.pool.submit(warmed)  # the pool starts a worker per task it cannot hand to an idle one
+        except BaseException as exc:  # noqa: BLE001 - raised again where the run waits for its workers (run)
+            self.failed.append(exc)
 
     def run(self, jobs: list[NotebookJob]) -> Callable[[], list[tuple[str, float, str | None]]]:
         """Start the notebooks; returns a wait for their results (name, seconds, error), so the caller can work
         meanwhile. The combined report goes last: it draws the same charts as the section notebooks and takes
         them from the run's chart cache."""
         jobs = sorted(jobs, key=lambda j: j.name in COMBINED)
+        self.starting.join()
+        if self.failed:
+            raise self.failed[0]
         futures = [self.pool.submit(execute, job) for job in jobs]
 
         def wait() -> list[tuple[str, float, str | None]]:
@@ -291,19 +319,36 @@ class Workers:
         return wait
 
     def close(self) -> None:
-        """Let the workers finish and exit (each shuts its kernel down as it goes)."""
+        """Let the workers finish and exit (each shuts its kernel down as it goes); then the fork server goes."""
+        self.starting.join()
         self.pool.shutdown()
+        self._stop_server(at_once=False)
 
     def close_meanwhile(self) -> Callable[[], None]:
         """`close`, in the background (a kernel takes a third of a second to shut down); returns the wait for it,
         to call before the private folder the kernels use goes."""
-        closing = threading.Thread(target=self.pool.shutdown, name="qa-pack-workers-closing", daemon=True)
+        closing = threading.Thread(target=self.close, name="qa-pack-workers-closing", daemon=True)
         closing.start()
         return closing.join
 
     def stop(self) -> None:
-        """Stop every worker and its kernel at once."""
+        """Stop every worker and its kernel at once, and the fork server first: a worker still being forked
+        fails at once rather than after the server has loaded the pack."""
+        self.stopping.set()
+        self._stop_server(at_once=True, last=False)
+        self.starting.join()
+        self._stop_server(at_once=True)  # one started as this began
         stop_workers(self.pool)
+
+    def _stop_server(self, at_once: bool, last: bool = True) -> None:
+        """Stop the fork server; once no worker can be started any more (`last`), multiprocessing's temporary
+        folder is put back (a worker started after that would leave one of its own in the private folder)."""
+        if self.forking:
+            from qa_lib.run.forked import restore_temp_folder, stop_fork_server
+
+            stop_fork_server(at_once)
+            if last:
+                restore_temp_folder(self.replaced)
 
 
 def stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:

@@ -9,6 +9,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -177,6 +178,23 @@ def _files_holding(root: Path, values: set[str]) -> list[Path]:
     return hits
 
 
+@pytest.fixture(params=["forked", "spawned"])
+def private(request, tmp_path):
+    """The temp folder the run is given. A short one (under the system's): its workers and kernels are forked
+    from a fork server whose socket goes in the run's private folder. One too deep for a socket's name: they
+    are spawned. Either way a stopped run leaves nothing."""
+    if request.param == "spawned":
+        folder = tmp_path / ("deep" * 20) / "tmp"
+        folder.mkdir(parents=True)
+        yield folder
+        return
+    folder = Path(tempfile.mkdtemp(prefix="qa-h-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
 def last_good(published, tmp_path) -> Path:
     """A copy of a published run: the last good report a stopped run must leave untouched."""
@@ -215,9 +233,7 @@ def _after(tag: str, seconds: float = 15) -> list[int]:
 
 
 @pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_a_signal_mid_run_removes_everything_and_keeps_the_last_report(planted_csv, last_good, tmp_path, signum, code):
-    private = tmp_path / "tmp"
-    private.mkdir()
+def test_a_signal_mid_run_removes_everything_and_keeps_the_last_report(planted_csv, last_good, private, signum, code):
     before = {p.relative_to(last_good): p.read_bytes() for p in last_good.rglob("*") if p.is_file()}
     tag = uuid.uuid4().hex
     proc = _start(planted_csv, last_good, private, tag)
@@ -237,9 +253,7 @@ def test_a_signal_mid_run_removes_everything_and_keeps_the_last_report(planted_c
     assert _files_holding(last_good.parent, ids) == [] and _files_holding(private, ids) == []
 
 
-def test_a_run_killed_outright_is_cleaned_up_by_the_next(planted_csv, last_good, tmp_path):
-    private = tmp_path / "tmp"
-    private.mkdir()
+def test_a_run_killed_outright_is_cleaned_up_by_the_next(planted_csv, last_good, private, tmp_path):
     tag = uuid.uuid4().hex
     proc = _start(planted_csv, last_good, private, tag)
     _wait_for_notebooks(private, proc)
