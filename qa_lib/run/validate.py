@@ -87,10 +87,10 @@ def demo_settings(params: Params) -> list[str]:
 def is_demo_data(frame: pd.DataFrame) -> bool:
     """Whether the audits are the demo's (or made from it, as the tests make theirs): most of their audit IDs are
     the demo year's. A council's own file shares none."""
-    from qa_lib.inputs.demo import demo_audits  # builds the demo year in memory: only when params look like the demo's
+    from qa_lib.inputs.demo import demo_audit_ids
 
     ids = frame["audit_id"].astype(str)
-    return bool(len(ids)) and float(ids.isin(set(demo_audits()["audit_id"])).mean()) >= 0.5
+    return bool(len(ids)) and float(ids.isin(demo_audit_ids()).mean()) >= 0.5
 
 
 def refuse_demo_settings(params: Params, audits: pd.DataFrame) -> None:

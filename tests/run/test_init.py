@@ -10,6 +10,7 @@ import pytest
 
 from helpers import REPO, qa_pack
 from qa_lib.errors import QAPackError
+from qa_lib.inputs.demo import demo_audit_ids, demo_audits
 from qa_lib.inputs.params import load_params
 from qa_lib.run.init import init
 from qa_lib.run.validate import demo_settings, refuse_demo_settings
@@ -40,6 +41,12 @@ def test_the_demo_params_are_refused_with_a_councils_own_returns(demo_csv: Path)
         refuse_demo_settings(params, ours)
     said = str(err.value)
     assert "programme: author" in said and "actions (the demo's register)" in said and "qa-pack init" in said
+
+
+def test_the_demo_years_audit_ids_are_known_without_drawing_it():
+    drawn = demo_audits()
+    assert demo_audit_ids() == set(drawn["audit_id"])  # the generator's own numbering, month by month
+    assert len(demo_audit_ids()) == 976 == len(drawn)
 
 
 @pytest.mark.slow
