@@ -16,11 +16,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from qa_lib.errors import QAPackError, bounded
 from qa_lib.run.workspace import children_of, session_in_background, stop_processes, weighed_nice
@@ -106,8 +106,17 @@ class WarmKernel:
             self.warming.stop_channels()
 
     def shutdown(self) -> None:
+        """The kernel killed (it has nothing to save) and its resources released. A forked kernel is this
+        worker's own child: killed and reaped here at once, where jupyter_client polls for it every 0.1 s."""
         from jupyter_core.utils import run_sync
 
+        from qa_lib.run.forked import ForkedKernel
+
+        process = getattr(self.km.provisioner, "process", None)
+        if isinstance(process, ForkedKernel):
+            with contextlib.suppress(OSError):
+                process.kill()
+                process.wait()
         with contextlib.suppress(Exception):
             run_sync(self.km.shutdown_kernel)(now=True)
 
@@ -269,6 +278,20 @@ def describe_os_error(exc: OSError) -> str:
     return bounded(words.get(exc.errno or 0, exc.strerror or type(exc).__name__) + where, 300)
 
 
+Results = list[tuple[str, float, str | None]]  # per notebook: name, seconds, error or None
+
+
+class Waiting(Protocol):
+    """The wait for a run's notebooks (`Workers.run`)."""
+
+    def __call__(self, written: Callable[[str], None] | None = None) -> Results: ...
+
+
+def nothing_to_wait_for(written: Callable[[str], None] | None = None) -> Results:
+    """The wait when no notebook runs (every page came from the run cache)."""
+    return []
+
+
 COMBINED = {"highlight_report"}  # reports assembled from the sections' figures and charts: run last
 
 
@@ -303,7 +326,7 @@ class Workers:
         except BaseException as exc:  # noqa: BLE001 - raised again where the run waits for its workers (run)
             self.failed.append(exc)
 
-    def run(self, jobs: list[NotebookJob]) -> Callable[[], list[tuple[str, float, str | None]]]:
+    def run(self, jobs: list[NotebookJob]) -> Waiting:
         """Start the notebooks; returns a wait for their results (name, seconds, error), so the caller can work
         meanwhile. The combined report goes last: it draws the same charts as the section notebooks and takes
         them from the run's chart cache."""
@@ -313,7 +336,14 @@ class Workers:
             raise self.failed[0]
         futures = [self.pool.submit(execute, job) for job in jobs]
 
-        def wait() -> list[tuple[str, float, str | None]]:
+        def wait(written: Callable[[str], None] | None = None) -> list[tuple[str, float, str | None]]:
+            """The results in the jobs' order; `written(name)` is called for each page as its notebook ends
+            (while the others still run), in the order they end."""
+            if written is not None:
+                for future in as_completed(futures):
+                    name, _, error = future.result()
+                    if error is None:
+                        written(name)
             return [f.result() for f in futures]
 
         return wait
@@ -322,7 +352,7 @@ class Workers:
         """Let the workers finish and exit (each shuts its kernel down as it goes); then the fork server goes."""
         self.starting.join()
         self.pool.shutdown()
-        self._stop_server(at_once=False)
+        self._stop_server()
 
     def close_meanwhile(self) -> Callable[[], None]:
         """`close`, in the background (a kernel takes a third of a second to shut down); returns the wait for it,
@@ -335,18 +365,18 @@ class Workers:
         """Stop every worker and its kernel at once, and the fork server first: a worker still being forked
         fails at once rather than after the server has loaded the pack."""
         self.stopping.set()
-        self._stop_server(at_once=True, last=False)
+        self._stop_server(last=False)
         self.starting.join()
-        self._stop_server(at_once=True)  # one started as this began
+        self._stop_server()  # one started as this began
         stop_workers(self.pool)
 
-    def _stop_server(self, at_once: bool, last: bool = True) -> None:
+    def _stop_server(self, last: bool = True) -> None:
         """Stop the fork server; once no worker can be started any more (`last`), multiprocessing's temporary
         folder is put back (a worker started after that would leave one of its own in the private folder)."""
         if self.forking:
             from qa_lib.run.forked import restore_temp_folder, stop_fork_server
 
-            stop_fork_server(at_once)
+            stop_fork_server()
             if last:
                 restore_temp_folder(self.replaced)
 

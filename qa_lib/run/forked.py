@@ -53,13 +53,13 @@ def fork_server(folder: Path) -> tuple[BaseContext, str | None] | None:
     return context, replaced
 
 
-def stop_fork_server(at_once: bool) -> None:
-    """Stop the run's fork server and remove its socket: gently (it leaves once its last worker has: `at_once`
-    False) or at once (SIGTERM: a server still loading the pack does not finish first)."""
+def stop_fork_server() -> None:
+    """Stop the run's fork server at once (SIGTERM: it holds nothing to save, a server still loading the pack
+    does not finish first, and one that is done does not tear its interpreter down) and remove its socket."""
     from multiprocessing import forkserver
 
     server: Any = forkserver._forkserver
-    if at_once and server._forkserver_pid is not None:
+    if server._forkserver_pid is not None:
         with contextlib.suppress(OSError):
             os.kill(server._forkserver_pid, signal.SIGTERM)
     with contextlib.suppress(OSError):

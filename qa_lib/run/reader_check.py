@@ -158,24 +158,41 @@ def _holds(text: str, ids: Redactor, digits: set[str]) -> bool:
     return ids.finds_identifier(text) or holds_contact(text) or ids.finds_name(text) or bool(runs & digits)
 
 
-def check_outputs(files: Iterable[Path], identifiers: Iterable[str] | IdentifierKeys, names: Iterable[str] = ()) -> None:
-    """Raise LeakFound, naming every file and section (never the value), if any output would show an identifier
-    from the data, a contact detail or a listed name as a reader sees it."""
-    keyed = identifiers if isinstance(identifiers, IdentifierKeys) else identifier_keys(identifiers)
-    # An all-digit ID (a council's numeric person ID, or an audit numbered by month such as 2021-10-3) is searched
-    # as a whole run of its digits, not however it is written: a page of months and counts would spell it across
-    # cells. One shorter than SHORT_NUMBER cannot be told from a count on a page and is not searched.
-    digits = {k for k in keyed.digits if len(k) >= SHORT_NUMBER}
-    ids = Redactor(IdentifierKeys(keyed.words, frozenset(), keyed.parts), names=[n for n in names if str(n).strip()])
-    found: list[str] = []
-    for path in files:
-        for where, text, plain, heading in _texts(path):
-            if _holds(text, ids, digits):
-                found.append(f"{path.name}, {plain if heading and _holds(heading, ids, digits) else where}")
-    if found:
-        shown = "; ".join(dict.fromkeys(found))
+class ReaderCheck:
+    """The last check, made ready once and run file by file: the runner checks each page as its notebook
+    writes it, and the tables and headlines as they are written, while the other notebooks still run."""
+
+    def __init__(self, identifiers: Iterable[str] | IdentifierKeys, names: Iterable[str] = ()) -> None:
+        keyed = identifiers if isinstance(identifiers, IdentifierKeys) else identifier_keys(identifiers)
+        # An all-digit ID (a council's numeric person ID, or an audit numbered by month such as 2021-10-3) is
+        # searched as a whole run of its digits, not however it is written: a page of months and counts would
+        # spell it across cells. One shorter than SHORT_NUMBER cannot be told from a count on a page and is not
+        # searched.
+        self.digits = {k for k in keyed.digits if len(k) >= SHORT_NUMBER}
+        self.ids = Redactor(IdentifierKeys(keyed.words, frozenset(), keyed.parts), names=[n for n in names if str(n).strip()])
+
+    def found(self, path: Path) -> list[str]:
+        """Where in one file (its name and section or row, never the value) a reader would see what must not be."""
+        return [
+            f"{path.name}, {plain if heading and _holds(heading, self.ids, self.digits) else where}"
+            for where, text, plain, heading in _texts(path)
+            if _holds(text, self.ids, self.digits)
+        ]
+
+
+def refuse_if_found(found: Iterable[str]) -> None:
+    """Raise LeakFound, naming every file and section found (never the value), if anything was."""
+    shown = "; ".join(dict.fromkeys(found))
+    if shown:
         raise LeakFound(
             f"the last check before publishing found an identifier from the data, a contact detail or a listed name in: "
             f"{shown[:1500]}. Nothing was published and the last report is unchanged; find where it came from (params, "
             "the commentary, the register or a label) and remove it"
         )
+
+
+def check_outputs(files: Iterable[Path], identifiers: Iterable[str] | IdentifierKeys, names: Iterable[str] = ()) -> None:
+    """Raise LeakFound, naming every file and section (never the value), if any output would show an identifier
+    from the data, a contact detail or a listed name as a reader sees it."""
+    check = ReaderCheck(identifiers, names)
+    refuse_if_found(where for path in files for where in check.found(path))

@@ -31,7 +31,7 @@ from qa_lib.files import audits_read_for_key
 from qa_lib.inputs import resources
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
-from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup
+from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup, nothing_to_wait_for
 from qa_lib.run.messages import say
 from qa_lib.run.publish import check_out_dir, finish, new_build, notebooks_for, output_entries, publishing_lock
 from qa_lib.run.workspace import (
@@ -164,7 +164,7 @@ def _run(
                 from qa_lib.notebook import Run
                 from qa_lib.run.compute import audit_release, figures_stage, with_revision
                 from qa_lib.run.outputs import keep_failed, redrawn, remove_failed, write_outputs
-                from qa_lib.run.reader_check import check_outputs
+                from qa_lib.run.reader_check import ReaderCheck, refuse_if_found
 
                 earlier = read_ledger(out) if params.audience == "wider" else None  # every wider release in this folder
                 data, figures, shown = figures_stage(params, audits, period, edited, accept_changed_data, quiet, timings, cache, earlier)
@@ -203,8 +203,18 @@ def _run(
                 if jobs:
                     say(f"Running {len(jobs)} notebook(s): {', '.join(to_run)} ...", quiet)
                 t = time.perf_counter()
-                wait = workers.run(jobs) if workers is not None else list
-                # The tables, the workbook, the e-mail headlines and the cached pages are made here while the notebooks run.
+                wait = workers.run(jobs) if workers is not None else nothing_to_wait_for
+                # The tables, the workbook, the e-mail headlines and the cached pages are made here while the notebooks
+                # run, and the last check (what a reader would see) is made on each file as it is written.
+                check = ReaderCheck(data.identifier_keys, params.quotes.redact_names)
+                found: dict[Path, list[str]] = {}
+                checking = [0.0]
+
+                def checked(path: Path) -> None:
+                    started = time.perf_counter()
+                    found[path] = check.found(path)
+                    checking[0] += time.perf_counter() - started
+
                 table_paths = write_outputs(shown, params, period, build, cache, revised_tables)
                 view = Run(params=params, period=period, target=float(params.target_return_rate))
                 view.figures, view.published = (None, shown) if isinstance(shown, PublishedFigures) else (shown, None)  # type: ignore[assignment]
@@ -219,7 +229,16 @@ def _run(
                     (build / f"{name}.html").write_text(redrawn(page, block), encoding="utf-8")
                 timings["tables_and_cached_pages"] = time.perf_counter() - t
                 audit_release(figures, shown, earlier, timings)  # a wider pack: audited while the notebooks draw it
-                results = wait()
+                checked_files = [
+                    *(build / f"{name}.html" for name in params.notebooks),
+                    *(p for p in table_paths if p.suffix == ".csv"),
+                    build / "headlines.json",
+                ]
+                for path in checked_files[len(params.notebooks) :]:
+                    checked(path)
+                for name in cached:
+                    checked(build / f"{name}.html")
+                results = wait(lambda name: checked(build / f"{name}.html"))  # each page checked as it is written
                 timings["notebooks_and_html"] = time.perf_counter() - t
             except BaseException:
                 if workers is not None:
@@ -240,13 +259,13 @@ def _run(
                 html_paths = [build / f"{name}.html" for name in params.notebooks]
                 if cache is not None and to_run:
                     cache.store({name: (page_keys[name], (build / f"{name}.html").read_text(encoding="utf-8")) for name in to_run})
-                t = time.perf_counter()  # the last check: what a reader would see, before anything is published
-                check_outputs(
-                    [*html_paths, *(p for p in table_paths if p.suffix == ".csv"), build / "headlines.json"],
-                    data.identifier_keys,
-                    params.quotes.redact_names,
-                )
-                timings["reader_check"] = time.perf_counter() - t
+                # The last check: what a reader would see, before anything is published (every file checked once,
+                # most while the notebooks ran; what was found named in the files' order).
+                for path in checked_files:
+                    if path not in found:
+                        checked(path)
+                refuse_if_found(where for path in checked_files for where in found[path])
+                timings["reader_check"] = checking[0]
             except BaseException:
                 if workers is not None:
                     workers.stop()

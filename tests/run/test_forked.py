@@ -211,3 +211,22 @@ def test_the_temporary_folder_is_put_back_only_once_no_worker_can_start(short_pr
     workers = Workers(2, WorkerSetup(short_private, "python3", short_private))
     workers.stop()  # the workers are still being started: the server is loading the pack
     assert alive_then == [False]
+
+
+@linux
+@pytest.mark.slow
+def test_each_page_is_handed_on_as_its_notebook_ends_and_a_failed_one_is_not(short_private):
+    workers = Workers(1, WorkerSetup(short_private, "python3", short_private))
+    try:
+        failing = short_private / "fails.ipynb"
+        nb = _new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("params_path = ''", metadata={"tags": ["parameters"]}), nbformat.v4.new_code_cell("1/0")]
+        nbformat.write(nb, failing)
+        good = _job(short_private, _notebook(short_private, short_private / "facts.json"))
+        bad = NotebookJob(**{**good.__dict__, "name": "fails", "source": failing, "output": short_private / "fails.out.ipynb"})
+        written: list[tuple[str, bool]] = []
+        results = workers.run([bad, good])(lambda name: written.append((name, (short_private / f"{name}.html").exists())))
+        assert [(name, error is None) for name, _, error in results] == [("fails", False), ("facts", True)]
+        assert written == [("facts", True)]  # the page was there to check when it was handed on
+    finally:
+        workers.stop()

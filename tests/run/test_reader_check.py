@@ -128,3 +128,29 @@ def test_identifiers_are_keyed_as_a_reader_would_type_them_by_hand():
     assert keyed.parts >= 4  # AUD-2021-01-001 has four parts; a bound from its separators may be larger, never smaller
     assert identifier_keys(pd.Series(ids, dtype="string[pyarrow]")) == keyed
     assert identifier_keys([]) == identifier_keys(["--", " "]) == type(keyed)(frozenset(), frozenset(), 0)
+
+
+@pytest.mark.slow
+def test_a_run_checks_each_file_once_and_names_what_it_found_in_the_files_order(tmp_path, demo_csv, monkeypatch):
+    """The runner checks each page as its notebook ends (the tables and headlines as they are written), while
+    the other notebooks run; what is found stops the run, named in the files' order, and nothing is published."""
+    from qa_lib.inputs.params import load_params
+    from qa_lib.run import reader_check, runner
+
+    seen: list[str] = []
+
+    def found(self, path):
+        seen.append(path.name)
+        return [f"{path.name}, section 'planted'"] if path.name in ("highlight_report.html", "compliance.html") else []
+
+    monkeypatch.setattr(reader_check.ReaderCheck, "found", found)
+    params = load_params(REPO / "params" / "demo.yml")
+    out = tmp_path / "out"
+    with pytest.raises(LeakFound) as err:
+        runner.run(params, audits=demo_csv, out=out, quiet=True, use_cache=False)
+    assert sorted(seen) == sorted(set(seen))  # each file once
+    assert {f"{name}.html" for name in params.notebooks} <= set(seen) and "headlines.json" in seen
+    said = str(err.value)
+    # params' order, not the order the notebooks ended in (the highlight report runs last: it takes the charts)
+    assert said.index("highlight_report.html") < said.index("compliance.html")
+    assert not out.exists()
