@@ -56,10 +56,13 @@ def mentions(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...],
     return frame
 
 
-def theme_counts(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], keys: list[str]) -> pd.DataFrame:
-    """Per month and theme: returned audits whose free text mentions the theme, and the % of returned audits."""
+def theme_counts(
+    audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], keys: list[str], found: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per month and theme: returned audits whose free text mentions the theme, and the % of returned audits
+    (`found`: the `mentions` frame, when it is made already)."""
     r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month"]]
-    m = mentions(audits, months, themes, keys)
+    m = mentions(audits, months, themes, keys) if found is None else found
     returned = r.groupby("audit_month").size().reindex(months, fill_value=0)
     rows = []
     for theme in themes:
@@ -80,17 +83,21 @@ def theme_counts(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, .
     return out
 
 
-def theme_by_standard(audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], keys: list[str]) -> pd.DataFrame:
-    """Per month, theme and standard: returned audits whose comment on that standard mentions the theme."""
+def theme_by_standard(
+    audits: pd.DataFrame, months: list[str], themes: tuple[Theme, ...], keys: list[str], found: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per month, theme and standard: returned audits whose comment on that standard mentions the theme
+    (`found`: the `mentions` frame, when it is made already)."""
     r = audits.loc[audits["audit_month"].isin(months) & audits["status"].eq("returned"), ["audit_month"]]
-    m = mentions(audits, months, themes, keys)
+    m = mentions(audits, months, themes, keys) if found is None else found
+    by_month = m.groupby(r["audit_month"]).sum().reindex(months, fill_value=0) if len(m.columns) else None  # every column at once
     rows = []
     for theme in themes:
         for k in keys:
             col = f"comment_{k}"
-            if (theme.key, col) not in m.columns:
+            if by_month is None or (theme.key, col) not in m.columns:
                 continue
-            per_month = m[(theme.key, col)].groupby(r["audit_month"]).sum().reindex(months, fill_value=0)
+            per_month = by_month[(theme.key, col)]
             rows += [
                 {"audit_month": mo, "theme": theme.key, "label": theme.label, "standard": k, "audits": int(n)}
                 for mo, n in per_month.items()
@@ -169,9 +176,10 @@ def compute(audits: pd.DataFrame, params: Params, m: RunMonths, standards_table:
     if settings.enabled:
         redactor = Redactor.for_audits(audits, text_columns(audits, keys), settings.redact_names, settings.allowed_words)
         found = quotes(audits, months, params.themes, keys, redactor, settings.per_theme)
+    found_in_text = mentions(audits, months, params.themes, keys)  # once, for both tables
     return ThemesFigures(
-        counts=theme_counts(audits, months, params.themes, keys),
-        by_standard=theme_by_standard(audits, months, params.themes, keys),
+        counts=theme_counts(audits, months, params.themes, keys, found_in_text),
+        by_standard=theme_by_standard(audits, months, params.themes, keys, found_in_text),
         key={month: key_themes(standards_table, month, **params.key_themes) for month in months},
         quotes=found,
         actions=load_actions(params.actions, set(theme_labels(params))),
