@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from qa_lib.errors import QAPackError, bounded
 from qa_lib.run.workspace import children_of, session_in_background, stop_processes, weighed_nice
@@ -149,7 +149,8 @@ class WarmKernel:
         self.run_code(WARM_UP)  # waited for here: the worker is idle between notebooks
 
 
-_warm: dict[str, WarmKernel] = {}  # this worker process's own kernel (set by start_worker; never in the runner)
+# This worker process's own kernel and page exporter (set by start_worker; never in the runner).
+_warm: dict[str, Any] = {}
 
 
 def start_worker(setup: WorkerSetup) -> None:
@@ -157,7 +158,7 @@ def start_worker(setup: WorkerSetup) -> None:
     (`qa_lib.run.workspace.worker_start`), papermill and nbconvert imported, its kernel started and the
     pack imported into it, all while the runner is still validating the data. The kernel's own temporary
     and connection files go into the run's private folder, so they go with it however the run ends."""
-    from qa_lib.run.forked import forked_worker_start
+    from qa_lib.run.forked import PRELOAD, forked_worker_start
     from qa_lib.run.workspace import worker_start  # heavy: in the worker process only
 
     worker_start()
@@ -179,7 +180,10 @@ def start_worker(setup: WorkerSetup) -> None:
     import nbformat  # noqa: F401 - JSON-schema set-up, paid here while the runner validates
     import papermill  # noqa: F401
 
-    import qa_lib.render.html  # noqa: F401 - nbconvert
+    from qa_lib.render.html import page_exporter  # nbconvert
+
+    preloaded = sys.modules.get(PRELOAD)  # a worker forked from the fork server: its exporter, compiled there
+    _warm["exporter"] = preloaded.EXPORTER if preloaded is not None else page_exporter()
 
     if kernel is not None:
         try:
@@ -227,7 +231,7 @@ def execute(job: NotebookJob) -> tuple[str, float, str | None]:
         failed = False
         nb = nbformat.read(job.output, as_version=4)  # converted here, in the worker, so conversions run side by side too
         title = f"{nb.metadata.get('qa_title', job.name)} – {job.period_label}"
-        page = notebook_to_html(nb, title)
+        page = notebook_to_html(nb, title, _warm.get("exporter"))
         tmp = job.html.with_name(f".{job.html.name}.tmp")
         tmp.write_text(page, encoding="utf-8")
         tmp.replace(job.html)

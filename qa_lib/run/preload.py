@@ -19,9 +19,10 @@ import jupyter_client  # noqa: E402, F401
 import nbformat  # noqa: E402, F401
 import papermill  # noqa: E402, F401
 
-import qa_lib.render.html  # noqa: E402
 import qa_lib.run.forked  # noqa: E402, F401
+from qa_lib.render.html import page_exporter  # noqa: E402
 from qa_lib.run.warm_up import warm_up  # noqa: E402
 
 warm_up()
+EXPORTER = page_exporter()  # every worker's, its templates compiled here once
 gc.freeze()  # what is loaded stays shared with every fork: the collector never touches it there
