@@ -4,6 +4,7 @@ server): a page made with an exporter that made others first is the same, byte f
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from helpers import REPO
 from qa_lib.render.html import notebook_to_html, page_exporter
@@ -18,6 +19,7 @@ def _with_output(name: str, heading: str) -> nbformat.NotebookNode:
     return nb
 
 
+@pytest.mark.slow
 def test_a_kept_exporter_makes_each_page_as_a_fresh_one_does():
     pages = [(_with_output("grades", "Overall grades"), "Grades"), (_with_output("compliance", "Overall grades"), "Compliance")]
     kept = page_exporter()

@@ -43,6 +43,7 @@ def test_the_demo_params_are_refused_with_a_councils_own_returns(demo_csv: Path)
     assert "programme: author" in said and "actions (the demo's register)" in said and "qa-pack init" in said
 
 
+@pytest.mark.slow
 def test_the_demo_years_audit_ids_are_known_without_drawing_it():
     drawn = demo_audits()
     assert demo_audit_ids() == set(drawn["audit_id"])  # the generator's own numbering, month by month
