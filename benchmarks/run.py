@@ -124,7 +124,8 @@ def pack_vs_naive(pairs: int, tmp: Path) -> None:
 
 # A council's own file is not the demo's: its params carry none of the demo's register, author or recipients.
 NOT_THE_DEMOS = "programme: {name: QA Framework, author: QA team}\nactions: null\nemail: {}\n"
-STAGES = ("load_and_validate", "figures", "tables_and_cached_pages", "notebooks_and_html", "reader_check")
+STAGES = ("load_and_validate", "figures", "notebooks_and_html", "reader_check")  # one after another
+MEANWHILE = ("tables_and_cached_pages", "reader_check_meanwhile")  # made by the runner while the notebooks run
 
 
 def scale_params(tmp: Path) -> Path:
@@ -146,7 +147,9 @@ def one_scale_run(label: str, path: Path, rows: int, out: Path, params: Path) ->
     notebooks = ", ".join(f"{k.removeprefix('notebook:')} {v:.1f}s" for k, v in t.items() if k.startswith("notebook:"))
     biggest = max((p.stat().st_size, p.name) for p in out.glob("*.html"))
     print(f"   {label:<10} {rows:>9,}  {wall:>6.1f}s  {peak:>8,.0f} MB   largest page {biggest[1]} {biggest[0] / 1e6:.2f} MB", flush=True)
+    meanwhile = ", ".join(f"{k} {t.get(k, 0):.1f}s" for k in MEANWHILE)
     print(f"      stages: {shares}  start, hand-off and publishing {rest:.1f}s ({100 * rest / wall:.0f}%)")
+    print(f"      while the notebooks ran, the runner made: {meanwhile}")
     print(f"      notebooks (two workers side by side): {notebooks}", flush=True)
     return wall
 
