@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -96,14 +97,67 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
 
 
 def fisher_exact_p(k1: int, n1: int, k2: int, n2: int) -> float:
-    """Two-sided Fisher's exact test p-value for k1/n1 against k2/n2 (scipy), NaN when either n is 0.
+    """Two-sided Fisher's exact test p-value for k1/n1 against k2/n2, NaN when either n is 0: scipy's
+    `fisher_exact([[k1, n1 - k1], [k2, n2 - k2]])`, to the bit (`fisher_two_sided`).
 
     Exact at any sample size, so it suits ~40 audits a month where a normal approximation does not."""
     if n1 == 0 or n2 == 0:
         return float("nan")
-    from scipy.stats import fisher_exact
+    return fisher_two_sided(k1, n1 - k1, k2, n2 - k2)
 
-    return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]], alternative="two-sided").pvalue)
+
+def fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
+    """scipy.stats.fisher_exact's two-sided p-value for the table [[a, b], [c, d]], step for step as scipy
+    1.17 works it (the mode; the observed tail from scipy's hypergeometric cdf or sf; a binary search for
+    where the other tail starts; that tail from the same), with each probe of the search taking the
+    hypergeometric pmf straight from the ufunc scipy's `hypergeom` itself calls. scipy's argument checks on
+    every probe took about a millisecond each, 2.5 s of a million-row run's figures.
+    tests/test_stats.py checks the two agree to the bit on every small table and on large ones."""
+    from scipy.special._ufuncs import _hypergeom_pmf  # what scipy.stats.hypergeom._pmf calls
+    from scipy.stats import hypergeom
+
+    if a + c == 0 or b + d == 0 or a + b == 0 or c + d == 0:
+        return 1.0
+    n1, n2, n = np.int64(a + b), np.int64(c + d), np.int64(a + c)
+    total = n1 + n2
+    low, high = max(0, int(n - n2)), int(min(n, n1))
+
+    def pmf(x: int) -> float:  # hypergeom.pmf(x, total, n1, n): 0 outside the support, as scipy's is
+        return float(_hypergeom_pmf(x, n1, n, total)) if low <= x <= high else 0.0
+
+    mode = int((n + 1) * (n1 + 1) / (total + 2))
+    pexact, pmode = pmf(a), pmf(mode)
+    epsilon = 1e-14
+    gamma = 1 + epsilon
+    top = max(pexact, pmode)
+    if top > 0 and abs(pexact - pmode) / top <= epsilon:  # (both 0, where scipy's 0/0 is NaN: on, as scipy goes)
+        return 1.0
+    if a < mode:
+        plower = float(hypergeom.cdf(a, total, n1, n))
+        if pmf(int(n)) > pexact * gamma:
+            return min(plower, 1.0)
+        guess = _search(lambda x: -pmf(x), -pexact * gamma, mode, int(n))
+        return min(plower + float(hypergeom.sf(guess, total, n1, n)), 1.0)
+    pupper = float(hypergeom.sf(a - 1, total, n1, n))
+    if pmf(0) > pexact * gamma:
+        return min(pupper, 1.0)
+    guess = _search(pmf, pexact * gamma, 0, mode)
+    return min(pupper + float(hypergeom.cdf(guess, total, n1, n)), 1.0)
+
+
+def _search(f: Callable[[int], float], target: float, lo: int, hi: int) -> int:
+    """The i in lo..hi with f(i) <= target < f(i + 1), f ascending there (lo - 1 when none): the binary
+    search scipy's two-sided binomial and Fisher tests make, probe for probe."""
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        value = f(mid)
+        if value < target:
+            lo = mid + 1
+        elif value > target:
+            hi = mid - 1
+        else:
+            return mid
+    return lo if f(lo) <= target else lo - 1
 
 
 ALPHA = 0.05  # a claim is made when its report-wide Benjamini-Hochberg q is below this

@@ -179,3 +179,46 @@ def test_shrunk_means_pool_everything_when_groups_do_not_differ():
     assert found.between == 0.0
     assert found.groups["shrunk"].tolist() == pytest.approx([0.0, 0.0])
     assert (found.groups["weight"] == 0).all()
+
+
+def test_fishers_test_on_fishers_own_tea_tasting_table():
+    """Fisher (1935): 3 of 4 cups called right each way. The two-sided p is the sum of the tables at most as
+    likely as the one seen: (1 + 16 + 16 + 1) / 70 + ... = 34/70 = 17/35 (hand-worked from C(4,k)C(4,4-k)/70)."""
+    from qa_lib.stats import fisher_exact_p, fisher_two_sided
+
+    assert fisher_exact_p(3, 4, 1, 4) == pytest.approx(17 / 35, rel=1e-12)
+    assert fisher_two_sided(4, 0, 0, 4) == pytest.approx(2 / 70, rel=1e-12)  # all right: 1/70 each tail
+    assert fisher_two_sided(0, 3, 0, 5) == 1.0  # a column of zeros: nothing to test
+    assert math.isnan(fisher_exact_p(1, 0, 2, 5))
+
+
+@pytest.mark.slow
+def test_fishers_test_is_scipys_to_the_bit_on_small_tables_and_large_ones():
+    """The pack works scipy's two-sided Fisher test step for step with a quicker pmf (`stats.fisher_two_sided`):
+    every table with both rows up to 10, and 300 drawn tables with rows up to 300,000, give scipy's p exactly."""
+    import warnings
+
+    from scipy.stats import fisher_exact
+
+    from qa_lib.stats import fisher_exact_p
+
+    def scipy_p(k1: int, n1: int, k2: int, n2: int) -> float:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
+
+    small = [(k1, n1, k2, n2) for n1 in range(1, 11) for n2 in range(1, 11) for k1 in range(n1 + 1) for k2 in range(n2 + 1)]
+    assert [fisher_exact_p(*t) for t in small] == [scipy_p(*t) for t in small]
+    rng = np.random.default_rng(20261207)
+    large = []
+    for _ in range(300):
+        n1, n2 = (int(v) for v in rng.integers(1, 300_000, size=2))
+        share = rng.uniform(0.05, 0.95)
+        k1 = int(rng.binomial(n1, share))
+        k2 = (
+            int(rng.binomial(n2, min(0.99, max(0.01, share + rng.normal(0, 0.005)))))
+            if rng.random() < 0.7
+            else int(rng.integers(0, n2 + 1))
+        )
+        large.append((k1, n1, k2, n2))
+    assert [fisher_exact_p(*t) for t in large] == [scipy_p(*t) for t in large]
