@@ -77,7 +77,9 @@ class WarmKernel:
         self.km.blocking_class = QuickBlockingClient
         from qa_lib.run.forked import ForkedProvisioner
 
-        self.km.provisioner = ForkedProvisioner(kernel_id=self.km.kernel_id or "", kernel_spec=self.km.kernel_spec, parent=self.km)
+        spec = self.km.kernel_spec
+        if spec is not None and not spec.metadata.get("kernel_provisioner"):  # a kernelspec's own provisioner is kept
+            self.km.provisioner = ForkedProvisioner(kernel_id=self.km.kernel_id or "", kernel_spec=self.km.kernel_spec, parent=self.km)
         run_sync(self.km.start_kernel)(cwd=str(setup.cwd), extra_arguments=list(KERNEL_ARGUMENTS))
         self.background()
         self.fresh = True
@@ -369,10 +371,18 @@ class Workers:
         """Stop every worker and its kernel at once, and the fork server first: a worker still being forked
         fails at once rather than after the server has loaded the pack."""
         self.stopping.set()
+        kernels = self._kernels()  # found first: a worker dies with the server, and its kernel is then no child of it
         self._stop_server(last=False)
         self.starting.join()
         self._stop_server()  # one started as this began
+        kernels |= self._kernels()
         stop_workers(self.pool)
+        stop_processes(kernels)  # a kernel whose worker the server took with it
+
+    def _kernels(self) -> set[int]:
+        """The workers' kernels alive now (a kernel is its worker's child)."""
+        processes = (getattr(self.pool, "_processes", None) or {}).values()  # no public handle (Python < 3.14)
+        return children_of({p.pid for p in list(processes) if p.pid})
 
     def _stop_server(self, last: bool = True) -> None:
         """Stop the fork server; once no worker can be started any more (`last`), multiprocessing's temporary

@@ -4,6 +4,7 @@ worker does, and a new one is forked after a failure. The server lives for one r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -230,3 +231,31 @@ def test_each_page_is_handed_on_as_its_notebook_ends_and_a_failed_one_is_not(sho
         assert written == [("facts", True)]  # the page was there to check when it was handed on
     finally:
         workers.stop()
+
+
+@linux
+@pytest.mark.slow
+def test_stopped_workers_leave_no_kernel_alive_when_stop_returns(short_private, monkeypatch):
+    """Stopping takes the fork server first, and a worker dies with it (it is sent SIGTERM when its parent
+    goes): its kernel, then no longer its child, is still stopped before `stop` returns, the run's private
+    folder being removed right after. Here the worker is made to die the moment the server is stopped."""
+    from qa_lib.run import forked
+
+    workers = Workers(1, WorkerSetup(short_private, "python3", short_private))
+    assert workers.pool.submit(execute.warmed).result(timeout=180)
+    worker = {p.pid for p in workers.pool._processes.values() if p.pid}
+    kernel = children_of(worker)
+    assert len(kernel) == 1
+    real = forked.stop_fork_server
+
+    def server_and_worker_gone() -> None:
+        real()
+        for pid in worker:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        assert _gone(worker)
+
+    monkeypatch.setattr(forked, "stop_fork_server", server_and_worker_gone)
+    workers.stop()
+    (k,) = kernel
+    assert not psutil.pid_exists(k) or psutil.Process(k).status() == psutil.STATUS_ZOMBIE
