@@ -31,6 +31,8 @@ PRELOAD = "qa_lib.run.preload"
 # A Unix socket's name is at most 107 bytes (Linux); the server's is "<folder>/listener-" and 8 random letters.
 SOCKET_FOLDER_MAX = 107 - len("/listener-") - 8
 LAUNCHER = ("-m", "ipykernel_launcher")
+# What this module uses of multiprocessing's fork server (Python 3.11 to 3.13): without them, workers are spawned.
+SERVER_PARTS = ("_stop", "_forkserver_pid", "_forkserver_alive_fd")
 
 
 def fork_server(folder: Path) -> tuple[BaseContext, str | None] | None:
@@ -42,7 +44,9 @@ def fork_server(folder: Path) -> tuple[BaseContext, str | None] | None:
         return None
     from multiprocessing import forkserver, process
 
-    server: Any = forkserver._forkserver
+    server: Any = getattr(forkserver, "_forkserver", None)
+    if not all(hasattr(server, name) for name in SERVER_PARTS):  # a Python whose fork server is made otherwise
+        return None
     with contextlib.suppress(OSError):  # one left by an earlier run in this process, its socket gone with it
         server._stop()
     config = cast(Any, process.current_process())._config

@@ -52,6 +52,12 @@ def test_a_private_folder_too_deep_for_a_socket_means_spawned_workers(tmp_path):
     assert SOCKET_FOLDER_MAX + len("/listener-12345678") == 107
 
 
+@linux
+def test_a_fork_server_made_otherwise_means_spawned_workers(short_private, monkeypatch):
+    monkeypatch.setattr(forkserver, "_forkserver", object())  # as a later Python might make it
+    assert fork_server(short_private) is None
+
+
 def _new_notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
