@@ -111,7 +111,7 @@ def fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
     1.17 works it (the mode; the observed tail from scipy's hypergeometric cdf or sf; a binary search for
     where the other tail starts; that tail from the same), with each probe of the search taking the
     hypergeometric pmf straight from the ufunc scipy's `hypergeom` itself calls. scipy's argument checks on
-    every probe took about a millisecond each, 2.5 s of a million-row run's figures.
+    every probe made a test about four times slower (1.0 ms against 3.9 ms on a table of 240,000).
     tests/test_stats.py checks the two agree to the bit on every small table and on large ones."""
     from scipy.special._ufuncs import _hypergeom_pmf  # what scipy.stats.hypergeom._pmf calls
     from scipy.stats import hypergeom

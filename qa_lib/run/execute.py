@@ -313,7 +313,7 @@ class Workers:
 
         server = fork_server(setup.private)
         self.forking = server is not None
-        self.replaced = server[1] if server is not None else None
+        self.replaced = server[1] if server is not None else None  # multiprocessing's settings, put back after
         context = server[0] if server is not None else get_context("spawn")
         self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=start_worker, initargs=(setup,))
         self.failed: list[BaseException] = []
@@ -342,7 +342,7 @@ class Workers:
             raise self.failed[0]
         futures = [self.pool.submit(execute, job) for job in jobs]
 
-        def wait(written: Callable[[str], None] | None = None) -> list[tuple[str, float, str | None]]:
+        def wait(written: Callable[[str], None] | None = None) -> Results:
             """The results in the jobs' order; `written(name)` is called for each page as its notebook ends
             (while the others still run), in the order they end."""
             if written is not None:
@@ -371,35 +371,41 @@ class Workers:
         """Stop every worker and its kernel at once, and the fork server first: a worker still being forked
         fails at once rather than after the server has loaded the pack."""
         self.stopping.set()
-        kernels = self._kernels()  # found first: a worker dies with the server, and its kernel is then no child of it
+        kernels = kernels_of(self.pool)  # found first: a worker dies with the server, and its kernel is then no child of it
         self._stop_server(last=False)
         self.starting.join()
         self._stop_server()  # one started as this began
-        kernels |= self._kernels()
+        kernels |= kernels_of(self.pool)
         stop_workers(self.pool)
         stop_processes(kernels)  # a kernel whose worker the server took with it
 
-    def _kernels(self) -> set[int]:
-        """The workers' kernels alive now (a kernel is its worker's child)."""
-        processes = (getattr(self.pool, "_processes", None) or {}).values()  # no public handle (Python < 3.14)
-        return children_of({p.pid for p in list(processes) if p.pid})
-
     def _stop_server(self, last: bool = True) -> None:
         """Stop the fork server; once no worker can be started any more (`last`), multiprocessing's temporary
-        folder is put back (a worker started after that would leave one of its own in the private folder)."""
+        folder and preload are put back (a worker started after that would leave one of its own in the private folder)."""
         if self.forking:
-            from qa_lib.run.forked import restore_temp_folder, stop_fork_server
+            from qa_lib.run.forked import restore_settings, stop_fork_server
 
             stop_fork_server()
-            if last:
-                restore_temp_folder(self.replaced)
+            if last and self.replaced is not None:
+                restore_settings(self.replaced)
+
+
+def workers_of(pool: ProcessPoolExecutor) -> list[Any]:
+    """The pool's worker processes (no public handle before Python 3.14; none once it is shut down)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def kernels_of(pool: ProcessPoolExecutor) -> set[int]:
+    """The workers' kernels alive now: a kernel runs in a session of its own, so it is found as its worker's
+    child."""
+    return children_of({p.pid for p in workers_of(pool) if p.pid})
 
 
 def stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
     """Terminate every worker and its kernel (a kernel runs in its own session, so it is found as the worker's
     child), then kill any that linger: nothing is left writing into the run's private folder."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public handle (Python < 3.14); None once shut down
-    kernels = children_of({p.pid for p in processes if p.pid})
+    processes = workers_of(pool)
+    kernels = kernels_of(pool)
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         if proc.is_alive():

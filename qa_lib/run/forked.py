@@ -8,7 +8,7 @@ each worker forks its kernel from itself: the kernel starts with everything load
 
 Only a kernel of this very Python (`python -m ipykernel_launcher`, as the pack's kernelspec is) is forked, and
 only on Linux; any other kernel is started as usual. The fork server lives for one run: its socket is in the
-run's private folder and it is stopped with the run's workers (`stop_fork_server`, `restore_temp_folder`).
+run's private folder and it is stopped with the run's workers (`stop_fork_server`, `restore_settings`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -32,25 +33,32 @@ PRELOAD = "qa_lib.run.preload"
 SOCKET_FOLDER_MAX = 107 - len("/listener-") - 8
 LAUNCHER = ("-m", "ipykernel_launcher")
 # What this module uses of multiprocessing's fork server (Python 3.11 to 3.13): without them, workers are spawned.
-SERVER_PARTS = ("_stop", "_forkserver_pid", "_forkserver_alive_fd")
+SERVER_PARTS = ("_stop", "_forkserver_pid", "_forkserver_alive_fd", "_preload_modules")
 
 
-def fork_server(folder: Path) -> tuple[BaseContext, str | None] | None:
+@dataclass(frozen=True)
+class Replaced:
+    """What `fork_server` changed of multiprocessing's process-wide settings, put back by `restore_settings`."""
+
+    tempdir: str | None
+    preload: list[str]
+
+
+def fork_server(folder: Path) -> tuple[BaseContext, Replaced] | None:
     """The start method for a run's workers: forked from a fork server that loads PRELOAD first, its socket in
-    `folder` (the run's private folder). Returns the context and the multiprocessing temporary folder it
-    replaced (for `restore_temp_folder`), or None where there is no fork server (not Linux, or a private folder
-    too deep for a socket's name): then spawn."""
+    `folder` (the run's private folder). Returns the context and the settings it replaced (for
+    `restore_settings`), or None where the pack cannot have a fork server of its own (not Linux; a private
+    folder too deep for a socket's name; multiprocessing's made otherwise; one already running in this process,
+    which is not the pack's to stop or to unlink the socket of): then spawn."""
     if sys.platform != "linux" or len(os.fsencode(folder)) > SOCKET_FOLDER_MAX:
         return None
     from multiprocessing import forkserver, process
 
     server: Any = getattr(forkserver, "_forkserver", None)
-    if not all(hasattr(server, name) for name in SERVER_PARTS):  # a Python whose fork server is made otherwise
+    if not all(hasattr(server, name) for name in SERVER_PARTS) or server._forkserver_pid is not None:
         return None
-    with contextlib.suppress(OSError):  # one left by an earlier run in this process, its socket gone with it
-        server._stop()
     config = cast(Any, process.current_process())._config
-    replaced = config.get("tempdir")
+    replaced = Replaced(config.get("tempdir"), list(server._preload_modules))
     config["tempdir"] = str(folder)  # where the server's socket goes (multiprocessing's own temporary folder)
     context = get_context("forkserver")
     context.set_forkserver_preload([PRELOAD])
@@ -70,16 +78,17 @@ def stop_fork_server() -> None:
         server._stop()
 
 
-def restore_temp_folder(replaced: str | None) -> None:
-    """multiprocessing's temporary folder as it was before the run (`fork_server` replaced it), once no worker
-    can be started any more."""
-    from multiprocessing import process
+def restore_settings(replaced: Replaced) -> None:
+    """multiprocessing's temporary folder and fork-server preload as they were before the run (`fork_server`
+    replaced them), once no worker can be started any more."""
+    from multiprocessing import forkserver, process
 
     config = cast(Any, process.current_process())._config
-    if replaced is None:
+    if replaced.tempdir is None:
         config.pop("tempdir", None)
     else:
-        config["tempdir"] = replaced
+        config["tempdir"] = replaced.tempdir
+    cast(Any, forkserver)._forkserver._preload_modules = replaced.preload
 
 
 def forked_worker_start() -> None:

@@ -58,6 +58,22 @@ def test_a_fork_server_made_otherwise_means_spawned_workers(short_private, monke
     assert fork_server(short_private) is None
 
 
+@linux
+def test_a_fork_server_already_running_here_is_not_the_packs_to_stop(short_private, monkeypatch):
+    """One this process started itself (not the pack): the run spawns its workers, and the server, its socket
+    and its settings are left as they were."""
+    server = cast(Any, forkserver)._forkserver
+    monkeypatch.setattr(server, "_preload_modules", [])
+    forkserver.ensure_running()
+    pid, address = server._forkserver_pid, server._forkserver_address
+    try:
+        assert fork_server(short_private) is None
+        assert psutil.pid_exists(pid) and Path(address).exists() and server._preload_modules == []
+        assert server._forkserver_pid == pid
+    finally:
+        server._stop()
+
+
 def _new_notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
@@ -116,6 +132,7 @@ def short_private():
 @pytest.mark.slow
 def test_a_workers_kernel_is_a_fork_of_it_in_a_session_of_its_own_and_the_server_leaves_nothing(short_private):
     before = cast(Any, process.current_process())._config.get("tempdir")
+    preload = list(cast(Any, forkserver)._forkserver._preload_modules)
     workers = Workers(1, WorkerSetup(short_private, "python3", short_private))
     try:
         assert workers.forking
@@ -139,6 +156,7 @@ def test_a_workers_kernel_is_a_fork_of_it_in_a_session_of_its_own_and_the_server
     assert not psutil.pid_exists(server) and not psutil.pid_exists(w) and _gone({k})
     assert not list(short_private.glob("listener-*"))
     assert cast(Any, process.current_process())._config.get("tempdir") == before
+    assert cast(Any, forkserver)._forkserver._preload_modules == preload  # the pack's preload not left behind
 
 
 @linux
@@ -208,13 +226,13 @@ def test_the_temporary_folder_is_put_back_only_once_no_worker_can_start(short_pr
     from qa_lib.run import forked
 
     alive_then: list[bool] = []
-    real = forked.restore_temp_folder
+    real = forked.restore_settings
 
-    def watched(replaced: str | None) -> None:
+    def watched(replaced: forked.Replaced) -> None:
         alive_then.append(workers.starting.is_alive())
         real(replaced)
 
-    monkeypatch.setattr(forked, "restore_temp_folder", watched)
+    monkeypatch.setattr(forked, "restore_settings", watched)
     workers = Workers(2, WorkerSetup(short_private, "python3", short_private))
     workers.stop()  # the workers are still being started: the server is loading the pack
     assert alive_then == [False]
