@@ -99,7 +99,7 @@ def figures_stage(
     del read
     if quick is None:
         say(f"Validating {Path(audits).name} ...", quiet)
-    data: AuditData = quick or load_audits(audits, params, sheet=params.sheet, period_end=period.end)
+    data: AuditData = quick or load_audits(audits, params, sheet=params.sheet, period_end=period.end, keys_meanwhile=True)
     timings["load_and_validate"] = time.perf_counter() - t
     if cache is not None and cache.audits_sha256 and data.sha256 != cache.audits_sha256:
         # The file was saved again between the run's start and its read: its pages and figures would be kept

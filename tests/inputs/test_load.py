@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -127,3 +129,52 @@ def test_demo_file_loads_with_every_row_used(demo_csv, params):
     data = load_audits(demo_csv, params)
     n = demo_csv.read_bytes().count(b"\n") - 1
     assert data.rows_read == n == data.rows_used and data.rows_rejected == 0
+
+
+@pytest.mark.parametrize("date_format", ["iso", "dayfirst"])
+def test_columns_normalised_side_by_side_are_those_normalised_one_at_a_time(tmp_path, date_format, monkeypatch):
+    """A large file's columns are normalised one per core (`load.normalise`): every spelling must come out as it
+    does one column at a time, in the same columns and order."""
+    from qa_lib.inputs import load
+
+    params = load_params(REPO / "params" / "demo.yml")
+    params = dataclasses.replace(params, date_format=date_format)
+    rows = [
+        row(
+            audit_id=" A1 ", overall_grade=" Good ", grade_voice="na", sw_participated="Y", status="Not returned", audit_month="2021-10-31"
+        ),
+        row(
+            audit_id="A2",
+            overall_grade="requires improvement",
+            moderated="yes",
+            moderated_grade="i",
+            status="EXEMPT",
+            audit_month="31/10/2021",
+        ),
+        row(audit_id="A3", service_area="keighley  &  shipley", cohort="Child in Need plan", date_returned="2021-11-02 00:00:00"),
+    ]
+    raw, _, _ = load.match_headers(load.read_raw(write_rows(tmp_path / "a.csv", rows)), params)
+    one = load.normalise(raw, params)  # a small file: one column at a time
+    assert one["overall_grade"].tolist() == ["G", "RI", "G"] and one["status"].tolist()[:2] == ["not_returned", "exempt"]
+    assert one["audit_month"].tolist()[:2] == ["2021-10", "2021-10" if date_format == "dayfirst" else "31/10/2021"]
+    monkeypatch.setattr(load, "PARALLEL_NORMALISE", 0)
+    for cores in (2, 8):
+        monkeypatch.setattr(load.os, "cpu_count", lambda cores=cores: cores)
+        pd.testing.assert_frame_equal(load.normalise(raw, params), one, check_exact=True)
+
+
+def test_the_files_sha256_is_of_the_bytes_read(tmp_path, params):
+    """A CSV is hashed from the bytes parsed (in a thread, meanwhile); a workbook from its file."""
+    import hashlib
+
+    from qa_lib.inputs.load import read_raw_hashed
+
+    path = write_rows(tmp_path / "a.csv", [row(audit_id="A1"), row(audit_id="A2")])
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert read_raw_hashed(path)[1] == expected
+    assert load_audits(path, params).sha256 == expected
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append([row(audit_id="A1")[h] for h in HEADER])
+    book.save(tmp_path / "a.xlsx")
+    assert read_raw_hashed(tmp_path / "a.xlsx")[1] == hashlib.sha256((tmp_path / "a.xlsx").read_bytes()).hexdigest()

@@ -53,3 +53,58 @@ def test_columns_keyed_side_by_side_give_the_keys_of_one_at_a_time(demo_csv, par
         monkeypatch.setattr(personal.os, "cpu_count", lambda cores=cores: cores)
         assert personal.identifier_keys(*columns) == one
     assert {"çh123", "abcd"} <= one.words and {"１２３", "1234"} <= one.digits and one.parts == 4
+
+
+def test_keys_made_while_the_file_is_validated_are_the_validated_rows_keys(tmp_path, params, monkeypatch):
+    """`load_audits(keys_meanwhile=True)` keys the identifiers from the normalised rows while they are validated:
+    blank rows left out, IDs trimmed, exactly the keys of the validated frame, keyed once."""
+    from helpers import row, write_rows
+
+    calls = []
+
+    def counted(*columns):
+        calls.append(1)
+        return identifier_keys(*columns)
+
+    monkeypatch.setattr(load, "identifier_keys", counted)
+
+    rows = [
+        row(audit_id=" AUD-7 ", child_id="CH 9", social_worker_id="sw/12", auditor_id="QA-3"),
+        {k: "" for k in row()},  # a blank row: rejected, not keyed
+        row(audit_id="AUD-8", child_id="1234567", social_worker_id="SW-12", auditor_id=""),
+    ]
+    data = load_audits(write_rows(tmp_path / "a.csv", rows), params, keys_meanwhile=True)
+    assert data.keys_started is not None
+    keys = data.identifier_keys
+    assert keys.words == {"aud7", "aud8", "ch9", "sw12", "qa3"}  # worked by hand from the rows above
+    assert keys.digits == {"1234567"} and keys.parts == 2
+    assert calls == [1]  # the thread's keys are the ones kept
+    assert keys == identifier_keys(*(data.frame[c] for c in IDENTIFIER_COLUMNS))
+
+
+def test_keys_are_not_started_unless_asked_and_a_failed_start_keys_again(demo_csv, params, monkeypatch):
+    assert load_audits(demo_csv, params).keys_started is None  # `qa-pack validate` has no use for them
+    real = load.identifier_keys
+    calls = []
+
+    def fails_once(*columns):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("the thread's try")
+        return real(*columns)
+
+    monkeypatch.setattr(load, "identifier_keys", fails_once)
+    data = load_audits(demo_csv, params, keys_meanwhile=True)
+    assert data.identifier_keys == real(*(data.frame[c] for c in IDENTIFIER_COLUMNS))
+    assert len(calls) == 2  # the thread's failure, then keyed in the caller's thread
+
+
+def test_a_file_that_fails_validation_still_fails_with_keys_started(tmp_path, params):
+    import pytest
+
+    from helpers import row, write_rows
+    from qa_lib.errors import ValidationFailed
+
+    path = write_rows(tmp_path / "a.csv", [row(overall_grade="Brilliant")])
+    with pytest.raises(ValidationFailed):
+        load_audits(path, params, keys_meanwhile=True)
