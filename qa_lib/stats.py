@@ -462,6 +462,68 @@ DRAW_BLOCK = 250  # the bootstrap's draws are made in blocks this size, each fro
 PARALLEL_DRAWS = 1_000_000  # groups x draws from which the blocks are drawn side by side, one per core
 
 
+def _scaled_max(errors: np.ndarray, scale: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """Each draw's largest |error| / sd over the groups, worked in `scratch` (no array of the block's size made)."""
+    np.abs(errors, out=scratch)
+    scratch *= scale
+    return scratch.max(axis=1)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """The fitted one-way model the bootstrap simulates from: overall mean, within and between variances, the
+    groups' sizes and the within-group degrees of freedom."""
+
+    mean: float
+    within: float
+    between: float
+    n: np.ndarray
+    df: float
+
+    def errors(self, run: range, seeds: list[np.random.SeedSequence], draws: int) -> list[np.ndarray]:
+        """The prediction errors (draws by groups, single precision) of the blocks in `run`: data simulated from
+        the fit, the model fitted again (`_moments`, step for step), refitted effect minus simulated true effect.
+        Every block of the run is worked in the same five arrays: a fresh array of a block's size is tens of
+        megabytes, and the memory it takes from the system costs more than the arithmetic done in it."""
+        n, k = self.n, self.n.size
+        total = float(n.sum())
+        truth, ybar, dev, spread = (np.empty((DRAW_BLOCK, k)) for _ in range(4))
+        noise_sd = np.sqrt(self.within / n)
+        n0 = (total - float((n**2).sum()) / total) / (k - 1)
+        out = []
+        for block in run:
+            rng = np.random.default_rng(seeds[block])
+            size = min(DRAW_BLOCK, draws - block * DRAW_BLOCK)
+            t, y, d, p = truth[:size], ybar[:size], dev[:size], spread[:size]
+            rng.standard_normal(out=t)
+            t *= np.sqrt(self.between)
+            rng.standard_normal(out=y)
+            y *= noise_sd
+            y += t
+            y += self.mean
+            ss = self.within * rng.chisquare(self.df, size=size)
+            # `_moments(y, ss, n)[3]`, the same operations in the same order, in place.
+            within = np.asarray(ss / (total - k), dtype=float)
+            grand = (y @ n) / total
+            np.subtract(y, grand[..., None], out=d)
+            between_ms = np.einsum("...k,...k,k->...", d, d, n) / (k - 1)
+            between = np.maximum(0.0, (between_ms - within) / n0)
+            np.divide(within[..., None], n, out=p)
+            p += between[..., None]
+            live = ((between > 0) | (within > 0))[..., None]
+            if live.all():
+                np.reciprocal(p, out=p)
+            else:
+                p[...] = np.where(live, 1 / np.where(live, p, 1.0), n)
+            fitted = np.einsum("...k,...k->...", p, y) / p.sum(axis=-1)
+            np.subtract(y, fitted[..., None], out=d)
+            d *= p
+            d *= between[..., None]
+            d -= t
+            out.append(d.astype(np.float32))  # single precision: half the memory
+        return out
+
+
 def against_team(values: dict[str, list[float]], level: float = 0.95, draws: int = 4000, seed: int = 20211231) -> TeamComparison:
     """Which groups differ from the team, allowing for chance, for how uncertain the between-group variance
     itself is, and for how many groups are compared (`team_comparison` from each group's values)."""
@@ -499,33 +561,21 @@ def team_comparison(
     if float(within) <= 0:
         return TeamComparison(float(mean), 0.0, float(between), level, base.reindex(columns=columns).assign(stands_out=False))
     seeds = np.random.SeedSequence(seed).spawn(-(-draws // DRAW_BLOCK))
-
-    def errors(block: int) -> np.ndarray:
-        """One block's prediction errors (draws by groups): refitted effect minus the simulated true effect."""
-        rng = np.random.default_rng(seeds[block])
-        size = min(DRAW_BLOCK, draws - block * DRAW_BLOCK)
-        truth = rng.standard_normal((size, k))
-        truth *= np.sqrt(float(between))
-        ybar = rng.standard_normal((size, k))  # made in place: a block of thousands of groups is tens of megabytes
-        ybar *= np.sqrt(float(within) / n)
-        ybar += truth
-        ybar += float(mean)
-        ss = float(within) * rng.chisquare(total - k, size=size)
-        refit = _moments(ybar, ss, n)[3]
-        refit -= truth
-        return refit
-
-    # A large team's blocks side by side, one per core: numpy leaves the interpreter free in these array
-    # operations, and each block draws from its own seed, so the errors are the same, in the same order, however
-    # they are shared out (a small team's take milliseconds: no threads).
-    cores = min(len(seeds), os.cpu_count() or 1) if k * draws >= PARALLEL_DRAWS else 1
+    blocks = len(seeds)
+    # A large team's blocks side by side, one run of blocks per core: numpy leaves the interpreter free in these
+    # array operations, and each block draws from its own seed, so the errors are the same, in the same order,
+    # however they are shared out (a small team's take milliseconds: no threads).
+    cores = min(blocks, os.cpu_count() or 1) if k * draws >= PARALLEL_DRAWS else 1
+    runs = [range(blocks * i // cores, blocks * (i + 1) // cores) for i in range(cores)]
+    fit = _Fit(float(mean), float(within), float(between), n, total - k)
     with ThreadPoolExecutor(max_workers=cores) as pool:
-        kept = list(pool.map(lambda block: errors(block).astype(np.float32), range(len(seeds))))  # single precision: half the memory
+        kept = [e for run in pool.map(lambda run: fit.errors(run, seeds, draws), runs) for e in run]
     first = sum(e.sum(axis=0, dtype=np.float64) for e in kept)
     second = sum(np.einsum("dk,dk->k", e, e, dtype=np.float64) for e in kept)
     sd = np.sqrt(np.maximum(second / draws - (first / draws) ** 2, 0.0))
     scale = (1 / np.where(sd > 0, sd, np.inf)).astype(np.float32)
-    widest = np.concatenate([(np.abs(e) * scale).max(axis=1) for e in kept]).astype(np.float64)
+    scratch = np.empty((DRAW_BLOCK, k), dtype=np.float32)
+    widest = np.concatenate([_scaled_max(e, scale, scratch[: len(e)]) for e in kept]).astype(np.float64)
     crit = float(np.quantile(widest, level))
     half = crit * sd
     low, high = effect - half, effect + half

@@ -248,3 +248,29 @@ def test_the_bootstrap_gives_the_same_intervals_on_one_core_as_on_several(monkey
     for cores in (2, 8):
         monkeypatch.setattr(stats.os, "cpu_count", lambda cores=cores: cores)
         pd.testing.assert_frame_equal(stats.against_team(values, draws=2000, seed=3).groups, one, check_exact=True)
+
+
+def test_the_bootstraps_errors_are_those_of_the_model_fitted_again_step_by_step():
+    """`stats._Fit.errors` works each block in place, in reused arrays; its errors must be, to the bit, those of
+    the readable fit: draw the true effects and the group means as the docstring says, fit the model again with
+    `_moments`, and take the refitted effect minus the true one."""
+    import numpy as np
+
+    from qa_lib import stats
+
+    rng = np.random.default_rng(11)
+    n = rng.integers(2, 25, 40).astype(float)
+    mean, within, between = 12.345, 0.6, 0.05
+    fit = stats._Fit(mean, within, between, n, float(n.sum()) - n.size)
+    draws = 2 * stats.DRAW_BLOCK + 17  # a short last block too
+    seeds = np.random.SeedSequence(5).spawn(3)
+    made = fit.errors(range(3), seeds, draws)
+    assert [e.shape for e in made] == [(stats.DRAW_BLOCK, 40), (stats.DRAW_BLOCK, 40), (17, 40)]
+    for block, errors in enumerate(made):
+        draw = np.random.default_rng(seeds[block])
+        size = min(stats.DRAW_BLOCK, draws - block * stats.DRAW_BLOCK)
+        truth = draw.standard_normal((size, n.size)) * np.sqrt(between)
+        ybar = draw.standard_normal((size, n.size)) * np.sqrt(within / n) + truth + mean
+        ss = within * draw.chisquare(float(n.sum()) - n.size, size=size)
+        expected = (stats._moments(ybar, ss, n)[3] - truth).astype(np.float32)
+        np.testing.assert_array_equal(errors, expected)
