@@ -8,6 +8,8 @@ import os
 import re
 from collections.abc import Iterable, Sized
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 import pandas as pd
 
@@ -127,28 +129,55 @@ def identifier_keys(*columns: Iterable[object]) -> IdentifierKeys:
     million-row file's two million IDs take about a second."""
     from concurrent.futures import ThreadPoolExecutor
 
-    words: set[str] = set()
-    digits: set[str] = set()
-    parts = 0
     sizes = [len(c) if isinstance(c, Sized) else PARALLEL_IDS for c in columns]
     cores = min(len(columns), os.cpu_count() or 1) if sum(sizes) >= PARALLEL_IDS else 1  # a small file: no threads
     with ThreadPoolExecutor(max_workers=max(1, cores)) as pool:
         keyed = list(pool.map(_column_keys, columns))
+    words: list[list[str]] = []
+    digits: list[list[str]] = []
+    parts = 0
     for column_words, column_digits, column_parts, others in keyed:
-        words.update(column_words)
-        digits.update(column_digits)
+        words.append(column_words)
+        digits.append(column_digits)
         parts = max(parts, column_parts)
         for v in others:
             key = id_key(v)
-            (digits if key.isdigit() else words).add(key)
+            if key:
+                (digits if key.isdigit() else words).append([key])
             parts = max(parts, len(ID_PART.findall(v)))
-    words.discard("")
-    return IdentifierKeys(frozenset(words), frozenset(digits), parts if words or digits else 0)
+    # Each set made once, from every column's keys at once: a set filled and then frozen was made twice over
+    # (a million rows: 0.3 s of the interpreter's time).
+    word_set, digit_set = frozenset(chain.from_iterable(words)), frozenset(chain.from_iterable(digits))
+    return IdentifierKeys(word_set, digit_set, parts if word_set or digit_set else 0)
+
+
+SEPARATORS = ("-", " ", "_", "/", ".")  # how IDs are usually written apart: removed as plain text first
+
+
+def _alphanumeric(plain: Any) -> tuple[Any, Any]:
+    """ASCII IDs (an Arrow array) with every character but A-Z, a-z and 0-9 removed, each beside the ID it came
+    from (the two arrays reordered alike). The usual separators go first as plain text, which Arrow removes about
+    three times quicker than a pattern; the pattern then works only on the IDs with something else left in them
+    (or nothing at all). A million rows' audit IDs: 0.44 s to 0.19 s."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = plain
+    for separator in SEPARATORS:
+        out = pc.replace_substring(out, separator, "")
+    done = pc.ascii_is_alnum(out)  # non-empty, and letters and digits only: nothing left to remove
+    if pc.all(done).as_py():
+        return plain, out
+    rest = plain.filter(pc.invert(done))
+    return (
+        pa.concat_arrays([plain.filter(done), rest]),
+        pa.concat_arrays([out.filter(done), pc.replace_substring_regex(rest, r"[^A-Za-z0-9]+", "")]),
+    )
 
 
 def _column_keys(column: Iterable[object]) -> tuple[list[str], list[str], int, list[str]]:
     """One column's ASCII IDs keyed by Arrow's kernels: (keys with a letter, all-digit keys, the most parts an
-    ID has), and its other IDs as they are, for `id_key`."""
+    ID has), and its other IDs as they are, for `id_key`. An ID of separators alone has no key."""
     import pyarrow as pa  # heavy: Arrow's compute kernels, only when identifiers are keyed
     import pyarrow.compute as pc
 
@@ -158,12 +187,12 @@ def _column_keys(column: Iterable[object]) -> tuple[list[str], list[str], int, l
         distinct = column if isinstance(column, (set, frozenset)) else set(column)
         values = pa.array([str(v) for v in distinct if v is not None], pa.string())
     ascii_ = pc.string_is_ascii(values)
-    plain = values.filter(ascii_)
-    keys = pc.utf8_lower(pc.replace_substring_regex(plain, r"[^A-Za-z0-9]+", ""))
+    plain, keys = _alphanumeric(values.filter(ascii_))
+    keys = pc.ascii_lower(keys)
     numeric = pc.fill_null(pc.utf8_is_decimal(keys), False)  # ASCII: 0 to 9 only, and not empty
     parts = pc.max(pc.subtract(pc.utf8_length(plain), pc.utf8_length(keys))).as_py() + 1 if len(plain) else 0
     return (
-        keys.filter(pc.invert(numeric)).to_pylist(),
+        keys.filter(pc.and_(pc.invert(numeric), pc.greater(pc.utf8_length(keys), 0))).to_pylist(),  # no empty key
         keys.filter(numeric).to_pylist(),
         parts,
         values.filter(pc.invert(ascii_)).to_pylist(),

@@ -108,3 +108,22 @@ def test_a_file_that_fails_validation_still_fails_with_keys_started(tmp_path, pa
     path = write_rows(tmp_path / "a.csv", [row(overall_grade="Brilliant")])
     with pytest.raises(ValidationFailed):
         load_audits(path, params, keys_meanwhile=True)
+
+
+def test_separators_removed_as_text_first_give_the_keys_id_key_gives():
+    """`personal._alphanumeric` removes the usual separators as plain text and works a pattern only on what is
+    left: every ID must come out as `id_key` (the one-at-a-time definition) keys it, paired with its own ID."""
+    import pyarrow as pa
+
+    from qa_lib.inputs.personal import _alphanumeric, id_key
+
+    ids = ["CH-864660", "ch 864 660", "SW_12/3.4", "A#1", "--", "", "O'Neil-7", "x+y=z", "AUD-2021-01-001-0", "plain42", "a\\tb"]
+    for chosen in (ids, [i for i in ids if i.replace("-", "").isalnum()]):  # with and without anything left over
+        plain, keys = _alphanumeric(pa.array(chosen, pa.large_string()))
+        assert sorted(zip(plain.to_pylist(), keys.to_pylist())) == sorted((i, _kept(i)) for i in chosen)
+        assert all(id_key(i) == _kept(i).lower() for i in chosen)
+
+
+def _kept(text: str) -> str:
+    """The letters and digits of an ASCII ID, case kept (worked by hand: no pattern)."""
+    return "".join(c for c in text if c.isascii() and c.isalnum())
