@@ -735,23 +735,90 @@ def load_identifiers(
     rows used then. None, for the caller to validate the file in full, when anything differs or the file is not
     a UTF-8 CSV with one header per column. `read`: the file's bytes and their SHA-256, when the run has read
     and hashed them already (the run cache's `take_audits`), so that a million rows are not read and hashed twice."""
+    return _identifiers_read(path, params, read)(recorded)
+
+
+def identifiers_meanwhile(
+    path: str | Path, params: Params, read: tuple[bytes, str] | None = None
+) -> Callable[[dict[str, object]], AuditData | None]:
+    """`load_identifiers`, begun before the summary it is checked against is known: the identifier columns are
+    read and keyed (`identifier_keys`) in a daemon thread, mostly in Arrow's kernels, while the caller decodes
+    the run cache's figures (which carry the summary); the returned function waits for the thread and makes the
+    same checks, with the same answer. A failure in the thread is None: the caller then validates in full."""
+    future: Future[Callable[[dict[str, object]], AuditData | None]] = Future()
+
+    def work() -> None:
+        try:
+            checked = _identifiers_read(path, params, read)
+            quick = checked.frame
+            if quick is not None:
+                keys: Future[IdentifierKeys] = Future()
+                keys.set_result(identifier_keys(*(quick[c] for c in IDENTIFIER_COLUMNS if c in quick)))
+                checked.keys = keys
+            future.set_result(checked)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who validates in full
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="qa-pack-quick-identifiers", daemon=True).start()
+
+    def result(recorded: dict[str, object]) -> AuditData | None:
+        try:
+            return future.result()(recorded)
+        except Exception:  # noqa: BLE001 - the quick read is only ever a shortcut
+            return None
+
+    return result
+
+
+@dataclass
+class _IdentifiersRead:
+    """A CSV's identifier columns read (`frame`, None when the file cannot be read quickly) from bytes with this
+    SHA-256, to be checked against the summary recorded when it was validated (calling it)."""
+
+    path: Path
+    sha: str
+    frame: pd.DataFrame | None
+    keys: Future[IdentifierKeys] | None = None
+
+    def __call__(self, recorded: dict[str, object]) -> AuditData | None:
+        frame = self.frame
+        if frame is None or self.sha != recorded.get("sha256") or recorded.get("file") != self.path.name:
+            return None
+        if len(frame) != recorded.get("rows_used"):
+            return None
+        rejected = recorded.get("rejected") or []
+        return AuditData(
+            frame=frame,
+            file=self.path.name,
+            sha256=self.sha,
+            rows_read=int(str(recorded.get("rows_read", 0))),
+            rejected=[(int(r["row"]), str(r["reason"])) for r in rejected] if isinstance(rejected, list) else [],
+            after_period=int(str(recorded.get("after_period", 0))),
+            recorded=dict(recorded),
+            keys_started=self.keys,
+        )
+
+
+def _identifiers_read(path: str | Path, params: Params, read: tuple[bytes, str] | None) -> _IdentifiersRead:
+    """The identifier columns of a UTF-8 CSV with one header per column, read and trimmed as `load_audits` reads
+    them, the rows with no audit ID left out; no frame for any other file."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
     path = Path(path)
     if path.suffix.lower() not in QUICK_SUFFIXES or not path.is_file():
-        return None
+        return _IdentifiersRead(path, "", None)
     prefer_jemalloc()
     data, sha = read or read_with_sha256(path)
-    if sha != recorded.get("sha256") or recorded.get("file") != path.name or not _utf8(data):
-        return None
+    if not _utf8(data):
+        return _IdentifiersRead(path, sha, None)
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     end = data.find(b"\n", start)
     try:
         header = next(csv.reader([data[start : end if end >= 0 else None].decode("utf-8").rstrip("\r")]))
         keys = [params.columns.get(header_key(h), header_key(h)) for h in header]
         if len(set(keys)) != len(keys) or len(set(header)) != len(header) or "audit_id" not in keys:
-            return None
+            return _IdentifiersRead(path, sha, None)
         wanted = {h: k for h, k in zip(header, keys) if k in IDENTIFIER_COLUMNS}
         table = pcsv.read_csv(
             pa.py_buffer(data)[start:],
@@ -765,23 +832,11 @@ def load_identifiers(
             ),
         )
     except (UnicodeDecodeError, pa.ArrowInvalid, StopIteration):
-        return None
+        return _IdentifiersRead(path, sha, None)
     frame = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get).astype(str).rename(columns=wanted)
     for col in frame.columns:
         frame[col] = frame[col].str.strip()
-    frame = frame[frame["audit_id"].ne("")].reset_index(drop=True)
-    if len(frame) != recorded.get("rows_used"):
-        return None
-    rejected = recorded.get("rejected") or []
-    return AuditData(
-        frame=frame,
-        file=path.name,
-        sha256=sha,
-        rows_read=int(str(recorded.get("rows_read", 0))),
-        rejected=[(int(r["row"]), str(r["reason"])) for r in rejected] if isinstance(rejected, list) else [],
-        after_period=int(str(recorded.get("after_period", 0))),
-        recorded=dict(recorded),
-    )
+    return _IdentifiersRead(path, sha, frame[frame["audit_id"].ne("")].reset_index(drop=True))
 
 
 def keyed_in_thread(frame: pd.DataFrame) -> Future[IdentifierKeys]:

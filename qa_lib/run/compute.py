@@ -18,12 +18,13 @@ import pandas as pd
 
 from qa_lib import codec
 from qa_lib.commentary.document import Commentary
+from qa_lib.commentary.drafts import drafts
 from qa_lib.disclosure import protect
 from qa_lib.disclosure.ledger import Ledger
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError
 from qa_lib.figures import RunFigures, compute_all
-from qa_lib.inputs.load import AuditData, load_audits, load_identifiers
+from qa_lib.inputs.load import AuditData, identifiers_meanwhile, load_audits
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.inputs.ssd import RUN, read_configured
@@ -37,12 +38,16 @@ from qa_lib.sections.themes.actions import load_actions, theme_labels
 FIGURES = "figures"  # the run cache's name for a run's figures (aggregates: their size does not grow with the rows)
 
 
-def cached_figures(cache: RunCache | None, params: Params) -> RunFigures | None:
-    """The figures a run under this key computed, if the cache holds them (JSON, in a file only this user can
-    write, checked against its SHA-256 and the install's key before it is read), with this run's actions: the key leaves the QA lead's
-    files out, so the actions are always read afresh."""
+def stored_figures(cache: RunCache | None) -> bytes | None:
+    """What the run cache holds as this run key's figures (JSON, in a file only this user can write, checked
+    against its SHA-256 and the install's key as it is read), or None."""
+    return cache.get(FIGURES, cache.run) if cache is not None else None
 
-    stored = cache.get(FIGURES, cache.run) if cache is not None else None
+
+def cached_figures(stored: bytes | None, params: Params) -> RunFigures | None:
+    """The figures a run under this key computed (`stored_figures`), if the cache holds them, with this run's
+    actions: the key leaves the QA lead's files out, so the actions are always read afresh."""
+
     if stored is None:
         return None
     try:
@@ -89,14 +94,19 @@ def figures_stage(
     params and code give the same figures), check the QA lead's commentary against them and, for a wider
     audience, protect them. Returns the data, the figures and what the outputs may show."""
     t = time.perf_counter()
-    figures = cached_figures(cache, params)
+    stored = stored_figures(cache)
+    # A re-run of a file this run's key has validated (the cache holds its figures) reads only its identifiers,
+    # for the privacy checks, from the bytes the key was made from, and keys them, in a thread while the figures
+    # are decoded and the QA lead's sections drafted from them; anything else is read and validated in full.
+    read = cache.take_audits() if cache is not None else None  # the bytes held no longer than this
+    reading = identifiers_meanwhile(audits, params, read) if stored is not None else None
+    del read
+    figures = cached_figures(stored, params)
+    del stored
     if figures is None:  # computed here: what the figures' tests (and a wider run's attacker) load, loaded meanwhile
         imported_meanwhile(SCIPY_FOR_FIGURES + (SCIPY_FOR_PROTECTION if params.audience == "wider" else ()))
-    # A re-run of a file this run's key has validated (the cache holds its figures) reads only its identifiers,
-    # for the privacy checks, from the bytes the key was made from; anything else is read and validated in full.
-    read = cache.take_audits() if cache is not None else None  # the bytes held no longer than this
-    quick = load_identifiers(audits, params, figures.data, read) if figures is not None else None
-    del read
+    drafted = drafts(figures, params, period) if figures is not None and edited is not None else None
+    quick = reading(figures.data) if reading is not None and figures is not None else None
     if quick is None:
         say(f"Validating {Path(audits).name} ...", quiet)
     data: AuditData = quick or load_audits(audits, params, sheet=params.sheet, period_end=period.end, keys_meanwhile=True)
@@ -130,9 +140,9 @@ def figures_stage(
         if cache is not None:
             cache.store({FIGURES: (cache.run, codec.dumps(figures))})
     keyed()
-    check_actions(params, data)  # the QA lead's register and words, checked before anything is published
+    check_actions(params, data, figures.themes.actions)  # the QA lead's register, as this run read it, checked before anything is published
     if edited is not None:
-        figures = with_commentary(figures, edited, params, period, data, accept_changed_data)
+        figures = with_commentary(figures, edited, params, period, data, accept_changed_data, drafted)
         say(f"Using the QA lead's commentary for {len(figures.commentary)} section(s) from {edited.source.name}", quiet)
     timings["figures"] = time.perf_counter() - t
     if params.audience != "wider":

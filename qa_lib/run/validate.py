@@ -22,15 +22,15 @@ from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.run.messages import say
 from qa_lib.run.publish import notebooks_for
-from qa_lib.sections.themes.actions import load_actions, theme_labels
+from qa_lib.sections.themes.actions import Actions, load_actions, theme_labels
 
 
-def check_actions(params: Params, data: AuditData) -> None:
+def check_actions(params: Params, data: AuditData, actions: Actions | None = None) -> None:
     """Section 4 is the QA lead's text like the commentary: an action holding an identifier from the data, an
     e-mail address or a phone number stops the run before anything is published (naming the action, never
-    the value)."""
+    the value). `actions`: the register as this run read it (its figures carry it), else read here."""
 
-    actions = load_actions(params.actions, set(theme_labels(params)))
+    actions = load_actions(params.actions, set(theme_labels(params))) if actions is None else actions
     if not (actions.register or actions.themes):  # nothing typed: nothing to check (a million IDs are not keyed for it)
         return
     leaked = actions_personal_data(actions, data.identifier_keys)
@@ -42,10 +42,20 @@ def check_actions(params: Params, data: AuditData) -> None:
         )
 
 
-def with_commentary(figures: RunFigures, edited: Commentary, params: Params, period: Period, data: AuditData, accept: bool) -> RunFigures:
-    """The run's figures with the QA lead's text for the sections they edited (qa_lib.commentary.check)."""
+def with_commentary(
+    figures: RunFigures,
+    edited: Commentary,
+    params: Params,
+    period: Period,
+    data: AuditData,
+    accept: bool,
+    drafted: dict[str, str] | None = None,
+) -> RunFigures:
+    """The run's figures with the QA lead's text for the sections they edited (qa_lib.commentary.check).
+    `drafted`: the sections drafted from these figures (`drafts`), when the run drafted them already."""
 
-    texts, note = texts_for_run(edited, drafts(figures, params, period), data.identifier_keys, data.sha256, accept)
+    drafted = drafts(figures, params, period) if drafted is None else drafted
+    texts, note = texts_for_run(edited, drafted, data.identifier_keys, data.sha256, accept)
     return replace(figures, commentary=texts, commentary_note=note)
 
 

@@ -134,3 +134,33 @@ def test_the_key_is_made_from_the_read_the_run_started_not_a_second_read(params,
     workbook = tmp_path / "audits.xlsx"
     workbook.write_bytes(b"not read whole")
     assert audits_read_for_key(workbook) == (None, hashlib.sha256(b"not read whole").hexdigest())  # hashed only
+
+
+def test_the_read_begun_before_the_summary_gives_what_the_quick_read_gives(params, demo_csv, hostile, monkeypatch):
+    """`identifiers_meanwhile` reads and keys the identifiers in a thread before the summary is known: checked
+    against it, the same answer as `load_identifiers`, its keys the ones kept; None on any difference."""
+    from qa_lib.inputs import load
+    from qa_lib.inputs.load import identifiers_meanwhile
+
+    typed = params.with_overrides(columns={**params.columns, "worker_id": "social_worker_id"})
+    full = load_audits(hostile, typed)
+    expected = full.identifier_keys
+    keyed = []
+    real = load.identifier_keys
+
+    def counted(*columns):
+        keyed.append(1)
+        return real(*columns)
+
+    monkeypatch.setattr(load, "identifier_keys", counted)
+    early = identifiers_meanwhile(hostile, typed)(full.summary())
+    assert early is not None and early.keys_started is not None
+    assert early.identifier_keys == expected and early.summary() == full.summary()
+    assert keyed == [1]  # keyed once, in the thread
+    assert identifiers_meanwhile(hostile, typed)({**full.summary(), "sha256": "0" * 64}) is None  # other bytes
+
+    def fails(*_):
+        raise MemoryError("the thread's read")
+
+    monkeypatch.setattr(load, "_identifiers_read", fails)
+    assert identifiers_meanwhile(demo_csv, params)(load_audits(demo_csv, params).summary()) is None  # a full read, then

@@ -56,3 +56,35 @@ def test_a_run_its_checks_stop_after_the_early_spawn_leaves_no_worker_or_kernel(
     left = [" ".join(p.cmdline()) for p in psutil.Process().children(recursive=True)]
     assert [c for c in left if "resource_tracker" not in c] == []  # multiprocessing's tracker lives as long as pytest
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.*"))
+
+
+def _freezes(monkeypatch) -> list[int]:
+    """Each call of gc.freeze, with how many objects were frozen before it."""
+    import gc
+
+    calls: list[int] = []
+    real = gc.freeze
+
+    def freeze() -> None:
+        calls.append(gc.get_freeze_count())
+        real()
+
+    monkeypatch.setattr(gc, "freeze", freeze)
+    return calls
+
+
+def test_a_run_freezes_what_it_made_for_its_tail_and_leaves_nothing_frozen(tmp_path, demo_csv, monkeypatch):
+    """The runner moves what it has made out of the collector's sight for its tail (`gc.freeze`) and puts it
+    back however the run ends, so a process that runs again (these tests, a notebook) collects it as usual."""
+    import gc
+
+    from qa_lib.run import reader_check
+
+    params = replace(load_params(REPO / "params" / "demo.yml"), notebooks=())  # no notebook: no worker, quick
+    calls = _freezes(monkeypatch)
+    runner.run(params, audits=demo_csv, out=tmp_path / "out", quiet=True, use_cache=False)
+    assert calls == [0] and gc.get_freeze_count() == 0
+    monkeypatch.setattr(reader_check, "refuse_if_found", lambda found: (_ for _ in ()).throw(QAPackError("refused")))
+    with pytest.raises(QAPackError, match="refused"):
+        runner.run(params, audits=demo_csv, out=tmp_path / "other", quiet=True, use_cache=False)
+    assert len(calls) == 2 and gc.get_freeze_count() == 0  # stopped after the freeze: put back all the same
