@@ -60,6 +60,13 @@ def texts_for_run(
             f"{commentary.source.name}: an identifier from the data, an e-mail address or a phone number is in the "
             f"commentary for {_list(leaked)}; remove it (nothing was published)"
         )
+    return edited_texts(commentary, drafts, accept_changed)
+
+
+def edited_texts(commentary: Commentary, drafts: dict[str, str], accept_changed: bool) -> tuple[dict[str, str], str]:
+    """`texts_for_run` but for the search for personal data: what the run would publish if the commentary holds
+    none. Raises CommentaryError when the figures behind an edited section changed and the run was not told to
+    publish it anyway."""
     changed = changed_sections(commentary, drafts)  # whatever changed them: the data, or params such as the target
     note = ""
     if changed:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from qa_lib import codec
+from qa_lib.commentary.check import edited_texts
 from qa_lib.commentary.document import Commentary
 from qa_lib.commentary.drafts import drafts
 from qa_lib.disclosure import protect
@@ -89,10 +90,14 @@ def figures_stage(
     timings: dict[str, float],
     cache: RunCache | None = None,
     earlier: Ledger | None = None,
+    meanwhile: Callable[[RunFigures], None] | None = None,
 ) -> tuple[AuditData, RunFigures, RunFigures | PublishedFigures]:
     """Validate once, compute every section's figures once (or take them from the run cache: the same data,
     params and code give the same figures), check the QA lead's commentary against them and, for a wider
-    audience, protect them. Returns the data, the figures and what the outputs may show."""
+    audience, protect them. Returns the data, the figures and what the outputs may show. `meanwhile`: given the
+    figures a re-run takes from the cache, with the QA lead's text as they would be published if it holds no
+    identifier, while the identifiers are still being read and keyed; it must write nothing (the text is not
+    yet checked), and whatever it raises is left for the run's own steps to meet."""
     t = time.perf_counter()
     stored = stored_figures(cache)
     # A re-run of a file this run's key has validated (the cache holds its figures) reads only its identifiers,
@@ -106,6 +111,9 @@ def figures_stage(
     if figures is None:  # computed here: what the figures' tests (and a wider run's attacker) load, loaded meanwhile
         imported_meanwhile(SCIPY_FOR_FIGURES + (SCIPY_FOR_PROTECTION if params.audience == "wider" else ()))
     drafted = drafts(figures, params, period) if figures is not None and edited is not None else None
+    if meanwhile is not None and figures is not None and reading is not None:
+        with contextlib.suppress(Exception):
+            meanwhile(figures if edited is None or drafted is None else tentative(figures, edited, drafted, accept_changed_data))
     quick = reading(figures.data) if reading is not None and figures is not None else None
     if quick is None:
         say(f"Validating {Path(audits).name} ...", quiet)
@@ -155,6 +163,13 @@ def figures_stage(
     shown = protect.publish(figures, params.min_count, earlier)
     timings["disclosure_control"] = time.perf_counter() - t
     return data, figures, shown
+
+
+def tentative(figures: RunFigures, edited: Commentary, drafted: dict[str, str], accept: bool) -> RunFigures:
+    """The figures with the QA lead's text as `with_commentary` gives them when the text holds no identifier
+    (`commentary.check.edited_texts`): for drawing in memory before the search for identifiers is done."""
+    texts, note = edited_texts(edited, drafted, accept)
+    return replace(figures, commentary=texts, commentary_note=note)
 
 
 def keyed_meanwhile(data: AuditData) -> Callable[[], None]:

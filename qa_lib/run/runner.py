@@ -13,6 +13,7 @@ published folder holds aggregates only. Where a run may publish is
 from __future__ import annotations
 
 import gc
+import html
 import os
 import platform
 import shutil
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qa_lib import __version__
 from qa_lib.disclosure.ledger import LEDGER, ledger_json, read_ledger
@@ -49,7 +50,7 @@ from qa_lib.run.workspace import (
 # the second core while this process loads.
 
 if TYPE_CHECKING:
-    pass
+    from qa_lib.figures import RunFigures
 
 VERSIONED = ("pandas", "pandera", "numpy", "matplotlib", "seaborn", "afcharts", "papermill", "nbconvert", "pyarrow", "openpyxl")
 
@@ -70,6 +71,22 @@ def _versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+SECTIONS = ("months", "data", "compliance", "grades", "standards", "comparators", "themes", "outcomes", "improvement")
+
+
+def same_figures(drawn_from: Any, shown: Any) -> bool:
+    """Whether `shown` is the run's figures `drawn_from` was made as (`figures_stage`'s `meanwhile`): the same
+    sections (the very objects), the same QA lead's text and note, and the QA team's own figures."""
+    from qa_lib.figures import RunFigures
+
+    return (
+        isinstance(shown, RunFigures)
+        and all(getattr(drawn_from, name) is getattr(shown, name) for name in SECTIONS)
+        and drawn_from.commentary == shown.commentary
+        and drawn_from.commentary_note == shown.commentary_note
+    )
 
 
 def _workers(notebooks: int, setup: WorkerSetup) -> Workers | None:
@@ -163,12 +180,43 @@ def _run(
                 from qa_lib.disclosure.published import PublishedFigures
                 from qa_lib.inputs.handoff import write_figures
                 from qa_lib.notebook import Run
+                from qa_lib.render import blocks
                 from qa_lib.run.compute import audit_release, figures_stage, with_revision
                 from qa_lib.run.outputs import keep_failed, redrawn, remove_failed, write_outputs
                 from qa_lib.run.reader_check import ReaderCheck, refuse_if_found
 
                 earlier = read_ledger(out) if params.audience == "wider" else None  # every wider release in this folder
-                data, figures, shown = figures_stage(params, audits, period, edited, accept_changed_data, quiet, timings, cache, earlier)
+                drawn: dict[str, str] = {}  # each block of the cached pages, drawn once (a block on several pages)
+                drawn_for: list[RunFigures] = []
+
+                def draw_meanwhile(tentative: RunFigures) -> None:
+                    """The cached pages' blocks drawn, in memory, while a re-run's identifiers are read and keyed
+                    (a million rows: about a second with a core to spare), from the figures as they will be
+                    published if the QA lead's text holds no identifier. Nothing is written until that is
+                    checked; the blocks are used only if the run then publishes those very figures."""
+                    view = Run(params=params, period=period, target=float(params.target_return_rate))
+                    view.figures = tentative
+                    drawn_for.append(tentative)
+                    for page in cached.values():
+                        for name in blocks.names(page):
+                            name = html.unescape(name)
+                            if name not in drawn and name != "revision":  # what changed since: known only after
+                                drawn[name] = view.block_html(name)
+
+                data, figures, shown = figures_stage(
+                    params,
+                    audits,
+                    period,
+                    edited,
+                    accept_changed_data,
+                    quiet,
+                    timings,
+                    cache,
+                    earlier,
+                    draw_meanwhile if cached and params.audience != "wider" else None,
+                )
+                if not drawn_for or not same_figures(drawn_for[0], shown):
+                    drawn.clear()
                 if isinstance(shown, PublishedFigures) and earlier is not None:  # the ledger after this release
                     made = datetime.now(UTC).isoformat(timespec="seconds")
                     ledger = ledger_json(earlier, shown.release_shown, shown.release_hidden, made, period.label)
@@ -223,7 +271,6 @@ def _run(
                 table_paths = write_outputs(shown, params, period, build, cache, revised_tables)
                 view = Run(params=params, period=period, target=float(params.target_return_rate))
                 view.figures, view.published = (None, shown) if isinstance(shown, PublishedFigures) else (shown, None)  # type: ignore[assignment]
-                drawn: dict[str, str] = {}  # a block shown on several pages is drawn once
 
                 def block(name: str) -> str:
                     if name not in drawn:

@@ -1,0 +1,67 @@
+"""A re-run draws its cached pages' blocks while its identifiers are read and keyed (`figures_stage`'s
+`meanwhile`), from the figures with the QA lead's text as they will be published if the text holds no
+identifier; the runner uses those blocks only when it publishes those very figures (`runner.same_figures`)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from qa_lib.commentary import document
+from qa_lib.commentary.drafts import drafts
+from qa_lib.errors import QAPackError
+from qa_lib.figures import RunFigures
+from qa_lib.files import file_sha256
+from qa_lib.inputs.period import Period
+from qa_lib.run.cache import RunCache
+from qa_lib.run.compute import figures_stage
+from qa_lib.run.runner import same_figures
+
+PERIOD = Period("2021-10", "2021-12")
+
+
+def _rerun_setup(params, demo_csv, tmp_path, root, words: str):
+    """A cache holding the demo's figures (a first run), and the QA lead's commentary with `words` typed into
+    its first section."""
+    cache = RunCache(root, "k" * 64, file_sha256(demo_csv))
+    _, figures, _ = figures_stage(params, demo_csv, PERIOD, None, False, True, {}, cache)
+    text = document.render(drafts(figures, params, PERIOD), file_sha256(demo_csv), (PERIOD.start, PERIOD.end))
+    marker = text.index("<!-- qa-pack section ")
+    body = text.index("\n\n", marker) + 2
+    path = tmp_path / "commentary.md"
+    path.write_text(text[:body] + words + "\n\n" + text[body:], encoding="utf-8")
+    again = RunCache(root, "k" * 64, file_sha256(demo_csv), audits_bytes=demo_csv.read_bytes())
+    return again, document.read(path)
+
+
+def test_the_blocks_are_drawn_from_the_figures_the_run_then_publishes(params, demo_csv, tmp_path, own_run_cache):
+    cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, "Our own words on the returns.")
+    seen: list[RunFigures] = []
+    _, _, shown = figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, cache, None, seen.append)
+    assert len(seen) == 1 and same_figures(seen[0], shown)  # drawn once, from what was then published
+    assert any("Our own words on the returns." in t for t in seen[0].commentary.values())
+
+
+def test_text_holding_an_identifier_is_drawn_in_memory_only_and_stops_the_run(params, demo_csv, tmp_path, own_run_cache):
+    child = str(pd.read_csv(demo_csv, dtype=str)["child_id"].iloc[0])
+    cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, f"See {child}.")
+    seen: list[RunFigures] = []
+    with pytest.raises(QAPackError, match="an identifier from the data"):
+        figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, cache, None, seen.append)
+    assert len(seen) == 1  # drawn while the identifiers were keyed; the runner then publishes nothing
+    assert not list(tmp_path.glob("*.html"))
+
+
+def test_blocks_drawn_for_other_figures_are_not_used(params, demo_csv, tmp_path, own_run_cache):
+    cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, "Our own words.")
+    seen: list[RunFigures] = []
+    _, _, shown = figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, cache, None, seen.append)
+    drawn_from = seen[0]
+    assert isinstance(shown, RunFigures) and same_figures(drawn_from, shown)
+    assert not same_figures(drawn_from, replace(shown, commentary={**shown.commentary, "compliance": "Other words."}))
+    assert not same_figures(drawn_from, replace(shown, commentary_note="Published against changed data."))
+    assert not same_figures(drawn_from, replace(shown, grades=copy.copy(shown.grades)))  # another computation
+    assert not same_figures(drawn_from, object())  # a wider pack's published figures
