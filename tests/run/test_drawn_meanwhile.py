@@ -37,14 +37,6 @@ def _rerun_setup(params, demo_csv, tmp_path, root, words: str):
     return again, document.read(path)
 
 
-def test_the_blocks_are_drawn_from_the_figures_the_run_then_publishes(params, demo_csv, tmp_path, own_run_cache):
-    cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, "Our own words on the returns.")
-    seen: list[RunFigures] = []
-    _, _, shown = figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, cache, None, seen.append)
-    assert len(seen) == 1 and same_figures(seen[0], shown)  # drawn once, from what was then published
-    assert any("Our own words on the returns." in t for t in seen[0].commentary.values())
-
-
 def test_text_holding_an_identifier_is_drawn_in_memory_only_and_stops_the_run(params, demo_csv, tmp_path, own_run_cache):
     child = str(pd.read_csv(demo_csv, dtype=str)["child_id"].iloc[0])
     cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, f"See {child}.")
@@ -55,12 +47,14 @@ def test_text_holding_an_identifier_is_drawn_in_memory_only_and_stops_the_run(pa
     assert not list(tmp_path.glob("*.html"))
 
 
-def test_blocks_drawn_for_other_figures_are_not_used(params, demo_csv, tmp_path, own_run_cache):
-    cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, "Our own words.")
+def test_the_blocks_are_drawn_from_the_figures_the_run_then_publishes_and_used_only_for_them(params, demo_csv, tmp_path, own_run_cache):
+    cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, "Our own words on the returns.")
     seen: list[RunFigures] = []
     _, _, shown = figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, cache, None, seen.append)
+    assert len(seen) == 1 and isinstance(shown, RunFigures)  # drawn once
     drawn_from = seen[0]
-    assert isinstance(shown, RunFigures) and same_figures(drawn_from, shown)
+    assert any("Our own words on the returns." in t for t in drawn_from.commentary.values())
+    assert same_figures(drawn_from, shown)  # from what was then published
     assert not same_figures(drawn_from, replace(shown, commentary={**shown.commentary, "compliance": "Other words."}))
     assert not same_figures(drawn_from, replace(shown, commentary_note="Published against changed data."))
     assert not same_figures(drawn_from, replace(shown, grades=copy.copy(shown.grades)))  # another computation

@@ -73,6 +73,7 @@ def _freezes(monkeypatch) -> list[int]:
     return calls
 
 
+@pytest.mark.slow
 def test_a_run_freezes_what_it_made_for_its_tail_and_leaves_nothing_frozen(tmp_path, demo_csv, monkeypatch):
     """The runner moves what it has made out of the collector's sight for its tail (`gc.freeze`) and puts it
     back however the run ends, so a process that runs again (these tests, a notebook) collects it as usual."""

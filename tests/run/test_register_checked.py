@@ -16,6 +16,7 @@ from qa_lib.inputs.params import load_params
 from qa_lib.run import runner
 
 
+@pytest.mark.slow
 def test_an_identifier_typed_into_the_register_stops_a_run_and_a_cached_re_run(tmp_path, demo_csv, monkeypatch):
     monkeypatch.setenv("QA_PACK_CACHE", str(tmp_path / "cache"))
     register = tmp_path / "register.yml"
