@@ -11,6 +11,22 @@ from qa_lib.inputs.schema import IDENTIFIER_COLUMNS
 from qa_lib.run.compute import keyed_meanwhile
 
 
+def _fails_once(monkeypatch) -> list[int]:
+    """`load.identifier_keys` failing on its first call (as a thread's keying might), then keying as usual; a
+    list with an entry per call."""
+    real = load.identifier_keys
+    calls: list[int] = []
+
+    def fails_once(*columns):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("the thread's try")
+        return real(*columns)
+
+    monkeypatch.setattr(load, "identifier_keys", fails_once)
+    return calls
+
+
 def test_the_keys_made_in_the_thread_are_those_of_the_data(demo_csv, params):
     data = load_audits(demo_csv, params)
     wait = keyed_meanwhile(data)
@@ -25,15 +41,7 @@ def test_the_keys_made_in_the_thread_are_those_of_the_data(demo_csv, params):
 def test_a_failure_in_the_thread_keeps_nothing_and_the_run_keys_again(demo_csv, params, monkeypatch):
     data = load_audits(demo_csv, params)
     real = load.identifier_keys
-    calls = []
-
-    def fails_once(*columns):
-        calls.append(1)
-        if len(calls) == 1:
-            raise MemoryError("the thread's try")
-        return real(*columns)
-
-    monkeypatch.setattr(load, "identifier_keys", fails_once)
+    calls = _fails_once(monkeypatch)
     keyed_meanwhile(data)()
     assert "identifier_keys" not in vars(data)  # nothing half-made kept
     assert data.identifier_keys == real(*(data.frame[c] for c in IDENTIFIER_COLUMNS))  # keyed again on first use
@@ -85,15 +93,7 @@ def test_keys_made_while_the_file_is_validated_are_the_validated_rows_keys(tmp_p
 def test_keys_are_not_started_unless_asked_and_a_failed_start_keys_again(demo_csv, params, monkeypatch):
     assert load_audits(demo_csv, params).keys_started is None  # `qa-pack validate` has no use for them
     real = load.identifier_keys
-    calls = []
-
-    def fails_once(*columns):
-        calls.append(1)
-        if len(calls) == 1:
-            raise MemoryError("the thread's try")
-        return real(*columns)
-
-    monkeypatch.setattr(load, "identifier_keys", fails_once)
+    calls = _fails_once(monkeypatch)
     data = load_audits(demo_csv, params, keys_meanwhile=True)
     assert data.identifier_keys == real(*(data.frame[c] for c in IDENTIFIER_COLUMNS))
     assert len(calls) == 2  # the thread's failure, then keyed in the caller's thread
