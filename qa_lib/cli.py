@@ -630,7 +630,7 @@ def one_blas_thread() -> None:
     """One BLAS thread for this command and the processes it starts, unless the user set a number. The pack
     shares out its own work (a thread or worker per core); OpenBLAS's threads, woken by each small matrix
     product (the auditors' bootstrap makes hundreds), spun on the core that work needed: a million realistic
-    rows ran 0.5 s quicker with one (`benchmarks/README.md`, 0.16.1). Has no effect once numpy is loaded."""
+    rows ran 0.4 to 0.8 s quicker with one (`benchmarks/README.md`, 0.16.1). Has no effect once numpy is loaded."""
     os.environ.setdefault(BLAS_THREADS, "1")
 
 

@@ -1,4 +1,4 @@
-"""Which allocator Arrow's arrays come from while an audits file is read and normalised.
+"""Which allocator Arrow's arrays come from, from the moment an audits file is read (for the rest of the process).
 
 pyarrow allocates from mimalloc by default. On the Linux machine the benchmarks run on, a million realistic rows
 read and normalised 1.2 to 1.5 s quicker from jemalloc (pyarrow's Linux wheels carry it), nearly all of it

@@ -735,6 +735,12 @@ def load_identifiers(
     rows used then. None, for the caller to validate the file in full, when anything differs or the file is not
     a UTF-8 CSV with one header per column. `read`: the file's bytes and their SHA-256, when the run has read
     and hashed them already (the run cache's `take_audits`), so that a million rows are not read and hashed twice."""
+    path = Path(path)
+    if path.name != recorded.get("file") or path.suffix.lower() not in QUICK_SUFFIXES or not path.is_file():
+        return None
+    read = read or read_with_sha256(path)
+    if read[1] != recorded.get("sha256"):
+        return None  # other bytes: nothing to parse
     return _identifiers_read(path, params, read)(recorded)
 
 

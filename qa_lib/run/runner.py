@@ -73,17 +73,20 @@ def _versions() -> dict[str, str]:
     return out
 
 
-SECTIONS = ("months", "data", "compliance", "grades", "standards", "comparators", "themes", "outcomes", "improvement")
+DRAWN_LATER = ("commentary", "commentary_note", "revision")  # what the run adds to the figures after they are made
 
 
 def same_figures(drawn_from: Any, shown: Any) -> bool:
-    """Whether `shown` is the run's figures `drawn_from` was made as (`figures_stage`'s `meanwhile`): the same
-    sections (the very objects), the same QA lead's text and note, and the QA team's own figures."""
+    """Whether `shown` is the run's figures `drawn_from` was made as (`figures_stage`'s `meanwhile`): the QA
+    team's own figures, every other field the very same object, and the same QA lead's text and note (what
+    changed since, the revision, is drawn after)."""
+    from dataclasses import fields
+
     from qa_lib.figures import RunFigures
 
     return (
         isinstance(shown, RunFigures)
-        and all(getattr(drawn_from, name) is getattr(shown, name) for name in SECTIONS)
+        and all(getattr(drawn_from, f.name) is getattr(shown, f.name) for f in fields(RunFigures) if f.name not in DRAWN_LATER)
         and drawn_from.commentary == shown.commentary
         and drawn_from.commentary_note == shown.commentary_note
     )

@@ -75,7 +75,7 @@ def auditor_codes(audits: pd.DataFrame, extra: list[str] | None = None, secret: 
     if seen is not None and not seen.empty:
         first = seen.assign(auditor_id=seen["auditor_id"].astype(str).str.strip()).groupby("auditor_id")["audit_month"].min().to_dict()
         key = secret if secret is not None else install_secret()
-        order = sorted(first, key=lambda a: (first[a], _tiebreak(a, key)))  # a dict: a roll-up's 14,000 auditors looked up at once
+        order = sorted(first, key=lambda a: (first[a], _tiebreak(a, key)))  # a dict: a Series look-up took 10 µs, per auditor
     known = set(order)
     for a in extra or []:
         if a not in known:
