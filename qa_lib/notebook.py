@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -176,6 +176,9 @@ class Run(View):
     figures: RunFigures = field(default=None)  # type: ignore[assignment]  # None in a wider run: never unprotected
     target: float = 80.0
     published: PublishedFigures | None = None  # a wider run's only figures (disclosure-controlled)
+    # Each section's drafted paragraphs (`commentary.drafts.draft_paragraphs`), when the runner drafted them
+    # already from these very figures (the QA team's), params and period, at this target: not drafted again.
+    drafted: Mapping[str, list[str]] | None = None
 
     @property
     def months(self) -> list[str]:
@@ -210,7 +213,8 @@ class Run(View):
 
     def draft(self, key: str) -> list[str]:
         """A section's drafted text (qa_lib.commentary.drafts), on this run's view of the figures and target."""
-
+        if self.drafted is not None and self.published is None and key in self.drafted:
+            return list(self.drafted[key])
         return draft(key, self.shown, self.params.with_overrides(target_return_rate=self.target), self.period)
 
     def show_section(self, key: str, heading: str | None = None) -> None:

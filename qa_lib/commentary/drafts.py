@@ -3,7 +3,7 @@ is left as drafted; `qa-pack commentary` writes exactly these for the QA lead to
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from qa_lib.disclosure.published import STANDARD_COUNTS, ShownFigures, hidden_months, whole_months
@@ -162,9 +162,19 @@ def draft(key: str, figures: ShownFigures, params: Params, period: Period) -> li
     return BY_KEY[key].draft(figures, params, period)
 
 
+def draft_paragraphs(figures: ShownFigures, params: Params, period: Period) -> dict[str, list[str]]:
+    """Every section's drafted text, as paragraphs (`draft` of each section, made once for all)."""
+    return {s.key: s.draft(figures, params, period) for s in SECTIONS}
+
+
+def joined(paragraphs: Mapping[str, list[str]]) -> dict[str, str]:
+    """Each section's drafted paragraphs as one Markdown block (what `drafts` gives)."""
+    return {key: "\n\n".join(b for b in blocks if b) for key, blocks in paragraphs.items()}
+
+
 def drafts(figures: ShownFigures, params: Params, period: Period) -> dict[str, str]:
     """Every section's drafted text as one Markdown block."""
-    return {s.key: "\n\n".join(b for b in s.draft(figures, params, period) if b) for s in SECTIONS}
+    return joined(draft_paragraphs(figures, params, period))
 
 
 def commentary_lines(f: RunFigures) -> list[str]:

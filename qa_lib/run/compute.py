@@ -19,7 +19,7 @@ import pandas as pd
 from qa_lib import codec
 from qa_lib.commentary.check import edited_texts
 from qa_lib.commentary.document import Commentary
-from qa_lib.commentary.drafts import drafts
+from qa_lib.commentary.drafts import draft_paragraphs, joined
 from qa_lib.disclosure import protect
 from qa_lib.disclosure.ledger import Ledger
 from qa_lib.disclosure.published import PublishedFigures
@@ -90,14 +90,15 @@ def figures_stage(
     timings: dict[str, float],
     cache: RunCache | None = None,
     earlier: Ledger | None = None,
-    meanwhile: Callable[[RunFigures], None] | None = None,
+    meanwhile: Callable[[RunFigures, dict[str, list[str]] | None], None] | None = None,
 ) -> tuple[AuditData, RunFigures, RunFigures | PublishedFigures]:
     """Validate once, compute every section's figures once (or take them from the run cache: the same data,
     params and code give the same figures), check the QA lead's commentary against them and, for a wider
     audience, protect them. Returns the data, the figures and what the outputs may show. `meanwhile`: given the
     figures a re-run takes from the cache, with the QA lead's text as they would be published if it holds no
-    identifier, while the identifiers are still being read and keyed; it must write nothing (the text is not
-    yet checked), and whatever it raises is left for the run's own steps to meet."""
+    identifier, and each section's drafted paragraphs when the run drafted them (None otherwise), while the
+    identifiers are still being read and keyed; it must write nothing (the text is not yet checked), and
+    whatever it raises is left for the run's own steps to meet."""
     t = time.perf_counter()
     stored = stored_figures(cache)
     # A re-run of a file this run's key has validated (the cache holds its figures) reads only its identifiers,
@@ -110,10 +111,12 @@ def figures_stage(
     del stored
     if figures is None:  # computed here: what the figures' tests (and a wider run's attacker) load, loaded meanwhile
         imported_meanwhile(SCIPY_FOR_FIGURES + (SCIPY_FOR_PROTECTION if params.audience == "wider" else ()))
-    drafted = drafts(figures, params, period) if figures is not None and edited is not None else None
+    paragraphs = draft_paragraphs(figures, params, period) if figures is not None and edited is not None else None
+    drafted = joined(paragraphs) if paragraphs is not None else None
     if meanwhile is not None and figures is not None and reading is not None:
         with contextlib.suppress(Exception):
-            meanwhile(figures if edited is None or drafted is None else tentative(figures, edited, drafted, accept_changed_data))
+            drawing = figures if edited is None or drafted is None else tentative(figures, edited, drafted, accept_changed_data)
+            meanwhile(drawing, paragraphs)
     quick = reading(figures.data) if reading is not None and figures is not None else None
     if quick is None:
         say(f"Validating {Path(audits).name} ...", quiet)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -66,12 +66,15 @@ def write_outputs(
     build: Path,
     cache: RunCache | None,
     published: dict[str, pd.DataFrame] | None = None,
+    drafted: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """The contract's tables, the workbook and the e-mail headlines, written into `build`. The tables depend on
     the figures alone, so a run under a key the cache knows copies them; otherwise they are made and kept. The
     headlines carry the QA lead's key messages (their words, which the cache key leaves out), so they are
-    always written afresh: cheap, and never stale."""
-    (build / "headlines.json").write_text(json.dumps(headlines(shown, params, period), indent=1, ensure_ascii=False), encoding="utf-8")
+    always written afresh: cheap, and never stale. `drafted`: the sections the run drafted already from `shown`
+    (`headlines.headlines`)."""
+    messages = headlines(shown, params, period, drafted)
+    (build / "headlines.json").write_text(json.dumps(messages, indent=1, ensure_ascii=False), encoding="utf-8")
     stored = cache.get(TABLES, cache.run) if cache is not None else None
     if stored is not None:
         try:

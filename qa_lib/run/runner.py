@@ -180,6 +180,7 @@ def _run(
                 if reading is not None:
                     reading.shutdown(wait=True)  # a run that stops early still waits for its read to end
             try:
+                from qa_lib.commentary.drafts import joined
                 from qa_lib.disclosure.published import PublishedFigures
                 from qa_lib.inputs.handoff import write_figures
                 from qa_lib.notebook import Run
@@ -191,15 +192,19 @@ def _run(
                 earlier = read_ledger(out) if params.audience == "wider" else None  # every wider release in this folder
                 drawn: dict[str, str] = {}  # each block of the cached pages, drawn once (a block on several pages)
                 drawn_for: list[RunFigures] = []
+                drafted_for: list[dict[str, list[str]]] = []  # each section's drafts of those figures, if the run made them
 
-                def draw_meanwhile(tentative: RunFigures) -> None:
+                def draw_meanwhile(tentative: RunFigures, paragraphs: dict[str, list[str]] | None) -> None:
                     """The cached pages' blocks drawn, in memory, while a re-run's identifiers are read and keyed
                     (a million rows: about a second with a core to spare), from the figures as they will be
                     published if the QA lead's text holds no identifier. Nothing is written until that is
-                    checked; the blocks are used only if the run then publishes those very figures."""
-                    view = Run(params=params, period=period, target=float(params.target_return_rate))
+                    checked; the blocks are used only if the run then publishes those very figures. The sections'
+                    drafts, when the run made them from these figures, are not made again."""
+                    view = Run(params=params, period=period, target=float(params.target_return_rate), drafted=paragraphs)
                     view.figures = tentative
                     drawn_for.append(tentative)
+                    if paragraphs is not None:
+                        drafted_for.append(paragraphs)
                     for page in cached.values():
                         for name in blocks.names(page):
                             name = html.unescape(name)
@@ -220,6 +225,7 @@ def _run(
                 )
                 if not drawn_for or not same_figures(drawn_for[0], shown):
                     drawn.clear()
+                    drafted_for.clear()
                 if isinstance(shown, PublishedFigures) and earlier is not None:  # the ledger after this release
                     made = datetime.now(UTC).isoformat(timespec="seconds")
                     ledger = ledger_json(earlier, shown.release_shown, shown.release_hidden, made, period.label)
@@ -271,7 +277,8 @@ def _run(
                     found[path] = check.found(path)
                     checking[0] += time.perf_counter() - started
 
-                table_paths = write_outputs(shown, params, period, build, cache, revised_tables)
+                drafted = joined(drafted_for[0]) if drafted_for else None  # the key messages, for the e-mail
+                table_paths = write_outputs(shown, params, period, build, cache, revised_tables, drafted)
                 view = Run(params=params, period=period, target=float(params.target_return_rate))
                 view.figures, view.published = (None, shown) if isinstance(shown, PublishedFigures) else (shown, None)  # type: ignore[assignment]
 

@@ -295,6 +295,27 @@ def test_a_wider_runs_blocks_are_its_drafts_never_the_qa_leads_words(demo):
     assert wider.block_html("cohort-brief:0:####").startswith("<h4>")
 
 
+def test_drafts_made_once_are_drawn_as_made_for_the_qa_team_and_never_for_a_wider_audience(demo):
+    """A re-run drafts each section once (`draft_paragraphs`) and hands the drafts to the view that draws the
+    cached pages' blocks and to the e-mail's headlines: the same words as drafting again, and a wider view, whose
+    words come from its published figures alone, never takes them."""
+    from qa_lib.run.headlines import headlines
+
+    params, figures, pub = demo
+    period = Period("2021-10", "2021-12")
+    made = drafts.draft_paragraphs(figures, params, period)
+    fresh = Run(params=params, period=period, figures=figures)
+    shared = Run(params=params, period=period, figures=figures, drafted=made)
+    for key in drafts.BY_KEY:
+        assert shared.block_html(f"section:{key}") == fresh.block_html(f"section:{key}")
+    marked = {**made, "context": ["Words drafted once."], "key-messages": ["- **Once:** drafted once."]}
+    assert "Words drafted once." in Run(params=params, period=period, figures=figures, drafted=marked).block_html("section:context")
+    assert "Words drafted once." not in Run(params=params, period=period, published=pub, drafted=marked).block_html("section:context")
+    assert headlines(figures, params, period, drafts.joined(made)) == headlines(figures, params, period)
+    assert headlines(figures, params, period, drafts.joined(marked))["key_messages"] == ["- **Once:** drafted once."]
+    assert headlines(pub, params, period, drafts.joined(marked)) == headlines(pub, params, period)
+
+
 def test_an_empty_list_among_the_standards_shown_never_says_none_stood_out():
     """A wider month whose only standards shown in full are all strengths: its learning list says it chose among
     those, not that no standard needs learning (the QA team's words are unchanged)."""

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from qa_lib.commentary import document
-from qa_lib.commentary.drafts import drafts
+from qa_lib.commentary.drafts import drafts, joined
 from qa_lib.errors import QAPackError
 from qa_lib.figures import RunFigures
 from qa_lib.files import file_sha256
@@ -42,17 +42,19 @@ def test_text_holding_an_identifier_is_drawn_in_memory_only_and_stops_the_run(pa
     cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, f"See {child}.")
     seen: list[RunFigures] = []
     with pytest.raises(QAPackError, match="an identifier from the data"):
-        figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, cache, None, seen.append)
+        figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, cache, None, lambda figures, _: seen.append(figures))
     assert len(seen) == 1  # drawn while the identifiers were keyed; the runner then publishes nothing
     assert not list(tmp_path.glob("*.html"))
 
 
 def test_the_blocks_are_drawn_from_the_figures_the_run_then_publishes_and_used_only_for_them(params, demo_csv, tmp_path, own_run_cache):
     cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, "Our own words on the returns.")
-    seen: list[RunFigures] = []
-    _, _, shown = figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, cache, None, seen.append)
+    seen: list[tuple[RunFigures, dict[str, list[str]] | None]] = []
+    _, _, shown = figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, cache, None, lambda *given: seen.append(given))
     assert len(seen) == 1 and isinstance(shown, RunFigures)  # drawn once
-    drawn_from = seen[0]
+    drawn_from, paragraphs = seen[0]
+    # With each section's drafts of those figures, made once (the commentary's check compared the text with them)
+    assert paragraphs is not None and joined(paragraphs) == drafts(shown, params, PERIOD)
     assert any("Our own words on the returns." in t for t in drawn_from.commentary.values())
     assert same_figures(drawn_from, shown)  # from what was then published
     assert not same_figures(drawn_from, replace(shown, commentary={**shown.commentary, "compliance": "Other words."}))
