@@ -47,7 +47,11 @@ CONTACT = (EMAIL, EMAIL_SPELLED_OUT, EMAIL_SPACED, UK_PHONE, UK_PHONE_INTERNATIO
 def holds_contact(text: str) -> bool:
     """An e-mail address (plain, spelled out or spaced) or a UK phone number (any usual layout, +44 or 0044,
     digits spaced out), in the text as a reader sees it (`reader_text`)."""
-    seen = reader_text(text)
+    return contact_in(reader_text(text))
+
+
+def contact_in(seen: str) -> bool:
+    """`holds_contact` on text already as a reader sees it (`reader_text`, made once for several checks)."""
     return any(p.search(seen) for p in CONTACT)
 
 

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from qa_lib.errors import QAPackError
-from qa_lib.inputs.personal import IdentifierKeys, holds_contact, identifier_keys, reader_text
+from qa_lib.inputs.personal import IdentifierKeys, contact_in, identifier_keys, reader_text
 from qa_lib.sections.themes.redact import Redactor
 
 SHORT_NUMBER = 6  # an all-digit ID shorter than this cannot be told from a count on a page: not searched here
@@ -153,9 +153,10 @@ def _strings(value: object) -> Iterator[str]:
 
 
 def _holds(text: str, ids: Redactor, digits: set[str]) -> bool:
-    """An identifier, a contact detail, a listed name or a numeric ID in the text, as a reader sees it."""
-    runs = set(DIGIT_RUN.findall(reader_text(text))) if digits else set()
-    return ids.finds_identifier(text) or holds_contact(text) or ids.finds_name(text) or bool(runs & digits)
+    """An identifier, a contact detail, a listed name or a numeric ID in the text, as a reader sees it (made once
+    for the four searches)."""
+    seen = reader_text(text)
+    return ids.spells_identifier(seen) or contact_in(seen) or ids.holds_name(seen) or bool(digits and set(DIGIT_RUN.findall(seen)) & digits)
 
 
 class ReaderCheck:

@@ -99,7 +99,10 @@ class Redactor:
         """Whether the text spells any identifier from the data (in any case, with any separator), as a reader
         sees it (`qa_lib.inputs.personal.reader_text`: entities, full-width forms, invisible characters,
         look-alike letters and dashes undone)."""
-        seen = reader_text(text)
+        return self.spells_identifier(reader_text(text))
+
+    def spells_identifier(self, seen: str) -> bool:
+        """`finds_identifier` on text already as a reader sees it (`reader_text`, made once for several checks)."""
         return self._identifiers(seen) != seen
 
     def _known(self, key: str) -> bool:
@@ -107,7 +110,11 @@ class Redactor:
 
     def finds_name(self, text: str) -> bool:
         """Whether the text holds a name listed in params, as a reader sees it."""
-        return self.names is not None and bool(self.names.search(reader_text(text)))
+        return self.holds_name(reader_text(text))
+
+    def holds_name(self, seen: str) -> bool:
+        """`finds_name` on text already as a reader sees it (`reader_text`)."""
+        return self.names is not None and bool(self.names.search(seen))
 
     def _identifiers(self, text: str) -> str:
         """Every run of 1 to n alphanumeric parts, joined by separators or nothing, that spells a known ID."""
