@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from IPython.display import HTML, display
 
 from qa_lib.commentary.drafts import draft
 from qa_lib.disclosure.published import PublishedFigures, ShownFigures
@@ -43,6 +42,13 @@ NUMBER_LIKE = r"^\s*(?:–|-?[\d.,]+%?(?:\s*\(\d+/\d+(?:;[^)]*)?\))?(?:\s*[≈�
 
 
 WIDE_COLUMNS = 9  # columns from which a table is printed on a landscape page
+
+
+def _show(html: str) -> None:
+    """Show HTML in the notebook (IPython's display, imported here: the runner draws blocks without it)."""
+    from IPython.display import HTML, display
+
+    display(HTML(html))
 
 
 def more_html(page: str, what: str) -> str:
@@ -78,7 +84,7 @@ class View:
         plain https:// links (the QA lead's actions), otherwise links are dropped."""
         html = self.text_html(text, links)
         if html:
-            display(HTML(html))
+            _show(html)
 
     @staticmethod
     def text_html(text: str | list[str], links: bool = False) -> str:
@@ -90,7 +96,7 @@ class View:
     def show_table(self, frame: pd.DataFrame, caption: str | None) -> None:
         """A real HTML table with header cells and a caption (None: the header says it all):
         words left-aligned, figures right-aligned."""
-        display(HTML(self.table_html(frame, caption)))
+        _show(self.table_html(frame, caption))
 
     @staticmethod
     def table_html(frame: pd.DataFrame, caption: str | None) -> str:
@@ -114,7 +120,7 @@ class View:
         """The chart `draw(*args, **kwargs)` makes, as an embedded PNG with alt text (the HTML needs no other
         file) and its figures under it. Under the runner a chart another notebook of the run already showed is
         taken from the run's chart cache before anything is drawn (`_figure_html`)."""
-        display(HTML(self._figure_html(draw, args, kwargs)))
+        _show(self._figure_html(draw, args, kwargs))
 
     def _figure_html(self, draw: Callable[..., Chart], args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
         """The figure's HTML, from the run's cache when another notebook of this run drew the same chart: the
@@ -154,7 +160,7 @@ class View:
         name). Not in a wider pack, which publishes the highlight alone."""
         if getattr(self, "published", None) is not None:
             return
-        display(HTML(more_html(page, what)))
+        _show(more_html(page, what))
 
     def show_funnel(self, points: pd.DataFrame, curve: pd.DataFrame | None, measure: str, title: str, xlabel: str, ylabel: str) -> None:
         """A funnel plot with the sentence that reads it (never a ranking); its figures are under the chart."""
@@ -227,7 +233,7 @@ class Run(View):
         a re-run that changes only those files redraws the block without running the notebook
         (`qa_lib.render.blocks`, `qa_lib.run.cache`)."""
 
-        display(HTML(blocks.wrap(name, self.block_html(name))))
+        _show(blocks.wrap(name, self.block_html(name)))
 
     def block_html(self, name: str) -> str:
         """A block's content, from the run's figures, the QA lead's commentary and actions (nothing else):
