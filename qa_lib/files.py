@@ -9,10 +9,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +183,23 @@ def read_with_sha256(path: Path) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def audits_read_for_key(path: Path) -> tuple[bytes | None, str]:
+def audits_read_for_key(path: Path, meanwhile: Callable[[bytes, Future[str]], object] | None = None) -> tuple[bytes | None, str]:
     """What a run's cache key is made from: a CSV's bytes (a re-run takes its identifiers from these same bytes)
-    and their SHA-256; another kind of file's SHA-256 alone."""
-    return read_with_sha256(path) if path.suffix.lower() in QUICK_SUFFIXES else (None, file_sha256(path))
+    and their SHA-256; another kind of file's SHA-256 alone. `meanwhile`: handed a CSV's bytes as soon as they are
+    read, with the future of their SHA-256 (worked out next, about 0.3 s at a million rows), for work that can
+    begin on them; whatever it raises is left to the work it began."""
+    if path.suffix.lower() not in QUICK_SUFFIXES:
+        return None, file_sha256(path)
+    if meanwhile is None:
+        return read_with_sha256(path)
+    data = path.read_bytes()
+    hashed: Future[str] = Future()
+    with contextlib.suppress(Exception):
+        meanwhile(data, hashed)
+    try:
+        sha = hashlib.sha256(data).hexdigest()
+    except BaseException as exc:
+        hashed.set_exception(exc)
+        raise
+    hashed.set_result(sha)
+    return data, sha

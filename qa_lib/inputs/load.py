@@ -20,7 +20,7 @@ import threading
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -745,13 +745,15 @@ def load_identifiers(
 
 
 def identifiers_meanwhile(
-    path: str | Path, params: Params, read: tuple[bytes, str] | None = None
+    path: str | Path, params: Params, read: tuple[bytes, str] | None = None, hashed: Future[str] | None = None
 ) -> Callable[[dict[str, object]], AuditData | None]:
     """`load_identifiers`, begun before the summary it is checked against is known: the identifier columns are
     read and keyed (`identifier_keys`) in a daemon thread, mostly in Arrow's kernels, while the caller decodes
     the run cache's figures (which carry the summary); the returned function waits for the thread and makes the
-    same checks, with the same answer. A failure in the thread is None: the caller then validates in full."""
-    future: Future[Callable[[dict[str, object]], AuditData | None]] = Future()
+    same checks, with the same answer. A failure in the thread is None: the caller then validates in full.
+    `hashed`: when `read`'s bytes are handed over before their SHA-256 is known (`files.audits_read_for_key`'s
+    `meanwhile`; `read` then holds ""), the future of that SHA-256, which the checks then use."""
+    future: Future[_IdentifiersRead] = Future()
 
     def work() -> None:
         try:
@@ -769,7 +771,8 @@ def identifiers_meanwhile(
 
     def result(recorded: dict[str, object]) -> AuditData | None:
         try:
-            return future.result()(recorded)
+            checked = future.result()
+            return (replace(checked, sha=hashed.result()) if hashed is not None else checked)(recorded)
         except Exception:  # noqa: BLE001 - the quick read is only ever a shortcut
             return None
 

@@ -91,6 +91,7 @@ def figures_stage(
     cache: RunCache | None = None,
     earlier: Ledger | None = None,
     meanwhile: Callable[[RunFigures, dict[str, list[str]] | None], None] | None = None,
+    early: Callable[[dict[str, object]], AuditData | None] | None = None,
 ) -> tuple[AuditData, RunFigures, RunFigures | PublishedFigures]:
     """Validate once, compute every section's figures once (or take them from the run cache: the same data,
     params and code give the same figures), check the QA lead's commentary against them and, for a wider
@@ -98,14 +99,15 @@ def figures_stage(
     figures a re-run takes from the cache, with the QA lead's text as they would be published if it holds no
     identifier, and each section's drafted paragraphs when the run drafted them (None otherwise), while the
     identifiers are still being read and keyed; it must write nothing (the text is not yet checked), and
-    whatever it raises is left for the run's own steps to meet."""
+    whatever it raises is left for the run's own steps to meet. `early`: the quick read of the identifiers
+    (`identifiers_meanwhile`) when the run began it already, from the very bytes the cache's key was made from."""
     t = time.perf_counter()
     stored = stored_figures(cache)
     # A re-run of a file this run's key has validated (the cache holds its figures) reads only its identifiers,
     # for the privacy checks, from the bytes the key was made from, and keys them, in a thread while the figures
     # are decoded and the QA lead's sections drafted from them; anything else is read and validated in full.
     read = cache.take_audits() if cache is not None else None  # the bytes held no longer than this
-    reading = identifiers_meanwhile(audits, params, read) if stored is not None else None
+    reading = (early or identifiers_meanwhile(audits, params, read)) if stored is not None else None
     del read
     figures = cached_figures(stored, params)
     del stored

@@ -40,6 +40,24 @@ def _legacy_files(out: Path) -> set[str] | None:
     return listed | LEGACY_FILES
 
 
+MANIFEST_MOST = 1 << 20  # the manifest a run writes is a few kilobytes: a larger file is not read
+
+
+def made_from(out: Path, audits: Path) -> bool:
+    """Whether the report in `out` was made from a file of this name, as its manifest says: a re-run into the
+    same folder, as after an edit to the commentary or the register. Only a hint for where work may start early;
+    nothing rests on it (what starts is checked against the file's SHA-256 before it is used)."""
+    path = out / "manifest.json"
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MANIFEST_MOST:
+            return False
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    given = manifest.get("input") if isinstance(manifest, dict) else None
+    return isinstance(given, dict) and given.get("file") == Path(audits).name
+
+
 def _short_list(names: list[str], most: int = 3) -> str:
     shown = ", ".join(repr(n[:40]) for n in sorted(names)[:most])
     return shown + (f" and {len(names) - most} more" if len(names) > most else "")

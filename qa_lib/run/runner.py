@@ -19,7 +19,8 @@ import platform
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -35,7 +36,7 @@ from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.run.execute import NotebookJob, Workers, WorkerSetup, nothing_to_wait_for
 from qa_lib.run.messages import say
-from qa_lib.run.publish import check_out_dir, finish, new_build, notebooks_for, output_entries, publishing_lock
+from qa_lib.run.publish import check_out_dir, finish, made_from, new_build, notebooks_for, output_entries, publishing_lock
 from qa_lib.run.workspace import (
     Interrupted,
     private_workdir,
@@ -90,6 +91,19 @@ def same_figures(drawn_from: Any, shown: Any) -> bool:
         and drawn_from.commentary == shown.commentary
         and drawn_from.commentary_note == shown.commentary_note
     )
+
+
+def _read_for_key(
+    path: Path, begin: Callable[[tuple[bytes, Future[str]]], None] | None, read_bytes: Future[Any]
+) -> tuple[bytes | None, str]:
+    """The audits file read and hashed for the run's key (`files.audits_read_for_key`), a CSV's bytes handed to
+    `begin` with the future of their SHA-256 as soon as they are read; `read_bytes` always ends (None when nothing
+    was handed), so whoever waits on it never waits for ever."""
+    try:
+        return audits_read_for_key(path, (lambda data, hashed: begin((data, hashed))) if begin is not None else None)
+    finally:
+        if not read_bytes.done():
+            read_bytes.set_result(None)
 
 
 def _workers(notebooks: int, setup: WorkerSetup) -> Workers | None:
@@ -159,10 +173,22 @@ def _run(
             # With the cache, the audits file is read and hashed for the run's key while this process loads
             # (reading and hashing leave the interpreter free): about 0.5 s of a million-row re-run.
             reading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-pack-read") if use_cache else None
-            read = reading.submit(audits_read_for_key, Path(audits)).result if reading is not None else None
+            # A re-run into the folder a file of this name was published to (`made_from`) begins reading its
+            # identifiers from the bytes as soon as they are read, while they are hashed for the key (a million
+            # rows: 0.3 s sooner); the quick read is checked against that SHA-256 before anything rests on it.
+            read_bytes: Future[tuple[bytes, Future[str]] | None] = Future()
+            begin = read_bytes.set_result if reading is not None and made_from(out, audits) else None
+            read = reading.submit(_read_for_key, Path(audits), begin, read_bytes).result if reading is not None else None
+            quick_begun = None
             try:
                 from qa_lib.run.outputs import cached_pages
                 from qa_lib.run.validate import prepare
+
+                if begin is not None and (begun := read_bytes.result()) is not None:
+                    from qa_lib.inputs.load import identifiers_meanwhile
+
+                    quick_begun = identifiers_meanwhile(audits, params, (begun[0], ""), begun[1])
+                    del begun
 
                 params, edited = prepare(params, notebooks_dir, commentary, quiet)  # stage 1: validate what the user gave
                 versions = _versions()
@@ -222,7 +248,9 @@ def _run(
                     cache,
                     earlier,
                     draw_meanwhile if cached and params.audience != "wider" else None,
+                    quick_begun,
                 )
+                del quick_begun
                 if not drawn_for or not same_figures(drawn_for[0], shown):
                     drawn.clear()
                     drafted_for.clear()

@@ -164,3 +164,39 @@ def test_the_read_begun_before_the_summary_gives_what_the_quick_read_gives(param
 
     monkeypatch.setattr(load, "_identifiers_read", fails)
     assert identifiers_meanwhile(demo_csv, params)(load_audits(demo_csv, params).summary()) is None  # a full read, then
+
+
+def test_the_read_begun_before_the_bytes_are_hashed_is_checked_against_their_hash(params, demo_csv, hostile, tmp_path):
+    """A re-run into the folder a file of this name was published to hands its bytes to the quick read as soon as
+    they are read (`audits_read_for_key`'s `meanwhile`), before their SHA-256 is worked out: the read is checked
+    against that SHA-256 once known, with the answer `load_identifiers` gives; a file with no bytes to hand (not
+    a CSV) hands nothing, and the runner's wait for the bytes always ends (`runner._read_for_key`)."""
+    import hashlib
+    from concurrent.futures import Future
+
+    from qa_lib.files import audits_read_for_key
+    from qa_lib.inputs.load import identifiers_meanwhile
+    from qa_lib.run.runner import _read_for_key
+
+    typed = params.with_overrides(columns={**params.columns, "worker_id": "social_worker_id"})
+    full = load_audits(hostile, typed)
+    handed: list[tuple[bytes, Future[str]]] = []
+    data, sha = audits_read_for_key(hostile, lambda given, hashed: handed.append((given, hashed)))
+    assert sha == hashlib.sha256(hostile.read_bytes()).hexdigest() == full.sha256
+    ((given, hashed),) = handed
+    assert given == data and hashed.result() == sha  # the very bytes, and their SHA-256 once worked out
+    early = identifiers_meanwhile(hostile, typed, (given, ""), hashed)(full.summary())
+    assert early is not None and early.identifier_keys == full.identifier_keys and early.summary() == full.summary()
+    other: Future[str] = Future()
+    other.set_result("0" * 64)  # the SHA-256 of other bytes: the read is not used
+    assert identifiers_meanwhile(hostile, typed, (given, ""), other)(full.summary()) is None
+
+    workbook = tmp_path / "audits.xlsx"
+    workbook.write_bytes(b"not read whole")
+    waited: Future[object] = Future()
+    assert _read_for_key(workbook, handed.append, waited) == (None, hashlib.sha256(b"not read whole").hexdigest())
+    assert waited.result(timeout=0) is None and len(handed) == 1  # nothing handed, and the wait ends
+    gone: Future[object] = Future()
+    with pytest.raises(OSError):
+        _read_for_key(tmp_path / "gone.csv", handed.append, gone)
+    assert gone.result(timeout=0) is None

@@ -4,6 +4,7 @@ this run read it, the figures' own copy)."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from dataclasses import replace
 
@@ -12,6 +13,7 @@ import pytest
 
 from helpers import REPO
 from qa_lib.errors import QAPackError
+from qa_lib.inputs import load
 from qa_lib.inputs.params import load_params
 from qa_lib.run import runner
 
@@ -31,3 +33,14 @@ def test_an_identifier_typed_into_the_register_stops_a_run_and_a_cached_re_run(t
         with pytest.raises(QAPackError, match=r"register\.yml: an identifier from the data.* in item 2;"):
             runner.run(params, audits=demo_csv, out=tmp_path / out, quiet=True, use_cache=use_cache)
         assert not (tmp_path / out).exists()
+    # Into the folder this file was published to, the re-run begins its quick read of the identifiers as soon
+    # as the bytes are read (before they are hashed): the register is checked all the same, and the last good
+    # report is left as it was.
+    begun = []
+    real = load.identifiers_meanwhile
+    monkeypatch.setattr(load, "identifiers_meanwhile", lambda *given: begun.append(given[3].result()) or real(*given))
+    published = {p.name: p.read_bytes() for p in (tmp_path / "first").iterdir() if p.is_file()}
+    with pytest.raises(QAPackError, match=r"register\.yml: an identifier from the data.* in item 2;"):
+        runner.run(params, audits=demo_csv, out=tmp_path / "first", quiet=True)
+    assert begun == [hashlib.sha256(demo_csv.read_bytes()).hexdigest()]  # begun early, on the bytes hashed for the key
+    assert {p.name: p.read_bytes() for p in (tmp_path / "first").iterdir() if p.is_file()} == published

@@ -393,3 +393,27 @@ def test_tables_workbook(published):
 def test_every_report_stays_under_one_and_a_half_megabytes(published):
     sizes = {p.name: p.stat().st_size for p in published.glob("*.html")}
     assert len(sizes) == 5 and max(sizes.values()) < 1_500_000, sizes
+
+
+def test_a_folder_made_from_a_file_of_the_same_name_is_only_a_hint(tmp_path):
+    """`made_from`: the manifest of the report in the folder names the audits file (a re-run into the same folder,
+    where the run begins reading identifiers early); anything else, however malformed, is simply no."""
+    import json
+
+    from qa_lib.run.publish import MANIFEST_MOST, made_from
+
+    out = tmp_path / "out"
+    out.mkdir()
+    assert not made_from(out, tmp_path / "audits.csv")  # no manifest
+    (out / "manifest.json").write_text(json.dumps({"input": {"file": "audits.csv"}}), encoding="utf-8")
+    assert made_from(out, tmp_path / "elsewhere" / "audits.csv")
+    assert not made_from(out, tmp_path / "audits_2022.csv")
+    for hostile in ("[1, 2]", "{not json", json.dumps({"input": "audits.csv"}), json.dumps({"input": {"file": ["audits.csv"]}})):
+        (out / "manifest.json").write_text(hostile, encoding="utf-8")
+        assert not made_from(out, tmp_path / "audits.csv")
+    (out / "manifest.json").write_text(json.dumps({"input": {"file": "audits.csv"}, "pad": "x" * MANIFEST_MOST}), encoding="utf-8")
+    assert not made_from(out, tmp_path / "audits.csv")  # not what the pack writes: not read
+    (out / "manifest.json").unlink()
+    (tmp_path / "real.json").write_text(json.dumps({"input": {"file": "audits.csv"}}), encoding="utf-8")
+    (out / "manifest.json").symlink_to(tmp_path / "real.json")
+    assert not made_from(out, tmp_path / "audits.csv")
