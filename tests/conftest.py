@@ -40,6 +40,17 @@ def own_run_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     return path
 
 
+@pytest.fixture(params=["one set of every key", "looked up in batches"])
+def either_lookup(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A search for identifiers made both ways `KeySet` answers it: from a Python set of every key (a file of
+    fewer than `LOOK_UP_FROM` keys, as the demo), and from its candidates looked up in batches (a larger file)."""
+    from qa_lib.inputs import personal
+
+    if request.param == "looked up in batches":
+        monkeypatch.setattr(personal, "LOOK_UP_FROM", 0)
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
 def params() -> Params:
     return load_params(REPO / "params" / "demo.yml")

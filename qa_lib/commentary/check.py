@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from qa_lib.commentary.document import Commentary, CommentaryError, fingerprint
 from qa_lib.commentary.drafts import BY_KEY
-from qa_lib.inputs.personal import IdentifierKeys, holds_contact
+from qa_lib.inputs.personal import IdentifierKeys, holds_contact, reader_text
 from qa_lib.sections.themes.redact import Redactor
 
 if TYPE_CHECKING:
@@ -30,7 +30,9 @@ def holds_personal_data(text: str, redactor: Redactor) -> bool:
 def personal_data(commentary: Commentary, identifiers: Iterable[str] | IdentifierKeys) -> list[str]:
     """Headings of the edited sections holding an identifier from the data, an e-mail address or a phone number."""
     redactor = Redactor(identifiers)
-    return [BY_KEY[key].heading for key, text in commentary.edited().items() if holds_personal_data(text, redactor)]
+    edited = commentary.edited()
+    redactor.look_up(reader_text(text) for text in edited.values())  # every possible identifier in them at once
+    return [BY_KEY[key].heading for key, text in edited.items() if holds_personal_data(text, redactor)]
 
 
 def actions_personal_data(actions: Actions, identifiers: Iterable[str] | IdentifierKeys) -> list[str]:
@@ -38,6 +40,9 @@ def actions_personal_data(actions: Actions, identifiers: Iterable[str] | Identif
     address or a phone number is, in any column the QA lead typed (action_id included): section 4 is the QA
     lead's text, checked like the commentary. Named by row, never by its words or its action_id."""
     redactor = Redactor(identifiers)
+    typed = [t for a in actions.register for t in (a.action_id, a.theme, a.action, a.owner, a.evidence)]
+    typed += [t for item in actions.themes for t in (item["theme"], *item["actions"])]
+    redactor.look_up(reader_text(t) for t in typed)  # every possible identifier in them at once
     found = [
         a.row or f"action {i}"
         for i, a in enumerate(actions.register, start=1)

@@ -15,11 +15,12 @@ import csv
 import json
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from html.parser import HTMLParser
 from pathlib import Path
 
 from qa_lib.errors import QAPackError
-from qa_lib.inputs.personal import IdentifierKeys, contact_in, identifier_keys, reader_text
+from qa_lib.inputs.personal import IdentifierKeys, KeySet, contact_in, identifier_keys, reader_text
 from qa_lib.sections.themes.redact import Redactor
 
 SHORT_NUMBER = 6  # an all-digit ID shorter than this cannot be told from a count on a page: not searched here
@@ -152,11 +153,15 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
-def _holds(text: str, ids: Redactor, digits: set[str]) -> bool:
-    """An identifier, a contact detail, a listed name or a numeric ID in the text, as a reader sees it (made once
-    for the four searches)."""
-    seen = reader_text(text)
-    return ids.spells_identifier(seen) or contact_in(seen) or ids.holds_name(seen) or bool(digits and set(DIGIT_RUN.findall(seen)) & digits)
+def _holds(seen: str, ids: Redactor, digits: AbstractSet[str]) -> bool:
+    """An identifier, a contact detail, a listed name or a numeric ID in the text as a reader sees it
+    (`reader_text`, made once for the four searches)."""
+    return (
+        ids.spells_identifier(seen)
+        or contact_in(seen)
+        or ids.holds_name(seen)
+        or bool(digits and any(run in digits for run in DIGIT_RUN.findall(seen)))
+    )
 
 
 class ReaderCheck:
@@ -169,16 +174,32 @@ class ReaderCheck:
         # searched as a whole run of its digits, not however it is written: a page of months and counts would
         # spell it across cells. One shorter than SHORT_NUMBER cannot be told from a count on a page and is not
         # searched.
-        self.digits = {k for k in keyed.digits if len(k) >= SHORT_NUMBER}
+        digits = keyed.digits
+        self.digits: AbstractSet[str] = (
+            digits.at_least(SHORT_NUMBER) if isinstance(digits, KeySet) else frozenset(k for k in digits if len(k) >= SHORT_NUMBER)
+        )
         self.ids = Redactor(IdentifierKeys(keyed.words, frozenset(), keyed.parts), names=[n for n in names if str(n).strip()])
 
     def found(self, path: Path) -> list[str]:
         """Where in one file (its name and section or row, never the value) a reader would see what must not be."""
-        return [
-            f"{path.name}, {plain if heading and _holds(heading, self.ids, self.digits) else where}"
-            for where, text, plain, heading in _texts(path)
-            if _holds(text, self.ids, self.digits)
-        ]
+        return self.found_in([path])[path]
+
+    def found_in(self, paths: Iterable[Path]) -> dict[Path, list[str]]:
+        """`found` for each of several files, every text read as a reader sees it once, and what in them could
+        be an identifier looked up at once (`Redactor.look_up`)."""
+        read = {path: [(w, reader_text(text), plain, reader_text(h) if h else "") for w, text, plain, h in _texts(path)] for path in paths}
+        seen = [t for rows in read.values() for _, text, _, heading in rows for t in (text, heading) if t]
+        self.ids.look_up(seen)
+        if isinstance(self.digits, KeySet) and self.digits.batched:
+            self.digits.look_up(run for text in seen for run in DIGIT_RUN.findall(text))
+        return {
+            path: [
+                f"{path.name}, {plain if heading and _holds(heading, self.ids, self.digits) else where}"
+                for where, text, plain, heading in rows
+                if _holds(text, self.ids, self.digits)
+            ]
+            for path, rows in read.items()
+        }
 
 
 def refuse_if_found(found: Iterable[str]) -> None:

@@ -300,9 +300,9 @@ def _run(
                 found: dict[Path, list[str]] = {}
                 checking = [0.0]
 
-                def checked(path: Path) -> None:
+                def checked(*paths: Path) -> None:
                     started = time.perf_counter()
-                    found[path] = check.found(path)
+                    found.update(check.found_in(paths))  # what could be an identifier in them looked up at once
                     checking[0] += time.perf_counter() - started
 
                 drafted = joined(drafted_for[0]) if drafted_for else None  # the key messages, for the e-mail
@@ -324,10 +324,7 @@ def _run(
                     *(p for p in table_paths if p.suffix == ".csv"),
                     build / "headlines.json",
                 ]
-                for path in checked_files[len(params.notebooks) :]:
-                    checked(path)
-                for name in cached:
-                    checked(build / f"{name}.html")
+                checked(*checked_files[len(params.notebooks) :], *(build / f"{name}.html" for name in cached))
                 results = wait(lambda name: checked(build / f"{name}.html"))  # each page checked as it is written
                 timings["notebooks_and_html"] = time.perf_counter() - t
             except BaseException:
@@ -353,9 +350,7 @@ def _run(
                 # most while the notebooks ran; what was found named in the files' order).
                 timings["reader_check_meanwhile"] = checking[0]  # within notebooks_and_html
                 t = time.perf_counter()
-                for path in checked_files:
-                    if path not in found:
-                        checked(path)
+                checked(*(path for path in checked_files if path not in found))
                 refuse_if_found(where for path in checked_files for where in found[path])
                 timings["reader_check"] = time.perf_counter() - t  # after the notebooks
             except BaseException:

@@ -82,12 +82,14 @@ def test_the_corpus_is_at_least_forty_spellings():
     assert len(CORPUS) >= 40 and len(set(CORPUS)) == len(CORPUS)
 
 
+@pytest.mark.usefixtures("either_lookup")
 @pytest.mark.parametrize("spelling", CORPUS)
 def test_commentary_holding_any_spelling_is_stopped(spelling: str):
     c = Commentary(Path("commentary.md"), "0" * 64, ("2021-10", "2021-12"), {"key-messages": (f"- Follow up {spelling} this week.", "x")})
     assert personal_data(c, IDS) == ["Key messages"]
 
 
+@pytest.mark.usefixtures("either_lookup")
 @pytest.mark.parametrize("column", ["action_id", "theme", "action", "owner", "evidence"])
 @pytest.mark.parametrize("spelling", CORPUS)
 def test_every_register_column_holding_any_spelling_is_stopped(spelling: str, column: str):
@@ -98,6 +100,7 @@ def test_every_register_column_holding_any_spelling_is_stopped(spelling: str, co
     assert actions_personal_data(actions, IDS) == ["row 2"]
 
 
+@pytest.mark.usefixtures("either_lookup")
 @pytest.mark.parametrize("spelling", SAFE)
 def test_ordinary_words_and_numbers_are_not_stopped(spelling: str):
     c = Commentary(Path("commentary.md"), "0" * 64, ("2021-10", "2021-12"), {"key-messages": (spelling, "x")})
@@ -127,6 +130,7 @@ def test_calibration_labels_and_case_references_holding_any_spelling_are_refused
             load_calibration(ref, params, {CHILD})
 
 
+@pytest.mark.usefixtures("either_lookup")
 @pytest.mark.parametrize("spelling", CORPUS)
 def test_the_last_check_stops_any_spelling_that_reaches_a_page(tmp_path: Path, spelling: str):
     page = tmp_path / "highlight_report.html"

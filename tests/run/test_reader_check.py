@@ -22,6 +22,7 @@ def page(tmp_path: Path, body: str, name: str = "page.html") -> Path:
     return path
 
 
+@pytest.mark.usefixtures("either_lookup")
 @pytest.mark.parametrize(
     "body",
     [
@@ -46,6 +47,7 @@ def test_a_page_showing_an_id_however_written_is_refused_naming_the_section(tmp_
         assert value not in said
 
 
+@pytest.mark.usefixtures("either_lookup")
 def test_a_clean_page_a_table_and_headlines_pass_and_short_numeric_ids_are_not_counts(tmp_path):
     body = "<h2>Returns</h2><p>1234 audits were returned; 37 of 77 (48%).</p><table><tr><td>AU</td><td>11%</td></tr></table>"
     table = tmp_path / "returns.csv"
@@ -57,6 +59,7 @@ def test_a_clean_page_a_table_and_headlines_pass_and_short_numeric_ids_are_not_c
     assert keyed.digits == {"1234"} and "ch864660" in keyed.words and keyed.parts == 4  # AUD-2021-01-001: four parts
 
 
+@pytest.mark.usefixtures("either_lookup")
 def test_a_table_cell_and_the_headlines_are_checked_too(tmp_path):
     table = tmp_path / "themes.csv"
     table.write_text("theme,audits\nch 864660,3\n", encoding="utf-8")
@@ -96,6 +99,7 @@ def test_an_id_typed_into_params_stops_the_run_and_the_last_report_stays(tmp_pat
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before  # the last good report untouched
 
 
+@pytest.mark.usefixtures("either_lookup")
 def test_numeric_ids_are_whole_digit_runs_never_spelled_across_cells(tmp_path):
     """A council's numeric person ID is found on a page; an audit numbered by month (2021-10-3) is not read into
     a table of months and counts ("2021-10 | 3")."""
@@ -109,6 +113,7 @@ def test_numeric_ids_are_whole_digit_runs_never_spelled_across_cells(tmp_path):
         check_outputs([page(tmp_path, "<h2>Returns</h2><p>Person ４４１７２９０.</p>", "p3.html")], ids)
 
 
+@pytest.mark.usefixtures("either_lookup")
 def test_a_heading_that_holds_the_id_is_never_quoted(tmp_path):
     with pytest.raises(LeakFound) as err:
         check_outputs([page(tmp_path, "<h2>Review of CH-864660</h2><p>Fine.</p>")], IDS)
@@ -139,11 +144,13 @@ def test_a_run_checks_each_file_once_and_names_what_it_found_in_the_files_order(
 
     seen: list[str] = []
 
-    def found(self, path):
-        seen.append(path.name)
-        return [f"{path.name}, section 'planted'"] if path.name in ("highlight_report.html", "compliance.html") else []
+    def found_in(self, paths):
+        seen.extend(path.name for path in paths)
+        return {
+            path: [f"{path.name}, section 'planted'"] if path.name in ("highlight_report.html", "compliance.html") else [] for path in paths
+        }
 
-    monkeypatch.setattr(reader_check.ReaderCheck, "found", found)
+    monkeypatch.setattr(reader_check.ReaderCheck, "found_in", found_in)
     params = load_params(REPO / "params" / "demo.yml")
     out = tmp_path / "out"
     with pytest.raises(LeakFound) as err:

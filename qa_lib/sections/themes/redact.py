@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from qa_lib.inputs.personal import CONTACT, ID_PART, PATTERNS, IdentifierKeys, identifier_keys, reader_text
+from qa_lib.inputs.personal import CONTACT, ID_PART, PATTERNS, IdentifierKeys, KeySet, identifier_keys, reader_text
 
 REDACTED = "[redacted]"
 ID_GAP = re.compile(r"[\s\-_./\\:#,;|+'*]{0,3}")
@@ -116,19 +116,44 @@ class Redactor:
         """`finds_name` on text already as a reader sees it (`reader_text`)."""
         return self.names is not None and bool(self.names.search(seen))
 
+    def look_up(self, seen: Iterable[str]) -> None:
+        """Before searching many texts (each as a reader sees it, `reader_text`): every run of parts in them that
+        could spell an identifier looked up at once (`KeySet.look_up`), when the data has so many identifiers that
+        this is quicker than a Python set of them all. The searches' answers are the same either way."""
+        batched = [keys for keys in (self.ids, self.digit_ids) if isinstance(keys, KeySet) and keys.batched]
+        if not batched:
+            return
+        candidates: set[str] = set()
+        for text in seen:
+            parts, words, joins = self._parts(text)
+            for i in range(len(parts)):
+                candidates.update("".join(words[i : i + k]) for k in range(1, self._run_end(i, parts, joins) - i + 1))
+        for keys in batched:
+            keys.look_up(candidates)
+
+    @staticmethod
+    def _parts(text: str) -> tuple[list[re.Match[str]], list[str], list[bool]]:
+        """The text's alphanumeric parts, each in lower case, and whether separators (or nothing) join each to the next."""
+        parts = list(ID_PART.finditer(text))
+        joins = [ID_GAP.fullmatch(text[a.end() : b.start()]) is not None for a, b in itertools.pairwise(parts)]  # part j to j + 1
+        return parts, [p.group(0).lower() for p in parts], joins
+
+    def _run_end(self, i: int, parts: list[re.Match[str]], joins: list[bool]) -> int:
+        """Where the run of parts from part i ends: those joined to it, as many as an ID can have and one more."""
+        end = i + 1
+        while end < len(parts) and end - i <= self.id_parts and joins[end - 1]:
+            end += 1
+        return end
+
     def _identifiers(self, text: str) -> str:
         """Every run of 1 to n alphanumeric parts, joined by separators or nothing, that spells a known ID."""
         if not (self.ids or self.digit_ids):
             return text
-        parts = list(ID_PART.finditer(text))
-        words = [p.group(0).lower() for p in parts]
-        joins = [ID_GAP.fullmatch(text[a.end() : b.start()]) is not None for a, b in itertools.pairwise(parts)]  # part j to j + 1
+        parts, words, joins = self._parts(text)
         spans = []
         i = 0
         while i < len(parts):
-            end = i + 1  # the parts from i that separators (or nothing) join, as many as an ID can have and one more
-            while end < len(parts) and end - i <= self.id_parts and joins[end - 1]:
-                end += 1
+            end = self._run_end(i, parts, joins)
             hit = next((k for k in range(end - i, 0, -1) if self._known("".join(words[i : i + k]))), 0)
             if hit:
                 spans.append((parts[i].start(), parts[i + hit - 1].end()))
