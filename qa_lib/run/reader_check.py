@@ -153,11 +153,12 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(v)
 
 
-def _holds(seen: str, ids: Redactor, digits: AbstractSet[str]) -> bool:
+def _holds(seen: str, ids: Redactor, digits: AbstractSet[str], spells_none: AbstractSet[str] = frozenset()) -> bool:
     """An identifier, a contact detail, a listed name or a numeric ID in the text as a reader sees it
-    (`reader_text`, made once for the four searches)."""
+    (`reader_text`, made once for the four searches). `spells_none`: texts known to spell no identifier
+    (`Redactor.look_up`), not searched again for one."""
     return (
-        ids.spells_identifier(seen)
+        (seen not in spells_none and ids.spells_identifier(seen))
         or contact_in(seen)
         or ids.holds_name(seen)
         or bool(digits and any(run in digits for run in DIGIT_RUN.findall(seen)))
@@ -189,14 +190,15 @@ class ReaderCheck:
         be an identifier looked up at once (`Redactor.look_up`)."""
         read = {path: [(w, reader_text(text), plain, reader_text(h) if h else "") for w, text, plain, h in _texts(path)] for path in paths}
         seen = [t for rows in read.values() for _, text, _, heading in rows for t in (text, heading) if t]
-        self.ids.look_up(seen)
+        could = self.ids.look_up(seen)
+        none = frozenset(t for t, spells in zip(seen, could, strict=True) if not spells) if could is not None else frozenset()
         if isinstance(self.digits, KeySet) and self.digits.batched:
             self.digits.look_up(run for text in seen for run in DIGIT_RUN.findall(text))
         return {
             path: [
-                f"{path.name}, {plain if heading and _holds(heading, self.ids, self.digits) else where}"
+                f"{path.name}, {plain if heading and _holds(heading, self.ids, self.digits, none) else where}"
                 for where, text, plain, heading in rows
-                if _holds(text, self.ids, self.digits)
+                if _holds(text, self.ids, self.digits, none)
             ]
             for path, rows in read.items()
         }

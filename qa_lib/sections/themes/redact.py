@@ -116,20 +116,24 @@ class Redactor:
         """`finds_name` on text already as a reader sees it (`reader_text`)."""
         return self.names is not None and bool(self.names.search(seen))
 
-    def look_up(self, seen: Iterable[str]) -> None:
+    def look_up(self, seen: Iterable[str]) -> list[bool] | None:
         """Before searching many texts (each as a reader sees it, `reader_text`): every run of parts in them that
         could spell an identifier looked up at once (`KeySet.look_up`), when the data has so many identifiers that
-        this is quicker than a Python set of them all. The searches' answers are the same either way."""
+        this is quicker than a Python set of them all; then, for each text, whether any run in it is an
+        identifier (a text with none cannot spell one: `spells_identifier` is False). None when not looked up.
+        The searches' answers are the same either way."""
         batched = [keys for keys in (self.ids, self.digit_ids) if isinstance(keys, KeySet) and keys.batched]
         if not batched:
-            return
-        candidates: set[str] = set()
-        for text in seen:
-            parts, words, joins = self._parts(text)
-            for i in range(len(parts)):
-                candidates.update("".join(words[i : i + k]) for k in range(1, self._run_end(i, parts, joins) - i + 1))
+            return None
+        runs = [self._runs(text) for text in seen]
         for keys in batched:
-            keys.look_up(candidates)
+            keys.look_up(set().union(*runs))
+        return [any(self._known(key) for key in keys) for keys in runs]
+
+    def _runs(self, text: str) -> set[str]:
+        """The key of every run of parts in the text that `_identifiers` may ask about."""
+        parts, words, joins = self._parts(text)
+        return {"".join(words[i : i + k]) for i in range(len(parts)) for k in range(1, self._run_end(i, parts, joins) - i + 1)}
 
     @staticmethod
     def _parts(text: str) -> tuple[list[re.Match[str]], list[str], list[bool]]:
