@@ -19,7 +19,7 @@ import pandas as pd
 from qa_lib import codec
 from qa_lib.commentary.check import edited_texts
 from qa_lib.commentary.document import Commentary
-from qa_lib.commentary.drafts import draft_paragraphs, joined
+from qa_lib.commentary.drafts import BY_KEY, draft_paragraphs, joined
 from qa_lib.disclosure import protect
 from qa_lib.disclosure.ledger import Ledger
 from qa_lib.disclosure.published import PublishedFigures
@@ -58,6 +58,27 @@ def cached_figures(stored: bytes | None, params: Params) -> RunFigures | None:
     if figures.commentary:
         return None
     return replace(figures, themes=replace(figures.themes, actions=load_actions(params.actions, set(theme_labels(params)))))
+
+
+DRAFTS = "drafts"  # the run cache's name for each section's drafted paragraphs
+
+
+def drafted_once(figures: RunFigures, params: Params, period: Period, cache: RunCache | None) -> dict[str, list[str]]:
+    """Each section's drafted paragraphs (`draft_paragraphs`): from the run cache when a run under this key drafted
+    them (the key holds the data, params, period and code the figures and their drafts are made from), else
+    drafted now and kept there. A stored entry of any other shape is drafted again."""
+    stored = cache.get(DRAFTS, cache.run) if cache is not None else None
+    try:
+        kept = json.loads(stored) if stored is not None else None
+    except ValueError:
+        kept = None
+    if isinstance(kept, dict) and set(kept) == set(BY_KEY):
+        if all(isinstance(v, list) and all(isinstance(b, str) for b in v) for v in kept.values()):
+            return kept
+    made = draft_paragraphs(figures, params, period)
+    if cache is not None:
+        cache.store({DRAFTS: (cache.run, json.dumps(made).encode())})
+    return made
 
 
 SCIPY_FOR_FIGURES = ("scipy.stats",)  # the figures' exact tests, intervals and control limits
@@ -113,7 +134,7 @@ def figures_stage(
     del stored
     if figures is None:  # computed here: what the figures' tests (and a wider run's attacker) load, loaded meanwhile
         imported_meanwhile(SCIPY_FOR_FIGURES + (SCIPY_FOR_PROTECTION if params.audience == "wider" else ()))
-    paragraphs = draft_paragraphs(figures, params, period) if figures is not None and edited is not None else None
+    paragraphs = drafted_once(figures, params, period, cache) if figures is not None and edited is not None else None
     drafted = joined(paragraphs) if paragraphs is not None else None
     if meanwhile is not None and figures is not None and reading is not None:
         with contextlib.suppress(Exception):
@@ -155,6 +176,7 @@ def figures_stage(
     keyed()
     check_actions(params, data, figures.themes.actions)  # the QA lead's register, as this run read it, checked before anything is published
     if edited is not None:
+        drafted = drafted if drafted is not None else joined(drafted_once(figures, params, period, cache))
         figures = with_commentary(figures, edited, params, period, data, accept_changed_data, drafted)
         say(f"Using the QA lead's commentary for {len(figures.commentary)} section(s) from {edited.source.name}", quiet)
     timings["figures"] = time.perf_counter() - t

@@ -61,3 +61,30 @@ def test_the_blocks_are_drawn_from_the_figures_the_run_then_publishes_and_used_o
     assert not same_figures(drawn_from, replace(shown, commentary_note="Published against changed data."))
     assert not same_figures(drawn_from, replace(shown, grades=copy.copy(shown.grades)))  # another computation
     assert not same_figures(drawn_from, object())  # a wider pack's published figures
+
+
+def test_each_sections_drafts_are_made_once_per_key_and_a_damaged_entry_is_drafted_again(
+    params, demo_csv, tmp_path, own_run_cache, monkeypatch
+):
+    """The drafts are made from what the run key holds (the data, params, period and code): a re-run under the
+    same key takes them from the cache; an entry of another shape is a miss, drafted again and kept."""
+    from qa_lib.run import compute
+
+    cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, "Our own words on the returns.")
+    made: list[int] = []
+    real = compute.draft_paragraphs
+    monkeypatch.setattr(compute, "draft_paragraphs", lambda *given: made.append(1) or real(*given))
+
+    def rerun() -> dict[str, list[str]] | None:
+        again = RunCache(own_run_cache, "k" * 64, file_sha256(demo_csv), audits_bytes=demo_csv.read_bytes())
+        seen: list[dict[str, list[str]] | None] = []
+        figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, again, None, lambda _, paragraphs: seen.append(paragraphs))
+        return seen[0]
+
+    first = rerun()
+    _, computed, _ = figures_stage(params, demo_csv, PERIOD, None, False, True, {})  # the same figures, no cache
+    assert made == [1] and first is not None and joined(first) == drafts(computed, params, PERIOD)
+    assert rerun() == first and made == [1]  # from the cache: not drafted again
+    cache.store({compute.DRAFTS: (cache.run, b'{"key-messages": "not a list of paragraphs"}')})
+    assert rerun() == first and made == [1, 1]  # drafted again
+    assert rerun() == first and made == [1, 1]  # and kept
