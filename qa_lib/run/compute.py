@@ -10,9 +10,10 @@ import importlib
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeGuard
 
 import pandas as pd
 
@@ -25,6 +26,7 @@ from qa_lib.disclosure.ledger import Ledger
 from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError
 from qa_lib.figures import RunFigures, compute_all
+from qa_lib.figures.revision import COMPARED
 from qa_lib.inputs.load import AuditData, identifiers_meanwhile, load_audits
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
@@ -72,13 +74,21 @@ def drafted_once(figures: RunFigures, params: Params, period: Period, cache: Run
         kept = json.loads(stored) if stored is not None else None
     except ValueError:
         kept = None
-    if isinstance(kept, dict) and set(kept) == set(BY_KEY):
-        if all(isinstance(v, list) and all(isinstance(b, str) for b in v) for v in kept.values()):
-            return kept
+    if _drafts_shaped(kept):
+        return kept
     made = draft_paragraphs(figures, params, period)
     if cache is not None:
         cache.store({DRAFTS: (cache.run, json.dumps(made).encode())})
     return made
+
+
+def _drafts_shaped(kept: object) -> TypeGuard[dict[str, list[str]]]:
+    """Whether a stored entry is drafts as `draft_paragraphs` makes them: every section's, each a list of text."""
+    return (
+        isinstance(kept, dict)
+        and set(kept) == set(BY_KEY)
+        and all(isinstance(v, list) and all(isinstance(b, str) for b in v) for v in kept.values())
+    )
 
 
 SCIPY_FOR_FIGURES = ("scipy.stats",)  # the figures' exact tests, intervals and control limits
@@ -199,6 +209,14 @@ def tentative(figures: RunFigures, edited: Commentary, drafted: dict[str, str], 
     return replace(figures, commentary=texts, commentary_note=note)
 
 
+def _same_bytes(path: Path, data: bytes | None) -> bool:
+    """Whether the file holds exactly `data` (False when either is missing)."""
+    try:
+        return data is not None and path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def keyed_meanwhile(data: AuditData) -> Callable[[], None]:
     """Start keying the data's identifiers (`AuditData.identifier_keys`, about 2 s at a million rows, mostly in
     Arrow's kernels, which leave the interpreter free) in a thread, and return the wait for it. The run
@@ -228,16 +246,19 @@ def audit_release(figures: RunFigures, shown: RunFigures | PublishedFigures, ear
 
 
 def with_revision(
-    shown: RunFigures | PublishedFigures, out: Path, period: Period, build: Path
+    shown: RunFigures | PublishedFigures, out: Path, period: Period, build: Path, kept: Mapping[str, bytes] | None = None
 ) -> tuple[RunFigures | PublishedFigures, dict[str, pd.DataFrame] | None]:
     """When this run replaces the published version of the same period and a figure changed: what changed
     since it, on the figures every output reads (the highlight report opens with it) and in `revision.json`
     (the e-mail says "revised"). The earlier version is kept in history/ either way. Returns the figures and
     the tables it compared (the run writes those, not a second copy), or None when there was nothing to
-    compare."""
+    compare. `kept`: the tables this run will publish as the run cache holds them (`outputs.cached_tables`);
+    an earlier version whose compared tables are these very bytes has nothing changed since."""
 
     earlier = earlier_version(out, period)
     if earlier is None:
+        return shown, None
+    if kept is not None and all(_same_bytes(earlier / "tables" / f"{name}.csv", kept.get(f"tables/{name}.csv")) for name in COMPARED):
         return shown, None
     tables = rounded(all_tables(shown))
     rev = revision(earlier, tables, period)

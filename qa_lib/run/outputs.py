@@ -75,17 +75,12 @@ def write_outputs(
     (`headlines.headlines`)."""
     messages = headlines(shown, params, period, drafted)
     (build / "headlines.json").write_text(json.dumps(messages, indent=1, ensure_ascii=False), encoding="utf-8")
-    stored = cache.get(TABLES, cache.run) if cache is not None else None
-    if stored is not None:
-        try:
-            files = {name: base64.b64decode(data) for name, data in json.loads(stored).items()}
-        except ValueError:
-            files = {}
-        if files and all(not Path(n).is_absolute() and ".." not in Path(n).parts and n != "headlines.json" for n in files):
-            for name, data in files.items():
-                (build / name).parent.mkdir(parents=True, exist_ok=True)
-                (build / name).write_bytes(data)
-            return [build / n for n in files]
+    files = cached_tables(cache)
+    if files is not None:
+        for name, data in files.items():
+            (build / name).parent.mkdir(parents=True, exist_ok=True)
+            (build / name).write_bytes(data)
+        return [build / n for n in files]
     published = published if published is not None else rounded(all_tables(shown))
     paths = write_tables(published, build)
     paths.append(write_workbook(published, build / "tables.xlsx"))
@@ -93,6 +88,20 @@ def write_outputs(
         kept = {p.relative_to(build).as_posix(): base64.b64encode(p.read_bytes()).decode() for p in paths}
         cache.store({TABLES: (cache.run, json.dumps(kept).encode())})
     return paths
+
+
+def cached_tables(cache: RunCache | None) -> dict[str, bytes] | None:
+    """The tables and workbook a run under this key wrote (their paths in the run folder -> bytes), when the run
+    cache holds them whole; None otherwise (then they are made)."""
+    stored = cache.get(TABLES, cache.run) if cache is not None else None
+    if stored is None:
+        return None
+    try:
+        files = {name: base64.b64decode(data) for name, data in json.loads(stored).items()}
+    except (ValueError, TypeError, AttributeError):
+        return None
+    safe = all(not Path(n).is_absolute() and ".." not in Path(n).parts and n != "headlines.json" for n in files)
+    return files if files and safe else None
 
 
 FAILED_MARKER = ".qa-pack-failed.json"

@@ -212,7 +212,7 @@ def _run(
                 from qa_lib.notebook import Run
                 from qa_lib.render import blocks
                 from qa_lib.run.compute import audit_release, figures_stage, with_revision
-                from qa_lib.run.outputs import keep_failed, redrawn, remove_failed, write_outputs
+                from qa_lib.run.outputs import cached_tables, keep_failed, redrawn, remove_failed, write_outputs
                 from qa_lib.run.reader_check import ReaderCheck, refuse_if_found
 
                 earlier = read_ledger(out) if params.audience == "wider" else None  # every wider release in this folder
@@ -262,7 +262,9 @@ def _run(
                 # out of the cyclic collector's sight, it is not walked again by every collection the pages and
                 # checks set off (a re-run on a million rows: 0.35 s). Put back when the run ends (`gc.unfreeze`).
                 gc.freeze()
-                shown, revised_tables = with_revision(shown, out, period, build)
+                kept_tables = cached_tables(cache)  # a re-run's tables, as a run under its key wrote them
+                shown, revised_tables = with_revision(shown, out, period, build, kept_tables)
+                del kept_tables
                 timings["load_to_figures"] = time.perf_counter() - t0
                 handoff = write_figures(shown, work) if to_run else None  # the figures for the notebooks: only when one runs
                 jobs = [
