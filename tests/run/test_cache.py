@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from helpers import PLANTED, REPO, qa_pack
+from qa_lib.commentary.drafts import BY_KEY
 from qa_lib.inputs.params import load_params
 from qa_lib.inputs.period import Period
 from qa_lib.render import blocks
@@ -220,6 +221,9 @@ def test_a_commentary_and_actions_edit_is_redrawn_from_the_cache_byte_for_byte(p
             continue
         if isinstance(members, dict) and "$dc" in members:  # the figures entry: JSON (qa_lib.codec), read as text
             texts.append(data.decode("utf-8"))
+            continue
+        if isinstance(members, dict) and set(members) == set(BY_KEY):  # the drafts entry: each section's paragraphs
+            texts += [paragraph for paragraphs in members.values() for paragraph in paragraphs]
             continue
         if isinstance(members, dict) and "pages" not in members:  # the tables entry: file name -> base64
             for name, encoded in members.items():
