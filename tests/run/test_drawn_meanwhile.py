@@ -73,7 +73,12 @@ def test_each_sections_drafts_are_made_once_per_key_and_a_damaged_entry_is_draft
     cache, edited = _rerun_setup(params, demo_csv, tmp_path, own_run_cache, "Our own words on the returns.")
     made: list[int] = []
     real = compute.draft_paragraphs
-    monkeypatch.setattr(compute, "draft_paragraphs", lambda *given: made.append(1) or real(*given))
+
+    def counted(*given):
+        made.append(1)
+        return real(*given)
+
+    monkeypatch.setattr(compute, "draft_paragraphs", counted)
 
     def rerun() -> dict[str, list[str]] | None:
         again = RunCache(own_run_cache, "k" * 64, file_sha256(demo_csv), audits_bytes=demo_csv.read_bytes())

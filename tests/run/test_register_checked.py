@@ -38,7 +38,12 @@ def test_an_identifier_typed_into_the_register_stops_a_run_and_a_cached_re_run(t
     # report is left as it was.
     begun = []
     real = load.identifiers_meanwhile
-    monkeypatch.setattr(load, "identifiers_meanwhile", lambda *given: begun.append(given[3].result()) or real(*given))
+
+    def spied(*given):
+        begun.append(given[3].result())
+        return real(*given)
+
+    monkeypatch.setattr(load, "identifiers_meanwhile", spied)
     published = {p.name: p.read_bytes() for p in (tmp_path / "first").iterdir() if p.is_file()}
     with pytest.raises(QAPackError, match=r"register\.yml: an identifier from the data.* in item 2;"):
         runner.run(params, audits=demo_csv, out=tmp_path / "first", quiet=True)
