@@ -40,10 +40,11 @@ def own_run_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     return path
 
 
-@pytest.fixture(params=["one set of every key", "looked up in batches"])
+@pytest.fixture(params=["one set of every key", pytest.param("looked up in batches", marks=pytest.mark.slow)])
 def either_lookup(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """A search for identifiers made both ways `KeySet` answers it: from a Python set of every key (a file of
-    fewer than `LOOK_UP_FROM` keys, as the demo), and from its candidates looked up in batches (a larger file)."""
+    fewer than `LOOK_UP_FROM` keys, as the demo), and from its candidates looked up in batches (a larger file;
+    the whole suite, as `tests/inputs/test_key_set.py` is in the fast tier)."""
     from qa_lib.inputs import personal
 
     if request.param == "looked up in batches":

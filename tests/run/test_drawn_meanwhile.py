@@ -63,6 +63,7 @@ def test_the_blocks_are_drawn_from_the_figures_the_run_then_publishes_and_used_o
     assert not same_figures(drawn_from, object())  # a wider pack's published figures
 
 
+@pytest.mark.slow
 def test_each_sections_drafts_are_made_once_per_key_and_a_damaged_entry_is_drafted_again(
     params, demo_csv, tmp_path, own_run_cache, monkeypatch
 ):
