@@ -84,7 +84,8 @@ def private_workdir() -> Iterator[Path]:
     try:
         yield folder
     finally:
-        _remove(folder)
+        with signals_held():  # a Ctrl-C or SIGTERM as the folder is removed must not cut its removal short
+            _remove(folder)
         if lock is not None:
             lock.close()
 
