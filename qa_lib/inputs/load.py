@@ -746,20 +746,23 @@ def load_identifiers(
 
 def identifiers_meanwhile(
     path: str | Path, params: Params, read: tuple[bytes, str] | None = None, hashed: Future[str] | None = None
-) -> Callable[[dict[str, object]], AuditData | None]:
+) -> QuickRead:
     """`load_identifiers`, begun before the summary it is checked against is known: the identifier columns are
     read and keyed (`identifier_keys`) in a daemon thread, mostly in Arrow's kernels, while the caller decodes
-    the run cache's figures (which carry the summary); the returned function waits for the thread and makes the
-    same checks, with the same answer. A failure in the thread is None: the caller then validates in full.
+    the run cache's figures (which carry the summary); calling what it returns waits for the thread and makes
+    the same checks, with the same answer. A failure in the thread is None: the caller then validates in full.
     `hashed`: when `read`'s bytes are handed over before their SHA-256 is known (`files.audits_read_for_key`'s
     `meanwhile`; `read` then holds ""), the future of that SHA-256, which the checks then use."""
     future: Future[_IdentifiersRead] = Future()
+    unwanted = threading.Event()
 
     def work() -> None:
         try:
             checked = _identifiers_read(path, params, read)
             quick = checked.frame
-            if quick is not None:
+            if unwanted.is_set():  # the run validates in full: nothing more is worked out, nothing kept
+                checked.frame = None
+            elif quick is not None:
                 keys: Future[IdentifierKeys] = Future()
                 keys.set_result(identifier_keys(*(quick[c] for c in IDENTIFIER_COLUMNS if c in quick)))
                 checked.keys = keys
@@ -768,15 +771,28 @@ def identifiers_meanwhile(
             future.set_exception(exc)
 
     threading.Thread(target=work, name="qa-pack-quick-identifiers", daemon=True).start()
+    return QuickRead(future, hashed, unwanted)
 
-    def result(recorded: dict[str, object]) -> AuditData | None:
+
+@dataclass(frozen=True)
+class QuickRead:
+    """A quick read of the identifiers begun in a thread (`identifiers_meanwhile`). Called with the summary
+    recorded when the file was validated: its answer (None: validate in full). `cancel`: its answer is not
+    wanted (the run validates in full), so the thread keys nothing once its read is done."""
+
+    _future: Future[_IdentifiersRead]
+    _hashed: Future[str] | None
+    _unwanted: threading.Event
+
+    def __call__(self, recorded: dict[str, object]) -> AuditData | None:
         try:
-            checked = future.result()
-            return (replace(checked, sha=hashed.result()) if hashed is not None else checked)(recorded)
+            checked = self._future.result()
+            return (replace(checked, sha=self._hashed.result()) if self._hashed is not None else checked)(recorded)
         except Exception:  # noqa: BLE001 - the quick read is only ever a shortcut
             return None
 
-    return result
+    def cancel(self) -> None:
+        self._unwanted.set()
 
 
 @dataclass

@@ -27,7 +27,7 @@ from qa_lib.disclosure.published import PublishedFigures
 from qa_lib.errors import QAPackError
 from qa_lib.figures import RunFigures, compute_all
 from qa_lib.figures.revision import COMPARED
-from qa_lib.inputs.load import AuditData, identifiers_meanwhile, load_audits
+from qa_lib.inputs.load import AuditData, QuickRead, identifiers_meanwhile, load_audits
 from qa_lib.inputs.params import Params
 from qa_lib.inputs.period import Period
 from qa_lib.inputs.ssd import RUN, read_configured
@@ -122,7 +122,7 @@ def figures_stage(
     cache: RunCache | None = None,
     earlier: Ledger | None = None,
     meanwhile: Callable[[RunFigures, dict[str, list[str]] | None], None] | None = None,
-    early: Callable[[dict[str, object]], AuditData | None] | None = None,
+    early: QuickRead | None = None,
 ) -> tuple[AuditData, RunFigures, RunFigures | PublishedFigures]:
     """Validate once, compute every section's figures once (or take them from the run cache: the same data,
     params and code give the same figures), check the QA lead's commentary against them and, for a wider
@@ -142,6 +142,10 @@ def figures_stage(
     del read
     figures = cached_figures(stored, params)
     del stored
+    if figures is None:  # validated in full: a quick read begun early keys nothing more
+        for begun in (early, reading):
+            if begun is not None:
+                begun.cancel()
     if figures is None:  # computed here: what the figures' tests (and a wider run's attacker) load, loaded meanwhile
         imported_meanwhile(SCIPY_FOR_FIGURES + (SCIPY_FOR_PROTECTION if params.audience == "wider" else ()))
     paragraphs = drafted_once(figures, params, period, cache) if figures is not None and edited is not None else None

@@ -200,3 +200,46 @@ def test_the_read_begun_before_the_bytes_are_hashed_is_checked_against_their_has
     with pytest.raises(OSError):
         _read_for_key(tmp_path / "gone.csv", handed.append, gone)
     assert gone.result(timeout=0) is None
+
+
+def test_a_quick_read_the_run_does_not_want_keys_nothing(params, demo_csv, tmp_path, monkeypatch):
+    """A re-run that begins its quick read early and then finds no figures under its key (the data or params
+    changed) validates in full: the quick read is cancelled, keys nothing once its read is done and answers None."""
+    import threading
+    from typing import cast
+
+    from qa_lib.inputs import load
+    from qa_lib.inputs.period import Period
+    from qa_lib.run.cache import RunCache
+    from qa_lib.run.compute import figures_stage
+
+    full = load_audits(demo_csv, params)
+    release = threading.Event()
+    keyed: list[int] = []
+    real_read = load._identifiers_read
+
+    def held(*given):
+        release.wait(10)
+        return real_read(*given)
+
+    monkeypatch.setattr(load, "_identifiers_read", held)
+    monkeypatch.setattr(load, "identifier_keys", lambda *columns: keyed.append(1))
+    begun = load.identifiers_meanwhile(demo_csv, params)
+    begun.cancel()
+    release.set()
+    assert begun(full.summary()) is None and keyed == []  # read, then nothing keyed and nothing kept
+    monkeypatch.undo()
+
+    class Begun:
+        cancelled = False
+
+        def __call__(self, recorded):
+            raise AssertionError("a run with no figures under its key never asks the quick read")
+
+        def cancel(self):
+            self.cancelled = True
+
+    early = Begun()
+    empty = RunCache(tmp_path / "cache", "k" * 64, full.sha256)  # no figures kept under this key
+    figures_stage(params, demo_csv, Period("2021-10", "2021-12"), None, False, True, {}, empty, None, None, cast(load.QuickRead, early))
+    assert early.cancelled
