@@ -202,6 +202,7 @@ def test_the_read_begun_before_the_bytes_are_hashed_is_checked_against_their_has
     assert gone.result(timeout=0) is None
 
 
+@pytest.mark.slow  # the run's figures computed in full
 def test_a_quick_read_the_run_does_not_want_keys_nothing(params, demo_csv, tmp_path, monkeypatch):
     """A re-run that begins its quick read early and then finds no figures under its key (the data or params
     changed) validates in full: the quick read is cancelled, keys nothing once its read is done and answers None."""
