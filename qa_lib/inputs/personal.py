@@ -158,6 +158,13 @@ class KeySet(AbstractSet[str]):
             self._every = frozenset(self._values.to_pylist())
         return self._every
 
+    @property
+    def longest(self) -> int:
+        """The most characters a key has (0 for none)."""
+        import pyarrow.compute as pc
+
+        return int(pc.max(pc.utf8_length(self._values)).as_py() or 0) if len(self._values) else 0
+
     def at_least(self, length: int) -> KeySet:
         """The keys of at least `length` characters."""
         import pyarrow.compute as pc

@@ -50,6 +50,8 @@ CORPUS = [
     "ＣＨ－８６４６６０",  # full-width
     "CH-８６４６６０",  # full-width digits
     "CH\u00a0864660",  # no-break space
+    "C H 8 6 4 6 6 0",  # typed apart, a piece at a time (more pieces than the IDs in the data have)
+    "CH 86 46 60",  # in pairs
     "CH\u2009864660",  # thin space
     # the worker's and the auditor's IDs
     "SW-3145",

@@ -21,6 +21,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 import pandas as pd
 
@@ -39,6 +40,14 @@ def _mid_sentence_words(text: str) -> Iterable[str]:
             yield m.group(0)
 
 
+SPLIT_MOST = 16  # the most pieces an ID typed apart is searched in ("C H 8 6 4 6 6 0" is eight)
+
+
+def _longest(keys: AbstractSet[str]) -> int:
+    """The most characters a key has (0 for none)."""
+    return keys.longest if isinstance(keys, KeySet) else max((len(k) for k in keys), default=0)
+
+
 class Redactor:
     """Callable that redacts one piece of free text."""
 
@@ -51,6 +60,7 @@ class Redactor:
     ) -> None:
         keyed = identifiers if isinstance(identifiers, IdentifierKeys) else identifier_keys(identifiers)
         self.ids, self.digit_ids, self.id_parts = keyed.words, keyed.digits, keyed.parts
+        self.id_length = max(_longest(keyed.words), _longest(keyed.digits))  # no longer run of parts can spell one
         parts = set()
         for name in names:
             name = str(name).strip()
@@ -143,9 +153,15 @@ class Redactor:
         return parts, [p.group(0).lower() for p in parts], joins
 
     def _run_end(self, i: int, parts: list[re.Match[str]], joins: list[bool]) -> int:
-        """Where the run of parts from part i ends: those joined to it, as many as an ID can have and one more."""
+        """Where the run of parts from part i ends: those joined to it, as many as an ID can have and one more,
+        or more while they are no longer together than the longest ID (an ID typed in pieces, "C H 8 6 4 6 6 0"),
+        up to SPLIT_MOST parts."""
         end = i + 1
-        while end < len(parts) and end - i <= self.id_parts and joins[end - 1]:
+        length = len(parts[i].group(0))
+        while end < len(parts) and joins[end - 1]:
+            length += len(parts[end].group(0))
+            if end - i > self.id_parts and (length > self.id_length or end - i >= SPLIT_MOST):
+                break
             end += 1
         return end
 
