@@ -148,7 +148,10 @@ def figures_stage(
                 begun.cancel()
     if figures is None:  # computed here: what the figures' tests (and a wider run's attacker) load, loaded meanwhile
         imported_meanwhile(SCIPY_FOR_FIGURES + (SCIPY_FOR_PROTECTION if params.audience == "wider" else ()))
-    paragraphs = drafted_once(figures, params, period, cache) if figures is not None and edited is not None else None
+    # Drafted once, for the commentary's check and for the blocks drawn meanwhile (a register edit alone too).
+    paragraphs = (
+        drafted_once(figures, params, period, cache) if figures is not None and (edited is not None or meanwhile is not None) else None
+    )
     drafted = joined(paragraphs) if paragraphs is not None else None
     if meanwhile is not None and figures is not None and reading is not None:
         with contextlib.suppress(Exception):

@@ -19,7 +19,6 @@ import platform
 import shutil
 import sys
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,16 +92,14 @@ def same_figures(drawn_from: Any, shown: Any) -> bool:
     )
 
 
-def _read_for_key(
-    path: Path, begin: Callable[[tuple[bytes, Future[str]]], None] | None, read_bytes: Future[Any]
-) -> tuple[bytes | None, str]:
-    """The audits file read and hashed for the run's key (`files.audits_read_for_key`), a CSV's bytes handed to
-    `begin` with the future of their SHA-256 as soon as they are read; `read_bytes` always ends (None when nothing
-    was handed), so whoever waits on it never waits for ever."""
+def _read_for_key(path: Path, read_bytes: Future[tuple[bytes, Future[str]] | None] | None) -> tuple[bytes | None, str]:
+    """The audits file read and hashed for the run's key (`files.audits_read_for_key`); with `read_bytes`, a CSV's
+    bytes put there with the future of their SHA-256 as soon as they are read. `read_bytes` always ends (None when
+    nothing was put there), so whoever waits on it never waits for ever."""
     try:
-        return audits_read_for_key(path, (lambda data, hashed: begin((data, hashed))) if begin is not None else None)
+        return audits_read_for_key(path, (lambda data, hashed: read_bytes.set_result((data, hashed))) if read_bytes is not None else None)
     finally:
-        if not read_bytes.done():
+        if read_bytes is not None and not read_bytes.done():
             read_bytes.set_result(None)
 
 
@@ -176,15 +173,16 @@ def _run(
             # A re-run into the folder a file of this name was published to (`made_from`) begins reading its
             # identifiers from the bytes as soon as they are read, while they are hashed for the key (a million
             # rows: 0.3 s sooner); the quick read is checked against that SHA-256 before anything rests on it.
-            read_bytes: Future[tuple[bytes, Future[str]] | None] = Future()
-            begin = read_bytes.set_result if reading is not None and made_from(out, audits) else None
-            read = reading.submit(_read_for_key, Path(audits), begin, read_bytes).result if reading is not None else None
+            read_bytes: Future[tuple[bytes, Future[str]] | None] | None = (
+                Future() if reading is not None and made_from(out, audits) else None
+            )
+            read = reading.submit(_read_for_key, Path(audits), read_bytes).result if reading is not None else None
             quick_begun = None
             try:
                 from qa_lib.run.outputs import cached_pages
                 from qa_lib.run.validate import prepare
 
-                if begin is not None and (begun := read_bytes.result()) is not None:
+                if read_bytes is not None and (begun := read_bytes.result()) is not None:
                     from qa_lib.inputs.load import identifiers_meanwhile
 
                     quick_begun = identifiers_meanwhile(audits, params, (begun[0], ""), begun[1])

@@ -193,13 +193,17 @@ def test_the_read_begun_before_the_bytes_are_hashed_is_checked_against_their_has
 
     workbook = tmp_path / "audits.xlsx"
     workbook.write_bytes(b"not read whole")
-    waited: Future[object] = Future()
-    assert _read_for_key(workbook, handed.append, waited) == (None, hashlib.sha256(b"not read whole").hexdigest())
-    assert waited.result(timeout=0) is None and len(handed) == 1  # nothing handed, and the wait ends
-    gone: Future[object] = Future()
+    waited: Future[tuple[bytes, Future[str]] | None] = Future()
+    assert _read_for_key(workbook, waited) == (None, hashlib.sha256(b"not read whole").hexdigest())
+    assert waited.result(timeout=0) is None  # nothing handed, and the wait ends
+    gone: Future[tuple[bytes, Future[str]] | None] = Future()
     with pytest.raises(OSError):
-        _read_for_key(tmp_path / "gone.csv", handed.append, gone)
+        _read_for_key(tmp_path / "gone.csv", gone)
     assert gone.result(timeout=0) is None
+    handed_over: Future[tuple[bytes, Future[str]] | None] = Future()
+    assert _read_for_key(hostile, handed_over) == (data, sha)
+    given_back = handed_over.result(timeout=0)
+    assert given_back is not None and given_back[0] == data and given_back[1].result() == sha
 
 
 @pytest.mark.slow  # the run's figures computed in full

@@ -81,10 +81,10 @@ def test_each_sections_drafts_are_made_once_per_key_and_a_damaged_entry_is_draft
 
     monkeypatch.setattr(compute, "draft_paragraphs", counted)
 
-    def rerun() -> dict[str, list[str]] | None:
+    def rerun(commentary: document.Commentary | None = edited) -> dict[str, list[str]] | None:
         again = RunCache(own_run_cache, "k" * 64, file_sha256(demo_csv), audits_bytes=demo_csv.read_bytes())
         seen: list[dict[str, list[str]] | None] = []
-        figures_stage(params, demo_csv, PERIOD, edited, False, True, {}, again, None, lambda _, paragraphs: seen.append(paragraphs))
+        figures_stage(params, demo_csv, PERIOD, commentary, False, True, {}, again, None, lambda _, paragraphs: seen.append(paragraphs))
         return seen[0]
 
     first = rerun()
@@ -94,3 +94,4 @@ def test_each_sections_drafts_are_made_once_per_key_and_a_damaged_entry_is_draft
     cache.store({compute.DRAFTS: (cache.run, b'{"key-messages": "not a list of paragraphs"}')})
     assert rerun() == first and made == [1, 1]  # drafted again
     assert rerun() == first and made == [1, 1]  # and kept
+    assert rerun(None) == first and made == [1, 1]  # a re-run with no commentary (a register edit): the same drafts
